@@ -1,0 +1,54 @@
+/// Everything `logsmith serve` needs to start, read from flags and the environment.
+///
+/// Each setting has one name as a flag and one as an environment variable; a flag wins over the
+/// variable, and the variable over the default.
+struct AppConfiguration: Sendable {
+    /// `--host` / `LOGSMITH_HOST`: the address to listen on. Default `127.0.0.1`.
+    var host = "127.0.0.1"
+    /// `--port` / `LOGSMITH_PORT`: the port to listen on; 0 picks a free one. Default 8080.
+    var port = 8080
+    /// `--data-dir` / `LOGSMITH_DATA_DIR`: where the embedded SQLite database lives. Default `./data`.
+    var dataDirectory = "./data"
+    /// `--database-url` / `LOGSMITH_DATABASE_URL`: a `postgres://` URL; when set, PostgreSQL is used
+    /// instead of SQLite. Default unset.
+    var databaseURL: String?
+    /// `--no-migrate` / `LOGSMITH_MIGRATE=false`: skip schema migration on start. Default: migrate.
+    var migrateOnStart = true
+    /// `LOGSMITH_MAX_BODY_BYTES`: largest ingest request body. Default 10 MiB.
+    var maxBodyBytes = 10 * 1024 * 1024
+    /// `LOGSMITH_MAX_BATCH_RECORDS`: most records in one ingest request. Default 10,000.
+    var maxRecordsPerRequest = 10_000
+    /// `LOGSMITH_LOG_LEVEL`: the service's own log level. Default `info`.
+    var logLevel = "info"
+
+    /// The defaults, overridden by whatever the environment sets.
+    init(environment: [String: String]) throws(ConfigurationError) {
+        if let value = environment["LOGSMITH_HOST"] { host = value }
+        if let value = environment["LOGSMITH_PORT"] { port = try Self.integer(value, "LOGSMITH_PORT", 0...65535) }
+        if let value = environment["LOGSMITH_DATA_DIR"] { dataDirectory = value }
+        if let value = environment["LOGSMITH_DATABASE_URL"], !value.isEmpty { databaseURL = value }
+        if let value = environment["LOGSMITH_MIGRATE"] { migrateOnStart = !["false", "0", "no"].contains(value) }
+        if let value = environment["LOGSMITH_MAX_BODY_BYTES"] {
+            maxBodyBytes = try Self.integer(value, "LOGSMITH_MAX_BODY_BYTES", 1024...1_073_741_824)
+        }
+        if let value = environment["LOGSMITH_MAX_BATCH_RECORDS"] {
+            maxRecordsPerRequest = try Self.integer(value, "LOGSMITH_MAX_BATCH_RECORDS", 1...1_000_000)
+        }
+        if let value = environment["LOGSMITH_LOG_LEVEL"] { logLevel = value }
+    }
+
+    private static func integer(_ text: String, _ name: String, _ range: ClosedRange<Int>) throws(ConfigurationError)
+        -> Int
+    {
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigurationError(message: "\(name) must be an integer in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+}
+
+/// A setting that cannot be used, named in the message (never with its value, which may be secret).
+struct ConfigurationError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import LogModel
+import Stores
+
+/// `POST /api/v1/logs`: validates each record, commits the valid ones through the group-commit
+/// writer, and answers only after they are durable.
+struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>> {
+    let writer: GroupCommitWriter<Store, WriterClock>
+    let configuration: AppConfiguration
+    let decoder = RecordDecoder()
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/api/v1/logs") { request, context in
+            try await ingest(request, context: context)
+        }
+    }
+
+    private func ingest(_ request: Request, context: BasicRequestContext) async throws -> IngestResponse {
+        guard let format = IngestBody.Format(contentType: request.headers[.contentType]) else {
+            throw Problem(
+                status: .unsupportedMediaType, kind: "unsupported-media-type",
+                detail: "Content-Type must be application/json or application/x-ndjson")
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > configuration.maxBodyBytes {
+            throw tooLarge()
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: configuration.maxBodyBytes)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw tooLarge()
+        }
+        let items = try IngestBody.items(body, format: format)
+        guard !items.isEmpty else {
+            throw Problem(status: .badRequest, kind: "empty-batch", detail: "the body holds no records")
+        }
+        guard items.count <= configuration.maxRecordsPerRequest else {
+            throw Problem(
+                status: .contentTooLarge, kind: "too-many-records",
+                detail: "\(items.count) records in one request; the limit is \(configuration.maxRecordsPerRequest)")
+        }
+        let receivedAt = Timestamp.now()
+        var accepted: [LogRecord] = []
+        var rejected: [Rejected] = []
+        for (index, item) in items.enumerated() {
+            switch item.flatMap({ decoder.decode($0, tenant: defaultTenant, receivedAt: receivedAt) }) {
+            case .success(let record): accepted.append(record)
+            case .failure(let rejection): rejected.append(Rejected(index: index, reason: rejection.description))
+            }
+        }
+        guard !accepted.isEmpty else {
+            throw Problem(
+                status: .badRequest, kind: "invalid-records", detail: "no record in the body is valid",
+                errors: rejected.map { Problem.Detail(index: $0.index, reason: $0.reason) })
+        }
+        do {
+            try await writer.submit(accepted)
+        } catch let error as IngestUnavailable {
+            throw Problem.unavailable(
+                error == .queueFull ? "the ingest queue is full; retry shortly" : "the service is shutting down")
+        }
+        return IngestResponse(accepted: accepted.count, rejected: rejected)
+    }
+
+    private func tooLarge() -> Problem {
+        Problem(
+            status: .contentTooLarge, kind: "body-too-large",
+            detail: "the body is larger than \(configuration.maxBodyBytes) bytes")
+    }
+
+    private struct Rejected: Encodable {
+        var index: Int
+        var reason: String
+    }
+
+    private struct IngestResponse: ResponseEncodable {
+        var accepted: Int
+        var rejected: [Rejected]
+    }
+}

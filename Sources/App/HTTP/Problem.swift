@@ -1,0 +1,61 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// An error answered as `application/problem+json` (RFC 9457), naming what is wrong and where.
+struct Problem: Error, HTTPResponseError, CustomStringConvertible {
+    /// One thing wrong with the request: the field (`pointer`), query parameter, or batch item
+    /// (`index`) at fault, and why.
+    struct Detail: Encodable, Sendable, Hashable {
+        var pointer: String?
+        var parameter: String?
+        var index: Int?
+        var position: Int?
+        var reason: String
+    }
+
+    var status: HTTPResponse.Status
+    /// A short, stable slug naming the kind of problem, e.g. `invalid-query`.
+    var kind: String
+    var detail: String
+    var errors: [Detail] = []
+    var headers: HTTPFields = [:]
+
+    var description: String { "Problem(\(status.code) \(kind)): \(detail)" }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = Body(
+            type: "https://logsmith.dev/problems/\(kind)", title: status.reasonPhrase, status: status.code,
+            detail: detail, errors: errors.isEmpty ? nil : errors)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var headers = self.headers
+        headers[.contentType] = "application/problem+json"
+        return Response(
+            status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(body))))
+    }
+
+    private struct Body: Encodable {
+        var type: String
+        var title: String
+        var status: Int
+        var detail: String
+        var errors: [Detail]?
+    }
+}
+
+extension Problem {
+    /// 400 for a query parameter that cannot be used.
+    static func badParameter(_ name: String, _ reason: String, position: Int? = nil) -> Problem {
+        Problem(
+            status: .badRequest, kind: "invalid-parameter", detail: "\(name): \(reason)",
+            errors: [Detail(parameter: name, position: position, reason: reason)])
+    }
+
+    /// 503 with `Retry-After`, for a service that will likely recover.
+    static func unavailable(_ detail: String, retryAfterSeconds: Int = 1) -> Problem {
+        var headers = HTTPFields()
+        headers[.retryAfter] = String(retryAfterSeconds)
+        return Problem(status: .serviceUnavailable, kind: "unavailable", detail: detail, headers: headers)
+    }
+}

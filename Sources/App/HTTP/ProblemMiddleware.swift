@@ -1,0 +1,31 @@
+import Foundation
+import Hummingbird
+import Logging
+import Stores
+
+/// Turns every error a route throws into a problem+json response, so no client ever sees a bare
+/// error or a stack trace: Hummingbird's own errors keep their status, store failures become 503,
+/// anything else a 500 whose body says nothing about the cause (the cause goes to the log).
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            throw problem
+        } catch let error as HTTPError {
+            throw Problem(
+                status: error.status,
+                kind: error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "-"),
+                detail: error.body ?? error.status.reasonPhrase, headers: error.headers)
+        } catch let error as StoreError {
+            context.logger.error(
+                "store failed", metadata: ["error.type": "\(error.code)", "error.message": "\(error)"])
+            throw Problem.unavailable("storage is unavailable; retry shortly")
+        } catch {
+            context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))"])
+            throw Problem(status: .internalServerError, kind: "internal", detail: "internal error")
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Hummingbird
+import LogModel
+
+/// One record as the API shows it: the record's fields in snake_case, absent fields left out.
+struct RecordResponse: ResponseEncodable {
+    var record: LogRecord
+
+    init(_ record: LogRecord) {
+        self.record = record
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try record.encode(to: encoder)
+    }
+}
+
+/// A page of search results; `next_cursor` is null on the last page.
+struct SearchResponse: ResponseEncodable {
+    var logs: [RecordResponse]
+    var nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case logs
+        case nextCursor = "next_cursor"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(logs, forKey: .logs)
+        try container.encode(nextCursor, forKey: .nextCursor)
+    }
+}
+
+/// Every record of one correlation or trace ID, oldest first.
+struct StoryResponse: ResponseEncodable {
+    var id: String
+    var count: Int
+    var truncated: Bool
+    var services: [String]
+    var first: Timestamp
+    var last: Timestamp
+    var logs: [RecordResponse]
+}

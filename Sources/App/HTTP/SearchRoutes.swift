@@ -1,0 +1,83 @@
+import Hummingbird
+import LogModel
+import LogQuery
+import Stores
+
+/// `GET /api/v1/logs` (search), `GET /api/v1/logs/{id}` and `GET /api/v1/correlations/{id}`.
+struct SearchRoutes<Store: LogStore> {
+    let store: Store
+    /// Most records a correlation story returns.
+    let storyLimit = 1000
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/api/v1/logs") { request, _ in
+            try await search(request)
+        }
+        router.get("/api/v1/logs/:id") { _, context in
+            let id = try context.parameters.require("id")
+            guard let record = try await store.record(tenant: defaultTenant, id: id.lowercased()) else {
+                throw Problem(status: .notFound, kind: "not-found", detail: "no log with id \(id.prefix(64))")
+            }
+            return RecordResponse(record)
+        }
+        router.get("/api/v1/correlations/:id") { _, context in
+            try await story(try context.parameters.require("id"))
+        }
+    }
+
+    private func search(_ request: Request) async throws -> SearchResponse {
+        let parameters = request.uri.queryParameters
+        let query: QueryNode
+        do {
+            query = try QueryParser.parse(parameters["q"].map(String.init) ?? "")
+        } catch {
+            throw Problem(
+                status: .badRequest, kind: "invalid-query", detail: "q: \(error.description)",
+                errors: [Problem.Detail(parameter: "q", position: error.position, reason: error.reason)])
+        }
+        let now = Timestamp.now()
+        let start = try time(parameters["start"].map(String.init), "start", now: now)
+        let end = try time(parameters["end"].map(String.init), "end", now: now)
+        if let start, let end, start >= end {
+            throw Problem.badParameter("end", "must be later than start")
+        }
+        var limit = 100
+        if let text = parameters["limit"] {
+            guard let value = Int(text), (1...1000).contains(value) else {
+                throw Problem.badParameter("limit", "must be an integer from 1 to 1000")
+            }
+            limit = value
+        }
+        var cursor: SearchCursor?
+        if let text = parameters["cursor"] {
+            guard let decoded = SearchCursor(encoded: String(text)) else {
+                throw Problem.badParameter("cursor", "is not a cursor returned by this API")
+            }
+            cursor = decoded
+        }
+        let page = try await store.search(
+            SearchRequest(tenant: defaultTenant, query: query, start: start, end: end, limit: limit, cursor: cursor))
+        return SearchResponse(logs: page.records.map(RecordResponse.init), nextCursor: page.nextCursor?.encoded)
+    }
+
+    private func time(_ text: String?, _ name: String, now: Timestamp) throws -> Timestamp? {
+        guard let text else { return nil }
+        guard let value = TimeExpression.parse(text, now: now) else {
+            throw Problem.badParameter(name, "must be RFC 3339, epoch seconds or milliseconds, or like now-15m")
+        }
+        return value
+    }
+
+    private func story(_ id: String) async throws -> StoryResponse {
+        let records = try await store.correlated(tenant: defaultTenant, id: id, limit: storyLimit + 1)
+        guard let first = records.first else {
+            throw Problem(
+                status: .notFound, kind: "not-found", detail: "no log has correlation_id or trace_id \(id.prefix(64))")
+        }
+        let shown = Array(records.prefix(storyLimit))
+        return StoryResponse(
+            id: id, count: shown.count, truncated: records.count > storyLimit,
+            services: Set(shown.compactMap(\.service)).sorted(), first: first.timestamp,
+            last: shown.last!.timestamp, logs: shown.map(RecordResponse.init))
+    }
+}

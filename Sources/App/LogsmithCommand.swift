@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Stores
+import Telemetry
+
+/// The `logsmith` command line: `serve` and `migrate`.
+@main
+struct LogsmithCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logsmith",
+        abstract: "Log ingestion and search service.",
+        subcommands: [Serve.self, Migrate.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+/// Flags shared by every subcommand; each overrides the environment variable of the same meaning.
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: "Directory of the embedded SQLite database (LOGSMITH_DATA_DIR, default ./data).")
+    var dataDir: String?
+
+    @Option(help: "postgres:// URL; switches to PostgreSQL (LOGSMITH_DATABASE_URL).")
+    var databaseURL: String?
+
+    /// The configuration from the environment with these flags applied.
+    func configuration() throws -> AppConfiguration {
+        var configuration = try AppConfiguration(environment: ProcessInfo.processInfo.environment)
+        if let dataDir { configuration.dataDirectory = dataDir }
+        if let databaseURL { configuration.databaseURL = databaseURL }
+        return configuration
+    }
+
+    /// The service's logger, writing JSON lines to stdout at the configured level.
+    func logger(_ configuration: AppConfiguration) -> Logger {
+        let level = Logger.Level(rawValue: configuration.logLevel.lowercased()) ?? .info
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+        return Logger(label: "logsmith")
+    }
+}
+
+/// `logsmith serve`: runs the HTTP service until SIGINT or SIGTERM.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP service.")
+
+    @Option(help: "Address to listen on (LOGSMITH_HOST, default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on, 0 for any free port (LOGSMITH_PORT, default 8080).")
+    var port: Int?
+
+    @Flag(help: "Do not migrate the schema on start (LOGSMITH_MIGRATE=false).")
+    var noMigrate = false
+
+    @OptionGroup var options: ConnectionOptions
+
+    func run() async throws {
+        var configuration = try options.configuration()
+        if let host { configuration.host = host }
+        if let port { configuration.port = port }
+        if noMigrate { configuration.migrateOnStart = false }
+        let logger = options.logger(configuration)
+        let app = try await buildApplication(configuration, logger: logger)
+        try await app.runService()
+    }
+}
+
+/// `logsmith migrate`: applies schema migrations and exits.
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create or upgrade the database schema, then exit.")
+
+    @OptionGroup var options: ConnectionOptions
+
+    func run() async throws {
+        let configuration = try options.configuration()
+        let logger = options.logger(configuration)
+        try await withStore(configuration, logger: logger) { store in
+            try await store.migrate()
+        }
+        logger.info("migrations applied")
+    }
+}

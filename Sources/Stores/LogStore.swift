@@ -1,0 +1,87 @@
+public import LogModel
+public import LogQuery
+public import ServiceLifecycle
+
+/// Durable storage of log records, searchable by the query language.
+///
+/// Implementations: ``PostgresLogStore`` (production) and ``SQLiteLogStore`` (embedded default).
+/// Both pass one contract test suite. The store is a `Service`: its `run()` owns connections and
+/// returns after graceful shutdown.
+///
+/// Contract:
+/// - ``insert(_:)`` is atomic and durable: when it returns, every record is committed; when it
+///   throws, none is.
+/// - Every read is scoped to one tenant; nothing of another tenant is ever returned.
+/// - Search results are ordered newest first by `(timestamp, id)`; a cursor continues strictly after
+///   the last record of the previous page, so concurrent inserts cause neither gaps nor duplicates
+///   among the records that existed when paging began.
+public protocol LogStore: Service {
+    /// Creates or upgrades the schema; safe to run concurrently from several processes.
+    func migrate() async throws
+
+    /// Commits all records in one transaction.
+    func insert(_ records: [LogRecord]) async throws
+
+    /// One page of records matching the request, newest first.
+    func search(_ request: SearchRequest) async throws -> SearchPage
+
+    /// The record with the given ID, or nil.
+    func record(tenant: String, id: String) async throws -> LogRecord?
+
+    /// Every record whose `correlation_id` or `trace_id` equals `id`, oldest first, at most `limit`.
+    func correlated(tenant: String, id: String, limit: Int) async throws -> [LogRecord]
+
+    /// Succeeds when the store can answer queries.
+    func ping() async throws
+}
+
+/// What to search for: a tenant, a parsed query, an optional time range, a page size and a cursor.
+public struct SearchRequest: Sendable, Hashable {
+    /// The tenant whose records are searched.
+    public var tenant: String
+    /// The parsed query.
+    public var query: QueryNode
+    /// Inclusive lower bound on `timestamp`.
+    public var start: Timestamp?
+    /// Exclusive upper bound on `timestamp`.
+    public var end: Timestamp?
+    /// Largest number of records to return.
+    public var limit: Int
+    /// Continue after this position, from a previous page's ``SearchPage/nextCursor``.
+    public var cursor: SearchCursor?
+
+    /// Creates a request.
+    public init(
+        tenant: String, query: QueryNode = .all, start: Timestamp? = nil, end: Timestamp? = nil, limit: Int = 100,
+        cursor: SearchCursor? = nil
+    ) {
+        self.tenant = tenant
+        self.query = query
+        self.start = start
+        self.end = end
+        self.limit = limit
+        self.cursor = cursor
+    }
+}
+
+/// One page of search results.
+public struct SearchPage: Sendable, Hashable {
+    /// The records, newest first.
+    public var records: [LogRecord]
+    /// Where the next page starts; nil when this page is the last.
+    public var nextCursor: SearchCursor?
+
+    /// Creates a page.
+    public init(records: [LogRecord], nextCursor: SearchCursor?) {
+        self.records = records
+        self.nextCursor = nextCursor
+    }
+
+    /// A page of at most `limit` records built from up to `limit + 1` fetched rows: the extra row
+    /// only tells that another page exists.
+    init(fetched: [LogRecord], limit: Int) {
+        let page = Array(fetched.prefix(limit))
+        self.records = page
+        self.nextCursor = fetched.count > limit ? page.last.map(SearchCursor.init(after:)) : nil
+    }
+}

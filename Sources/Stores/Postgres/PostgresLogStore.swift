@@ -1,0 +1,196 @@
+public import LogModel
+public import Logging
+public import PostgresNIO
+import ServiceLifecycle
+
+/// The production ``LogStore`` on PostgreSQL, through postgres-nio's connection pool.
+///
+/// Inserts go in as one `INSERT ... SELECT FROM unnest(...)` statement with one array parameter per
+/// column, so a batch of any size is one round trip and every value is bound.
+public struct PostgresLogStore: LogStore {
+    private let client: PostgresClient
+    private let logger: Logger
+    private let partitions = PostgresPartitions()
+
+    /// Creates a store; connections open once ``run()`` is running.
+    public init(configuration: PostgresClient.Configuration, logger: Logger) {
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    /// Runs the connection pool until graceful shutdown.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await client.run()
+        }
+    }
+
+    /// Applies the migrations not yet applied; see the schema type for what they create.
+    public func migrate() async throws {
+        try await withStoreErrors("migration failed") {
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SELECT pg_advisory_xact_lock(7_420_001)", logger: logger)
+                try await connection.query(
+                    """
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                        version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
+                    """, logger: logger)
+                var applied: Set<Int> = []
+                for try await version in try await connection.query(
+                    "SELECT version FROM schema_migrations", logger: logger
+                ).decode(Int.self) {
+                    applied.insert(version)
+                }
+                for migration in PostgresMigrations.all where !applied.contains(migration.version) {
+                    for statement in migration.statements {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
+                    try await connection.query(
+                        "INSERT INTO schema_migrations (version) VALUES (\(migration.version))", logger: logger)
+                }
+            }
+            let now = Timestamp.now()
+            try await ensurePartitions(for: [now, now.adding(microseconds: 32 * 86_400 * 1_000_000)])
+        }
+    }
+
+    /// Commits all records with one statement, atomically.
+    public func insert(_ records: [LogRecord]) async throws {
+        guard !records.isEmpty else { return }
+        try await withStoreErrors("insert failed") {
+            try await ensurePartitions(for: records.map(\.timestamp))
+            var bindings = PostgresBindings(capacity: 14)
+            bindings.append(records.map(\.id))
+            bindings.append(records.map(\.tenant))
+            bindings.append(records.map(\.timestamp.microseconds))
+            bindings.append(records.map(\.observedAt.microseconds))
+            bindings.append(records.map(\.level.rawValue))
+            bindings.append(records.map { Int64($0.severityNumber) })
+            bindings.append(records.map { $0.service ?? "" })
+            bindings.append(records.map { $0.host ?? "" })
+            bindings.append(records.map { $0.environment ?? "" })
+            bindings.append(records.map(\.message))
+            bindings.append(records.map { $0.traceID ?? "" })
+            bindings.append(records.map { $0.spanID ?? "" })
+            bindings.append(records.map { $0.correlationID ?? "" })
+            bindings.append(records.map { AttributeCoding.encode($0.attributes) })
+            let epoch = "timestamptz 'epoch' + interval '1 microsecond' *"
+            let sql = """
+                INSERT INTO logs (id, tenant, ts, observed_at, level, severity_number, service, host, environment,
+                                  message, trace_id, span_id, correlation_id, attributes)
+                SELECT r.id::uuid, r.tenant, \(epoch) r.ts, \(epoch) r.observed_at, r.level, r.severity_number,
+                       NULLIF(r.service, ''), NULLIF(r.host, ''), NULLIF(r.environment, ''), r.message,
+                       NULLIF(r.trace_id, ''), NULLIF(r.span_id, ''), NULLIF(r.correlation_id, ''), r.attributes::jsonb
+                FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::text[], $6::int8[], $7::text[],
+                            $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+                     AS r(id, tenant, ts, observed_at, level, severity_number, service, host, environment,
+                          message, trace_id, span_id, correlation_id, attributes)
+                """
+            try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+        }
+    }
+
+    /// One page of matching records, newest first.
+    public func search(_ request: SearchRequest) async throws -> SearchPage {
+        var builder = SQLBuilder<PostgresDialect>()
+        let condition = builder.searchCondition(request)
+        let limit = builder.bind(.integer(Int64(request.limit + 1)))
+        let sql = "SELECT \(Self.columns) FROM logs WHERE \(condition) ORDER BY ts DESC, id DESC LIMIT \(limit)"
+        let records = try await fetch(sql, builder.values)
+        return SearchPage(fetched: records, limit: request.limit)
+    }
+
+    /// The record with the given ID in the tenant, or nil.
+    public func record(tenant: String, id: String) async throws -> LogRecord? {
+        guard RecordID.isWellFormed(id) else { return nil }
+        return try await fetch(
+            "SELECT \(Self.columns) FROM logs WHERE tenant = $1 AND id = $2::uuid",
+            [
+                .text(tenant), .text(id),
+            ]
+        ).first
+    }
+
+    /// The correlation story of an ID, oldest first.
+    public func correlated(tenant: String, id: String, limit: Int) async throws -> [LogRecord] {
+        try await fetch(
+            """
+            SELECT \(Self.columns) FROM logs
+            WHERE tenant = $1 AND (correlation_id = $2 OR trace_id = $2)
+            ORDER BY ts, id LIMIT $3
+            """, [.text(tenant), .text(id), .integer(Int64(limit))])
+    }
+
+    /// Runs a trivial query to show the database answers.
+    public func ping() async throws {
+        try await withStoreErrors("database unreachable") {
+            try await client.query("SELECT 1", logger: logger)
+        }
+    }
+
+    private static let columns = """
+        id::text, tenant, (extract(epoch FROM ts) * 1000000)::int8, (extract(epoch FROM observed_at) * 1000000)::int8,
+        level, severity_number::int8, service, host, environment, message, trace_id, span_id, correlation_id,
+        attributes::text
+        """
+
+    private func fetch(_ sql: String, _ values: [SQLValue]) async throws -> [LogRecord] {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .text(let text): bindings.append(text)
+            case .integer(let integer): bindings.append(integer)
+            case .double(let double): bindings.append(double)
+            }
+        }
+        return try await withStoreErrors("query failed") {
+            let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+            var records: [LogRecord] = []
+            for try await row in rows {
+                let (
+                    id, tenant, ts, observed, level, severity, service, host, environment, message, trace, span,
+                    correlation, attributes
+                ) = try row.decode(
+                    (
+                        String, String, Int64, Int64, String, Int64, String?, String?, String?, String, String?,
+                        String?, String?, String
+                    ).self)
+                guard let level = LogLevel(rawValue: level) else {
+                    throw StoreError(.corruptRow, "stored level is not a known level")
+                }
+                records.append(
+                    LogRecord(
+                        id: id, tenant: tenant, timestamp: Timestamp(microseconds: ts),
+                        observedAt: Timestamp(microseconds: observed), level: level, severityNumber: Int(severity),
+                        service: service, host: host, environment: environment, message: message, traceID: trace,
+                        spanID: span, correlationID: correlation, attributes: try AttributeCoding.decode(attributes)))
+            }
+            return records
+        }
+    }
+
+    private func ensurePartitions(for timestamps: [Timestamp]) async throws {
+        for month in partitions.missing(for: timestamps) {
+            do {
+                try await client.query(PostgresQuery(unsafeSQL: month.createStatement), logger: logger)
+            } catch {
+                // Another process may have created the same partition between our check and our
+                // statement; the second attempt then finds it and does nothing.
+                try await client.query(PostgresQuery(unsafeSQL: month.createStatement), logger: logger)
+            }
+            partitions.markCreated(month)
+        }
+    }
+}
+
+/// Runs `body`, turning any error other than a ``StoreError`` into one that hides SQL and values.
+@discardableResult
+func withStoreErrors<T>(_ message: String, _ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as StoreError {
+        throw error
+    } catch {
+        throw StoreError(.unavailable, message, underlying: error)
+    }
+}

@@ -1,0 +1,45 @@
+/// The PostgreSQL schema, as numbered migrations applied in order.
+///
+/// The log table is range-partitioned by month on `ts`; partitions are created by the store ahead of
+/// the data (see ``PostgresPartitions``). Indexes on the parent propagate to every partition:
+/// - `(tenant, ts DESC, id DESC)`: newest-first pages and time ranges per tenant;
+/// - `(tenant, service, level, ts DESC)`: service and level filters;
+/// - pg_trgm GIN on `message`: words, phrases and substrings (IDs, IPs, paths) with ILIKE;
+/// - `(tenant, correlation_id)` and `(tenant, trace_id)`: correlation stories;
+/// - GIN on `attributes`: containment and key-presence queries;
+/// - `(id)`: get by ID.
+enum PostgresMigrations {
+    static let all: [(version: Int, statements: [String])] = [
+        (
+            1,
+            [
+                "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+                """
+                CREATE TABLE logs (
+                    id uuid NOT NULL,
+                    tenant text NOT NULL,
+                    ts timestamptz NOT NULL,
+                    observed_at timestamptz NOT NULL,
+                    level text NOT NULL,
+                    severity_number smallint NOT NULL,
+                    service text,
+                    host text,
+                    environment text,
+                    message text NOT NULL,
+                    trace_id text,
+                    span_id text,
+                    correlation_id text,
+                    attributes jsonb NOT NULL DEFAULT '{}',
+                    PRIMARY KEY (id, ts)
+                ) PARTITION BY RANGE (ts)
+                """,
+                "CREATE INDEX logs_tenant_ts ON logs (tenant, ts DESC, id DESC)",
+                "CREATE INDEX logs_tenant_service_level ON logs (tenant, service, level, ts DESC)",
+                "CREATE INDEX logs_message_trgm ON logs USING gin (message gin_trgm_ops)",
+                "CREATE INDEX logs_correlation ON logs (tenant, correlation_id) WHERE correlation_id IS NOT NULL",
+                "CREATE INDEX logs_trace ON logs (tenant, trace_id) WHERE trace_id IS NOT NULL",
+                "CREATE INDEX logs_attributes ON logs USING gin (attributes)",
+            ]
+        )
+    ]
+}

@@ -1,0 +1,58 @@
+import LogModel
+import LogQuery
+
+/// PostgreSQL: `$n` parameters, `timestamptz` and `uuid` columns, ILIKE served by pg_trgm indexes,
+/// and jsonb containment served by the attributes GIN index.
+enum PostgresDialect: SQLDialect {
+    static func placeholder(_ index: Int) -> String { "$\(index)" }
+
+    static func timestamp(fromMicroseconds parameter: String) -> String {
+        "(timestamptz 'epoch' + \(parameter)::int8 * interval '1 microsecond')"
+    }
+
+    static func id(fromText parameter: String) -> String { "\(parameter)::uuid" }
+
+    static func condition(for predicate: QueryPredicate, _ builder: inout SQLBuilder<Self>) -> String {
+        switch predicate {
+        case .messageContains(let text):
+            return "message ILIKE \(builder.bind(SQLPatterns.likeContains(text)))"
+        case .messageMatches(let pattern):
+            return "message ILIKE \(builder.bind(SQLPatterns.like(pattern, anchored: false)))"
+        case .fieldEquals(.id, let value):
+            guard RecordID.isWellFormed(value.lowercased()) else { return "FALSE" }
+            return "id = \(id(fromText: builder.bind(value.lowercased())))"
+        case .fieldEquals(let field, let value):
+            return "\(SQLPatterns.column(field)) = \(builder.bind(value))"
+        case .fieldMatches(let field, let pattern):
+            let column = field == .id ? "id::text" : SQLPatterns.column(field)
+            return "\(column) LIKE \(builder.bind(SQLPatterns.like(pattern, anchored: true)))"
+        case .level(let comparison, let level):
+            return SQLPatterns.levelCondition(comparison, level, &builder)
+        case .attributeEquals(let key, let value):
+            let candidates = containmentCandidates(key: key, value: value)
+            return "(" + candidates.map { "attributes @> \(builder.bind($0))::jsonb" }.joined(separator: " OR ") + ")"
+        case .attributeMatches(let key, let pattern):
+            return "attributes ->> \(builder.bind(key)) LIKE \(builder.bind(SQLPatterns.like(pattern, anchored: true)))"
+        case .attributeCompare(let key, let comparison, let number):
+            let keyParameter = builder.bind(key)
+            return "(CASE WHEN jsonb_typeof(attributes -> \(keyParameter)) = 'number' "
+                + "THEN (attributes ->> \(keyParameter))::float8 END) \(comparison.rawValue) "
+                + "\(builder.bind(.double(number)))::float8"
+        case .attributeExists(let key):
+            return "attributes ? \(builder.bind(key))"
+        }
+    }
+
+    /// `{"key": value}` documents for every JSON type the text could stand for: always a string, and
+    /// a number or boolean where the text reads as one.
+    private static func containmentCandidates(key: String, value: String) -> [String] {
+        var values: [JSONValue] = [.string(value)]
+        if let integer = Int64(value) {
+            values.append(.integer(integer))
+        } else if let number = SQLPatterns.number(value) {
+            values.append(.double(number))
+        }
+        if value == "true" || value == "false" { values.append(.bool(value == "true")) }
+        return values.map { AttributeCoding.encode([key: $0]) }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import LogModel
+import LogQuery
+
+/// SQLite: `?n` parameters, epoch-microsecond integer and text-UUID columns, an FTS5 trigram index
+/// over the message for substring search, and JSON1 functions over the attributes text.
+enum SQLiteDialect: SQLDialect {
+    static func placeholder(_ index: Int) -> String { "?\(index)" }
+
+    static func timestamp(fromMicroseconds parameter: String) -> String { parameter }
+
+    static func id(fromText parameter: String) -> String { parameter }
+
+    static func condition(for predicate: QueryPredicate, _ builder: inout SQLBuilder<Self>) -> String {
+        switch predicate {
+        case .messageContains(let text):
+            return messageCondition(like: SQLPatterns.likeContains(text), pieces: [text], &builder)
+        case .messageMatches(let pattern):
+            return messageCondition(like: SQLPatterns.like(pattern, anchored: false), pieces: pattern.pieces, &builder)
+        case .fieldEquals(.id, let value):
+            return "id = \(builder.bind(value.lowercased()))"
+        case .fieldEquals(let field, let value):
+            return "\(SQLPatterns.column(field)) = \(builder.bind(value))"
+        case .fieldMatches(let field, let pattern):
+            return "\(SQLPatterns.column(field)) GLOB \(builder.bind(glob(pattern)))"
+        case .level(let comparison, let level):
+            return SQLPatterns.levelCondition(comparison, level, &builder)
+        case .attributeEquals(let key, let value):
+            let path = builder.bind(jsonPath(key))
+            var alternatives = [
+                "(json_type(attributes, \(path)) = 'text' AND json_extract(attributes, \(path)) = \(builder.bind(value)))"
+            ]
+            if let number = SQLPatterns.number(value) {
+                alternatives.append(
+                    "(json_type(attributes, \(path)) IN ('integer', 'real') "
+                        + "AND json_extract(attributes, \(path)) = \(builder.bind(.double(number))))")
+            }
+            if value == "true" || value == "false" {
+                alternatives.append("json_type(attributes, \(path)) = \(builder.bind(value))")
+            }
+            return "(" + alternatives.joined(separator: " OR ") + ")"
+        case .attributeMatches(let key, let pattern):
+            let path = builder.bind(jsonPath(key))
+            return "(json_type(attributes, \(path)) = 'text' AND json_extract(attributes, \(path)) GLOB "
+                + "\(builder.bind(glob(pattern))))"
+        case .attributeCompare(let key, let comparison, let number):
+            let path = builder.bind(jsonPath(key))
+            return "(CASE WHEN json_type(attributes, \(path)) IN ('integer', 'real') "
+                + "THEN json_extract(attributes, \(path)) END) \(comparison.rawValue) \(builder.bind(.double(number)))"
+        case .attributeExists(let key):
+            return "json_type(attributes, \(builder.bind(jsonPath(key)))) IS NOT NULL"
+        }
+    }
+
+    /// LIKE over the message, narrowed first through the trigram index by every literal piece of at
+    /// least three characters (the trigram tokenizer cannot look up shorter ones).
+    private static func messageCondition(like: String, pieces: [String], _ builder: inout SQLBuilder<Self>) -> String {
+        var conditions: [String] = []
+        for piece in pieces where piece.count >= 3 {
+            let phrase = "\"" + piece.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            conditions.append("seq IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH \(builder.bind(phrase)))")
+        }
+        conditions.append("message LIKE \(builder.bind(like)) ESCAPE '\\'")
+        return "(" + conditions.joined(separator: " AND ") + ")"
+    }
+
+    /// A GLOB pattern (case-sensitive, as PostgreSQL's LIKE is) with the literal parts escaped.
+    private static func glob(_ pattern: Pattern) -> String {
+        pattern.render(wildcard: "*") { piece in
+            var escaped = ""
+            for character in piece {
+                switch character {
+                case "*", "?", "[": escaped += "[\(character)]"
+                default: escaped.append(character)
+                }
+            }
+            return escaped
+        }
+    }
+
+    /// The JSON path of a top-level attribute key, quoted so keys with dots (`http.status`) stay whole.
+    private static func jsonPath(_ key: String) -> String {
+        "$.\"" + key.replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}

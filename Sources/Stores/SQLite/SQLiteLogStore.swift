@@ -1,0 +1,159 @@
+import Foundation
+public import LogModel
+public import Logging
+import SQLiteNIO
+import ServiceLifecycle
+
+/// The embedded ``LogStore`` on a SQLite file in WAL mode, the default when no database URL is set.
+///
+/// One connection writes and one reads, so searches never wait behind a commit. A batch is inserted
+/// by a single statement over `json_each` of one JSON parameter: atomic without an explicit
+/// transaction, and bound whatever its size. `synchronous=FULL` makes every commit durable.
+public struct SQLiteLogStore: LogStore {
+    private let writer: SQLiteConnection
+    private let reader: SQLiteConnection
+    private let logger: Logger
+
+    private init(writer: SQLiteConnection, reader: SQLiteConnection, logger: Logger) {
+        self.writer = writer
+        self.reader = reader
+        self.logger = logger
+    }
+
+    /// Opens (creating if needed) `logsmith.sqlite` in `directory`.
+    public static func open(directory: String, logger: Logger) async throws -> SQLiteLogStore {
+        try await withStoreErrors("cannot open the SQLite database") {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let path = URL(fileURLWithPath: directory).appendingPathComponent("logsmith.sqlite").path
+            let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=10000"] {
+                _ = try await writer.query(pragma, [])
+            }
+            let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            _ = try await reader.query("PRAGMA busy_timeout=10000", [])
+            return SQLiteLogStore(writer: writer, reader: reader, logger: logger)
+        }
+    }
+
+    /// Waits for graceful shutdown, then closes both connections.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        try await reader.close()
+        try await writer.close()
+    }
+
+    /// Applies the migrations not yet applied; see the schema type for what they create.
+    public func migrate() async throws {
+        try await withStoreErrors("migration failed") {
+            _ = try await writer.query("BEGIN IMMEDIATE", [])
+            do {
+                let current =
+                    try await writer.query("PRAGMA user_version", []).first?.column("user_version")?.integer ?? 0
+                for migration in SQLiteMigrations.all where migration.version > current {
+                    for statement in migration.statements {
+                        _ = try await writer.query(statement, [])
+                    }
+                    // PRAGMA takes no parameters; the version is one of our own integer constants.
+                    _ = try await writer.query("PRAGMA user_version = \(migration.version)", [])
+                }
+                _ = try await writer.query("COMMIT", [])
+            } catch {
+                _ = try? await writer.query("ROLLBACK", [])
+                throw error
+            }
+        }
+    }
+
+    /// Commits all records with one statement, atomically.
+    public func insert(_ records: [LogRecord]) async throws {
+        guard !records.isEmpty else { return }
+        let rows: [JSONValue] = records.map { record in
+            .array([
+                .string(record.id), .string(record.tenant), .integer(record.timestamp.microseconds),
+                .integer(record.observedAt.microseconds), .string(record.level.rawValue),
+                .integer(Int64(record.severityNumber)), Self.optional(record.service), Self.optional(record.host),
+                Self.optional(record.environment), .string(record.message), Self.optional(record.traceID),
+                Self.optional(record.spanID), Self.optional(record.correlationID),
+                .string(AttributeCoding.encode(record.attributes)),
+            ])
+        }
+        let batch = String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
+        let columns = (0..<14).map { "json_extract(value, '$[\($0)]')" }.joined(separator: ", ")
+        try await withStoreErrors("insert failed") {
+            _ = try await writer.query(
+                """
+                INSERT INTO logs (id, tenant, ts, observed_at, level, severity_number, service, host, environment,
+                                  message, trace_id, span_id, correlation_id, attributes)
+                SELECT \(columns) FROM json_each(?1)
+                """, [.text(batch)])
+        }
+    }
+
+    /// One page of matching records, newest first.
+    public func search(_ request: SearchRequest) async throws -> SearchPage {
+        var builder = SQLBuilder<SQLiteDialect>()
+        let condition = builder.searchCondition(request)
+        let limit = builder.bind(.integer(Int64(request.limit + 1)))
+        let sql = "SELECT \(Self.columns) FROM logs WHERE \(condition) ORDER BY ts DESC, id DESC LIMIT \(limit)"
+        return SearchPage(fetched: try await fetch(sql, builder.values), limit: request.limit)
+    }
+
+    /// The record with the given ID in the tenant, or nil.
+    public func record(tenant: String, id: String) async throws -> LogRecord? {
+        try await fetch("SELECT \(Self.columns) FROM logs WHERE tenant = ?1 AND id = ?2", [.text(tenant), .text(id)])
+            .first
+    }
+
+    /// The correlation story of an ID, oldest first.
+    public func correlated(tenant: String, id: String, limit: Int) async throws -> [LogRecord] {
+        try await fetch(
+            """
+            SELECT \(Self.columns) FROM logs
+            WHERE tenant = ?1 AND (correlation_id = ?2 OR trace_id = ?2)
+            ORDER BY ts, id LIMIT ?3
+            """, [.text(tenant), .text(id), .integer(Int64(limit))])
+    }
+
+    /// Runs a trivial query to show the database answers.
+    public func ping() async throws {
+        try await withStoreErrors("database unreachable") {
+            _ = try await reader.query("SELECT 1", [])
+        }
+    }
+
+    private static let columns = """
+        id, tenant, ts, observed_at, level, severity_number, service, host, environment, message, trace_id,
+        span_id, correlation_id, attributes
+        """
+
+    private static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+
+    private func fetch(_ sql: String, _ values: [SQLValue]) async throws -> [LogRecord] {
+        let binds: [SQLiteData] = values.map { value in
+            switch value {
+            case .text(let text): .text(text)
+            case .integer(let integer): .integer(Int(integer))
+            case .double(let double): .float(double)
+            }
+        }
+        return try await withStoreErrors("query failed") {
+            try await reader.query(sql, binds).map(Self.record(from:))
+        }
+    }
+
+    private static func record(from row: SQLiteRow) throws -> LogRecord {
+        func text(_ name: String) -> String? { row.column(name)?.string }
+        func integer(_ name: String) -> Int64? { row.column(name)?.integer.map(Int64.init) }
+        guard let id = text("id"), let tenant = text("tenant"), let ts = integer("ts"),
+            let observed = integer("observed_at"), let level = text("level").flatMap(LogLevel.init(rawValue:)),
+            let severity = integer("severity_number"), let message = text("message"),
+            let attributes = text("attributes")
+        else { throw StoreError(.corruptRow, "stored row is missing a required column") }
+        return LogRecord(
+            id: id, tenant: tenant, timestamp: Timestamp(microseconds: ts),
+            observedAt: Timestamp(microseconds: observed),
+            level: level, severityNumber: Int(severity), service: text("service"), host: text("host"),
+            environment: text("environment"), message: message, traceID: text("trace_id"), spanID: text("span_id"),
+            correlationID: text("correlation_id"), attributes: try AttributeCoding.decode(attributes))
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+public import LogModel
+
+/// A keyset position in newest-first order: the `(timestamp, id)` of the last record of a page.
+///
+/// Its text form is opaque to clients: base64url of `microseconds:id`.
+public struct SearchCursor: Sendable, Hashable {
+    /// The timestamp of the last record seen.
+    public var timestamp: Timestamp
+    /// The ID of the last record seen.
+    public var id: String
+
+    /// Creates a cursor at a position.
+    public init(timestamp: Timestamp, id: String) {
+        self.timestamp = timestamp
+        self.id = id
+    }
+
+    /// The cursor that continues after a record.
+    public init(after record: LogRecord) {
+        self.init(timestamp: record.timestamp, id: record.id)
+    }
+
+    /// Decodes a cursor's text form; nil when the text is not one this type made.
+    public init?(encoded: String) {
+        var base64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else {
+            return nil
+        }
+        let parts = text.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, let micros = Int64(parts[0]), RecordID.isWellFormed(String(parts[1])) else {
+            return nil
+        }
+        self.init(timestamp: Timestamp(microseconds: micros), id: String(parts[1]))
+    }
+
+    /// The cursor's text form.
+    public var encoded: String {
+        Data("\(timestamp.microseconds):\(id)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

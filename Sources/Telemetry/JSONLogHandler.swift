@@ -1,0 +1,86 @@
+import Foundation
+public import Logging
+
+/// A swift-log handler that writes one JSON object per line: `timestamp` (RFC 3339, UTC,
+/// microseconds), `level`, `message`, `logger`, `service.name`, then every metadata key flattened.
+///
+/// Output goes through a sink closure (stdout by default) so tests can capture it.
+public struct JSONLogHandler: LogHandler {
+    /// Where finished lines go; each call receives one line without its newline.
+    public typealias Sink = @Sendable (String) -> Void
+
+    /// Metadata attached to every line from this handler.
+    public var metadata: Logger.Metadata = [:]
+    /// The lowest level that is written.
+    public var logLevel: Logger.Level
+    private let label: String
+    private let serviceName: String
+    private let sink: Sink
+
+    /// Creates a handler.
+    /// - Parameters:
+    ///   - label: the logger's label, written as `logger`.
+    ///   - serviceName: written as `service.name` on every line.
+    ///   - level: the lowest level written.
+    ///   - sink: receives each line; defaults to standard output.
+    public init(
+        label: String, serviceName: String = "logsmith", level: Logger.Level = .info,
+        sink: @escaping Sink = JSONLogHandler.standardOutput
+    ) {
+        self.label = label
+        self.serviceName = serviceName
+        self.logLevel = level
+        self.sink = sink
+    }
+
+    /// Writes a line to standard output.
+    public static let standardOutput: Sink = { line in
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// Reads or sets one metadata key of this handler.
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    /// Writes one event as a JSON line, if its level is enabled.
+    public func log(event: LogEvent) {
+        var object: [String: Any] = [:]
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
+            object[key] = Self.plain(value)
+        }
+        object["timestamp"] = Self.timestamp(Date())
+        object["level"] = event.level.rawValue
+        object["message"] = event.message.description
+        object["logger"] = label
+        object["service.name"] = serviceName
+        guard
+            let data = try? JSONSerialization.data(
+                withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return }
+        sink(String(decoding: data, as: UTF8.self))
+    }
+
+    private static func plain(_ value: Logger.Metadata.Value) -> Any {
+        switch value {
+        case .string(let text): text
+        case .stringConvertible(let convertible): convertible.description
+        case .array(let values): values.map(plain)
+        case .dictionary(let members): members.mapValues(plain)
+        }
+    }
+
+    private static func timestamp(_ date: Date) -> String {
+        let microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        let seconds = Double(microseconds / 1_000_000)
+        var components = Calendar(identifier: .gregorian).dateComponents(
+            in: TimeZone(identifier: "UTC")!, from: Date(timeIntervalSince1970: seconds))
+        components.nanosecond = 0
+        let fraction = String(microseconds % 1_000_000)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.", components.year!, components.month!, components.day!,
+            components.hour!, components.minute!, components.second!)
+            + String(repeating: "0", count: 6 - fraction.count) + fraction + "Z"
+    }
+}
