@@ -86,7 +86,12 @@ let package = Package(
         ),
         .testTarget(
             name: "StoresTests",
-            dependencies: ["Stores", "LogModel", "LogQuery"],
+            dependencies: [
+                "Stores", "LogModel", "LogQuery",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(

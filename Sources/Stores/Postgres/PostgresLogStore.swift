@@ -29,7 +29,7 @@ public struct PostgresLogStore: LogStore {
     public func migrate() async throws {
         try await withStoreErrors("migration failed") {
             try await client.withTransaction(logger: logger) { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(7_420_001)", logger: logger)
+                try await connection.query("SELECT pg_advisory_xact_lock(7420001)", logger: logger)
                 try await connection.query(
                     """
                     CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -38,8 +38,9 @@ public struct SQLiteLogStore: LogStore {
     /// Waits for graceful shutdown, then closes both connections.
     public func run() async throws {
         try? await gracefulShutdown()
-        try await reader.close()
-        try await writer.close()
+        // The future-based close runs even when this task is cancelled; the async one would not.
+        try await reader.close().get()
+        try await writer.close().get()
     }
 
     /// Applies the migrations not yet applied; see the schema type for what they create.

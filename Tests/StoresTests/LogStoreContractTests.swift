@@ -1,0 +1,168 @@
+import LogModel
+import LogQuery
+import Stores
+import Testing
+
+/// The contract every ``LogStore`` keeps, run against SQLite and against real PostgreSQL.
+@Suite("LogStore contract")
+struct LogStoreContractTests {
+    @Test("every field survives a round trip", arguments: StoreKind.allCases)
+    func roundTrip_everyField_isUnchanged(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let tenant = uniqueTenant()
+            let timestamp = Timestamp(rfc3339: "2026-11-28T10:15:30.123456+02:00")!
+            let record = LogRecord(
+                id: RecordID.make(at: timestamp), tenant: tenant, timestamp: timestamp,
+                observedAt: Timestamp(microseconds: timestamp.microseconds + 7), level: .warn, severityNumber: 14,
+                service: "payments", host: "web-1", environment: "production",
+                message: "Connection to 10.0.0.7 timed out after 3000 ms — ünïcödé ✓",
+                traceID: "4bf92f3577b34da6a3ce929d0e0e4736", spanID: "00f067aa0ba902b7", correlationID: "req-42",
+                attributes: [
+                    "http.status": .integer(504), "duration_ms": .double(3000.5), "retry": .bool(true),
+                    "user": .object(["id": .string("u-1"), "roles": .array([.string("admin"), .null])]),
+                    "note": .null,
+                ])
+            try await store.insert([record])
+            #expect(try await store.record(tenant: tenant, id: record.id) == record)
+            #expect(try await store.search(SearchRequest(tenant: tenant)).records == [record])
+        }
+    }
+
+    @Test("a record without optional fields round-trips with them absent", arguments: StoreKind.allCases)
+    func roundTrip_minimalRecord_keepsNils(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let record = makeRecord("just a line", tenant: uniqueTenant())
+            try await store.insert([record])
+            #expect(try await store.record(tenant: record.tenant, id: record.id) == record)
+        }
+    }
+
+    @Test("reads never cross tenants", arguments: StoreKind.allCases)
+    func reads_otherTenant_seeNothing(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let mine = makeRecord("secret", tenant: uniqueTenant(), correlationID: "shared-id")
+            try await store.insert([mine])
+            let other = uniqueTenant()
+            #expect(try await store.record(tenant: other, id: mine.id) == nil)
+            #expect(try await store.search(SearchRequest(tenant: other)).records.isEmpty)
+            #expect(try await store.correlated(tenant: other, id: "shared-id", limit: 10).isEmpty)
+        }
+    }
+
+    @Test("an unknown or malformed id finds nothing", arguments: StoreKind.allCases)
+    func record_unknownID_isNil(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let tenant = uniqueTenant()
+            let unknown = try await store.record(tenant: tenant, id: RecordID.make(at: baseTime))
+            let malformed = try await store.record(tenant: tenant, id: "not-a-uuid")
+            #expect(unknown == nil)
+            #expect(malformed == nil)
+        }
+    }
+
+    @Test("each query construct matches exactly the expected records", arguments: StoreKind.allCases)
+    func search_queryConstructs_matchExpectedRecords(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let tenant = uniqueTenant()
+            try await store.insert(QueryFixture.records(tenant: tenant))
+            for (query, expected) in QueryFixture.cases {
+                let node = try QueryParser.parse(query)
+                let page = try await store.search(SearchRequest(tenant: tenant, query: node, limit: 1000))
+                #expect(Set(page.records.map(\.message)) == expected, "query: \(query)")
+            }
+        }
+    }
+
+    @Test("start is inclusive, end exclusive", arguments: StoreKind.allCases)
+    func search_timeRange_isHalfOpen(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let tenant = uniqueTenant()
+            try await store.insert((0..<10).map { makeRecord("line \($0)", tenant: tenant, second: Int64($0)) })
+            let page = try await store.search(
+                SearchRequest(
+                    tenant: tenant, start: baseTime.adding(microseconds: 2_000_000),
+                    end: baseTime.adding(microseconds: 5_000_000)))
+            #expect(page.records.map(\.message) == ["line 4", "line 3", "line 2"])
+        }
+    }
+
+    @Test("pages are newest first, by timestamp then id", arguments: StoreKind.allCases)
+    func search_order_isNewestFirstWithIDTieBreak(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let tenant = uniqueTenant()
+            let records = (0..<30).map { makeRecord("r\($0)", tenant: tenant, second: Int64($0 % 5)) }
+            try await store.insert(records)
+            let page = try await store.search(SearchRequest(tenant: tenant, limit: 1000))
+            let expected = records.sorted { ($0.timestamp, $0.id) > ($1.timestamp, $1.id) }
+            #expect(page.records.map(\.id) == expected.map(\.id))
+            #expect(page.nextCursor == nil)
+        }
+    }
+
+    @Test("paging while others insert has no gaps and no duplicates", arguments: StoreKind.allCases)
+    func search_pagingDuringInserts_neitherSkipsNorRepeats(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let tenant = uniqueTenant()
+            // Several records share each timestamp, so the id tie-break is exercised at page edges.
+            let original = (0..<300).map { makeRecord("old \($0)", tenant: tenant, second: Int64($0 / 3)) }
+            try await store.insert(original)
+            let inserter = Task {
+                for round in 0..<20 {
+                    try await store.insert(
+                        (0..<10).map { makeRecord("new \(round)-\($0)", tenant: tenant, second: Int64(200 + round)) })
+                }
+            }
+            var seen: [String] = []
+            var cursor: SearchCursor?
+            let end = baseTime.adding(microseconds: 150 * 1_000_000)
+            repeat {
+                let page = try await store.search(SearchRequest(tenant: tenant, end: end, limit: 37, cursor: cursor))
+                seen += page.records.map(\.id)
+                cursor = page.nextCursor
+            } while cursor != nil
+            try await inserter.value
+            #expect(seen.count == Set(seen).count)
+            #expect(Set(seen) == Set(original.map(\.id)))
+        }
+    }
+
+    @Test("a correlation story holds correlation and trace matches, oldest first", arguments: StoreKind.allCases)
+    func correlated_mixedServices_returnsTimeOrder(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let tenant = uniqueTenant()
+            let story = [
+                makeRecord("gateway received", tenant: tenant, second: 5, service: "gateway", correlationID: "abc"),
+                makeRecord("payment charged", tenant: tenant, second: 9, service: "payments", traceID: "abc"),
+                makeRecord("order created", tenant: tenant, second: 7, service: "orders", correlationID: "abc"),
+            ]
+            let unrelated = makeRecord("other request", tenant: tenant, second: 6, correlationID: "xyz")
+            try await store.insert(story + [unrelated])
+            let found = try await store.correlated(tenant: tenant, id: "abc", limit: 100)
+            #expect(found.map(\.message) == ["gateway received", "order created", "payment charged"])
+            #expect(try await store.correlated(tenant: tenant, id: "abc", limit: 2).count == 2)
+        }
+    }
+
+    @Test("concurrent inserts are all committed", arguments: StoreKind.allCases)
+    func insert_concurrentBatches_allCommitted(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let tenant = uniqueTenant()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for batch in 0..<8 {
+                    group.addTask {
+                        try await store.insert((0..<50).map { makeRecord("b\(batch) r\($0)", tenant: tenant) })
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await store.search(SearchRequest(tenant: tenant, limit: 1000)).records.count == 400)
+        }
+    }
+
+    @Test("ping succeeds on a running store", arguments: StoreKind.allCases)
+    func ping_runningStore_succeeds(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            try await store.ping()
+        }
+    }
+}

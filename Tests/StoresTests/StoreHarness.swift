@@ -1,0 +1,60 @@
+import Foundation
+import LogModel
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Stores
+import Testing
+
+/// The store implementations every contract test runs against.
+enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite
+    case postgres
+
+    var testDescription: String { rawValue }
+}
+
+/// Opens a store of the given kind, runs its service, migrates it, and hands it to `body`.
+///
+/// SQLite gets a fresh temporary directory; PostgreSQL uses the server of `LOGSMITH_TEST_DATABASE_URL`
+/// (started by `scripts/test`), where tests keep apart by each using tenants of their own.
+func withStore(_ kind: StoreKind, _ body: @Sendable (any LogStore) async throws -> Void) async throws {
+    let logger = Logger(label: "test")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logsmith-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let store: any LogStore
+    switch kind {
+    case .sqlite:
+        store = try await SQLiteLogStore.open(directory: directory.path, logger: logger)
+    case .postgres:
+        let url = try #require(
+            ProcessInfo.processInfo.environment["LOGSMITH_TEST_DATABASE_URL"],
+            "set LOGSMITH_TEST_DATABASE_URL to a PostgreSQL database (scripts/test does)")
+        store = PostgresLogStore(configuration: try .init(url: url), logger: logger)
+    }
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await store.run() }
+        defer { group.cancelAll() }
+        try await store.migrate()
+        try await body(store)
+    }
+}
+
+/// A tenant name no other test uses.
+func uniqueTenant() -> String { "test-\(UUID().uuidString.prefix(8).lowercased())" }
+
+/// A fixed instant that tests count from: 2026-11-28T10:00:00Z.
+let baseTime = Timestamp(rfc3339: "2026-11-28T10:00:00Z")!
+
+/// A record with sensible defaults; `second` places it that many seconds after ``baseTime``.
+func makeRecord(
+    _ message: String, tenant: String, second: Int64 = 0, level: LogLevel = .info, service: String? = nil,
+    host: String? = nil, environment: String? = nil, traceID: String? = nil, correlationID: String? = nil,
+    attributes: [String: JSONValue] = [:]
+) -> LogRecord {
+    let timestamp = baseTime.adding(microseconds: second * 1_000_000)
+    return LogRecord(
+        id: RecordID.make(at: timestamp), tenant: tenant, timestamp: timestamp, observedAt: timestamp, level: level,
+        severityNumber: level.defaultSeverityNumber, service: service, host: host, environment: environment,
+        message: message, traceID: traceID, spanID: nil, correlationID: correlationID, attributes: attributes)
+}
