@@ -18,6 +18,9 @@ struct AppConfiguration: Sendable {
     var maxBodyBytes = 10 * 1024 * 1024
     /// `LOGSMITH_MAX_BATCH_RECORDS`: most records in one ingest request. Default 10,000.
     var maxRecordsPerRequest = 10_000
+    /// `LOGSMITH_INGEST_QUEUE_RECORDS`: most records waiting for a commit before ingest answers 503.
+    /// Default 100,000.
+    var maxQueuedRecords = 100_000
     /// `LOGSMITH_LOG_LEVEL`: the service's own log level. Default `info`.
     var logLevel = "info"
 
@@ -33,6 +36,9 @@ struct AppConfiguration: Sendable {
         }
         if let value = environment["LOGSMITH_MAX_BATCH_RECORDS"] {
             maxRecordsPerRequest = try Self.integer(value, "LOGSMITH_MAX_BATCH_RECORDS", 1...1_000_000)
+        }
+        if let value = environment["LOGSMITH_INGEST_QUEUE_RECORDS"] {
+            maxQueuedRecords = try Self.integer(value, "LOGSMITH_INGEST_QUEUE_RECORDS", 1...10_000_000)
         }
         if let value = environment["LOGSMITH_LOG_LEVEL"] { logLevel = value }
     }

@@ -23,7 +23,8 @@ func buildApplication(_ configuration: AppConfiguration, logger: Logger) async t
 func buildApplication(_ configuration: AppConfiguration, store: some LogStore, logger: Logger)
     -> some ApplicationProtocol
 {
-    let writer = GroupCommitWriter(store: store, clock: ContinuousClock())
+    let writer = GroupCommitWriter(
+        store: store, configuration: .init(maxQueuedRecords: configuration.maxQueuedRecords), clock: ContinuousClock())
     let router = buildRouter(store: store, writer: writer, configuration: configuration)
     var app = Application(
         router: router,

@@ -1,0 +1,78 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
+
+@testable import App
+
+/// The store behind the application under test.
+enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite
+    case postgres
+
+    var testDescription: String { rawValue }
+}
+
+/// The PostgreSQL URL of the test server started by `scripts/test`.
+func testDatabaseURL() throws -> String {
+    try #require(
+        ProcessInfo.processInfo.environment["LOGSMITH_TEST_DATABASE_URL"],
+        "set LOGSMITH_TEST_DATABASE_URL to a PostgreSQL database (scripts/test does)")
+}
+
+/// A configuration for a test: SQLite in a fresh temporary directory, or the test PostgreSQL.
+func testConfiguration(_ kind: StoreKind, dataDirectory: String) throws -> AppConfiguration {
+    var configuration = try AppConfiguration(environment: [:])
+    configuration.port = 0
+    configuration.dataDirectory = dataDirectory
+    if kind == .postgres { configuration.databaseURL = try testDatabaseURL() }
+    return configuration
+}
+
+/// A fresh temporary directory, removed when `body` returns.
+func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logsmith-app-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    return try await body(directory.path)
+}
+
+/// Runs `body` against the application built by the composition root, over the router.
+func withApp(
+    _ kind: StoreKind = .sqlite, configure: (inout AppConfiguration) -> Void = { _ in },
+    _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+) async throws {
+    try await withTemporaryDirectory { directory in
+        var configuration = try testConfiguration(kind, dataDirectory: directory)
+        configure(&configuration)
+        let app = try await buildApplication(configuration, logger: Logger(label: "test"))
+        try await app.test(.router, body)
+    }
+}
+
+extension TestClientProtocol {
+    /// POSTs a body to the ingest route with the given content type.
+    func ingest(_ body: String, contentType: String = "application/json") async throws -> TestResponse {
+        try await execute(
+            uri: "/api/v1/logs", method: .post, headers: [.contentType: contentType], body: ByteBuffer(string: body))
+    }
+
+    /// GETs a URI.
+    func get(_ uri: String) async throws -> TestResponse {
+        try await execute(uri: uri, method: .get)
+    }
+}
+
+extension TestResponse {
+    /// The body parsed as a JSON object.
+    func json() throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any])
+    }
+}
+
+/// Percent-encodes a query parameter value.
+func encoded(_ value: String) -> String {
+    value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value
+}

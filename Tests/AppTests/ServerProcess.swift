@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+/// The built `logsmith` binary running as a child process, for tests that must kill it.
+final class ServerProcess {
+    let process = Process()
+    let outputPath: String
+    private(set) var port = 0
+
+    /// Starts `logsmith serve --port 0` with the given data directory and environment, and waits
+    /// until its "server started" log line says which port it got.
+    init(dataDirectory: String, environment: [String: String]) async throws {
+        outputPath = dataDirectory + "-server-\(UUID().uuidString).log"
+        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        process.executableURL = URL(fileURLWithPath: try Self.binaryPath())
+        process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        try process.run()
+        port = try await waitForPort()
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+        try? FileManager.default.removeItem(atPath: outputPath)
+    }
+
+    /// Kills the process with SIGKILL and waits for it to be gone.
+    func kill() {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Stops the process with SIGTERM (graceful shutdown) and waits for it to exit.
+    func terminate() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    private func waitForPort() async throws -> Int {
+        for _ in 0..<600 {
+            let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            for line in text.split(separator: "\n") {
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                    object["message"] as? String == "server started",
+                    let port = (object["server.port"] as? String).flatMap(Int.init)
+                else { continue }
+                return port
+            }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ServerDidNotStart(output: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
+    }
+
+    /// The binary `scripts/test` names in `LOGSMITH_BIN`, else the debug build next to the sources.
+    static func binaryPath() throws -> String {
+        if let path = ProcessInfo.processInfo.environment["LOGSMITH_BIN"] { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/logsmith").path
+    }
+
+    struct ServerDidNotStart: Error, CustomStringConvertible {
+        var output: String
+        var description: String { "logsmith did not report a port; its output:\n\(output)" }
+    }
+}

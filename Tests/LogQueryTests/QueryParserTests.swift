@@ -1,0 +1,62 @@
+import LogModel
+import LogQuery
+import Testing
+
+@Suite("QueryParser")
+struct QueryParserTests {
+    @Test(
+        "each construct parses to its predicate",
+        arguments: [
+            ("", QueryNode.all),
+            ("*", .all),
+            ("timeout", .predicate(.messageContains("timeout"))),
+            ("\"connection reset\"", .predicate(.messageContains("connection reset"))),
+            ("\"say \\\"hi\\\"\"", .predicate(.messageContains("say \"hi\""))),
+            ("conn*reset", .predicate(.messageMatches(Pattern("conn*reset")))),
+            ("service:api", .predicate(.fieldEquals(.service, "api"))),
+            ("source:web-1", .predicate(.fieldEquals(.host, "web-1"))),
+            ("service:pay*", .predicate(.fieldMatches(.service, Pattern("pay*")))),
+            ("service:\"two words\"", .predicate(.fieldEquals(.service, "two words"))),
+            ("level:warning", .predicate(.level(.equal, .warn))),
+            ("level:>=WARN", .predicate(.level(.greaterOrEqual, .warn))),
+            ("attributes.user_id:42", .predicate(.attributeEquals(key: "user_id", value: "42"))),
+            ("user_id:42", .predicate(.attributeEquals(key: "user_id", value: "42"))),
+            ("status>=500", .predicate(.attributeCompare(key: "status", .greaterOrEqual, 500))),
+            ("http.status:<300", .predicate(.attributeCompare(key: "http.status", .less, 300))),
+            ("attributes.k:*", .predicate(.attributeExists(key: "k"))),
+            ("path:/api/*", .predicate(.attributeMatches(key: "path", Pattern("/api/*")))),
+            ("-debug", .not(.predicate(.messageContains("debug")))),
+            ("NOT debug", .not(.predicate(.messageContains("debug")))),
+            ("a-b", .predicate(.messageContains("a-b"))),
+        ])
+    func parse_construct(query: String, expected: QueryNode) throws {
+        #expect(try QueryParser.parse(query) == expected)
+    }
+
+    @Test("AND binds tighter than OR; parentheses group")
+    func parse_precedence() throws {
+        let a = QueryNode.predicate(.messageContains("a"))
+        let b = QueryNode.predicate(.messageContains("b"))
+        let c = QueryNode.predicate(.messageContains("c"))
+        #expect(try QueryParser.parse("a b OR c") == .or([.and([a, b]), c]))
+        #expect(try QueryParser.parse("a AND (b OR c)") == .and([a, .or([b, c])]))
+        #expect(try QueryParser.parse("-(a OR b) c") == .and([.not(.or([a, b])), c]))
+    }
+
+    @Test(
+        "syntax errors point at the offending position",
+        arguments: [
+            ("(a", 2, "expected ')'"),
+            ("a )", 2, "unexpected ')'"),
+            ("\"open", 0, "unterminated quoted phrase"),
+            ("a AND", 5, "expected a term"),
+            ("level:loud", 6, "unknown level \"loud\""),
+            ("service:>3", 9, "'service' supports only ':'; comparisons work on level and attributes"),
+            ("ab\"cd\"", 2, "unexpected '\"' inside a word"),
+        ])
+    func parse_syntaxError_hasPosition(query: String, position: Int, reason: String) {
+        #expect(throws: QuerySyntaxError(position: position, reason: reason)) {
+            try QueryParser.parse(query)
+        }
+    }
+}
