@@ -11,7 +11,7 @@ final class ServerProcess {
     /// until its "server started" log line says which port it got.
     init(dataDirectory: String, environment: [String: String]) async throws {
         outputPath = dataDirectory + "-server-\(UUID().uuidString).log"
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: try Self.binaryPath())
         process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory]
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
