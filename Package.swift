@@ -22,12 +22,15 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .executableTarget(
             name: "App",
             dependencies: [
-                "LogModel", "LogQuery", "Stores", "Telemetry",
+                "Access", "LogModel", "LogQuery", "Stores", "Telemetry",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -42,6 +45,17 @@ let package = Package(
             swiftSettings: upcomingFeatures
         ),
         .target(
+            name: "Access",
+            dependencies: [
+                "LogModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
             name: "LogQuery",
             dependencies: ["LogModel"],
             swiftSettings: upcomingFeatures
@@ -49,7 +63,7 @@ let package = Package(
         .target(
             name: "Stores",
             dependencies: [
-                "LogModel", "LogQuery",
+                "Access", "LogModel", "LogQuery",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -69,9 +83,14 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "App", "LogModel", "Stores",
+                "Access", "App", "LogModel", "Stores",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "AccessTests",
+            dependencies: ["Access", "LogModel"],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(
@@ -87,7 +106,7 @@ let package = Package(
         .testTarget(
             name: "StoresTests",
             dependencies: [
-                "Stores", "LogModel", "LogQuery",
+                "Access", "Stores", "LogModel", "LogQuery",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

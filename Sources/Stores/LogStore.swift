@@ -31,6 +31,13 @@ public protocol LogStore: Service {
     /// Every record whose `correlation_id` or `trace_id` equals `id`, oldest first, at most `limit`.
     func correlated(tenant: String, id: String, limit: Int) async throws -> [LogRecord]
 
+    /// Deletes one record of the tenant; false when the tenant has no record with that ID.
+    func delete(tenant: String, id: String) async throws -> Bool
+
+    /// Deletes every record of the request's tenant matching its query and time range (its limit
+    /// and cursor are ignored), and returns how many were deleted.
+    func delete(matching request: SearchRequest) async throws -> Int
+
     /// Succeeds when the store can answer queries.
     func ping() async throws
 }

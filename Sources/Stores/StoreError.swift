@@ -9,6 +9,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, CustomDebugS
             case unavailable
             case corruptRow
             case invalidConfiguration
+            case conflict
         }
 
         private let base: Base
@@ -17,6 +18,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, CustomDebugS
         public static let unavailable = Code(base: .unavailable)
         /// A stored row could not be turned back into a record.
         public static let corruptRow = Code(base: .corruptRow)
+        /// A unique value (for example a username) is taken already.
+        public static let conflict = Code(base: .conflict)
         /// The store's configuration (for example its URL) is invalid.
         public static let invalidConfiguration = Code(base: .invalidConfiguration)
 

@@ -159,6 +159,40 @@ struct LogStoreContractTests {
         }
     }
 
+    @Test("delete by id removes one record of the tenant only", arguments: StoreKind.allCases)
+    func delete_byID_removesOnlyThatRecord(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let tenant = uniqueTenant()
+            let keep = makeRecord("keep", tenant: tenant)
+            let drop = makeRecord("drop", tenant: tenant)
+            try await store.insert([keep, drop])
+            let byOtherTenant = try await store.delete(tenant: uniqueTenant(), id: drop.id)
+            let byOwner = try await store.delete(tenant: tenant, id: drop.id)
+            let again = try await store.delete(tenant: tenant, id: drop.id)
+            let malformed = try await store.delete(tenant: tenant, id: "nope")
+            #expect(!byOtherTenant && byOwner && !again && !malformed)
+            #expect(try await store.search(SearchRequest(tenant: tenant)).records.map(\.message) == ["keep"])
+            #expect(
+                try await store.search(SearchRequest(tenant: tenant, query: .predicate(.messageContains("drop"))))
+                    .records.isEmpty)
+        }
+    }
+
+    @Test("delete by query removes exactly the matching records", arguments: StoreKind.allCases)
+    func delete_matchingQuery_removesMatches(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let tenant = uniqueTenant()
+            let other = uniqueTenant()
+            try await store.insert(QueryFixture.records(tenant: tenant) + QueryFixture.records(tenant: other))
+            let deleted = try await store.delete(
+                matching: SearchRequest(tenant: tenant, query: try QueryParser.parse("service:payments"), limit: 1))
+            #expect(deleted == 2)
+            let left = try await store.search(SearchRequest(tenant: tenant, limit: 1000)).records.map(\.message)
+            #expect(Set(left) == QueryFixture.everything.subtracting([QueryFixture.timeout, QueryFixture.declined]))
+            #expect(try await store.search(SearchRequest(tenant: other, limit: 1000)).records.count == 6)
+        }
+    }
+
     @Test("ping succeeds on a running store", arguments: StoreKind.allCases)
     func ping_runningStore_succeeds(kind: StoreKind) async throws {
         try await withStore(kind) { store in

@@ -19,24 +19,34 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
 /// SQLite gets a fresh temporary directory; PostgreSQL uses the server of `LOGSMITH_TEST_DATABASE_URL`
 /// (started by `scripts/test`), where tests keep apart by each using tenants of their own.
 func withStore(_ kind: StoreKind, _ body: @Sendable (any LogStore) async throws -> Void) async throws {
+    try await withStores(kind) { store, _ in try await body(store) }
+}
+
+/// Like ``withStore(_:_:)``, also handing over the credential store of the same database.
+func withStores(
+    _ kind: StoreKind, _ body: @Sendable (any LogStore, any CredentialStore) async throws -> Void
+) async throws {
     let logger = Logger(label: "test")
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logsmith-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: directory) }
     let store: any LogStore
+    let credentials: any CredentialStore
     switch kind {
     case .sqlite:
-        store = try await SQLiteLogStore.open(directory: directory.path, logger: logger)
+        let sqlite = try await SQLiteLogStore.open(directory: directory.path, logger: logger)
+        (store, credentials) = (sqlite, sqlite.credentials)
     case .postgres:
         let url = try #require(
             ProcessInfo.processInfo.environment["LOGSMITH_TEST_DATABASE_URL"],
             "set LOGSMITH_TEST_DATABASE_URL to a PostgreSQL database (scripts/test does)")
-        store = PostgresLogStore(configuration: try .init(url: url), logger: logger)
+        let postgres = PostgresLogStore(configuration: try .init(url: url), logger: logger)
+        (store, credentials) = (postgres, postgres.credentials)
     }
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await store.run() }
         defer { group.cancelAll() }
         try await store.migrate()
-        try await body(store)
+        try await body(store, credentials)
     }
 }
 

@@ -134,17 +134,23 @@ public struct PostgresLogStore: LogStore {
         attributes::text
         """
 
-    private func fetch(_ sql: String, _ values: [SQLValue]) async throws -> [LogRecord] {
+    private static func bindings(_ values: [SQLValue]) -> PostgresBindings {
         var bindings = PostgresBindings(capacity: values.count)
         for value in values {
             switch value {
             case .text(let text): bindings.append(text)
             case .integer(let integer): bindings.append(integer)
             case .double(let double): bindings.append(double)
+            case .null: bindings.appendNull()
             }
         }
-        return try await withStoreErrors("query failed") {
-            let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+        return bindings
+    }
+
+    private func fetch(_ sql: String, _ values: [SQLValue]) async throws -> [LogRecord] {
+        try await withStoreErrors("query failed") {
+            let rows = try await client.query(
+                PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger)
             var records: [LogRecord] = []
             for try await row in rows {
                 let (
@@ -169,6 +175,20 @@ public struct PostgresLogStore: LogStore {
         }
     }
 
+    /// Deletes one record of the tenant; false when there was none.
+    public func delete(tenant: String, id: String) async throws -> Bool {
+        guard RecordID.isWellFormed(id) else { return false }
+        return try await SQLLogDeletes(database: self).delete(tenant: tenant, id: id)
+    }
+
+    /// Deletes every record matching the request's tenant, query and time range.
+    public func delete(matching request: SearchRequest) async throws -> Int {
+        try await SQLLogDeletes(database: self).delete(matching: request)
+    }
+
+    /// The tenants, API keys and users kept in the same database.
+    public var credentials: some CredentialStore { SQLCredentialStore(database: self) }
+
     private func ensurePartitions(for timestamps: [Timestamp]) async throws {
         for month in partitions.missing(for: timestamps) {
             do {
@@ -192,5 +212,29 @@ func withStoreErrors<T>(_ message: String, _ body: () async throws -> T) async t
         throw error
     } catch {
         throw StoreError(.unavailable, message, underlying: error)
+    }
+}
+
+extension PostgresLogStore: SQLDatabase {
+    typealias Dialect = PostgresDialect
+
+    func execute(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]] {
+        try await withStoreErrors("statement failed") {
+            var rows: [[SQLValue?]] = []
+            let sequence = try await client.query(
+                PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger)
+            for try await row in sequence {
+                rows.append(
+                    try row.map { cell -> SQLValue? in
+                        guard cell.bytes != nil else { return nil }
+                        switch cell.dataType {
+                        case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
+                        case .float4, .float8: return .double(try cell.decode(Double.self))
+                        default: return .text(try cell.decode(String.self))
+                        }
+                    })
+            }
+            return rows
+        }
     }
 }

@@ -8,6 +8,8 @@
 /// - `(tenant, correlation_id)` and `(tenant, trace_id)`: correlation stories;
 /// - GIN on `attributes`: containment and key-presence queries;
 /// - `(id)`: get by ID.
+///
+/// Migration 2 adds tenants, API keys and users (``CredentialSchema``).
 enum PostgresMigrations {
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -40,6 +42,7 @@ enum PostgresMigrations {
                 "CREATE INDEX logs_trace ON logs (tenant, trace_id) WHERE trace_id IS NOT NULL",
                 "CREATE INDEX logs_attributes ON logs USING gin (attributes)",
             ]
-        )
+        ),
+        (2, CredentialSchema.statements(bigint: "bigint")),
     ]
 }

@@ -6,6 +6,7 @@ enum SQLValue: Sendable, Hashable {
     case text(String)
     case integer(Int64)
     case double(Double)
+    case null
 }
 
 /// The SQL that differs between PostgreSQL and SQLite: parameter syntax, timestamp conversion and

@@ -129,18 +129,35 @@ public struct SQLiteLogStore: LogStore {
 
     private static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
 
-    private func fetch(_ sql: String, _ values: [SQLValue]) async throws -> [LogRecord] {
-        let binds: [SQLiteData] = values.map { value in
+    private static func binds(_ values: [SQLValue]) -> [SQLiteData] {
+        values.map { value in
             switch value {
             case .text(let text): .text(text)
             case .integer(let integer): .integer(Int(integer))
             case .double(let double): .float(double)
+            case .null: .null
             }
         }
-        return try await withStoreErrors("query failed") {
-            try await reader.query(sql, binds).map(Self.record(from:))
+    }
+
+    private func fetch(_ sql: String, _ values: [SQLValue]) async throws -> [LogRecord] {
+        try await withStoreErrors("query failed") {
+            try await reader.query(sql, Self.binds(values)).map(Self.record(from:))
         }
     }
+
+    /// Deletes one record of the tenant; false when there was none.
+    public func delete(tenant: String, id: String) async throws -> Bool {
+        try await SQLLogDeletes(database: self).delete(tenant: tenant, id: id)
+    }
+
+    /// Deletes every record matching the request's tenant, query and time range.
+    public func delete(matching request: SearchRequest) async throws -> Int {
+        try await SQLLogDeletes(database: self).delete(matching: request)
+    }
+
+    /// The tenants, API keys and users kept in the same database.
+    public var credentials: some CredentialStore { SQLCredentialStore(database: self) }
 
     private static func record(from row: SQLiteRow) throws -> LogRecord {
         func text(_ name: String) -> String? { row.column(name)?.string }
@@ -156,5 +173,26 @@ public struct SQLiteLogStore: LogStore {
             level: level, severityNumber: Int(severity), service: text("service"), host: text("host"),
             environment: text("environment"), message: message, traceID: text("trace_id"), spanID: text("span_id"),
             correlationID: text("correlation_id"), attributes: try AttributeCoding.decode(attributes))
+    }
+}
+
+extension SQLiteLogStore: SQLDatabase {
+    typealias Dialect = SQLiteDialect
+
+    /// Runs a statement on the writer connection, so that changes and reads of credentials are
+    /// ordered with each other.
+    func execute(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]] {
+        try await withStoreErrors("statement failed") {
+            try await writer.query(sql, Self.binds(values)).map { row in
+                row.columns.map { column -> SQLValue? in
+                    switch column.data {
+                    case .integer(let value): .integer(Int64(value))
+                    case .float(let value): .double(value)
+                    case .text(let value): .text(value)
+                    case .blob, .null: nil
+                    }
+                }
+            }
+        }
     }
 }

@@ -45,6 +45,7 @@ enum SQLiteMigrations {
                 END
                 """,
             ]
-        )
+        ),
+        (2, CredentialSchema.statements(bigint: "INTEGER")),
     ]
 }

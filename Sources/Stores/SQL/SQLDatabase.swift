@@ -1,0 +1,42 @@
+/// A database that runs one SQL statement with bound values and returns its rows as plain values:
+/// the common ground on which SQL shared by PostgreSQL and SQLite is written once.
+protocol SQLDatabase: Sendable {
+    /// The SQL flavour of the database.
+    associatedtype Dialect: SQLDialect
+
+    /// Runs a statement; each row is its columns in order, nil for NULL.
+    func execute(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]]
+}
+
+extension SQLValue {
+    /// The text, when the value is text.
+    var text: String? {
+        if case .text(let value) = self { return value }
+        return nil
+    }
+
+    /// The integer, when the value is an integer.
+    var integer: Int64? {
+        if case .integer(let value) = self { return value }
+        return nil
+    }
+}
+
+extension [SQLValue?] {
+    /// The text in column `index`; throws when it is missing or not text.
+    func text(_ index: Int) throws -> String {
+        guard let value = self[index]?.text else { throw StoreError(.corruptRow, "expected text in a stored row") }
+        return value
+    }
+
+    /// The integer in column `index`, or nil for NULL.
+    func optionalInteger(_ index: Int) -> Int64? { self[index]?.integer }
+
+    /// The integer in column `index`; throws when it is missing.
+    func integer(_ index: Int) throws -> Int64 {
+        guard let value = self[index]?.integer else {
+            throw StoreError(.corruptRow, "expected an integer in a stored row")
+        }
+        return value
+    }
+}

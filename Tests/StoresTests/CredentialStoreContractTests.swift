@@ -1,0 +1,76 @@
+import Access
+import Foundation
+import LogModel
+import Stores
+import Testing
+
+/// The contract every ``CredentialStore`` keeps, on SQLite and on real PostgreSQL.
+@Suite("CredentialStore contract")
+struct CredentialStoreContractTests {
+    @Test("keys are found by hash only, listed and revoked per tenant", arguments: StoreKind.allCases)
+    func keys_lifecycle(kind: StoreKind) async throws {
+        try await withStores(kind) { _, credentials in
+            let tenant = uniqueTenant()
+            let (secret, key) = APIKeySecret.make(
+                tenant: tenant, name: "shipper", scopes: [.ingest, .read], at: baseTime)
+            try await credentials.insertKey(key)
+            #expect(try await credentials.key(hash: APIKeySecret.hash(secret)) == key)
+            #expect(try await credentials.key(hash: APIKeySecret.hash(secret + "x")) == nil)
+            #expect(try await credentials.keys(tenant: tenant) == [key])
+            #expect(try await credentials.keys(tenant: uniqueTenant()).isEmpty)
+            let otherTenantRevoke = try await credentials.revokeKey(tenant: uniqueTenant(), id: key.id, at: baseTime)
+            let revoke = try await credentials.revokeKey(tenant: tenant, id: key.id, at: baseTime)
+            let revokeAgain = try await credentials.revokeKey(tenant: tenant, id: key.id, at: baseTime)
+            #expect(!otherTenantRevoke && revoke && !revokeAgain)
+            #expect(try await credentials.key(hash: key.hash)?.revokedAt == baseTime)
+            try await credentials.touchKey(id: key.id, at: baseTime.adding(microseconds: 5))
+            #expect(try await credentials.key(hash: key.hash)?.lastUsedAt == baseTime.adding(microseconds: 5))
+        }
+    }
+
+    @Test("users are unique by name, listed and disabled per tenant", arguments: StoreKind.allCases)
+    func users_lifecycle(kind: StoreKind) async throws {
+        try await withStores(kind) { _, credentials in
+            let tenant = uniqueTenant()
+            let name = "user-\(UUID().uuidString.prefix(8))"
+            let user = User(
+                id: RecordID.make(at: baseTime), tenant: tenant, username: name, passwordHash: "$2b$04$hash",
+                role: .viewer, createdAt: baseTime)
+            try await credentials.insertUser(user)
+            #expect(try await credentials.user(username: name) == user)
+            #expect(try await credentials.users(tenant: tenant) == [user])
+            var duplicate = user
+            duplicate.id = RecordID.make(at: baseTime)
+            duplicate.tenant = uniqueTenant()
+            await #expect(throws: StoreError.self) { try await credentials.insertUser(duplicate) }
+            let wrongTenant = try await credentials.disableUser(tenant: uniqueTenant(), username: name, at: baseTime)
+            let disabled = try await credentials.disableUser(tenant: tenant, username: name, at: baseTime)
+            #expect(!wrongTenant && disabled)
+            #expect(try await credentials.user(username: name)?.disabledAt == baseTime)
+        }
+    }
+
+    @Test("tenants are created once and listed", arguments: StoreKind.allCases)
+    func tenants_createdOnce(kind: StoreKind) async throws {
+        try await withStores(kind) { _, credentials in
+            let name = uniqueTenant()
+            let first = try await credentials.createTenant(Tenant(name: name, createdAt: baseTime))
+            let second = try await credentials.createTenant(Tenant(name: name, createdAt: baseTime))
+            #expect(first && !second)
+            #expect(try await credentials.tenantExists(name))
+            #expect(try await credentials.tenants().contains(Tenant(name: name, createdAt: baseTime)))
+        }
+    }
+
+    @Test("the initial key goes in only while no credential exists")
+    func insertInitialKey_onlyOnEmptyDatabase() async throws {
+        try await withStores(.sqlite) { _, credentials in
+            let first = APIKeySecret.make(tenant: "default", name: "initial", scopes: [.admin], at: baseTime).record
+            let second = APIKeySecret.make(tenant: "default", name: "initial", scopes: [.admin], at: baseTime).record
+            let insertedFirst = try await credentials.insertInitialKey(first)
+            let insertedSecond = try await credentials.insertInitialKey(second)
+            #expect(insertedFirst && !insertedSecond)
+            #expect(try await credentials.keys(tenant: "default") == [first])
+        }
+    }
+}
