@@ -23,6 +23,15 @@ struct AppConfiguration: Sendable {
     var maxQueuedRecords = 100_000
     /// `LOGSMITH_LOG_LEVEL`: the service's own log level. Default `info`.
     var logLevel = "info"
+    /// `LOGSMITH_AUTH`: `on` requires a credential on every log and admin route; `off` makes every
+    /// request the `default` tenant with every scope, and is refused unless the host is loopback.
+    /// Default `on`.
+    var authEnabled = true
+    /// `LOGSMITH_JWT_SECRET`: the secret that signs session tokens (at least 32 characters). Default:
+    /// generated once and kept in `<data-dir>/jwt-secret` (mode 0600); set it when replicas share a database.
+    var jwtSecret: String?
+    /// `LOGSMITH_BCRYPT_COST`: the bcrypt cost of new password hashes (4-16). Default 11.
+    var bcryptCost = 11
 
     /// The defaults, overridden by whatever the environment sets.
     init(environment: [String: String]) throws(ConfigurationError) {
@@ -41,6 +50,34 @@ struct AppConfiguration: Sendable {
             maxQueuedRecords = try Self.integer(value, "LOGSMITH_INGEST_QUEUE_RECORDS", 1...10_000_000)
         }
         if let value = environment["LOGSMITH_LOG_LEVEL"] { logLevel = value }
+        if let value = environment["LOGSMITH_AUTH"] {
+            guard ["on", "off"].contains(value) else {
+                throw ConfigurationError(message: "LOGSMITH_AUTH must be on or off")
+            }
+            authEnabled = value == "on"
+        }
+        if let value = environment["LOGSMITH_JWT_SECRET"], !value.isEmpty {
+            guard value.count >= 32 else {
+                throw ConfigurationError(message: "LOGSMITH_JWT_SECRET must be at least 32 characters")
+            }
+            jwtSecret = value
+        }
+        if let value = environment["LOGSMITH_BCRYPT_COST"] {
+            bcryptCost = try Self.integer(value, "LOGSMITH_BCRYPT_COST", 4...16)
+        }
+    }
+
+    /// Refuses combinations that would be unsafe: authentication off on an address reachable from
+    /// other machines.
+    func validate() throws(ConfigurationError) {
+        guard authEnabled || Self.isLoopback(host) else {
+            throw ConfigurationError(
+                message: "LOGSMITH_AUTH=off is allowed only when listening on loopback (127.0.0.1, ::1, localhost)")
+        }
+    }
+
+    private static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
     private static func integer(_ text: String, _ name: String, _ range: ClosedRange<Int>) throws(ConfigurationError)

@@ -1,31 +1,52 @@
+import Access
 import Hummingbird
 import Logging
 import ServiceLifecycle
 import Stores
 
-/// The tenant every record belongs to until access control assigns tenants.
+/// The tenant every request belongs to when authentication is off, and the operator tenant whose
+/// admins manage the other tenants.
 let defaultTenant = "default"
 
 /// Builds the application for a configuration: the store it names (PostgreSQL when a database URL is
-/// set, else SQLite under the data directory), the group-commit writer and the router.
+/// set, else SQLite under the data directory), the group-commit writer, authentication and the router.
 ///
 /// This is the one composition root: `logsmith serve` and the tests both call it.
 func buildApplication(_ configuration: AppConfiguration, logger: Logger) async throws -> any ApplicationProtocol {
+    try configuration.validate()
+    let sessions = await SessionTokens(secret: try SecretFiles.signingSecret(configuration))
     if let url = configuration.databaseURL {
         let store = PostgresLogStore(configuration: try .init(url: url), logger: logger)
-        return buildApplication(configuration, store: store, logger: logger)
+        return buildApplication(
+            configuration, store: store, credentials: store.credentials, sessions: sessions, logger: logger)
     }
     let store = try await SQLiteLogStore.open(directory: configuration.dataDirectory, logger: logger)
-    return buildApplication(configuration, store: store, logger: logger)
+    return buildApplication(
+        configuration, store: store, credentials: store.credentials, sessions: sessions, logger: logger)
 }
 
-/// Builds the application over a given store.
-func buildApplication(_ configuration: AppConfiguration, store: some LogStore, logger: Logger)
-    -> some ApplicationProtocol
-{
+/// Builds the application over a given log store and credential store.
+func buildApplication(
+    _ configuration: AppConfiguration, store: some LogStore, credentials: some CredentialStore,
+    sessions: SessionTokens, logger: Logger
+) -> some ApplicationProtocol {
     let writer = GroupCommitWriter(
         store: store, configuration: .init(maxQueuedRecords: configuration.maxQueuedRecords), clock: ContinuousClock())
-    let router = buildRouter(store: store, writer: writer, configuration: configuration)
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ProblemMiddleware())
+    router.add(
+        middleware: AuthMiddleware(
+            authenticator: Authenticator(
+                credentials: credentials, sessions: sessions, enabled: configuration.authEnabled)))
+    let passwords = PasswordHasher(cost: UInt8(configuration.bcryptCost))
+    HealthRoutes(store: store).register(on: router)
+    IngestRoutes(writer: writer, configuration: configuration).register(on: router)
+    SearchRoutes(store: store).register(on: router)
+    AuthRoutes(
+        credentials: credentials, sessions: sessions, passwords: passwords,
+        limiter: AttemptLimiter(limit: 10, window: .seconds(60), clock: ContinuousClock())
+    ).register(on: router)
+    AdminRoutes(store: store, credentials: credentials, passwords: passwords).register(on: router)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "logsmith"),
@@ -39,40 +60,34 @@ func buildApplication(_ configuration: AppConfiguration, store: some LogStore, l
         },
         logger: logger
     )
-    if configuration.migrateOnStart {
-        app.beforeServerStarts {
-            try await store.migrate()
+    app.beforeServerStarts {
+        if configuration.migrateOnStart { try await store.migrate() }
+        if configuration.authEnabled {
+            try await SecretFiles.bootstrap(
+                credentials: credentials, dataDirectory: configuration.dataDirectory, logger: logger)
         }
     }
     return app
 }
 
-/// Builds the router: every route, behind the middleware that renders errors as problem+json.
-func buildRouter<Store: LogStore, WriterClock: Clock<Duration>>(
-    store: Store, writer: GroupCommitWriter<Store, WriterClock>, configuration: AppConfiguration
-) -> Router<BasicRequestContext> {
-    let router = Router()
-    router.add(middleware: ProblemMiddleware())
-    HealthRoutes(store: store).register(on: router)
-    IngestRoutes(writer: writer, configuration: configuration).register(on: router)
-    SearchRoutes(store: store).register(on: router)
-    return router
-}
-
-/// Runs `body` with the configured store's service running, for commands that use the store
+/// Runs `body` with the configured stores' service running, for commands that use the database
 /// without serving HTTP.
-func withStore(
-    _ configuration: AppConfiguration, logger: Logger, _ body: @Sendable @escaping (any LogStore) async throws -> Void
+func withStores(
+    _ configuration: AppConfiguration, logger: Logger,
+    _ body: @Sendable @escaping (any LogStore, any CredentialStore) async throws -> Void
 ) async throws {
-    let store: any LogStore =
-        if let url = configuration.databaseURL {
-            PostgresLogStore(configuration: try .init(url: url), logger: logger)
-        } else {
-            try await SQLiteLogStore.open(directory: configuration.dataDirectory, logger: logger)
-        }
+    let store: any LogStore
+    let credentials: any CredentialStore
+    if let url = configuration.databaseURL {
+        let postgres = PostgresLogStore(configuration: try .init(url: url), logger: logger)
+        (store, credentials) = (postgres, postgres.credentials)
+    } else {
+        let sqlite = try await SQLiteLogStore.open(directory: configuration.dataDirectory, logger: logger)
+        (store, credentials) = (sqlite, sqlite.credentials)
+    }
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await store.run() }
-        try await body(store)
+        try await body(store, credentials)
         group.cancelAll()
     }
 }

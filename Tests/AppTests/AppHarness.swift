@@ -23,11 +23,14 @@ func testDatabaseURL() throws -> String {
         "set LOGSMITH_TEST_DATABASE_URL to a PostgreSQL database (scripts/test does)")
 }
 
-/// A configuration for a test: SQLite in a fresh temporary directory, or the test PostgreSQL.
+/// A configuration for a test: SQLite in a fresh temporary directory, or the test PostgreSQL;
+/// authentication off (suites about authentication turn it on).
 func testConfiguration(_ kind: StoreKind, dataDirectory: String) throws -> AppConfiguration {
     var configuration = try AppConfiguration(environment: [:])
     configuration.port = 0
     configuration.dataDirectory = dataDirectory
+    configuration.authEnabled = false
+    configuration.bcryptCost = 4
     if kind == .postgres { configuration.databaseURL = try testDatabaseURL() }
     return configuration
 }

@@ -11,7 +11,7 @@ struct DurabilityTests {
     @Test("every acknowledged record survives SIGKILL", arguments: StoreKind.allCases)
     func ingest_killedMidStream_keepsAcknowledgedRecords(kind: StoreKind) async throws {
         try await withTemporaryDirectory { directory in
-            var environment: [String: String] = ["LOGSMITH_DATABASE_URL": ""]
+            var environment: [String: String] = ["LOGSMITH_DATABASE_URL": "", "LOGSMITH_AUTH": "off"]
             if kind == .postgres { environment["LOGSMITH_DATABASE_URL"] = try testDatabaseURL() }
             let run = "durability-\(UUID().uuidString.prefix(8).lowercased())"
             let server = try await ServerProcess(dataDirectory: directory, environment: environment)

@@ -2,10 +2,11 @@ import Hummingbird
 import Stores
 
 /// `GET /health` (the process answers) and `GET /ready` (the store answers too; 503 otherwise).
+/// Both are open to anyone: they reveal nothing about tenants or logs.
 struct HealthRoutes<Store: LogStore> {
     let store: Store
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<AppRequestContext>) {
         router.get("/health") { _, _ in
             Status(status: "ok")
         }

@@ -1,22 +1,24 @@
+import Access
 import Foundation
 import Hummingbird
 import LogModel
 import Stores
 
 /// `POST /api/v1/logs`: validates each record, commits the valid ones through the group-commit
-/// writer, and answers only after they are durable.
+/// writer, and answers only after they are durable. Records go to the caller's tenant (ingest scope).
 struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>> {
     let writer: GroupCommitWriter<Store, WriterClock>
     let configuration: AppConfiguration
     let decoder = RecordDecoder()
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<AppRequestContext>) {
         router.post("/api/v1/logs") { request, context in
             try await ingest(request, context: context)
         }
     }
 
-    private func ingest(_ request: Request, context: BasicRequestContext) async throws -> IngestResponse {
+    private func ingest(_ request: Request, context: AppRequestContext) async throws -> IngestResponse {
+        let tenant = try context.require(.ingest).tenant
         guard let format = IngestBody.Format(contentType: request.headers[.contentType]) else {
             throw Problem(
                 status: .unsupportedMediaType, kind: "unsupported-media-type",
@@ -44,7 +46,7 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>> {
         var accepted: [LogRecord] = []
         var rejected: [Rejected] = []
         for (index, item) in items.enumerated() {
-            switch item.flatMap({ decoder.decode($0, tenant: defaultTenant, receivedAt: receivedAt) }) {
+            switch item.flatMap({ decoder.decode($0, tenant: tenant, receivedAt: receivedAt) }) {
             case .success(let record): accepted.append(record)
             case .failure(let rejection): rejected.append(Rejected(index: index, reason: rejection.description))
             }

@@ -1,46 +1,36 @@
+import Access
 import Hummingbird
 import LogModel
 import LogQuery
 import Stores
 
-/// `GET /api/v1/logs` (search), `GET /api/v1/logs/{id}` and `GET /api/v1/correlations/{id}`.
+/// `GET /api/v1/logs` (search), `GET /api/v1/logs/{id}` and `GET /api/v1/correlations/{id}`, all
+/// confined to the caller's tenant (read scope).
 struct SearchRoutes<Store: LogStore> {
     let store: Store
     /// Most records a correlation story returns.
     let storyLimit = 1000
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.get("/api/v1/logs") { request, _ in
-            try await search(request)
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/api/v1/logs") { request, context in
+            try await search(request, tenant: try context.require(.read).tenant)
         }
         router.get("/api/v1/logs/:id") { _, context in
+            let tenant = try context.require(.read).tenant
             let id = try context.parameters.require("id")
-            guard let record = try await store.record(tenant: defaultTenant, id: id.lowercased()) else {
+            guard let record = try await store.record(tenant: tenant, id: id.lowercased()) else {
                 throw Problem(status: .notFound, kind: "not-found", detail: "no log with id \(id.prefix(64))")
             }
             return RecordResponse(record)
         }
         router.get("/api/v1/correlations/:id") { _, context in
-            try await story(try context.parameters.require("id"))
+            try await story(try context.parameters.require("id"), tenant: try context.require(.read).tenant)
         }
     }
 
-    private func search(_ request: Request) async throws -> SearchResponse {
+    private func search(_ request: Request, tenant: String) async throws -> SearchResponse {
         let parameters = request.uri.queryParameters
-        let query: QueryNode
-        do {
-            query = try QueryParser.parse(parameters["q"].map(String.init) ?? "")
-        } catch {
-            throw Problem(
-                status: .badRequest, kind: "invalid-query", detail: "q: \(error.description)",
-                errors: [Problem.Detail(parameter: "q", position: error.position, reason: error.reason)])
-        }
-        let now = Timestamp.now()
-        let start = try time(parameters["start"].map(String.init), "start", now: now)
-        let end = try time(parameters["end"].map(String.init), "end", now: now)
-        if let start, let end, start >= end {
-            throw Problem.badParameter("end", "must be later than start")
-        }
+        let filter = try SearchFilter(parameters)
         var limit = 100
         if let text = parameters["limit"] {
             guard let value = Int(text), (1...1000).contains(value) else {
@@ -56,20 +46,14 @@ struct SearchRoutes<Store: LogStore> {
             cursor = decoded
         }
         let page = try await store.search(
-            SearchRequest(tenant: defaultTenant, query: query, start: start, end: end, limit: limit, cursor: cursor))
+            SearchRequest(
+                tenant: tenant, query: filter.query, start: filter.start, end: filter.end, limit: limit, cursor: cursor)
+        )
         return SearchResponse(logs: page.records.map(RecordResponse.init), nextCursor: page.nextCursor?.encoded)
     }
 
-    private func time(_ text: String?, _ name: String, now: Timestamp) throws -> Timestamp? {
-        guard let text else { return nil }
-        guard let value = TimeExpression.parse(text, now: now) else {
-            throw Problem.badParameter(name, "must be RFC 3339, epoch seconds or milliseconds, or like now-15m")
-        }
-        return value
-    }
-
-    private func story(_ id: String) async throws -> StoryResponse {
-        let records = try await store.correlated(tenant: defaultTenant, id: id, limit: storyLimit + 1)
+    private func story(_ id: String, tenant: String) async throws -> StoryResponse {
+        let records = try await store.correlated(tenant: tenant, id: id, limit: storyLimit + 1)
         guard let first = records.first else {
             throw Problem(
                 status: .notFound, kind: "not-found", detail: "no log has correlation_id or trace_id \(id.prefix(64))")
@@ -79,5 +63,36 @@ struct SearchRoutes<Store: LogStore> {
             id: id, count: shown.count, truncated: records.count > storyLimit,
             services: Set(shown.compactMap(\.service)).sorted(), first: first.timestamp,
             last: shown.last!.timestamp, logs: shown.map(RecordResponse.init))
+    }
+}
+
+/// The `q`, `start` and `end` parameters that select logs, for searching and for deleting.
+struct SearchFilter {
+    var query: QueryNode
+    var start: Timestamp?
+    var end: Timestamp?
+
+    init(_ parameters: Parameters) throws {
+        do {
+            query = try QueryParser.parse(parameters["q"].map(String.init) ?? "")
+        } catch {
+            throw Problem(
+                status: .badRequest, kind: "invalid-query", detail: "q: \(error.description)",
+                errors: [Problem.Detail(parameter: "q", position: error.position, reason: error.reason)])
+        }
+        let now = Timestamp.now()
+        start = try Self.time(parameters["start"].map(String.init), "start", now: now)
+        end = try Self.time(parameters["end"].map(String.init), "end", now: now)
+        if let start, let end, start >= end {
+            throw Problem.badParameter("end", "must be later than start")
+        }
+    }
+
+    private static func time(_ text: String?, _ name: String, now: Timestamp) throws -> Timestamp? {
+        guard let text else { return nil }
+        guard let value = TimeExpression.parse(text, now: now) else {
+            throw Problem.badParameter(name, "must be RFC 3339, epoch seconds or milliseconds, or like now-15m")
+        }
+        return value
     }
 }

@@ -5,13 +5,13 @@ import Logging
 import Stores
 import Telemetry
 
-/// The `logsmith` command line: `serve` and `migrate`.
+/// The `logsmith` command line: `serve`, `migrate`, `keys` and `users`.
 @main
 struct LogsmithCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logsmith",
         abstract: "Log ingestion and search service.",
-        subcommands: [Serve.self, Migrate.self],
+        subcommands: [Serve.self, Migrate.self, KeysCommand.self, UsersCommand.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -75,7 +75,7 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.configuration()
         let logger = options.logger(configuration)
-        try await withStore(configuration, logger: logger) { store in
+        try await withStores(configuration, logger: logger) { store, _ in
             try await store.migrate()
         }
         logger.info("migrations applied")

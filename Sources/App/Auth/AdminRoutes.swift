@@ -1,0 +1,202 @@
+import Access
+import Foundation
+import Hummingbird
+import LogModel
+import Logging
+import Stores
+
+/// The admin API under `/api/v1/admin` (admin scope): keys, users, tenants, and deleting logs.
+///
+/// Admins manage their own tenant. Admins of the operator tenant (`default`, created on first start)
+/// may also create and list tenants and act on another tenant by passing `tenant`. Every change
+/// writes an audit line (actor, tenant, action, target) to the service log.
+struct AdminRoutes<Store: LogStore, Credentials: CredentialStore> {
+    let store: Store
+    let credentials: Credentials
+    let passwords: PasswordHasher
+
+    func register(on router: Router<AppRequestContext>) {
+        let admin = router.group("/api/v1/admin")
+        admin.post("/tenants") { request, context in try await createTenant(request, context) }
+        admin.get("/tenants") { _, context in
+            _ = try requireOperator(context)
+            return Tenants(tenants: try await credentials.tenants().map(TenantView.init))
+        }
+        admin.post("/keys") { request, context in try await createKey(request, context) }
+        admin.get("/keys") { request, context in
+            let tenant = try await targetTenant(request, context)
+            return Keys(keys: try await credentials.keys(tenant: tenant).map(KeyView.init))
+        }
+        admin.delete("/keys/:id") { request, context in
+            let tenant = try await targetTenant(request, context)
+            let id = try context.parameters.require("id")
+            guard try await credentials.revokeKey(tenant: tenant, id: id, at: .now()) else {
+                throw Problem(status: .notFound, kind: "not-found", detail: "no active key with this id")
+            }
+            audit(context, tenant: tenant, action: "key.revoke", target: id)
+            return HTTPResponse.Status.noContent
+        }
+        admin.post("/users") { request, context in try await createUser(request, context) }
+        admin.get("/users") { request, context in
+            let tenant = try await targetTenant(request, context)
+            return Users(users: try await credentials.users(tenant: tenant).map(UserView.init))
+        }
+        admin.post("/users/:username/disable") { request, context in
+            let tenant = try await targetTenant(request, context)
+            let username = try context.parameters.require("username")
+            guard try await credentials.disableUser(tenant: tenant, username: username, at: .now()) else {
+                throw Problem(status: .notFound, kind: "not-found", detail: "no enabled user with this name")
+            }
+            audit(context, tenant: tenant, action: "user.disable", target: username)
+            return HTTPResponse.Status.noContent
+        }
+        admin.delete("/logs/:id") { request, context in
+            let tenant = try await targetTenant(request, context)
+            let id = try context.parameters.require("id").lowercased()
+            guard try await store.delete(tenant: tenant, id: id) else {
+                throw Problem(status: .notFound, kind: "not-found", detail: "no log with this id")
+            }
+            audit(context, tenant: tenant, action: "logs.delete", target: id)
+            return HTTPResponse.Status.noContent
+        }
+        admin.delete("/logs") { request, context in
+            let tenant = try await targetTenant(request, context)
+            guard let text = request.uri.queryParameters["q"], !text.isEmpty else {
+                throw Problem.badParameter("q", "is required; use q=* to delete every log in the time range")
+            }
+            let filter = try SearchFilter(request.uri.queryParameters)
+            let deleted = try await store.delete(
+                matching: SearchRequest(tenant: tenant, query: filter.query, start: filter.start, end: filter.end))
+            audit(context, tenant: tenant, action: "logs.delete_by_query", target: String(text.prefix(200)))
+            return Deleted(deleted: deleted)
+        }
+    }
+
+    // MARK: - Handlers
+
+    private func createTenant(_ request: Request, _ context: AppRequestContext) async throws
+        -> EditedResponse<TenantView>
+    {
+        _ = try requireOperator(context)
+        let body = try await decodeJSONBody(NewTenantBody.self, from: request)
+        guard Tenant.isValidName(body.name) else {
+            throw Problem.badField(
+                [NameKey.name], "must be 1-64 lowercase letters, digits, '-' or '_'")
+        }
+        let tenant = Tenant(name: body.name, createdAt: .now())
+        guard try await credentials.createTenant(tenant) else {
+            throw Problem(status: .conflict, kind: "conflict", detail: "the tenant exists already")
+        }
+        audit(context, tenant: tenant.name, action: "tenant.create", target: tenant.name)
+        return EditedResponse(status: .created, response: TenantView(tenant))
+    }
+
+    private func createKey(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<NewKey> {
+        let tenant = try await targetTenant(request, context)
+        let body = try await decodeJSONBody(NewKeyBody.self, from: request)
+        guard (1...128).contains(body.name.count) else {
+            throw Problem.badField([NameKey.name], "must be 1-128 characters")
+        }
+        guard let scopes = Scope.parseList(body.scopes.joined(separator: ",")) else {
+            throw Problem.badField([NameKey.scopes], "must be a non-empty list of ingest, read, admin")
+        }
+        let (secret, key) = APIKeySecret.make(tenant: tenant, name: body.name, scopes: scopes, at: .now())
+        try await credentials.insertKey(key)
+        audit(context, tenant: tenant, action: "key.create", target: key.id)
+        return EditedResponse(status: .created, response: NewKey(key: secret, details: KeyView(key)))
+    }
+
+    private func createUser(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<UserView> {
+        let tenant = try await targetTenant(request, context)
+        let body = try await decodeJSONBody(NewUserBody.self, from: request)
+        try UserRules.validate(username: body.username, password: body.password)
+        guard let role = Role(rawValue: body.role) else {
+            throw Problem.badField([NameKey.role], "must be admin or viewer")
+        }
+        let user = User(
+            id: RecordID.make(at: .now()), tenant: tenant, username: body.username,
+            passwordHash: try await passwords.hash(body.password), role: role, createdAt: .now())
+        do {
+            try await credentials.insertUser(user)
+        } catch let error as StoreError where error.code == .conflict {
+            throw Problem(status: .conflict, kind: "conflict", detail: "the username is taken")
+        }
+        audit(context, tenant: tenant, action: "user.create", target: user.username)
+        return EditedResponse(status: .created, response: UserView(user))
+    }
+
+    // MARK: - Tenancy and audit
+
+    private func requireOperator(_ context: AppRequestContext) throws -> Identity {
+        let identity = try context.require(.admin)
+        guard identity.tenant == defaultTenant else {
+            throw Problem(status: .forbidden, kind: "forbidden", detail: "only operators manage tenants")
+        }
+        return identity
+    }
+
+    /// The tenant an admin request acts on: the caller's own, or for operators the `tenant` parameter.
+    private func targetTenant(_ request: Request, _ context: AppRequestContext) async throws -> String {
+        let identity = try context.require(.admin)
+        guard let requested = request.uri.queryParameters["tenant"].map(String.init), requested != identity.tenant
+        else {
+            return identity.tenant
+        }
+        guard identity.tenant == defaultTenant else {
+            throw Problem(status: .forbidden, kind: "forbidden", detail: "admins act on their own tenant only")
+        }
+        guard try await credentials.tenantExists(requested) else {
+            throw Problem(status: .notFound, kind: "not-found", detail: "no tenant with this name")
+        }
+        return requested
+    }
+
+    private func audit(_ context: AppRequestContext, tenant: String, action: String, target: String) {
+        context.logger.notice(
+            "audit",
+            metadata: [
+                "audit.actor": "\(context.identity?.actor ?? "unknown")", "audit.tenant": "\(tenant)",
+                "audit.action": "\(action)", "audit.target": "\(target)",
+            ])
+    }
+
+    private struct NewTenantBody: Decodable {
+        var name: String
+    }
+
+    private struct NewKeyBody: Decodable {
+        var name: String
+        var scopes: [String]
+    }
+
+    private struct NewUserBody: Decodable {
+        var username: String
+        var password: String
+        var role: String
+    }
+
+    private enum NameKey: String, CodingKey {
+        case name, scopes, role
+    }
+}
+
+/// Rules for usernames and passwords, shared by the admin API and the command line.
+enum UserRules {
+    static func validate(username: String, password: String) throws {
+        guard (1...64).contains(username.count),
+            username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-@".contains($0)) })
+        else {
+            throw Problem(
+                status: .badRequest, kind: "invalid-field",
+                detail: "/username: must be 1-64 letters, digits, '.', '_', '-' or '@'",
+                errors: [
+                    Problem.Detail(pointer: "/username", reason: "must be 1-64 letters, digits, '.', '_', '-' or '@'")
+                ])
+        }
+        guard (12...256).contains(password.count) else {
+            throw Problem(
+                status: .badRequest, kind: "invalid-field", detail: "/password: must be 12-256 characters",
+                errors: [Problem.Detail(pointer: "/password", reason: "must be 12-256 characters")])
+        }
+    }
+}

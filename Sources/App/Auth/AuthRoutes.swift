@@ -1,0 +1,66 @@
+import Access
+import Foundation
+import Hummingbird
+import Stores
+
+/// `POST /api/v1/auth/login` (username and password for a session token) and
+/// `GET /api/v1/auth/me` (who the credential belongs to).
+struct AuthRoutes<Credentials: CredentialStore, LimiterClock: Clock<Duration>> {
+    let credentials: Credentials
+    let sessions: SessionTokens
+    let passwords: PasswordHasher
+    let limiter: AttemptLimiter<LimiterClock>
+
+    func register(on router: Router<AppRequestContext>) {
+        router.post("/api/v1/auth/login") { request, context in
+            try await login(request, context: context)
+        }
+        router.get("/api/v1/auth/me") { _, context in
+            guard let identity = context.identity else { throw Problem.unauthorized() }
+            return Me(tenant: identity.tenant, scopes: identity.scopes.sorted().map(\.rawValue), actor: identity.actor)
+        }
+    }
+
+    private struct Login: Decodable {
+        var username: String
+        var password: String
+    }
+
+    private struct Session: ResponseEncodable {
+        var token: String
+        var tokenType = "Bearer"
+        var expiresIn: Int
+
+        enum CodingKeys: String, CodingKey {
+            case token
+            case tokenType = "token_type"
+            case expiresIn = "expires_in"
+        }
+    }
+
+    private struct Me: ResponseEncodable {
+        var tenant: String
+        var scopes: [String]
+        var actor: String
+    }
+
+    private func login(_ request: Request, context: AppRequestContext) async throws -> Session {
+        let login = try await decodeJSONBody(Login.self, from: request)
+        for key in ["ip:\(context.clientAddress ?? "unknown")", "user:\(login.username.lowercased())"] {
+            if let wait = limiter.attempt(key) {
+                var headers = HTTPFields()
+                headers[.retryAfter] = String(wait)
+                throw Problem(
+                    status: .tooManyRequests, kind: "too-many-attempts",
+                    detail: "too many login attempts; retry after \(wait) s", headers: headers)
+            }
+        }
+        let user = try await credentials.user(username: login.username)
+        let matches = try await passwords.verify(login.password, hash: user?.passwordHash)
+        guard matches, let user, user.disabledAt == nil else {
+            throw Problem(status: .unauthorized, kind: "unauthorized", detail: "invalid username or password")
+        }
+        let token = try await sessions.issue(username: user.username, tenant: user.tenant, role: user.role)
+        return Session(token: token, expiresIn: Int(sessions.lifetime))
+    }
+}
