@@ -59,6 +59,10 @@ struct IngestAndSearchTests {
             #expect(storyJSON["count"] as? Int == 1)
             #expect(storyJSON["services"] as? [String] == ["payments"])
             #expect(storyJSON["first"] as? String == "2026-11-28T09:15:30.500000Z")
+            let plusForSpace = try await client.get("/api/v1/logs?q=%22payment+failed%22+level:ERROR")
+            #expect((try plusForSpace.json()["logs"] as? [Any])?.count == 1)
+            let literalPlus = try await client.get("/api/v1/logs?q=%22payment%2Bfailed%22")
+            #expect((try literalPlus.json()["logs"] as? [Any])?.isEmpty == true)
             let byTrace = try await client.get("/api/v1/correlations/4bf92f3577b34da6a3ce929d0e0e4736")
             #expect(try byTrace.json()["count"] as? Int == 1)
         }

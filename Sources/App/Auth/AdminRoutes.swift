@@ -61,10 +61,11 @@ struct AdminRoutes<Store: LogStore, Credentials: CredentialStore> {
         }
         admin.delete("/logs") { request, context in
             let tenant = try await targetTenant(request, context)
-            guard let text = request.uri.queryParameters["q"], !text.isEmpty else {
+            let parameters = FormQuery(request.uri.query)
+            guard let text = parameters["q"], !text.isEmpty else {
                 throw Problem.badParameter("q", "is required; use q=* to delete every log in the time range")
             }
-            let filter = try SearchFilter(request.uri.queryParameters)
+            let filter = try SearchFilter(parameters)
             let deleted = try await store.delete(
                 matching: SearchRequest(tenant: tenant, query: filter.query, start: filter.start, end: filter.end))
             audit(context, tenant: tenant, action: "logs.delete_by_query", target: String(text.prefix(200)))
@@ -138,7 +139,7 @@ struct AdminRoutes<Store: LogStore, Credentials: CredentialStore> {
     /// The tenant an admin request acts on: the caller's own, or for operators the `tenant` parameter.
     private func targetTenant(_ request: Request, _ context: AppRequestContext) async throws -> String {
         let identity = try context.require(.admin)
-        guard let requested = request.uri.queryParameters["tenant"].map(String.init), requested != identity.tenant
+        guard let requested = FormQuery(request.uri.query)["tenant"], requested != identity.tenant
         else {
             return identity.tenant
         }

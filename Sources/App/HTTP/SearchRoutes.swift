@@ -29,7 +29,7 @@ struct SearchRoutes<Store: LogStore> {
     }
 
     private func search(_ request: Request, tenant: String) async throws -> SearchResponse {
-        let parameters = request.uri.queryParameters
+        let parameters = FormQuery(request.uri.query)
         let filter = try SearchFilter(parameters)
         var limit = 100
         if let text = parameters["limit"] {
@@ -40,7 +40,7 @@ struct SearchRoutes<Store: LogStore> {
         }
         var cursor: SearchCursor?
         if let text = parameters["cursor"] {
-            guard let decoded = SearchCursor(encoded: String(text)) else {
+            guard let decoded = SearchCursor(encoded: text) else {
                 throw Problem.badParameter("cursor", "is not a cursor returned by this API")
             }
             cursor = decoded
@@ -72,17 +72,17 @@ struct SearchFilter {
     var start: Timestamp?
     var end: Timestamp?
 
-    init(_ parameters: Parameters) throws {
+    init(_ parameters: FormQuery) throws {
         do {
-            query = try QueryParser.parse(parameters["q"].map(String.init) ?? "")
+            query = try QueryParser.parse(parameters["q"] ?? "")
         } catch {
             throw Problem(
                 status: .badRequest, kind: "invalid-query", detail: "q: \(error.description)",
                 errors: [Problem.Detail(parameter: "q", position: error.position, reason: error.reason)])
         }
         let now = Timestamp.now()
-        start = try Self.time(parameters["start"].map(String.init), "start", now: now)
-        end = try Self.time(parameters["end"].map(String.init), "end", now: now)
+        start = try Self.time(parameters["start"], "start", now: now)
+        end = try Self.time(parameters["end"], "end", now: now)
         if let start, let end, start >= end {
             throw Problem.badParameter("end", "must be later than start")
         }
