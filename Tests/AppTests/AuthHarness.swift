@@ -29,7 +29,7 @@ final class CapturedLog: Sendable {
 let testJWTSecret = "test-signing-secret-of-at-least-32-characters"
 
 /// Runs `body` against an application with authentication on over a fresh SQLite directory, handing
-/// it the initial admin key the first start wrote.
+/// it the initial admin key the first start wrote; afterwards checks that the key never reached the log.
 func withAuthApp(
     log: CapturedLog = CapturedLog(),
     _ body:
@@ -45,6 +45,8 @@ func withAuthApp(
             let adminKey = try String(contentsOfFile: keyPath, encoding: .utf8)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             try await body(client, adminKey, directory)
+            #expect(!log.all.isEmpty)
+            #expect(log.all.allSatisfy { !$0.contains(adminKey) }, "the admin key appeared in the service log")
         }
     }
 }
