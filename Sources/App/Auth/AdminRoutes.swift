@@ -153,12 +153,8 @@ struct AdminRoutes<Store: LogStore, Credentials: CredentialStore> {
     }
 
     private func audit(_ context: AppRequestContext, tenant: String, action: String, target: String) {
-        context.logger.notice(
-            "audit",
-            metadata: [
-                "audit.actor": "\(context.identity?.actor ?? "unknown")", "audit.tenant": "\(tenant)",
-                "audit.action": "\(action)", "audit.target": "\(target)",
-            ])
+        auditLog(
+            context.logger, actor: context.identity?.actor ?? "unknown", tenant: tenant, action: action, target: target)
     }
 
     private struct NewTenantBody: Decodable {

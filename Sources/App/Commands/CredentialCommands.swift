@@ -29,17 +29,11 @@ struct KeysCommand: AsyncParsableCommand {
             let configuration = try options.configuration()
             let logger = options.logger(configuration)
             let (secret, key) = APIKeySecret.make(tenant: tenant, name: name, scopes: scopeSet, at: .now())
-            try await withStores(configuration, logger: logger) { store, credentials in
-                try await store.migrate()
-                _ = try await credentials.createTenant(Tenant(name: key.tenant, createdAt: .now()))
+            try await createCredential(
+                configuration, logger: logger, tenant: key.tenant, action: "key.create", target: key.id
+            ) { credentials in
                 try await credentials.insertKey(key)
             }
-            logger.notice(
-                "audit",
-                metadata: [
-                    "audit.actor": "cli", "audit.tenant": "\(key.tenant)", "audit.action": "key.create",
-                    "audit.target": "\(key.id)",
-                ])
             print(secret)
         }
     }
@@ -81,17 +75,25 @@ struct UsersCommand: AsyncParsableCommand {
                 id: RecordID.make(at: .now()), tenant: tenant, username: username,
                 passwordHash: try await PasswordHasher(cost: UInt8(configuration.bcryptCost)).hash(password),
                 role: admin ? .admin : .viewer, createdAt: .now())
-            try await withStores(configuration, logger: logger) { store, credentials in
-                try await store.migrate()
-                _ = try await credentials.createTenant(Tenant(name: user.tenant, createdAt: .now()))
+            try await createCredential(
+                configuration, logger: logger, tenant: user.tenant, action: "user.create", target: user.username
+            ) { credentials in
                 try await credentials.insertUser(user)
             }
-            logger.notice(
-                "audit",
-                metadata: [
-                    "audit.actor": "cli", "audit.tenant": "\(user.tenant)", "audit.action": "user.create",
-                    "audit.target": "\(user.username)",
-                ])
         }
     }
+}
+
+/// Migrates the database, makes sure the tenant exists, stores one credential with `insert`, and
+/// writes the audit line, for the credential commands.
+private func createCredential(
+    _ configuration: AppConfiguration, logger: Logger, tenant: String, action: String, target: String,
+    _ insert: @Sendable @escaping (any CredentialStore) async throws -> Void
+) async throws {
+    try await withStores(configuration, logger: logger) { store, credentials in
+        try await store.migrate()
+        _ = try await credentials.createTenant(Tenant(name: tenant, createdAt: .now()))
+        try await insert(credentials)
+    }
+    auditLog(logger, actor: "cli", tenant: tenant, action: action, target: target)
 }

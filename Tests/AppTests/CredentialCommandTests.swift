@@ -1,0 +1,66 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Logging
+import Testing
+
+@testable import App
+
+/// `logsmith keys create` and `logsmith users create` make working credentials without HTTP.
+@Suite("Credential commands")
+struct CredentialCommandTests {
+    /// Runs the built binary with arguments and standard input; returns its standard output.
+    func run(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try ServerProcess.binaryPath())
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["LOGSMITH_DATABASE_URL": ""]) { $1 }
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+
+    @Test("a key and a user made on the command line authenticate over HTTP")
+    func cli_createsWorkingCredentials() async throws {
+        try await withTemporaryDirectory { directory in
+            let key = try run([
+                "keys", "create", "--tenant", "cli-tenant", "--scopes", "ingest,read", "--data-dir", directory,
+            ])
+            #expect(key.status == 0)
+            let secret = try #require(key.output.split(separator: "\n").last.map(String.init))
+            #expect(secret.hasPrefix("lsk_"))
+            #expect(key.output.contains("\"audit.action\":\"key.create\""))
+
+            let password = "a long enough password"
+            let user = try run(
+                ["users", "create", "--tenant", "cli-tenant", "--username", "cli-user", "--data-dir", directory],
+                input: password + "\n")
+            #expect(user.status == 0)
+            #expect(!user.output.contains(password))
+            let short = try run(
+                ["users", "create", "--username", "other", "--data-dir", directory], input: "short\n")
+            #expect(short.status != 0)
+
+            var configuration = try testConfiguration(.sqlite, dataDirectory: directory)
+            configuration.authEnabled = true
+            let app = try await buildApplication(configuration, logger: Logger(label: "test"))
+            try await app.test(.router) { client in
+                let me = try await client.send(.get, "/api/v1/auth/me", as: secret).json()
+                #expect(me["tenant"] as? String == "cli-tenant")
+                let login = try await client.send(
+                    .post, "/api/v1/auth/login", as: nil,
+                    json: #"{"username": "cli-user", "password": "\#(password)"}"#)
+                #expect(login.status == .ok)
+            }
+            let files = try FileManager.default.contentsOfDirectory(atPath: directory)
+            #expect(!files.contains("initial-admin-key"))
+        }
+    }
+}
