@@ -80,10 +80,15 @@ let package = Package(
             ],
             swiftSettings: upcomingFeatures
         ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: upcomingFeatures
+        ),
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "Access", "App", "LogModel", "Stores",
+                "Access", "App", "LogModel", "Stores", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: upcomingFeatures
@@ -106,7 +111,7 @@ let package = Package(
         .testTarget(
             name: "StoresTests",
             dependencies: [
-                "Access", "Stores", "LogModel", "LogQuery",
+                "Access", "Stores", "LogModel", "LogQuery", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

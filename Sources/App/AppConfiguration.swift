@@ -30,6 +30,15 @@ struct AppConfiguration: Sendable {
     /// `LOGSMITH_JWT_SECRET`: the secret that signs session tokens (at least 32 characters). Default:
     /// generated once and kept in `<data-dir>/jwt-secret` (mode 0600); set it when replicas share a database.
     var jwtSecret: String?
+    /// `LOGSMITH_LIMIT_INGEST_RECORDS`: records ingested per second per tenant (burst: one second's
+    /// worth); 0 turns the limit off. Default 50,000.
+    var ingestRecordsPerSecond = 50_000
+    /// `LOGSMITH_LIMIT_INGEST_BYTES`: request-body bytes ingested per second per tenant; 0 is off.
+    /// Default 50 MiB.
+    var ingestBytesPerSecond = 50 * 1024 * 1024
+    /// `LOGSMITH_LIMIT_SEARCH`: search and read requests per second per client address; 0 is off.
+    /// Default 50.
+    var searchRequestsPerSecond = 50
     /// `LOGSMITH_BCRYPT_COST`: the bcrypt cost of new password hashes (4-16). Default 11.
     var bcryptCost = 11
 
@@ -61,6 +70,15 @@ struct AppConfiguration: Sendable {
                 throw ConfigurationError(message: "LOGSMITH_JWT_SECRET must be at least 32 characters")
             }
             jwtSecret = value
+        }
+        if let value = environment["LOGSMITH_LIMIT_INGEST_RECORDS"] {
+            ingestRecordsPerSecond = try Self.integer(value, "LOGSMITH_LIMIT_INGEST_RECORDS", 0...100_000_000)
+        }
+        if let value = environment["LOGSMITH_LIMIT_INGEST_BYTES"] {
+            ingestBytesPerSecond = try Self.integer(value, "LOGSMITH_LIMIT_INGEST_BYTES", 0...10_000_000_000)
+        }
+        if let value = environment["LOGSMITH_LIMIT_SEARCH"] {
+            searchRequestsPerSecond = try Self.integer(value, "LOGSMITH_LIMIT_SEARCH", 0...1_000_000)
         }
         if let value = environment["LOGSMITH_BCRYPT_COST"] {
             bcryptCost = try Self.integer(value, "LOGSMITH_BCRYPT_COST", 4...16)

@@ -11,24 +11,30 @@ let defaultTenant = "default"
 /// Builds the application for a configuration: the store it names (PostgreSQL when a database URL is
 /// set, else SQLite under the data directory), the group-commit writer, authentication and the router.
 ///
-/// This is the one composition root: `logsmith serve` and the tests both call it.
-func buildApplication(_ configuration: AppConfiguration, logger: Logger) async throws -> any ApplicationProtocol {
+/// This is the one composition root: `logsmith serve` and the tests both call it. Tests pass their
+/// own `limiterClock` so rate limits do not depend on how fast the machine runs.
+func buildApplication(
+    _ configuration: AppConfiguration, logger: Logger, limiterClock: some Clock<Duration> = ContinuousClock()
+) async throws -> any ApplicationProtocol {
     try configuration.validate()
     let sessions = await SessionTokens(secret: try SecretFiles.signingSecret(configuration))
+    let limiter = InProcessRateLimiter(clock: limiterClock)
     if let url = configuration.databaseURL {
         let store = PostgresLogStore(configuration: try .init(url: url), logger: logger)
         return buildApplication(
-            configuration, store: store, credentials: store.credentials, sessions: sessions, logger: logger)
+            configuration, store: store, credentials: store.credentials, limiter: limiter, sessions: sessions,
+            logger: logger)
     }
     let store = try await SQLiteLogStore.open(directory: configuration.dataDirectory, logger: logger)
     return buildApplication(
-        configuration, store: store, credentials: store.credentials, sessions: sessions, logger: logger)
+        configuration, store: store, credentials: store.credentials, limiter: limiter, sessions: sessions,
+        logger: logger)
 }
 
-/// Builds the application over a given log store and credential store.
+/// Builds the application over a given log store, credential store and rate limiter.
 func buildApplication(
     _ configuration: AppConfiguration, store: some LogStore, credentials: some CredentialStore,
-    sessions: SessionTokens, logger: Logger
+    limiter: some RateLimiter, sessions: SessionTokens, logger: Logger
 ) -> some ApplicationProtocol {
     let writer = GroupCommitWriter(
         store: store, configuration: .init(maxQueuedRecords: configuration.maxQueuedRecords), clock: ContinuousClock())
@@ -39,13 +45,13 @@ func buildApplication(
             authenticator: Authenticator(
                 credentials: credentials, sessions: sessions, enabled: configuration.authEnabled)))
     let passwords = PasswordHasher(cost: UInt8(configuration.bcryptCost))
+    let gate = RateLimitGate(limiter: limiter)
+    let limits = RateLimits(configuration)
     HealthRoutes(store: store).register(on: router)
-    IngestRoutes(writer: writer, configuration: configuration).register(on: router)
-    SearchRoutes(store: store).register(on: router)
-    AuthRoutes(
-        credentials: credentials, sessions: sessions, passwords: passwords,
-        limiter: AttemptLimiter(limit: 10, window: .seconds(60), clock: ContinuousClock())
-    ).register(on: router)
+    IngestRoutes(writer: writer, configuration: configuration, gate: gate, limits: limits).register(on: router)
+    SearchRoutes(store: store, gate: gate, limits: limits).register(on: router)
+    AuthRoutes(credentials: credentials, sessions: sessions, passwords: passwords, gate: gate, limits: limits)
+        .register(on: router)
     AdminRoutes(store: store, credentials: credentials, passwords: passwords).register(on: router)
     var app = Application(
         router: router,

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import TestSupport
 import Testing
 
 @testable import App
@@ -42,7 +43,8 @@ func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws 
     return try await body(directory.path)
 }
 
-/// Runs `body` against the application built by the composition root, over the router.
+/// Runs `body` against the application built by the composition root, over the router; rate limits
+/// run on a clock that stands still, so they do not depend on the machine's speed.
 func withApp(
     _ kind: StoreKind = .sqlite, configure: (inout AppConfiguration) -> Void = { _ in },
     _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
@@ -50,7 +52,7 @@ func withApp(
     try await withTemporaryDirectory { directory in
         var configuration = try testConfiguration(kind, dataDirectory: directory)
         configure(&configuration)
-        let app = try await buildApplication(configuration, logger: Logger(label: "test"))
+        let app = try await buildApplication(configuration, logger: Logger(label: "test"), limiterClock: ManualClock())
         try await app.test(.router, body)
     }
 }

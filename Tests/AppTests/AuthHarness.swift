@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import Synchronization
 import Telemetry
+import TestSupport
 import Testing
 
 @testable import App
@@ -39,7 +40,7 @@ func withAuthApp(
         var configuration = try testConfiguration(.sqlite, dataDirectory: directory)
         configuration.authEnabled = true
         configuration.jwtSecret = testJWTSecret
-        let app = try await buildApplication(configuration, logger: log.logger())
+        let app = try await buildApplication(configuration, logger: log.logger(), limiterClock: ManualClock())
         try await app.test(.router) { client in
             let keyPath = URL(fileURLWithPath: directory).appendingPathComponent("initial-admin-key").path
             let adminKey = try String(contentsOfFile: keyPath, encoding: .utf8)

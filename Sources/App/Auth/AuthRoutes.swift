@@ -5,11 +5,12 @@ import Stores
 
 /// `POST /api/v1/auth/login` (username and password for a session token) and
 /// `GET /api/v1/auth/me` (who the credential belongs to).
-struct AuthRoutes<Credentials: CredentialStore, LimiterClock: Clock<Duration>> {
+struct AuthRoutes<Credentials: CredentialStore, Limiter: RateLimiter> {
     let credentials: Credentials
     let sessions: SessionTokens
     let passwords: PasswordHasher
-    let limiter: AttemptLimiter<LimiterClock>
+    let gate: RateLimitGate<Limiter>
+    let limits: RateLimits
 
     func register(on router: Router<AppRequestContext>) {
         router.post("/api/v1/auth/login") { request, context in
@@ -46,15 +47,10 @@ struct AuthRoutes<Credentials: CredentialStore, LimiterClock: Clock<Duration>> {
 
     private func login(_ request: Request, context: AppRequestContext) async throws -> Session {
         let login = try await decodeJSONBody(Login.self, from: request)
-        for key in ["ip:\(context.clientAddress ?? "unknown")", "user:\(login.username.lowercased())"] {
-            if let wait = limiter.attempt(key) {
-                var headers = HTTPFields()
-                headers[.retryAfter] = String(wait)
-                throw Problem(
-                    status: .tooManyRequests, kind: "too-many-attempts",
-                    detail: "too many login attempts; retry after \(wait) s", headers: headers)
-            }
-        }
+        _ = try await gate.enforce([
+            (limits.login, "ip:\(context.clientAddress ?? "unknown")", 1),
+            (limits.login, "user:\(login.username.lowercased())", 1),
+        ])
         let user = try await credentials.user(username: login.username)
         let matches = try await passwords.verify(login.password, hash: user?.passwordHash)
         guard matches, let user, user.disabledAt == nil else {

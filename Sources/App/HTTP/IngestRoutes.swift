@@ -5,10 +5,12 @@ import LogModel
 import Stores
 
 /// `POST /api/v1/logs`: validates each record, commits the valid ones through the group-commit
-/// writer, and answers only after they are durable. Records go to the caller's tenant (ingest scope).
-struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>> {
+/// writer, and answers only after they are durable; per-tenant record and byte rate limits apply. Records go to the caller's tenant (ingest scope).
+struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: RateLimiter> {
     let writer: GroupCommitWriter<Store, WriterClock>
     let configuration: AppConfiguration
+    let gate: RateLimitGate<Limiter>
+    let limits: RateLimits
     let decoder = RecordDecoder()
 
     func register(on router: Router<AppRequestContext>) {
@@ -17,7 +19,7 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>> {
         }
     }
 
-    private func ingest(_ request: Request, context: AppRequestContext) async throws -> IngestResponse {
+    private func ingest(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<IngestResponse> {
         let tenant = try context.require(.ingest).tenant
         guard let format = IngestBody.Format(contentType: request.headers[.contentType]) else {
             throw Problem(
@@ -56,13 +58,16 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>> {
                 status: .badRequest, kind: "invalid-records", detail: "no record in the body is valid",
                 errors: rejected.map { Problem.Detail(index: $0.index, reason: $0.reason) })
         }
+        let headers = try await gate.enforce([
+            (limits.ingestRecords, tenant, accepted.count), (limits.ingestBytes, tenant, body.readableBytes),
+        ])
         do {
             try await writer.submit(accepted)
         } catch let error as IngestUnavailable {
             throw Problem.unavailable(
                 error == .queueFull ? "the ingest queue is full; retry shortly" : "the service is shutting down")
         }
-        return IngestResponse(accepted: accepted.count, rejected: rejected)
+        return EditedResponse(headers: headers, response: IngestResponse(accepted: accepted.count, rejected: rejected))
     }
 
     private func tooLarge() -> Problem {

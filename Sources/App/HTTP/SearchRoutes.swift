@@ -1,22 +1,28 @@
 import Access
+import HTTPTypes
 import Hummingbird
 import LogModel
 import LogQuery
 import Stores
 
 /// `GET /api/v1/logs` (search), `GET /api/v1/logs/{id}` and `GET /api/v1/correlations/{id}`, all
-/// confined to the caller's tenant (read scope).
-struct SearchRoutes<Store: LogStore> {
+/// confined to the caller's tenant (read scope) and limited per client address.
+struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
     let store: Store
+    let gate: RateLimitGate<Limiter>
+    let limits: RateLimits
     /// Most records a correlation story returns.
     let storyLimit = 1000
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/api/v1/logs") { request, context in
-            try await search(request, tenant: try context.require(.read).tenant)
+            let tenant = try context.require(.read).tenant
+            let headers = try await limit(context)
+            return EditedResponse(headers: headers, response: try await search(request, tenant: tenant))
         }
         router.get("/api/v1/logs/:id") { _, context in
             let tenant = try context.require(.read).tenant
+            _ = try await limit(context)
             let id = try context.parameters.require("id")
             guard let record = try await store.record(tenant: tenant, id: id.lowercased()) else {
                 throw Problem(status: .notFound, kind: "not-found", detail: "no log with id \(id.prefix(64))")
@@ -24,8 +30,15 @@ struct SearchRoutes<Store: LogStore> {
             return RecordResponse(record)
         }
         router.get("/api/v1/correlations/:id") { _, context in
-            try await story(try context.parameters.require("id"), tenant: try context.require(.read).tenant)
+            let tenant = try context.require(.read).tenant
+            _ = try await limit(context)
+            return try await story(try context.parameters.require("id"), tenant: tenant)
         }
+    }
+
+    /// Applies the per-client-address read limit.
+    private func limit(_ context: AppRequestContext) async throws -> HTTPFields {
+        try await gate.enforce([(limits.search, context.clientAddress ?? "unknown", 1)])
     }
 
     private func search(_ request: Request, tenant: String) async throws -> SearchResponse {

@@ -1,0 +1,73 @@
+import HTTPTypes
+import Hummingbird
+import Stores
+
+/// The limits the service enforces, from configuration; a nil limit is off.
+struct RateLimits: Sendable {
+    /// Records ingested per second, per tenant.
+    var ingestRecords: RateLimit?
+    /// Request-body bytes ingested per second, per tenant.
+    var ingestBytes: RateLimit?
+    /// Search and read requests per second, per client address.
+    var search: RateLimit?
+    /// Login attempts, per client address and per username.
+    var login = RateLimit(name: "auth.login", perSecond: 10.0 / 60, burst: 10)
+
+    init(_ configuration: AppConfiguration) {
+        ingestRecords = Self.limit(
+            "ingest.records", configuration.ingestRecordsPerSecond, atLeast: configuration.maxRecordsPerRequest)
+        ingestBytes = Self.limit(
+            "ingest.bytes", configuration.ingestBytesPerSecond, atLeast: configuration.maxBodyBytes)
+        search = Self.limit("search.requests", configuration.searchRequestsPerSecond, atLeast: 1)
+    }
+
+    /// A limit whose burst is one second's worth, but never less than one largest request, so that
+    /// every request the other limits allow can pass at some point; nil when the rate is 0 (off).
+    private static func limit(_ name: String, _ perSecond: Int, atLeast largestRequest: Int) -> RateLimit? {
+        guard perSecond > 0 else { return nil }
+        return RateLimit(name: name, perSecond: Double(perSecond), burst: max(perSecond, largestRequest))
+    }
+}
+
+/// Applies limits to requests: answers 429 with `Retry-After` and the IETF `RateLimit-*` headers
+/// when one is exceeded, and hands back the headers to put on a successful answer.
+struct RateLimitGate<Limiter: RateLimiter> {
+    let limiter: Limiter
+
+    /// Takes `cost` of each limit for its key; throws 429 on the first that does not fit. The
+    /// headers returned (and those of a 429) describe the first limit, or the one that refused.
+    func enforce(_ checks: [(limit: RateLimit?, key: String, cost: Int)]) async throws -> HTTPFields {
+        var headers = HTTPFields()
+        for check in checks {
+            guard let limit = check.limit else { continue }
+            let decision = try await limiter.acquire(check.key, cost: check.cost, limit: limit)
+            if headers.isEmpty || !decision.allowed { headers = Self.headers(decision) }
+            guard decision.allowed else {
+                headers[.retryAfter] = String(decision.retryAfterSeconds ?? 1)
+                throw Problem(
+                    status: .tooManyRequests, kind: "rate-limited",
+                    detail: "\(limit.name) limit of \(limit.burst) per second exceeded; retry after "
+                        + "\(decision.retryAfterSeconds ?? 1) s",
+                    headers: headers)
+            }
+        }
+        return headers
+    }
+
+    private static func headers(_ decision: RateLimitDecision) -> HTTPFields {
+        var headers = HTTPFields()
+        headers[.rateLimitLimit] = String(decision.limit)
+        headers[.rateLimitRemaining] = String(decision.remaining)
+        headers[.rateLimitReset] = String(decision.resetSeconds)
+        return headers
+    }
+}
+
+extension HTTPField.Name {
+    /// `RateLimit-Limit` (IETF draft-ietf-httpapi-ratelimit-headers).
+    static let rateLimitLimit = HTTPField.Name("RateLimit-Limit")!
+    /// `RateLimit-Remaining`.
+    static let rateLimitRemaining = HTTPField.Name("RateLimit-Remaining")!
+    /// `RateLimit-Reset`.
+    static let rateLimitReset = HTTPField.Name("RateLimit-Reset")!
+}

@@ -1,0 +1,39 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@testable import App
+
+/// Limits answer with the IETF `RateLimit-*` headers, and 429 with `Retry-After` when exceeded.
+@Suite("Rate limits")
+struct RateLimitTests {
+    @Test("ingest past the per-tenant record rate is a 429 and commits nothing")
+    func ingest_overRecordRate_429() async throws {
+        try await withApp(configure: {
+            $0.ingestRecordsPerSecond = 5
+            $0.maxRecordsPerRequest = 5
+        }) { client in
+            let ok = try await client.ingest(#"[{"message": "a"}, {"message": "b"}, {"message": "c"}]"#)
+            #expect(ok.status == .ok)
+            #expect(ok.headers[.rateLimitLimit] == "5")
+            #expect(ok.headers[.rateLimitRemaining] == "2")
+            let refused = try await client.ingest(#"[{"message": "d"}, {"message": "e"}, {"message": "f"}]"#)
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.headers[.contentType] == "application/problem+json")
+            #expect(refused.headers[.retryAfter] == "1")
+            #expect(refused.headers[.rateLimitRemaining] == "2")
+            let stored = try await client.get("/api/v1/logs").json()["logs"] as? [Any]
+            #expect(stored?.count == 3)
+        }
+    }
+
+    @Test("reads past the per-address rate are 429s")
+    func search_overRate_429() async throws {
+        try await withApp(configure: { $0.searchRequestsPerSecond = 3 }) { client in
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<4 { statuses.append(try await client.get("/api/v1/logs").status) }
+            #expect(statuses == [.ok, .ok, .ok, .tooManyRequests])
+        }
+    }
+}
