@@ -34,7 +34,8 @@ struct DurabilityTests {
                     }
                 }
             }
-            while await acknowledged.count < 2000 {
+            let deadline = ContinuousClock.now.advanced(by: .seconds(120))
+            while await acknowledged.count < 2000, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
             }
             server.kill()
