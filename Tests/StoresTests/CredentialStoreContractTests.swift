@@ -73,4 +73,22 @@ struct CredentialStoreContractTests {
             #expect(try await credentials.keys(tenant: "default") == [first])
         }
     }
+
+    @Test("of concurrent initial-key inserts on an empty database, exactly one succeeds")
+    func insertInitialKey_concurrent_exactlyOne() async throws {
+        try await withStores(.sqlite) { _, credentials in
+            let results = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        try await credentials.insertInitialKey(
+                            APIKeySecret.make(tenant: "default", name: "initial", scopes: [.admin], at: baseTime).record
+                        )
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(results.filter { $0 }.count == 1)
+            #expect(try await credentials.keys(tenant: "default").count == 1)
+        }
+    }
 }

@@ -1,6 +1,15 @@
-/// The tables of tenants, API keys and users, the same in both databases but for the integer type.
+/// The tables of tenants, API keys and users, the same in both databases but for column types.
 /// Times are epoch microseconds.
 enum CredentialSchema {
+    /// Marks the first admin key, of which a unique partial index allows only one, so that replicas
+    /// starting together on an empty database cannot both create one.
+    static func initialKeyStatements(boolean: String) -> [String] {
+        [
+            "ALTER TABLE api_keys ADD COLUMN initial \(boolean) NOT NULL DEFAULT FALSE",
+            "CREATE UNIQUE INDEX api_keys_one_initial ON api_keys (initial) WHERE initial",
+        ]
+    }
+
     static func statements(bigint: String) -> [String] {
         [
             "CREATE TABLE tenants (name TEXT PRIMARY KEY, created_at \(bigint) NOT NULL)",

@@ -17,7 +17,8 @@ public protocol CredentialStore: Sendable {
 
     /// Stores a new key.
     func insertKey(_ key: APIKey) async throws
-    /// Stores the first admin key, only if no key and no user exists yet; false when one does.
+    /// Stores the first admin key, only if no key and no user exists yet; false when one does. Of
+    /// concurrent callers on an empty database, exactly one succeeds.
     func insertInitialKey(_ key: APIKey) async throws -> Bool
     /// The key with the given hash, revoked or not, or nil.
     func key(hash: String) async throws -> APIKey?

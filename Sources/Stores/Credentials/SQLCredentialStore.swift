@@ -36,8 +36,9 @@ struct SQLCredentialStore<Database: SQLDatabase>: CredentialStore {
     func insertInitialKey(_ key: APIKey) async throws -> Bool {
         var sql = Builder()
         let statement = """
-            INSERT INTO api_keys (\(CredentialRows.keyColumns)) SELECT \(keyValues(key, &sql))
-            WHERE NOT EXISTS (SELECT 1 FROM api_keys) AND NOT EXISTS (SELECT 1 FROM users) RETURNING id
+            INSERT INTO api_keys (\(CredentialRows.keyColumns), initial) SELECT \(keyValues(key, &sql)), TRUE
+            WHERE NOT EXISTS (SELECT 1 FROM api_keys) AND NOT EXISTS (SELECT 1 FROM users)
+            ON CONFLICT DO NOTHING RETURNING id
             """
         return try await !database.execute(statement, sql.values).isEmpty
     }

@@ -44,5 +44,6 @@ enum PostgresMigrations {
             ]
         ),
         (2, CredentialSchema.statements(bigint: "bigint")),
+        (3, CredentialSchema.initialKeyStatements(boolean: "boolean")),
     ]
 }

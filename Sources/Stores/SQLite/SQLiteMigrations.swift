@@ -47,5 +47,6 @@ enum SQLiteMigrations {
             ]
         ),
         (2, CredentialSchema.statements(bigint: "INTEGER")),
+        (3, CredentialSchema.initialKeyStatements(boolean: "INTEGER")),
     ]
 }
