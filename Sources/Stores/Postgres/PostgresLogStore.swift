@@ -148,31 +148,7 @@ public struct PostgresLogStore: LogStore {
     }
 
     private func fetch(_ sql: String, _ values: [SQLValue]) async throws -> [LogRecord] {
-        try await withStoreErrors("query failed") {
-            let rows = try await client.query(
-                PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger)
-            var records: [LogRecord] = []
-            for try await row in rows {
-                let (
-                    id, tenant, ts, observed, level, severity, service, host, environment, message, trace, span,
-                    correlation, attributes
-                ) = try row.decode(
-                    (
-                        String, String, Int64, Int64, String, Int64, String?, String?, String?, String, String?,
-                        String?, String?, String
-                    ).self)
-                guard let level = LogLevel(rawValue: level) else {
-                    throw StoreError(.corruptRow, "stored level is not a known level")
-                }
-                records.append(
-                    LogRecord(
-                        id: id, tenant: tenant, timestamp: Timestamp(microseconds: ts),
-                        observedAt: Timestamp(microseconds: observed), level: level, severityNumber: Int(severity),
-                        service: service, host: host, environment: environment, message: message, traceID: trace,
-                        spanID: span, correlationID: correlation, attributes: try AttributeCoding.decode(attributes)))
-            }
-            return records
-        }
+        try await execute(sql, values).map(LogRows.record(from:))
     }
 
     /// Deletes one record of the tenant; false when there was none.

@@ -142,7 +142,7 @@ public struct SQLiteLogStore: LogStore {
 
     private func fetch(_ sql: String, _ values: [SQLValue]) async throws -> [LogRecord] {
         try await withStoreErrors("query failed") {
-            try await reader.query(sql, Self.binds(values)).map(Self.record(from:))
+            try await reader.query(sql, Self.binds(values)).map { try LogRows.record(from: Self.values(of: $0)) }
         }
     }
 
@@ -159,20 +159,16 @@ public struct SQLiteLogStore: LogStore {
     /// The tenants, API keys and users kept in the same database.
     public var credentials: some CredentialStore { SQLCredentialStore(database: self) }
 
-    private static func record(from row: SQLiteRow) throws -> LogRecord {
-        func text(_ name: String) -> String? { row.column(name)?.string }
-        func integer(_ name: String) -> Int64? { row.column(name)?.integer.map(Int64.init) }
-        guard let id = text("id"), let tenant = text("tenant"), let ts = integer("ts"),
-            let observed = integer("observed_at"), let level = text("level").flatMap(LogLevel.init(rawValue:)),
-            let severity = integer("severity_number"), let message = text("message"),
-            let attributes = text("attributes")
-        else { throw StoreError(.corruptRow, "stored row is missing a required column") }
-        return LogRecord(
-            id: id, tenant: tenant, timestamp: Timestamp(microseconds: ts),
-            observedAt: Timestamp(microseconds: observed),
-            level: level, severityNumber: Int(severity), service: text("service"), host: text("host"),
-            environment: text("environment"), message: message, traceID: text("trace_id"), spanID: text("span_id"),
-            correlationID: text("correlation_id"), attributes: try AttributeCoding.decode(attributes))
+    /// A row's columns in order as plain values, nil for NULL.
+    private static func values(of row: SQLiteRow) -> [SQLValue?] {
+        row.columns.map { column -> SQLValue? in
+            switch column.data {
+            case .integer(let value): .integer(Int64(value))
+            case .float(let value): .double(value)
+            case .text(let value): .text(value)
+            case .blob, .null: nil
+            }
+        }
     }
 }
 
@@ -183,16 +179,7 @@ extension SQLiteLogStore: SQLDatabase {
     /// ordered with each other.
     func execute(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]] {
         try await withStoreErrors("statement failed") {
-            try await writer.query(sql, Self.binds(values)).map { row in
-                row.columns.map { column -> SQLValue? in
-                    switch column.data {
-                    case .integer(let value): .integer(Int64(value))
-                    case .float(let value): .double(value)
-                    case .text(let value): .text(value)
-                    case .blob, .null: nil
-                    }
-                }
-            }
+            try await writer.query(sql, Self.binds(values)).map(Self.values(of:))
         }
     }
 }
