@@ -13,7 +13,7 @@ public struct RecordDecoder: Sendable {
     }
 
     /// Why one record was rejected: the field at fault and the reason, in words a client can act on.
-    public struct Rejection: Error, Sendable, Hashable {
+    public struct Rejection: Error, Sendable, Hashable, CustomStringConvertible {
         /// The top-level field at fault, nil when the record as a whole is at fault.
         public var field: String?
         /// What is wrong.
@@ -48,11 +48,12 @@ public struct RecordDecoder: Sendable {
     ///   - tenant: the tenant the record is stored under.
     ///   - receivedAt: the time of receipt, used as `observed_at` and as the default `timestamp`.
     public func decode(_ value: JSONValue, tenant: String, receivedAt: Timestamp) -> Result<LogRecord, Rejection> {
-        Result { try decodeThrowing(value, tenant: tenant, receivedAt: receivedAt) }
-            .mapError { $0 as! Rejection }
+        Result { () throws(Rejection) in try decodeThrowing(value, tenant: tenant, receivedAt: receivedAt) }
     }
 
-    private func decodeThrowing(_ value: JSONValue, tenant: String, receivedAt: Timestamp) throws -> LogRecord {
+    private func decodeThrowing(_ value: JSONValue, tenant: String, receivedAt: Timestamp) throws(Rejection)
+        -> LogRecord
+    {
         guard case .object(let fields) = value else {
             throw Rejection(field: nil, reason: "a record must be a JSON object, not \(value.typeName)")
         }
@@ -87,7 +88,7 @@ public struct RecordDecoder: Sendable {
         return nil
     }
 
-    private func string(_ fields: [String: JSONValue], _ keys: [String], maxBytes: Int) throws -> String? {
+    private func string(_ fields: [String: JSONValue], _ keys: [String], maxBytes: Int) throws(Rejection) -> String? {
         guard let (key, value) = first(fields, keys) else { return nil }
         guard case .string(let text) = value else {
             throw Rejection(field: key, reason: "must be a string, not \(value.typeName)")
@@ -96,7 +97,7 @@ public struct RecordDecoder: Sendable {
         return text.isEmpty ? nil : text
     }
 
-    private func check(_ text: String, field: String, maxBytes: Int) throws {
+    private func check(_ text: String, field: String, maxBytes: Int) throws(Rejection) {
         if text.utf8.count > maxBytes {
             throw Rejection(field: field, reason: "is longer than \(maxBytes) bytes")
         }
@@ -105,7 +106,7 @@ public struct RecordDecoder: Sendable {
         }
     }
 
-    private func levelAndSeverity(_ fields: [String: JSONValue]) throws -> (LogLevel, Int) {
+    private func levelAndSeverity(_ fields: [String: JSONValue]) throws(Rejection) -> (LogLevel, Int) {
         var severityNumber: Int?
         if let value = fields["severity_number"], value != .null {
             guard case .integer(let number) = value, let level = LogLevel(severityNumber: Int(number)) else {
@@ -133,7 +134,7 @@ public struct RecordDecoder: Sendable {
         return (level, level.defaultSeverityNumber)
     }
 
-    private func timestamp(_ fields: [String: JSONValue]) throws -> Timestamp? {
+    private func timestamp(_ fields: [String: JSONValue]) throws(Rejection) -> Timestamp? {
         guard let (key, value) = first(fields, Self.timestampKeys) else { return nil }
         let parsed: Timestamp?
         switch value {
@@ -157,7 +158,7 @@ public struct RecordDecoder: Sendable {
         return parsed
     }
 
-    private func attributes(_ fields: [String: JSONValue]) throws -> [String: JSONValue] {
+    private func attributes(_ fields: [String: JSONValue]) throws(Rejection) -> [String: JSONValue] {
         var attributes: [String: JSONValue] = [:]
         if let explicit = fields["attributes"], explicit != .null {
             guard case .object(let members) = explicit else {
