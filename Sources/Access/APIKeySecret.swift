@@ -15,7 +15,7 @@ public enum APIKeySecret {
         secret: String, record: APIKey
     ) {
         let random = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        let secret = prefix + base64URL(random)
+        let secret = prefix + Base64URL.encode(random)
         let record = APIKey(
             id: RecordID.make(at: time), tenant: tenant, name: name, prefix: String(secret.prefix(12)),
             hash: hash(secret), scopes: scopes, createdAt: time)
@@ -37,11 +37,6 @@ public enum APIKeySecret {
 
     /// A random secret for signing sessions, as base64url text.
     public static func randomSigningSecret() -> String {
-        base64URL(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })
-    }
-
-    private static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Base64URL.encode(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })
     }
 }

@@ -23,9 +23,7 @@ public struct SearchCursor: Sendable, Hashable {
 
     /// Decodes a cursor's text form; nil when the text is not one this type made.
     public init?(encoded: String) {
-        var base64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else {
+        guard let data = Base64URL.decode(encoded), let text = String(data: data, encoding: .utf8) else {
             return nil
         }
         let parts = text.split(separator: ":", maxSplits: 1)
@@ -37,8 +35,6 @@ public struct SearchCursor: Sendable, Hashable {
 
     /// The cursor's text form.
     public var encoded: String {
-        Data("\(timestamp.microseconds):\(id)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Base64URL.encode(Data("\(timestamp.microseconds):\(id)".utf8))
     }
 }
