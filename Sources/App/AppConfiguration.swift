@@ -1,3 +1,5 @@
+import Telemetry
+
 /// Everything `logsmith serve` needs to start, read from flags and the environment.
 ///
 /// Each setting has one name as a flag and one as an environment variable; a flag wins over the
@@ -23,6 +25,8 @@ struct AppConfiguration: Sendable {
     var maxQueuedRecords = 100_000
     /// `LOGSMITH_LOG_LEVEL`: the service's own log level. Default `info`.
     var logLevel = "info"
+    /// `LOGSMITH_LOG_FORMAT`: `json` (one object per line) or `text` for a human terminal. Default `json`.
+    var logFormat = LogFormat.json
     /// `LOGSMITH_AUTH`: `on` requires a credential on every log and admin route; `off` makes every
     /// request the `default` tenant with every scope, and is refused unless the host is loopback.
     /// Default `on`.
@@ -59,6 +63,12 @@ struct AppConfiguration: Sendable {
             maxQueuedRecords = try Self.integer(value, "LOGSMITH_INGEST_QUEUE_RECORDS", 1...10_000_000)
         }
         if let value = environment["LOGSMITH_LOG_LEVEL"] { logLevel = value }
+        if let value = environment["LOGSMITH_LOG_FORMAT"] {
+            guard let format = LogFormat(rawValue: value) else {
+                throw ConfigurationError(message: "LOGSMITH_LOG_FORMAT must be json or text")
+            }
+            logFormat = format
+        }
         if let value = environment["LOGSMITH_AUTH"] {
             guard ["on", "off"].contains(value) else {
                 throw ConfigurationError(message: "LOGSMITH_AUTH must be on or off")

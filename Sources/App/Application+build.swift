@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import Stores
+import Telemetry
 
 /// The tenant every request belongs to when authentication is off, and the operator tenant whose
 /// admins manage the other tenants.
@@ -14,49 +15,58 @@ let defaultTenant = "default"
 /// This is the one composition root: `logsmith serve` and the tests both call it. Tests pass their
 /// own `limiterClock` so rate limits do not depend on how fast the machine runs.
 func buildApplication(
-    _ configuration: AppConfiguration, logger: Logger, limiterClock: some Clock<Duration> = ContinuousClock()
+    _ configuration: AppConfiguration, observability: Observability = .local(), logger: Logger,
+    limiterClock: some Clock<Duration> = ContinuousClock()
 ) async throws -> any ApplicationProtocol {
     try configuration.validate()
     let sessions = await SessionTokens(secret: try SecretFiles.signingSecret(configuration))
     let limiter = InProcessRateLimiter(clock: limiterClock)
     if let url = configuration.databaseURL {
-        let store = PostgresLogStore(configuration: try .init(url: url), logger: logger)
+        let store = PostgresLogStore(configuration: try .init(url: url), logger: logger, observability: observability)
         return buildApplication(
             configuration, store: store, credentials: store.credentials, limiter: limiter, sessions: sessions,
-            logger: logger)
+            observability: observability, logger: logger)
     }
-    let store = try await SQLiteLogStore.open(directory: configuration.dataDirectory, logger: logger)
+    let store = try await SQLiteLogStore.open(
+        directory: configuration.dataDirectory, logger: logger, observability: observability)
     return buildApplication(
         configuration, store: store, credentials: store.credentials, limiter: limiter, sessions: sessions,
-        logger: logger)
+        observability: observability, logger: logger)
 }
 
 /// Builds the application over a given log store, credential store and rate limiter.
 func buildApplication(
     _ configuration: AppConfiguration, store: some LogStore, credentials: some CredentialStore,
-    limiter: some RateLimiter, sessions: SessionTokens, logger: Logger
+    limiter: some RateLimiter, sessions: SessionTokens, observability: Observability, logger: Logger
 ) -> some ApplicationProtocol {
     let writer = GroupCommitWriter(
-        store: store, configuration: .init(maxQueuedRecords: configuration.maxQueuedRecords), clock: ContinuousClock())
+        store: store, configuration: .init(maxQueuedRecords: configuration.maxQueuedRecords), clock: ContinuousClock(),
+        observability: observability)
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestTelemetryMiddleware(tracer: observability.tracer, metrics: observability.metrics))
     router.add(middleware: ProblemMiddleware())
     router.add(
         middleware: AuthMiddleware(
             authenticator: Authenticator(
                 credentials: credentials, sessions: sessions, enabled: configuration.authEnabled)))
     let passwords = PasswordHasher(cost: UInt8(configuration.bcryptCost))
-    let gate = RateLimitGate(limiter: limiter)
+    let gate = RateLimitGate(limiter: limiter, metrics: observability.metrics)
     let limits = RateLimits(configuration)
     HealthRoutes(store: store).register(on: router)
-    IngestRoutes(writer: writer, configuration: configuration, gate: gate, limits: limits).register(on: router)
+    MetricsRoutes(metrics: observability.metrics).register(on: router)
+    IngestRoutes(
+        writer: writer, configuration: configuration, gate: gate, limits: limits, metrics: observability.metrics
+    ).register(on: router)
     SearchRoutes(store: store, gate: gate, limits: limits).register(on: router)
     AuthRoutes(credentials: credentials, sessions: sessions, passwords: passwords, gate: gate, limits: limits)
         .register(on: router)
     AdminRoutes(store: store, credentials: credentials, passwords: passwords).register(on: router)
+    var services: [any Service] = [store, writer]
+    if let processor = observability.processor { services.insert(processor, at: 0) }
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "logsmith"),
-        services: [store, writer],
+        services: services,
         onServerRunning: { channel in
             logger.info(
                 "server started",

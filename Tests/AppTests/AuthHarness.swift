@@ -18,7 +18,9 @@ final class CapturedLog: Sendable {
     /// A logger that writes JSON lines here, at every level.
     func logger() -> Logger {
         Logger(label: "test") { label in
-            JSONLogHandler(label: label, level: .trace) { line in self.lines.withLock { $0.append(line) } }
+            JSONLogHandler(label: label, level: .trace, metadataProvider: .requestContext) { line in
+                self.lines.withLock { $0.append(line) }
+            }
         }
     }
 

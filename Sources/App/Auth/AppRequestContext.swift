@@ -10,11 +10,14 @@ struct AppRequestContext: RequestContext {
     var identity: Identity?
     /// The client's IP address, when the transport knows it.
     let clientAddress: String?
+    /// The port the request arrived on.
+    let localPort: Int?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         identity = nil
         clientAddress = source.channel.remoteAddress?.ipAddress
+        localPort = source.channel.localAddress?.port
     }
 
     /// The identity, which must hold `scope`: 401 without credentials, 403 without the scope.

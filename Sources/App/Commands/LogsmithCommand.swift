@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import Instrumentation
 import Logging
+import Metrics
+import Prometheus
 import Stores
 import Telemetry
 
@@ -32,10 +35,11 @@ struct ConnectionOptions: ParsableArguments {
         return configuration
     }
 
-    /// The service's logger, writing JSON lines to stdout at the configured level.
+    /// The service's logger, writing JSON (or text) lines to stdout at the configured level, with
+    /// the request, correlation, trace and span IDs of the current task.
     func logger(_ configuration: AppConfiguration) -> Logger {
         let level = Logger.Level(rawValue: configuration.logLevel.lowercased()) ?? .info
-        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+        LoggingSystem.bootstrap(configuration.logFormat.handlerFactory(level: level, serviceName: "logsmith"))
         return Logger(label: "logsmith")
     }
 }
@@ -61,7 +65,10 @@ struct Serve: AsyncParsableCommand {
         if let port { configuration.port = port }
         if noMigrate { configuration.migrateOnStart = false }
         let logger = options.logger(configuration)
-        let app = try await buildApplication(configuration, logger: logger)
+        let observability = try Observability(environment: ProcessInfo.processInfo.environment)
+        InstrumentationSystem.bootstrap(observability.tracer)
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: observability.metrics.registry))
+        let app = try await buildApplication(configuration, observability: observability, logger: logger)
         try await app.runService()
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import LogModel
 import Stores
+import Telemetry
 
 /// `POST /api/v1/logs`: validates each record, commits the valid ones through the group-commit
 /// writer, and answers only after they are durable; per-tenant record and byte rate limits apply. Records go to the caller's tenant (ingest scope).
@@ -11,6 +12,7 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
     let configuration: AppConfiguration
     let gate: RateLimitGate<Limiter>
     let limits: RateLimits
+    let metrics: ServiceMetrics
     let decoder = RecordDecoder()
 
     func register(on router: Router<AppRequestContext>) {
@@ -54,20 +56,40 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
             }
         }
         guard !accepted.isEmpty else {
+            metrics.ingestRejected(reason: "invalid", records: rejected.count)
             throw Problem(
                 status: .badRequest, kind: "invalid-records", detail: "no record in the body is valid",
                 errors: rejected.map { Problem.Detail(index: $0.index, reason: $0.reason) })
         }
-        let headers = try await gate.enforce([
-            (limits.ingestRecords, tenant, accepted.count), (limits.ingestBytes, tenant, body.readableBytes),
-        ])
+        metrics.ingestRejected(reason: "invalid", records: rejected.count)
+        let headers: HTTPFields
         do {
-            try await writer.submit(accepted)
+            headers = try await gate.enforce([
+                (limits.ingestRecords, tenant, accepted.count), (limits.ingestBytes, tenant, body.readableBytes),
+            ])
+            try await writer.submit(accepted, bytes: body.readableBytes)
         } catch let error as IngestUnavailable {
+            metrics.ingestRejected(reason: "unavailable", records: accepted.count)
             throw Problem.unavailable(
                 error == .queueFull ? "the ingest queue is full; retry shortly" : "the service is shutting down")
+        } catch let problem as Problem {
+            metrics.ingestRejected(reason: "rate_limited", records: accepted.count)
+            throw problem
+        } catch {
+            metrics.ingestRejected(reason: "store_error", records: accepted.count)
+            throw error
         }
+        countAccepted(accepted, tenant: tenant, bytes: body.readableBytes)
         return EditedResponse(headers: headers, response: IngestResponse(accepted: accepted.count, rejected: rejected))
+    }
+
+    /// Counts committed records by level, sharing the body's bytes out by record count.
+    private func countAccepted(_ records: [LogRecord], tenant: String, bytes: Int) {
+        let levels = Dictionary(grouping: records, by: \.level.rawValue)
+        for (level, group) in levels {
+            metrics.ingestAccepted(
+                tenant: tenant, level: level, records: group.count, bytes: bytes * group.count / records.count)
+        }
     }
 
     private func tooLarge() -> Problem {

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import Stores
+import Telemetry
 
 /// The limits the service enforces, from configuration; a nil limit is off.
 struct RateLimits: Sendable {
@@ -33,6 +34,7 @@ struct RateLimits: Sendable {
 /// when one is exceeded, and hands back the headers to put on a successful answer.
 struct RateLimitGate<Limiter: RateLimiter> {
     let limiter: Limiter
+    let metrics: ServiceMetrics
 
     /// Takes `cost` of each limit for its key; throws 429 on the first that does not fit. The
     /// headers returned (and those of a 429) describe the first limit, or the one that refused.
@@ -43,6 +45,7 @@ struct RateLimitGate<Limiter: RateLimiter> {
             let decision = try await limiter.acquire(check.key, cost: check.cost, limit: limit)
             if headers.isEmpty || !decision.allowed { headers = Self.headers(decision) }
             guard decision.allowed else {
+                metrics.rateLimited(limit: limit.name)
                 headers[.retryAfter] = String(decision.retryAfterSeconds ?? 1)
                 throw Problem(
                     status: .tooManyRequests, kind: "rate-limited",

@@ -1,5 +1,8 @@
+import Instrumentation
 public import LogModel
 public import ServiceLifecycle
+public import Telemetry
+import Tracing
 
 /// Coalesces concurrent ingest requests into one store insert per batch (group commit).
 ///
@@ -9,6 +12,9 @@ public import ServiceLifecycle
 /// next batch. The queue is bounded in records: past it, ``submit(_:)`` fails at once with
 /// ``IngestUnavailable/queueFull`` instead of waiting. On graceful shutdown the writer stops taking
 /// work, commits what it holds, and returns.
+///
+/// Each flush is an `ingest.flush` span: a child of the first request it serves, linked to the
+/// others, with the batch's size in requests, records and bytes; the insert's span is its child.
 public actor GroupCommitWriter<Store: LogStore, WriterClock: Clock<Duration>>: Service {
     /// Sizes and timings of the writer.
     public struct Configuration: Sendable {
@@ -29,37 +35,48 @@ public actor GroupCommitWriter<Store: LogStore, WriterClock: Clock<Duration>>: S
 
     private struct Submission {
         var records: [LogRecord]
+        var bytes: Int
+        var context: ServiceContext
         var continuation: CheckedContinuation<Void, any Error>
     }
 
     private let store: Store
     private let clock: WriterClock
     private let configuration: Configuration
+    private let tracer: SpanTracer
+    private let metrics: ServiceMetrics?
     private var queue: [Submission] = []
     private var queuedRecords = 0
     private var accepting = true
     private var idle: CheckedContinuation<Void, Never>?
 
-    /// Creates a writer over a store.
-    public init(store: Store, configuration: Configuration = .init(), clock: WriterClock) {
+    /// Creates a writer over a store; with `observability`, flushes are traced and measured.
+    public init(
+        store: Store, configuration: Configuration = .init(), clock: WriterClock, observability: Observability? = nil
+    ) {
         self.store = store
         self.configuration = configuration
         self.clock = clock
+        self.tracer = observability?.tracer ?? .idsOnly
+        self.metrics = observability?.metrics
     }
 
     /// Number of records waiting to be written.
     public var depth: Int { queuedRecords }
 
-    /// Queues records and waits until they are committed.
+    /// Queues records (`bytes` is the size of the request they came in, for the flush span) and
+    /// waits until they are committed.
     /// - Throws: ``IngestUnavailable`` when the queue is full or the writer is shutting down; the
     ///   store's error when the insert failed. In every error case none of the records was committed.
-    public func submit(_ records: [LogRecord]) async throws {
+    public func submit(_ records: [LogRecord], bytes: Int = 0) async throws {
         guard !records.isEmpty else { return }
         guard accepting else { throw IngestUnavailable.shuttingDown }
         guard queuedRecords + records.count <= configuration.maxQueuedRecords else { throw IngestUnavailable.queueFull }
+        let context = ServiceContext.current ?? .topLevel
         try await withCheckedThrowingContinuation { continuation in
-            queue.append(Submission(records: records, continuation: continuation))
+            queue.append(Submission(records: records, bytes: bytes, context: context, continuation: continuation))
             queuedRecords += records.count
+            metrics?.queueDepth(queuedRecords)
             idle?.resume()
             idle = nil
         }
@@ -107,28 +124,53 @@ public actor GroupCommitWriter<Store: LogStore, WriterClock: Clock<Duration>>: S
             count += next.records.count
         }
         queuedRecords -= count
+        metrics?.queueDepth(queuedRecords)
         return batch
     }
 
     /// Inserts a batch; when the combined insert fails, each submission is retried on its own so
     /// that one bad request cannot fail the others.
     private func flush(_ batch: [Submission]) async {
+        let records = batch.reduce(0) { $0 + $1.records.count }
+        let span = tracer.startSpan("ingest.flush", context: batch[0].context, ofKind: .internal)
+        span.updateAttributes { attributes in
+            attributes["logsmith.batch.requests"] = batch.count
+            attributes["logsmith.batch.records"] = records
+            attributes["logsmith.batch.bytes"] = batch.reduce(0) { $0 + $1.bytes }
+        }
+        for other in batch.dropFirst() { span.addLink(SpanLink(context: other.context, attributes: [:])) }
+        let start = ContinuousClock.now
+        let failures = await ServiceContext.$current.withValue(span.context) { await insert(batch) }
+        metrics?.batchFlushed(records: records, duration: ContinuousClock.now - start)
+        if failures > 0 {
+            span.attributes["logsmith.batch.failed_requests"] = failures
+            span.setStatus(SpanStatus(code: .error, message: "\(failures) of \(batch.count) requests failed"))
+        }
+        span.end()
+    }
+
+    /// Inserts the batch and answers every submission; returns how many of them failed.
+    private func insert(_ batch: [Submission]) async -> Int {
         do {
             try await store.insert(batch.flatMap(\.records))
             for submission in batch { submission.continuation.resume() }
+            return 0
         } catch {
             guard batch.count > 1 else {
                 batch[0].continuation.resume(throwing: error)
-                return
+                return 1
             }
+            var failures = 0
             for submission in batch {
                 do {
                     try await store.insert(submission.records)
                     submission.continuation.resume()
                 } catch {
+                    failures += 1
                     submission.continuation.resume(throwing: error)
                 }
             }
+            return failures
         }
     }
 }

@@ -2,6 +2,7 @@ public import LogModel
 public import Logging
 public import PostgresNIO
 import ServiceLifecycle
+public import Telemetry
 
 /// The production ``LogStore`` on PostgreSQL, through postgres-nio's connection pool.
 ///
@@ -11,11 +12,14 @@ public struct PostgresLogStore: LogStore {
     private let client: PostgresClient
     private let logger: Logger
     private let partitions = PostgresPartitions()
+    private let instrumentation: StatementInstrumentation
 
-    /// Creates a store; connections open once ``run()`` is running.
-    public init(configuration: PostgresClient.Configuration, logger: Logger) {
+    /// Creates a store; connections open once ``run()`` is running. With `observability`, every
+    /// statement gets a span and its duration is recorded.
+    public init(configuration: PostgresClient.Configuration, logger: Logger, observability: Observability? = nil) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
+        self.instrumentation = StatementInstrumentation(system: "postgresql", observability: observability)
     }
 
     /// Runs the connection pool until graceful shutdown.
@@ -28,29 +32,33 @@ public struct PostgresLogStore: LogStore {
     /// Applies the migrations not yet applied; see the schema type for what they create.
     public func migrate() async throws {
         try await withStoreErrors("migration failed") {
-            try await client.withTransaction(logger: logger) { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(7420001)", logger: logger)
-                try await connection.query(
-                    """
-                    CREATE TABLE IF NOT EXISTS schema_migrations (
-                        version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
-                    """, logger: logger)
-                var applied: Set<Int> = []
-                for try await version in try await connection.query(
-                    "SELECT version FROM schema_migrations", logger: logger
-                ).decode(Int.self) {
-                    applied.insert(version)
-                }
-                for migration in PostgresMigrations.all where !applied.contains(migration.version) {
-                    for statement in migration.statements {
-                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                    }
-                    try await connection.query(
-                        "INSERT INTO schema_migrations (version) VALUES (\(migration.version))", logger: logger)
-                }
-            }
+            try await instrumentation.statement("", operation: "migrate") { try await applyMigrations() }
             let now = Timestamp.now()
             try await ensurePartitions(for: [now, now.adding(microseconds: 32 * 86_400 * 1_000_000)])
+        }
+    }
+
+    private func applyMigrations() async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(7420001)", logger: logger)
+            try await connection.query(
+                """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
+                """, logger: logger)
+            var applied: Set<Int> = []
+            for try await version in try await connection.query(
+                "SELECT version FROM schema_migrations", logger: logger
+            ).decode(Int.self) {
+                applied.insert(version)
+            }
+            for migration in PostgresMigrations.all where !applied.contains(migration.version) {
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query(
+                    "INSERT INTO schema_migrations (version) VALUES (\(migration.version))", logger: logger)
+            }
         }
     }
 
@@ -86,7 +94,9 @@ public struct PostgresLogStore: LogStore {
                      AS r(id, tenant, ts, observed_at, level, severity_number, service, host, environment,
                           message, trace_id, span_id, correlation_id, attributes)
                 """
-            try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+            try await instrumentation.statement(sql) {
+                try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+            }
         }
     }
 
@@ -124,7 +134,7 @@ public struct PostgresLogStore: LogStore {
     /// Runs a trivial query to show the database answers.
     public func ping() async throws {
         try await withStoreErrors("database unreachable") {
-            try await client.query("SELECT 1", logger: logger)
+            try await instrumentation.statement("SELECT 1") { try await client.query("SELECT 1", logger: logger) }
         }
     }
 
@@ -167,12 +177,13 @@ public struct PostgresLogStore: LogStore {
 
     private func ensurePartitions(for timestamps: [Timestamp]) async throws {
         for month in partitions.missing(for: timestamps) {
+            let create = { try await client.query(PostgresQuery(unsafeSQL: month.createStatement), logger: logger) }
             do {
-                try await client.query(PostgresQuery(unsafeSQL: month.createStatement), logger: logger)
+                try await instrumentation.statement(month.createStatement, create)
             } catch {
                 // Another process may have created the same partition between our check and our
                 // statement; the second attempt then finds it and does nothing.
-                try await client.query(PostgresQuery(unsafeSQL: month.createStatement), logger: logger)
+                try await instrumentation.statement(month.createStatement, create)
             }
             partitions.markCreated(month)
         }
@@ -196,21 +207,25 @@ extension PostgresLogStore: SQLDatabase {
 
     func execute(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]] {
         try await withStoreErrors("statement failed") {
-            var rows: [[SQLValue?]] = []
-            let sequence = try await client.query(
-                PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger)
-            for try await row in sequence {
-                rows.append(
-                    try row.map { cell -> SQLValue? in
-                        guard cell.bytes != nil else { return nil }
-                        switch cell.dataType {
-                        case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
-                        case .float4, .float8: return .double(try cell.decode(Double.self))
-                        default: return .text(try cell.decode(String.self))
-                        }
-                    })
-            }
-            return rows
+            try await instrumentation.statement(sql) { try await rows(sql, values) }
         }
+    }
+
+    private func rows(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]] {
+        var rows: [[SQLValue?]] = []
+        let sequence = try await client.query(
+            PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger)
+        for try await row in sequence {
+            rows.append(
+                try row.map { cell -> SQLValue? in
+                    guard cell.bytes != nil else { return nil }
+                    switch cell.dataType {
+                    case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
+                    case .float4, .float8: return .double(try cell.decode(Double.self))
+                    default: return .text(try cell.decode(String.self))
+                    }
+                })
+        }
+        return rows
     }
 }

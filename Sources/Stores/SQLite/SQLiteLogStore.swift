@@ -3,6 +3,7 @@ public import LogModel
 public import Logging
 import SQLiteNIO
 import ServiceLifecycle
+public import Telemetry
 
 /// The embedded ``LogStore`` on a SQLite file in WAL mode, the default when no database URL is set.
 ///
@@ -13,15 +14,22 @@ public struct SQLiteLogStore: LogStore {
     private let writer: SQLiteConnection
     private let reader: SQLiteConnection
     private let logger: Logger
+    private let instrumentation: StatementInstrumentation
 
-    private init(writer: SQLiteConnection, reader: SQLiteConnection, logger: Logger) {
+    private init(
+        writer: SQLiteConnection, reader: SQLiteConnection, logger: Logger, instrumentation: StatementInstrumentation
+    ) {
         self.writer = writer
         self.reader = reader
         self.logger = logger
+        self.instrumentation = instrumentation
     }
 
-    /// Opens (creating if needed) `logsmith.sqlite` in `directory`.
-    public static func open(directory: String, logger: Logger) async throws -> SQLiteLogStore {
+    /// Opens (creating if needed) `logsmith.sqlite` in `directory`. With `observability`, every
+    /// statement gets a span and its duration is recorded.
+    public static func open(
+        directory: String, logger: Logger, observability: Observability? = nil
+    ) async throws -> SQLiteLogStore {
         try await withStoreErrors("cannot open the SQLite database") {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let path = URL(fileURLWithPath: directory).appendingPathComponent("logsmith.sqlite").path
@@ -31,7 +39,9 @@ public struct SQLiteLogStore: LogStore {
             }
             let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
             _ = try await reader.query("PRAGMA busy_timeout=10000", [])
-            return SQLiteLogStore(writer: writer, reader: reader, logger: logger)
+            return SQLiteLogStore(
+                writer: writer, reader: reader, logger: logger,
+                instrumentation: StatementInstrumentation(system: "sqlite", observability: observability))
         }
     }
 
@@ -46,22 +56,26 @@ public struct SQLiteLogStore: LogStore {
     /// Applies the migrations not yet applied; see the schema type for what they create.
     public func migrate() async throws {
         try await withStoreErrors("migration failed") {
-            _ = try await writer.query("BEGIN IMMEDIATE", [])
-            do {
-                let current =
-                    try await writer.query("PRAGMA user_version", []).first?.column("user_version")?.integer ?? 0
-                for migration in SQLiteMigrations.all where migration.version > current {
-                    for statement in migration.statements {
-                        _ = try await writer.query(statement, [])
-                    }
-                    // PRAGMA takes no parameters; the version is one of our own integer constants.
-                    _ = try await writer.query("PRAGMA user_version = \(migration.version)", [])
+            try await instrumentation.statement("", operation: "migrate") { try await applyMigrations() }
+        }
+    }
+
+    private func applyMigrations() async throws {
+        _ = try await writer.query("BEGIN IMMEDIATE", [])
+        do {
+            let current =
+                try await writer.query("PRAGMA user_version", []).first?.column("user_version")?.integer ?? 0
+            for migration in SQLiteMigrations.all where migration.version > current {
+                for statement in migration.statements {
+                    _ = try await writer.query(statement, [])
                 }
-                _ = try await writer.query("COMMIT", [])
-            } catch {
-                _ = try? await writer.query("ROLLBACK", [])
-                throw error
+                // PRAGMA takes no parameters; the version is one of our own integer constants.
+                _ = try await writer.query("PRAGMA user_version = \(migration.version)", [])
             }
+            _ = try await writer.query("COMMIT", [])
+        } catch {
+            _ = try? await writer.query("ROLLBACK", [])
+            throw error
         }
     }
 
@@ -80,13 +94,13 @@ public struct SQLiteLogStore: LogStore {
         }
         let batch = String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
         let columns = (0..<14).map { "json_extract(value, '$[\($0)]')" }.joined(separator: ", ")
+        let sql = """
+            INSERT INTO logs (id, tenant, ts, observed_at, level, severity_number, service, host, environment,
+                              message, trace_id, span_id, correlation_id, attributes)
+            SELECT \(columns) FROM json_each(?1)
+            """
         try await withStoreErrors("insert failed") {
-            _ = try await writer.query(
-                """
-                INSERT INTO logs (id, tenant, ts, observed_at, level, severity_number, service, host, environment,
-                                  message, trace_id, span_id, correlation_id, attributes)
-                SELECT \(columns) FROM json_each(?1)
-                """, [.text(batch)])
+            _ = try await instrumentation.statement(sql) { try await writer.query(sql, [.text(batch)]) }
         }
     }
 
@@ -118,7 +132,7 @@ public struct SQLiteLogStore: LogStore {
     /// Runs a trivial query to show the database answers.
     public func ping() async throws {
         try await withStoreErrors("database unreachable") {
-            _ = try await reader.query("SELECT 1", [])
+            _ = try await instrumentation.statement("SELECT 1") { try await reader.query("SELECT 1", []) }
         }
     }
 
@@ -142,7 +156,8 @@ public struct SQLiteLogStore: LogStore {
 
     private func fetch(_ sql: String, _ values: [SQLValue]) async throws -> [LogRecord] {
         try await withStoreErrors("query failed") {
-            try await reader.query(sql, Self.binds(values)).map { try LogRows.record(from: Self.values(of: $0)) }
+            try await instrumentation.statement(sql) { try await reader.query(sql, Self.binds(values)) }
+                .map { try LogRows.record(from: Self.values(of: $0)) }
         }
     }
 
@@ -179,7 +194,8 @@ extension SQLiteLogStore: SQLDatabase {
     /// ordered with each other.
     func execute(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]] {
         try await withStoreErrors("statement failed") {
-            try await writer.query(sql, Self.binds(values)).map(Self.values(of:))
+            try await instrumentation.statement(sql) { try await writer.query(sql, Self.binds(values)) }
+                .map(Self.values(of:))
         }
     }
 }

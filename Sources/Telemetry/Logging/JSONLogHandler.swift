@@ -2,7 +2,8 @@ import Foundation
 public import Logging
 
 /// A swift-log handler that writes one JSON object per line: `timestamp` (RFC 3339, UTC,
-/// microseconds), `level`, `message`, `logger`, `service.name`, then every metadata key flattened.
+/// microseconds), `level`, `message`, `logger`, `service.name`, then every metadata key flattened,
+/// including what the metadata provider adds (request, correlation, trace and span IDs).
 ///
 /// Output goes through a sink closure (stdout by default) so tests can capture it.
 public struct JSONLogHandler: LogHandler {
@@ -13,6 +14,8 @@ public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     /// The lowest level that is written.
     public var logLevel: Logger.Level
+    /// Adds metadata from the task's context to every line.
+    public var metadataProvider: Logger.MetadataProvider?
     private let label: String
     private let serviceName: String
     private let sink: Sink
@@ -22,11 +25,13 @@ public struct JSONLogHandler: LogHandler {
     ///   - label: the logger's label, written as `logger`.
     ///   - serviceName: written as `service.name` on every line.
     ///   - level: the lowest level written.
+    ///   - metadataProvider: adds metadata from the task's context to every line.
     ///   - sink: receives each line; defaults to standard output.
     public init(
         label: String, serviceName: String = "logsmith", level: Logger.Level = .info,
-        sink: @escaping Sink = JSONLogHandler.standardOutput
+        metadataProvider: Logger.MetadataProvider? = nil, sink: @escaping Sink = JSONLogHandler.standardOutput
     ) {
+        self.metadataProvider = metadataProvider
         self.label = label
         self.serviceName = serviceName
         self.logLevel = level
@@ -47,7 +52,10 @@ public struct JSONLogHandler: LogHandler {
     /// Writes one event as a JSON line, if its level is enabled.
     public func log(event: LogEvent) {
         var object: [String: Any] = [:]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
+        let provided = metadataProvider?.get() ?? [:]
+        let merged = metadata.merging(provided, uniquingKeysWith: { $1 })
+            .merging(event.metadata ?? [:], uniquingKeysWith: { $1 })
+        for (key, value) in merged {
             object[key] = Self.plain(value)
         }
         object["timestamp"] = Self.timestamp(Date())

@@ -1,0 +1,128 @@
+public import Prometheus
+
+/// Every metric the service exposes at `/metrics`, in one Prometheus registry per process (tests
+/// make their own). Names follow Prometheus conventions: `_total` counters, base units in names.
+public final class ServiceMetrics: Sendable {
+    /// The registry `/metrics` renders.
+    public let registry: PrometheusCollectorRegistry
+    private let process: ProcessMetrics
+
+    /// Bucket bounds of request durations; every SLO threshold (0.1 s, 0.5 s) is one of them.
+    public static let durationBuckets: [Duration] = [
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+    ]
+    private static let batchBuckets: [Double] = [1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000]
+
+    /// Creates the metrics, with `logsmith_build_info` set for `version`.
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), version: String) {
+        self.registry = registry
+        self.process = ProcessMetrics(registry: registry)
+        registry.makeGauge(
+            descriptor: Self.name("logsmith_build_info", "Build of the running service; always 1."),
+            labels: [("version", version)]
+        ).set(1.0)
+    }
+
+    /// The Prometheus text exposition of every metric, with process figures read now.
+    public func exposition() -> String {
+        process.update()
+        return registry.emitToString()
+    }
+
+    /// Records one served HTTP request.
+    public func request(method: String, route: String, status: Int, duration: Duration) {
+        registry.makeDurationHistogram(
+            descriptor: Self.name(
+                "http_server_request_duration_seconds", "Duration of HTTP requests served, by route template."),
+            labels: [
+                ("http_request_method", method), ("http_route", route), ("http_response_status_code", String(status)),
+            ],
+            buckets: Self.durationBuckets
+        ).record(duration)
+    }
+
+    /// Counts records accepted on ingest and their share of the request's bytes.
+    public func ingestAccepted(tenant: String, level: String, records: Int, bytes: Int) {
+        let labels = [("tenant", tenant), ("level", level)]
+        registry.makeCounter(
+            descriptor: Self.name("logsmith_ingest_records_total", "Records accepted and committed."), labels: labels
+        ).increment(by: Int64(records))
+        registry.makeCounter(
+            descriptor: Self.name(
+                "logsmith_ingest_bytes_total", "Request body bytes of committed records, shared out by record count."),
+            labels: labels
+        ).increment(by: Int64(bytes))
+    }
+
+    /// Counts records refused on ingest, by reason (`invalid`, `rate_limited`, `unavailable`, ...).
+    public func ingestRejected(reason: String, records: Int) {
+        registry.makeCounter(
+            descriptor: Self.name(
+                "logsmith_ingest_rejected_records_total", "Records received but not committed, by reason."),
+            labels: [("reason", reason)]
+        ).increment(by: Int64(records))
+    }
+
+    /// Records one group-commit flush: its size and how long the insert took.
+    public func batchFlushed(records: Int, duration: Duration) {
+        registry.makeValueHistogram(
+            descriptor: Self.name("logsmith_ingest_batch_records", "Records per committed batch."),
+            buckets: Self.batchBuckets
+        ).record(Double(records))
+        registry.makeDurationHistogram(
+            descriptor: Self.name("logsmith_ingest_flush_duration_seconds", "Time to commit one batch."),
+            buckets: Self.durationBuckets
+        ).record(duration)
+    }
+
+    /// Sets the number of records waiting for a commit.
+    public func queueDepth(_ records: Int) {
+        registry.makeGauge(descriptor: Self.name("logsmith_ingest_queue_records", "Records waiting to be committed."))
+            .set(Double(records))
+    }
+
+    /// Records one database statement's duration by operation (`SELECT`, `INSERT`, ...).
+    public func storeQuery(system: String, operation: String, duration: Duration) {
+        registry.makeDurationHistogram(
+            descriptor: Self.name("logsmith_store_query_duration_seconds", "Duration of database statements."),
+            labels: [("db_system", system), ("operation", operation)],
+            buckets: Self.durationBuckets
+        ).record(duration)
+    }
+
+    /// Moves the count of database connections busy with a statement.
+    public func storeConnectionsInUse(system: String, change: Double) {
+        registry.makeGauge(
+            descriptor: Self.name("logsmith_store_connections_in_use", "Database connections running a statement now."),
+            labels: [("db_system", system)]
+        ).increment(by: change)
+    }
+
+    /// Counts requests refused by a rate limit, by the limit's name.
+    public func rateLimited(limit: String) {
+        registry.makeCounter(
+            descriptor: Self.name("logsmith_rate_limited_requests_total", "Requests refused with 429, by limit."),
+            labels: [("limit", limit)]
+        ).increment()
+    }
+
+    /// Counters for the span processor: exported, dropped and failed spans.
+    public var exportCounters: ExportCounters {
+        let exported = registry.makeCounter(
+            descriptor: Self.name("logsmith_otel_spans_exported_total", "Spans delivered to the OTLP endpoint."))
+        let dropped = registry.makeCounter(
+            descriptor: Self.name(
+                "logsmith_otel_spans_dropped_total", "Spans dropped because the export queue was full."))
+        let failed = registry.makeCounter(
+            descriptor: Self.name("logsmith_otel_spans_failed_total", "Spans the exporter gave up on after retries."))
+        return ExportCounters(
+            exported: { exported.increment(by: Int64($0)) }, dropped: { dropped.increment(by: Int64($0)) },
+            failed: { failed.increment(by: Int64($0)) })
+    }
+
+    /// A metric's full name (units included) and its help text.
+    static func name(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
+}
