@@ -47,12 +47,13 @@ func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws 
 /// run on a clock that stands still, so they do not depend on the machine's speed.
 func withApp(
     _ kind: StoreKind = .sqlite, configure: (inout AppConfiguration) -> Void = { _ in },
+    logger: Logger = Logger(label: "test"),
     _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
     try await withTemporaryDirectory { directory in
         var configuration = try testConfiguration(kind, dataDirectory: directory)
         configure(&configuration)
-        let app = try await buildApplication(configuration, logger: Logger(label: "test"), limiterClock: ManualClock())
+        let app = try await buildApplication(configuration, logger: logger, limiterClock: ManualClock())
         try await app.test(.router, body)
     }
 }

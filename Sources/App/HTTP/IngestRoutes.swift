@@ -85,7 +85,7 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
 
     /// Counts committed records by level, sharing the body's bytes out by record count.
     private func countAccepted(_ records: [LogRecord], tenant: String, bytes: Int) {
-        let levels = Dictionary(grouping: records, by: \.level.rawValue)
+        let levels = Dictionary(grouping: records) { $0.level.rawValue.lowercased() }
         for (level, group) in levels {
             metrics.ingestAccepted(
                 tenant: tenant, level: level, records: group.count, bytes: bytes * group.count / records.count)
