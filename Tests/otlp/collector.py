@@ -1,12 +1,13 @@
 """A fake OTLP/HTTP trace collector for the tests, decoding with the official opentelemetry-proto.
 
-    python collector.py [--throttle N] [--slow SECONDS]
+    python collector.py [--throttle N] [--slow SECONDS] [--discard]
 
 Listens on a free loopback port and prints it as the first line of stdout. POST /v1/traces decodes
 the (optionally gzip-compressed) ExportTraceServiceRequest; GET /received answers JSON with every
 request seen (arrival time, headers, the status answered) and every span decoded, with the
 resource attributes it came with. --throttle N answers the first N posts with 429 and
-Retry-After: 1; --slow S waits S seconds before answering each post.
+Retry-After: 1; --slow S waits S seconds before answering each post; --discard answers 200 and
+keeps nothing (a sink for benchmarks).
 """
 
 import argparse
@@ -27,6 +28,11 @@ options = None
 class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if options.discard:
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.headers.get("Content-Encoding") == "gzip":
             body = gzip.decompress(body)
         with lock:
@@ -80,6 +86,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--throttle", type=int, default=0)
     parser.add_argument("--slow", type=float, default=0)
+    parser.add_argument("--discard", action="store_true")
     options = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
