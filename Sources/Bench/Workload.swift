@@ -30,14 +30,19 @@ struct Workload {
             sources.append(Source(service: system.lowercased(), lines: Self.lines(text), isAccessLog: false))
         }
         let access = URL(fileURLWithPath: dataDirectory).appendingPathComponent("access")
-        let webServices = ["web-frontend", "checkout", "catalog", "search-api", "auth-gateway", "cdn-edge", "billing",
-            "downloads"]
+        let webServices = [
+            "web-frontend", "checkout", "catalog", "search-api", "auth-gateway", "cdn-edge", "billing",
+            "downloads",
+        ]
         for (index, name) in ["nginx_access.log", "apache_access.log"].enumerated() {
             let text = try String(contentsOf: access.appendingPathComponent(name), encoding: .utf8)
             let lines = Self.lines(text)
             for part in 0..<4 {
                 let service = webServices[index * 4 + part]
-                sources.append(Source(service: service, lines: lines.enumerated().filter { $0.offset % 4 == part }.map(\.element), isAccessLog: true))
+                sources.append(
+                    Source(
+                        service: service, lines: lines.enumerated().filter { $0.offset % 4 == part }.map(\.element),
+                        isAccessLog: true))
             }
         }
         guard !sources.isEmpty else { throw WorkloadError(message: "no log data under \(dataDirectory)") }
@@ -49,7 +54,8 @@ struct Workload {
         let source = sources[Int(random.next() % UInt64(sources.count))]
         let line = source.lines[Int(random.next() % UInt64(source.lines.count))]
         var record: [String: Any] = [
-            "timestamp": formatter.string(from: Date(timeIntervalSince1970: Double(start + Int64(produced) * 1000) / 1e6)),
+            "timestamp": formatter.string(
+                from: Date(timeIntervalSince1970: Double(start + Int64(produced) * 1000) / 1e6)),
             "service": source.service,
             "level": level(),
             "message": line,

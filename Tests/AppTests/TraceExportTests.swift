@@ -27,7 +27,8 @@ struct TraceExportTests {
         [HTTPField.Name("traceparent")!: "00-\(traceID)-\(parentSpanID)-01"]
     }
 
-    @Test("a traced ingest and search arrive as server spans under the caller's span, with batch and DB children",
+    @Test(
+        "a traced ingest and search arrive as server spans under the caller's span, with batch and DB children",
         arguments: StoreKind.allCases)
     func tracedRequests_reachCollector(kind: StoreKind) async throws {
         let collector = try FakeCollector()
@@ -102,7 +103,9 @@ struct TraceExportTests {
                     #expect(response.status == .ok)
                 }
                 let metrics = String(buffer: try await http.get("/metrics").body ?? ByteBuffer())
-                let dropped = metrics.split(separator: "\n").first { $0.hasPrefix("logsmith_otel_spans_dropped_total ") }
+                let dropped = metrics.split(separator: "\n").first {
+                    $0.hasPrefix("logsmith_otel_spans_dropped_total ")
+                }
                 let count = dropped.flatMap { Int($0.split(separator: " ")[1]) } ?? 0
                 #expect(count >= 40, "dropped: \(dropped ?? "none")")
             }

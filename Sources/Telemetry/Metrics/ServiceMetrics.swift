@@ -18,6 +18,16 @@ public final class ServiceMetrics: Sendable {
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), version: String) {
         self.registry = registry
         self.process = ProcessMetrics(registry: registry)
+        let exported = registry.makeCounter(
+            descriptor: Self.name("logsmith_otel_spans_exported_total", "Spans delivered to the OTLP endpoint."))
+        let dropped = registry.makeCounter(
+            descriptor: Self.name(
+                "logsmith_otel_spans_dropped_total", "Spans dropped because the export queue was full."))
+        let failed = registry.makeCounter(
+            descriptor: Self.name("logsmith_otel_spans_failed_total", "Spans the exporter gave up on after retries."))
+        exportCounters = ExportCounters(
+            exported: { exported.increment(by: Int64($0)) }, dropped: { dropped.increment(by: Int64($0)) },
+            failed: { failed.increment(by: Int64($0)) })
         registry.makeGauge(
             descriptor: Self.name("logsmith_build_info", "Build of the running service; always 1."),
             labels: [("version", version)]
@@ -107,19 +117,9 @@ public final class ServiceMetrics: Sendable {
         ).increment()
     }
 
-    /// Counters for the span processor: exported, dropped and failed spans.
-    public var exportCounters: ExportCounters {
-        let exported = registry.makeCounter(
-            descriptor: Self.name("logsmith_otel_spans_exported_total", "Spans delivered to the OTLP endpoint."))
-        let dropped = registry.makeCounter(
-            descriptor: Self.name(
-                "logsmith_otel_spans_dropped_total", "Spans dropped because the export queue was full."))
-        let failed = registry.makeCounter(
-            descriptor: Self.name("logsmith_otel_spans_failed_total", "Spans the exporter gave up on after retries."))
-        return ExportCounters(
-            exported: { exported.increment(by: Int64($0)) }, dropped: { dropped.increment(by: Int64($0)) },
-            failed: { failed.increment(by: Int64($0)) })
-    }
+    /// Counters for the span processor: exported, dropped and failed spans. They exist (at zero)
+    /// even when nothing is exported, so dashboards and alerts always find them.
+    public let exportCounters: ExportCounters
 
     /// A metric's full name (units included) and its help text.
     static func name(_ name: String, _ help: String) -> MetricNameDescriptor {
