@@ -61,6 +61,7 @@ let package = Package(
             ],
             swiftSettings: upcomingFeatures
         ),
+        .systemLibrary(name: "CHiredis"),
         .target(
             name: "LogModel",
             swiftSettings: upcomingFeatures
@@ -84,7 +85,8 @@ let package = Package(
         .target(
             name: "Stores",
             dependencies: [
-                "Access", "LogModel", "LogQuery", "Telemetry",
+                "Access", "CHiredis", "LogModel", "LogQuery", "Telemetry",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

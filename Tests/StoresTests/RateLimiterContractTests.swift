@@ -1,16 +1,47 @@
+import Foundation
 import Stores
 import TestSupport
 import Testing
 
-/// The contract every ``RateLimiter`` keeps (generic cell rate algorithm), on a clock the test moves.
+/// The rate limiters under contract.
+enum LimiterKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case inProcess
+    case redis
+
+    var testDescription: String { rawValue }
+
+    /// A fresh limiter on `clock`; Redis limiters get a key prefix of their own, so tests never share state.
+    func make(clock: ManualClock) throws -> any RateLimiter {
+        switch self {
+        case .inProcess: return InProcessRateLimiter(clock: clock)
+        case .redis:
+            return RedisRateLimiter(
+                client: RedisClient(configuration: try testRedisConfiguration()), clock: clock,
+                prefix: "test:\(UUID().uuidString):")
+        }
+    }
+}
+
+/// The Redis of `scripts/test`.
+func testRedisConfiguration() throws -> RedisConfiguration {
+    try RedisConfiguration(
+        url: try #require(
+            ProcessInfo.processInfo.environment["LOGSMITH_TEST_REDIS_URL"],
+            "set LOGSMITH_TEST_REDIS_URL to a Redis (scripts/test does)"))
+}
+
+/// The contract every ``RateLimiter`` keeps (generic cell rate algorithm), on a clock the test
+/// moves, for the in-process and the Redis implementation alike.
 @Suite("RateLimiter contract")
 struct RateLimiterContractTests {
     let limit = RateLimit(name: "test", perSecond: 10, burst: 20)
 
-    @Test("a burst is allowed at once, then refused with a wait, then refilled at the rate")
-    func acquire_burstThenRefill() async throws {
+    @Test(
+        "a burst is allowed at once, then refused with a wait, then refilled at the rate",
+        arguments: LimiterKind.allCases)
+    func acquire_burstThenRefill(kind: LimiterKind) async throws {
         let clock = ManualClock()
-        let limiter = InProcessRateLimiter(clock: clock)
+        let limiter = try kind.make(clock: clock)
         let first = try await limiter.acquire("k", cost: 20, limit: limit)
         #expect(first.allowed && first.remaining == 0 && first.limit == 20 && first.resetSeconds == 2)
         let refused = try await limiter.acquire("k", cost: 1, limit: limit)
@@ -24,10 +55,10 @@ struct RateLimiterContractTests {
         #expect(full.allowed && full.remaining == 19)
     }
 
-    @Test("over any window, allowed units never exceed burst plus rate times time")
-    func acquire_neverExceedsBound() async throws {
+    @Test("over any window, allowed units never exceed burst plus rate times time", arguments: LimiterKind.allCases)
+    func acquire_neverExceedsBound(kind: LimiterKind) async throws {
         let clock = ManualClock()
-        let limiter = InProcessRateLimiter(clock: clock)
+        let limiter = try kind.make(clock: clock)
         var allowed = 0
         for _ in 0..<300 {
             if try await limiter.acquire("k", cost: 1, limit: limit).allowed { allowed += 1 }
@@ -37,9 +68,9 @@ struct RateLimiterContractTests {
         #expect(allowed >= 10 * 3)
     }
 
-    @Test("keys and limits are independent; a cost over the burst is always refused")
-    func acquire_independentKeys() async throws {
-        let limiter = InProcessRateLimiter(clock: ManualClock())
+    @Test("keys and limits are independent; a cost over the burst is always refused", arguments: LimiterKind.allCases)
+    func acquire_independentKeys(kind: LimiterKind) async throws {
+        let limiter = try kind.make(clock: ManualClock())
         #expect(try await limiter.acquire("a", cost: 20, limit: limit).allowed)
         #expect(try await limiter.acquire("b", cost: 20, limit: limit).allowed)
         let other = RateLimit(name: "other", perSecond: 1, burst: 1)
