@@ -43,6 +43,12 @@ struct AppConfiguration: Sendable {
     /// `LOGSMITH_LIMIT_SEARCH`: search and read requests per second per client address; 0 is off.
     /// Default 50.
     var searchRequestsPerSecond = 50
+    /// `LOGSMITH_REDIS_URL`: `redis://[user:password@]host:port/db`; when set, rate limits are kept in
+    /// Redis and hold across every replica. Default unset: limits are kept in process.
+    var redisURL: String?
+    /// `LOGSMITH_LIMIT_FAIL_CLOSED`: `true` refuses limited requests with 503 while Redis is
+    /// unreachable; by default (`false`) they are allowed, so a Redis outage never stops ingest.
+    var limiterFailClosed = false
     /// `LOGSMITH_BCRYPT_COST`: the bcrypt cost of new password hashes (4-16). Default 11.
     var bcryptCost = 11
 
@@ -89,6 +95,13 @@ struct AppConfiguration: Sendable {
         }
         if let value = environment["LOGSMITH_LIMIT_SEARCH"] {
             searchRequestsPerSecond = try Self.integer(value, "LOGSMITH_LIMIT_SEARCH", 0...1_000_000)
+        }
+        if let value = environment["LOGSMITH_REDIS_URL"], !value.isEmpty { redisURL = value }
+        if let value = environment["LOGSMITH_LIMIT_FAIL_CLOSED"] {
+            guard ["true", "false"].contains(value) else {
+                throw ConfigurationError(message: "LOGSMITH_LIMIT_FAIL_CLOSED must be true or false")
+            }
+            limiterFailClosed = value == "true"
         }
         if let value = environment["LOGSMITH_BCRYPT_COST"] {
             bcryptCost = try Self.integer(value, "LOGSMITH_BCRYPT_COST", 4...16)

@@ -20,24 +20,38 @@ func buildApplication(
 ) async throws -> any ApplicationProtocol {
     try configuration.validate()
     let sessions = await SessionTokens(secret: try SecretFiles.signingSecret(configuration))
-    let limiter = InProcessRateLimiter(clock: limiterClock)
+    var redis: RedisClient?
+    if let url = configuration.redisURL {
+        redis = RedisClient(configuration: try RedisConfiguration(url: url), observability: observability)
+    }
+    let degradation = DegradationReporter(dependency: "redis", metrics: observability.metrics, logger: logger)
+    let failClosed = configuration.limiterFailClosed
+    let limiter = FailSafeRateLimiter(
+        redis.map { RedisRateLimiter(client: $0, clock: limiterClock) } ?? InProcessRateLimiter(clock: limiterClock),
+        mode: failClosed ? .failClosed : .failOpen
+    ) { error in
+        degradation.failed(
+            "rate_limiter", consequence: failClosed ? "limited requests refused" : "limits not enforced", error: error)
+    }
     if let url = configuration.databaseURL {
         let store = PostgresLogStore(configuration: try .init(url: url), logger: logger, observability: observability)
         return buildApplication(
-            configuration, store: store, credentials: store.credentials, limiter: limiter, sessions: sessions,
-            observability: observability, logger: logger)
+            configuration, store: store, credentials: store.credentials, limiter: limiter, redis: redis,
+            sessions: sessions, observability: observability, logger: logger)
     }
     let store = try await SQLiteLogStore.open(
         directory: configuration.dataDirectory, logger: logger, observability: observability)
     return buildApplication(
-        configuration, store: store, credentials: store.credentials, limiter: limiter, sessions: sessions,
-        observability: observability, logger: logger)
+        configuration, store: store, credentials: store.credentials, limiter: limiter, redis: redis,
+        sessions: sessions, observability: observability, logger: logger)
 }
 
-/// Builds the application over a given log store, credential store and rate limiter.
+/// Builds the application over a given log store, credential store and rate limiter, with Redis
+/// when one is configured.
 func buildApplication(
     _ configuration: AppConfiguration, store: some LogStore, credentials: some CredentialStore,
-    limiter: some RateLimiter, sessions: SessionTokens, observability: Observability, logger: Logger
+    limiter: some RateLimiter, redis: RedisClient?, sessions: SessionTokens, observability: Observability,
+    logger: Logger
 ) -> some ApplicationProtocol {
     let writer = GroupCommitWriter(
         store: store, configuration: .init(maxQueuedRecords: configuration.maxQueuedRecords), clock: ContinuousClock(),
@@ -52,7 +66,7 @@ func buildApplication(
     let passwords = PasswordHasher(cost: UInt8(configuration.bcryptCost))
     let gate = RateLimitGate(limiter: limiter, metrics: observability.metrics)
     let limits = RateLimits(configuration)
-    HealthRoutes(store: store).register(on: router)
+    HealthRoutes(store: store, redis: redis).register(on: router)
     MetricsRoutes(metrics: observability.metrics).register(on: router)
     IngestRoutes(
         writer: writer, configuration: configuration, gate: gate, limits: limits, metrics: observability.metrics

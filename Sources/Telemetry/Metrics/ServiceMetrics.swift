@@ -117,6 +117,15 @@ public final class ServiceMetrics: Sendable {
         ).increment()
     }
 
+    /// Counts one failed call to an optional dependency (Redis) by the component that made it.
+    public func dependencyFailure(dependency: String, component: String) {
+        registry.makeCounter(
+            descriptor: Self.name(
+                "logsmith_dependency_failures_total", "Failed calls to optional dependencies, which degrade service."),
+            labels: [("dependency", dependency), ("component", component)]
+        ).increment()
+    }
+
     /// Counters for the span processor: exported, dropped and failed spans. They exist (at zero)
     /// even when nothing is exported, so dashboards and alerts always find them.
     public let exportCounters: ExportCounters

@@ -1,0 +1,99 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// Logsmith processes with Redis: one limit across replicas, and a Redis outage that degrades
+/// without failing anything.
+@Suite("Redis integration", .serialized)
+struct RedisIntegrationTests {
+    static func environment(redis: String, _ extra: [String: String] = [:]) -> [String: String] {
+        ["LOGSMITH_DATABASE_URL": "", "LOGSMITH_AUTH": "off", "LOGSMITH_REDIS_URL": redis].merging(extra) { $1 }
+    }
+
+    @Test("two processes sharing one Redis enforce one search limit between them")
+    func twoProcesses_shareOneLimit() async throws {
+        let redis = try RedisProcess()
+        try await withTemporaryDirectory { first in
+            try await withTemporaryDirectory { second in
+                let environment = Self.environment(redis: redis.url, ["LOGSMITH_LIMIT_SEARCH": "10"])
+                let servers = [
+                    try await ServerProcess(dataDirectory: first, environment: environment),
+                    try await ServerProcess(dataDirectory: second, environment: environment),
+                ]
+                defer { servers.forEach { $0.terminate() } }
+                let start = ContinuousClock.now
+                var allowed = 0
+                for round in 0..<40 {
+                    let status = try await TestClient.withClient(host: "127.0.0.1", port: servers[round % 2].port) {
+                        try await $0.get("/api/v1/logs?q=anything").status
+                    }
+                    if status == .ok { allowed += 1 }
+                }
+                let elapsed = (ContinuousClock.now - start) / .seconds(1)
+                // Shared: at most the burst (10) plus 10 per second elapsed, plus one for rounding.
+                // Two separate limiters would have let through at least 20.
+                #expect(allowed >= 10)
+                #expect(Double(allowed) <= 10 + 10 * elapsed + 1, "\(allowed) allowed in \(elapsed) s")
+            }
+        }
+    }
+
+    @Test("Redis killed: ingest and search keep working, /ready says degraded, failures are counted; back: recovered")
+    func redisKilled_degradesThenRecovers() async throws {
+        let redis = try RedisProcess()
+        try await withTemporaryDirectory { directory in
+            let server = try await ServerProcess(
+                dataDirectory: directory, environment: Self.environment(redis: redis.url))
+            defer { server.terminate() }
+            try await TestClient.withClient(host: "127.0.0.1", port: server.port) { http in
+                let json: HTTPFields = [.contentType: "application/json"]
+                let remaining = HTTPField.Name("RateLimit-Remaining")!
+                let healthy = try await http.post(
+                    "/api/v1/logs", headers: json, body: ByteBuffer(string: #"{"message": "before outage"}"#))
+                #expect(healthy.status == .ok)
+
+                redis.kill()
+                var remainingDuringOutage = 0
+                for index in 0..<5 {
+                    let ingest = try await http.post(
+                        "/api/v1/logs", headers: json,
+                        body: ByteBuffer(string: #"{"message": "during outage \#(index)"}"#))
+                    #expect(ingest.status == .ok)
+                    remainingDuringOutage = Int(ingest.headers[remaining] ?? "") ?? 0
+                }
+                let search = try await http.get("/api/v1/logs?q=outage")
+                #expect(search.status == .ok)
+                #expect(text(search).contains("during outage 4"))
+                let ready = try await http.get("/ready")
+                #expect(ready.status == .ok)
+                #expect(text(ready).contains(#""status":"degraded""#))
+                #expect(text(ready).contains(#""redis":"unavailable""#))
+                let metrics = text(try await http.get("/metrics"))
+                #expect(
+                    metrics.contains(
+                        #"logsmith_dependency_failures_total{dependency="redis",component="rate_limiter"}"#))
+
+                try redis.start()
+                var recovered = false
+                for _ in 0..<100 where !recovered {
+                    try await Task.sleep(for: .milliseconds(200))
+                    let ready = try await http.get("/ready")
+                    recovered = text(ready).contains(#""status":"ready""#)
+                }
+                #expect(recovered)
+                let after = try await http.post(
+                    "/api/v1/logs", headers: json, body: ByteBuffer(string: #"{"message": "after outage"}"#))
+                #expect(after.status == .ok)
+                // Failing open reports the whole burst left; counted in Redis again, the record is taken.
+                #expect(Int(after.headers[remaining] ?? "") ?? .max < remainingDuringOutage)
+            }
+        }
+    }
+}
+
+/// A response body as text.
+private func text(_ response: TestClient.Response) -> String {
+    response.body.map { String(buffer: $0) } ?? ""
+}
