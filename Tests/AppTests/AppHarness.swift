@@ -43,11 +43,19 @@ func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws 
     return try await body(directory.path)
 }
 
+/// A logger for tests that do not read the log: warnings and worse only, so the access log of
+/// thousands of test requests does not bury the test output.
+let quietLogger: Logger = {
+    var logger = Logger(label: "test")
+    logger.logLevel = .warning
+    return logger
+}()
+
 /// Runs `body` against the application built by the composition root, over the router; rate limits
 /// run on a clock that stands still, so they do not depend on the machine's speed.
 func withApp(
     _ kind: StoreKind = .sqlite, configure: (inout AppConfiguration) -> Void = { _ in },
-    logger: Logger = Logger(label: "test"),
+    logger: Logger = quietLogger,
     _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
     try await withTemporaryDirectory { directory in

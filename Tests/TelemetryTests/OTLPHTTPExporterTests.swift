@@ -5,9 +5,7 @@ import Testing
 /// The exporter against the fake collector, which decodes with the official opentelemetry-proto.
 @Suite("OTLP/HTTP exporter")
 struct OTLPHTTPExporterTests {
-    let encoding = OTLPTraceEncoding(
-        resource: [KeyValue("service.name", .string("logsmith")), KeyValue("host.name", .string("test-host"))],
-        scopeName: "logsmith", scopeVersion: "0.1.0")
+    let encoding = OTLPTraceEncodingTests().encoding
 
     @Test("gzip bodies with custom headers are decoded by the official package, every attribute kind intact")
     func gzipWithHeaders_decodes() async throws {
@@ -32,7 +30,7 @@ struct OTLPHTTPExporterTests {
                 "string_value", "bool_value", "int_value", "double_value", "array_value", "kvlist_value", "bytes_value",
             ])
         #expect(span.attribute("c.int") == "-42")
-        #expect(span.resource.attributes.map(\.key) == ["service.name", "host.name"])
+        #expect(span.resource.attributes.map(\.key) == ["service.name", "service.version"])
     }
 
     @Test("429 with Retry-After is retried after the delay the collector asked for")
