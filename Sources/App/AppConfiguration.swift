@@ -40,6 +40,10 @@ struct AppConfiguration: Sendable {
     /// `LOGSMITH_LIMIT_INGEST_BYTES`: request-body bytes ingested per second per tenant; 0 is off.
     /// Default 50 MiB.
     var ingestBytesPerSecond = 50 * 1024 * 1024
+    /// `LOGSMITH_LIMIT_INGEST_RECORDS_PER_KEY`: records ingested per second per credential (API key
+    /// or user), within the tenant's limit, so one runaway shipper cannot take a tenant's whole
+    /// budget; 0 is off. Default 0.
+    var ingestRecordsPerCredentialPerSecond = 0
     /// `LOGSMITH_LIMIT_SEARCH`: search and read requests per second per client address; 0 is off.
     /// Default 50.
     var searchRequestsPerSecond = 50
@@ -92,6 +96,10 @@ struct AppConfiguration: Sendable {
         }
         if let value = environment["LOGSMITH_LIMIT_INGEST_BYTES"] {
             ingestBytesPerSecond = try Self.integer(value, "LOGSMITH_LIMIT_INGEST_BYTES", 0...10_000_000_000)
+        }
+        if let value = environment["LOGSMITH_LIMIT_INGEST_RECORDS_PER_KEY"] {
+            ingestRecordsPerCredentialPerSecond = try Self.integer(
+                value, "LOGSMITH_LIMIT_INGEST_RECORDS_PER_KEY", 0...100_000_000)
         }
         if let value = environment["LOGSMITH_LIMIT_SEARCH"] {
             searchRequestsPerSecond = try Self.integer(value, "LOGSMITH_LIMIT_SEARCH", 0...1_000_000)

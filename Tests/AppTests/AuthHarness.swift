@@ -34,7 +34,7 @@ let testJWTSecret = "test-signing-secret-of-at-least-32-characters"
 /// Runs `body` against an application with authentication on over a fresh SQLite directory, handing
 /// it the initial admin key the first start wrote; afterwards checks that the key never reached the log.
 func withAuthApp(
-    log: CapturedLog = CapturedLog(),
+    log: CapturedLog = CapturedLog(), configure: (inout AppConfiguration) -> Void = { _ in },
     _ body:
         @escaping @Sendable (any TestClientProtocol, _ adminKey: String, _ dataDirectory: String) async throws -> Void
 ) async throws {
@@ -42,6 +42,7 @@ func withAuthApp(
         var configuration = try testConfiguration(.sqlite, dataDirectory: directory)
         configuration.authEnabled = true
         configuration.jwtSecret = testJWTSecret
+        configure(&configuration)
         let app = try await buildApplication(configuration, logger: log.logger(), limiterClock: ManualClock())
         try await app.test(.router) { client in
             let keyPath = URL(fileURLWithPath: directory).appendingPathComponent("initial-admin-key").path

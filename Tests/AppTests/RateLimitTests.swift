@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 @testable import App
@@ -34,6 +35,23 @@ struct RateLimitTests {
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<4 { statuses.append(try await client.get("/api/v1/logs").status) }
             #expect(statuses == [.ok, .ok, .ok, .tooManyRequests])
+        }
+    }
+
+    @Test("a per-credential record limit holds one key back without touching another key of the tenant")
+    func ingest_perCredentialLimit() async throws {
+        try await withAuthApp(configure: {
+            $0.ingestRecordsPerCredentialPerSecond = 5
+            $0.maxRecordsPerRequest = 5
+        }) { client, admin, _ in
+            let first = try await client.createKey(as: admin, scopes: ["ingest"], name: "shipper-a").key
+            let second = try await client.createKey(as: admin, scopes: ["ingest"], name: "shipper-b").key
+            let five = "[" + (0..<5).map { #"{"message": "m\#($0)"}"# }.joined(separator: ",") + "]"
+            #expect(try await client.send(.post, "/api/v1/logs", as: first, json: five).status == .ok)
+            let refused = try await client.send(.post, "/api/v1/logs", as: first, json: #"{"message": "one more"}"#)
+            #expect(refused.status == .tooManyRequests)
+            #expect(String(buffer: refused.body).contains("ingest.records.credential"))
+            #expect(try await client.send(.post, "/api/v1/logs", as: second, json: five).status == .ok)
         }
     }
 }

@@ -6,7 +6,8 @@ import Stores
 import Telemetry
 
 /// `POST /api/v1/logs`: validates each record, commits the valid ones through the group-commit
-/// writer, and answers only after they are durable; per-tenant record and byte rate limits apply. Records go to the caller's tenant (ingest scope).
+/// writer, and answers only after they are durable; per-tenant record and byte rate limits apply,
+/// and optionally a per-credential record limit. Records go to the caller's tenant (ingest scope).
 struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: RateLimiter> {
     let writer: GroupCommitWriter<Store, WriterClock>
     let configuration: AppConfiguration
@@ -22,7 +23,8 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
     }
 
     private func ingest(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<IngestResponse> {
-        let tenant = try context.require(.ingest).tenant
+        let identity = try context.require(.ingest)
+        let tenant = identity.tenant
         guard let format = IngestBody.Format(contentType: request.headers[.contentType]) else {
             throw Problem(
                 status: .unsupportedMediaType, kind: "unsupported-media-type",
@@ -66,6 +68,7 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
         do {
             headers = try await gate.enforce([
                 (limits.ingestRecords, tenant, accepted.count), (limits.ingestBytes, tenant, body.readableBytes),
+                (limits.ingestRecordsPerCredential, tenant + "/" + identity.actor, accepted.count),
             ])
             try await writer.submit(accepted, bytes: body.readableBytes)
         } catch let error as IngestUnavailable {

@@ -9,6 +9,8 @@ struct RateLimits: Sendable {
     var ingestRecords: RateLimit?
     /// Request-body bytes ingested per second, per tenant.
     var ingestBytes: RateLimit?
+    /// Records ingested per second, per credential (API key or user).
+    var ingestRecordsPerCredential: RateLimit?
     /// Search and read requests per second, per client address.
     var search: RateLimit?
     /// Login attempts, per client address and per username.
@@ -19,6 +21,9 @@ struct RateLimits: Sendable {
             "ingest.records", configuration.ingestRecordsPerSecond, atLeast: configuration.maxRecordsPerRequest)
         ingestBytes = Self.limit(
             "ingest.bytes", configuration.ingestBytesPerSecond, atLeast: configuration.maxBodyBytes)
+        ingestRecordsPerCredential = Self.limit(
+            "ingest.records.credential", configuration.ingestRecordsPerCredentialPerSecond,
+            atLeast: configuration.maxRecordsPerRequest)
         search = Self.limit("search.requests", configuration.searchRequestsPerSecond, atLeast: 1)
     }
 
