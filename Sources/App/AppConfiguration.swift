@@ -53,6 +53,11 @@ struct AppConfiguration: Sendable {
     /// `LOGSMITH_LIMIT_FAIL_CLOSED`: `true` refuses limited requests with 503 while Redis is
     /// unreachable; by default (`false`) they are allowed, so a Redis outage never stops ingest.
     var limiterFailClosed = false
+    /// `LOGSMITH_CACHE_TTL`: seconds a cached search page is kept (in Redis when configured, else in
+    /// process); 0 turns the cache off. Default 30.
+    var cacheTTLSeconds = 30
+    /// `LOGSMITH_CACHE_MAX_BYTES`: the in-process cache's size bound. Default 64 MiB.
+    var cacheMaxBytes = 64 * 1024 * 1024
     /// `LOGSMITH_BCRYPT_COST`: the bcrypt cost of new password hashes (4-16). Default 11.
     var bcryptCost = 11
 
@@ -110,6 +115,12 @@ struct AppConfiguration: Sendable {
                 throw ConfigurationError(message: "LOGSMITH_LIMIT_FAIL_CLOSED must be true or false")
             }
             limiterFailClosed = value == "true"
+        }
+        if let value = environment["LOGSMITH_CACHE_TTL"] {
+            cacheTTLSeconds = try Self.integer(value, "LOGSMITH_CACHE_TTL", 0...86_400)
+        }
+        if let value = environment["LOGSMITH_CACHE_MAX_BYTES"] {
+            cacheMaxBytes = try Self.integer(value, "LOGSMITH_CACHE_MAX_BYTES", 0...68_719_476_736)
         }
         if let value = environment["LOGSMITH_BCRYPT_COST"] {
             bcryptCost = try Self.integer(value, "LOGSMITH_BCRYPT_COST", 4...16)

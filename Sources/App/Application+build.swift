@@ -33,24 +33,40 @@ func buildApplication(
         degradation.failed(
             "rate_limiter", consequence: failClosed ? "limited requests refused" : "limits not enforced", error: error)
     }
+    let resultCache: (any ResultCache)? =
+        configuration.cacheTTLSeconds == 0
+        ? nil
+        : redis.map { RedisResultCache(client: $0) }
+            ?? InProcessResultCache(maximumBytes: configuration.cacheMaxBytes, clock: ContinuousClock())
+    let cache = SearchCache(
+        cache: resultCache, ttl: .seconds(configuration.cacheTTLSeconds), metrics: observability.metrics,
+        degradation: degradation)
+    let dependencies = Dependencies(limiter: limiter, cache: cache, redis: redis)
     if let url = configuration.databaseURL {
         let store = PostgresLogStore(configuration: try .init(url: url), logger: logger, observability: observability)
         return buildApplication(
-            configuration, store: store, credentials: store.credentials, limiter: limiter, redis: redis,
+            configuration, store: store, credentials: store.credentials, dependencies: dependencies,
             sessions: sessions, observability: observability, logger: logger)
     }
     let store = try await SQLiteLogStore.open(
         directory: configuration.dataDirectory, logger: logger, observability: observability)
     return buildApplication(
-        configuration, store: store, credentials: store.credentials, limiter: limiter, redis: redis,
+        configuration, store: store, credentials: store.credentials, dependencies: dependencies,
         sessions: sessions, observability: observability, logger: logger)
 }
 
-/// Builds the application over a given log store, credential store and rate limiter, with Redis
-/// when one is configured.
+/// What the stores are complemented by: the rate limiter, the search cache and, when configured,
+/// the Redis client behind them.
+struct Dependencies<Limiter: RateLimiter> {
+    var limiter: Limiter
+    var cache: SearchCache
+    var redis: RedisClient?
+}
+
+/// Builds the application over a given log store, credential store, limiter and cache.
 func buildApplication(
     _ configuration: AppConfiguration, store: some LogStore, credentials: some CredentialStore,
-    limiter: some RateLimiter, redis: RedisClient?, sessions: SessionTokens, observability: Observability,
+    dependencies: Dependencies<some RateLimiter>, sessions: SessionTokens, observability: Observability,
     logger: Logger
 ) -> some ApplicationProtocol {
     let writer = GroupCommitWriter(
@@ -64,14 +80,16 @@ func buildApplication(
             authenticator: Authenticator(
                 credentials: credentials, sessions: sessions, enabled: configuration.authEnabled)))
     let passwords = PasswordHasher(cost: UInt8(configuration.bcryptCost))
-    let gate = RateLimitGate(limiter: limiter, metrics: observability.metrics)
+    let gate = RateLimitGate(limiter: dependencies.limiter, metrics: observability.metrics)
     let limits = RateLimits(configuration)
-    HealthRoutes(store: store, redis: redis).register(on: router)
+    HealthRoutes(store: store, redis: dependencies.redis).register(on: router)
+    CacheRoutes(cache: dependencies.cache).register(on: router)
     MetricsRoutes(metrics: observability.metrics).register(on: router)
     IngestRoutes(
-        writer: writer, configuration: configuration, gate: gate, limits: limits, metrics: observability.metrics
+        writer: writer, configuration: configuration, gate: gate, limits: limits, metrics: observability.metrics,
+        cache: dependencies.cache
     ).register(on: router)
-    SearchRoutes(store: store, gate: gate, limits: limits).register(on: router)
+    SearchRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache).register(on: router)
     AuthRoutes(credentials: credentials, sessions: sessions, passwords: passwords, gate: gate, limits: limits)
         .register(on: router)
     AdminRoutes(store: store, credentials: credentials, passwords: passwords).register(on: router)

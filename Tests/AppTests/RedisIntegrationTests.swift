@@ -74,6 +74,7 @@ struct RedisIntegrationTests {
                 #expect(
                     metrics.contains(
                         #"logsmith_dependency_failures_total{dependency="redis",component="rate_limiter"}"#))
+                #expect(metrics.contains(#"logsmith_dependency_failures_total{dependency="redis",component="cache"}"#))
 
                 try redis.start()
                 var recovered = false

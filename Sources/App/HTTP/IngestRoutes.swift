@@ -14,6 +14,7 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
     let gate: RateLimitGate<Limiter>
     let limits: RateLimits
     let metrics: ServiceMetrics
+    let cache: SearchCache
     let decoder = RecordDecoder()
 
     func register(on router: Router<AppRequestContext>) {
@@ -82,6 +83,7 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
             metrics.ingestRejected(reason: "store_error", records: accepted.count)
             throw error
         }
+        await cache.invalidate(tenant: tenant)
         countAccepted(accepted, tenant: tenant, bytes: body.readableBytes)
         return EditedResponse(headers: headers, response: IngestResponse(accepted: accepted.count, rejected: rejected))
     }

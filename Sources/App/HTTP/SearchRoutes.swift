@@ -1,4 +1,5 @@
 import Access
+import Foundation
 import HTTPTypes
 import Hummingbird
 import LogModel
@@ -11,14 +12,17 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
     let store: Store
     let gate: RateLimitGate<Limiter>
     let limits: RateLimits
+    let cache: SearchCache
     /// Most records a correlation story returns.
     let storyLimit = 1000
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/api/v1/logs") { request, context in
             let tenant = try context.require(.read).tenant
-            let headers = try await limit(context)
-            return EditedResponse(headers: headers, response: try await search(request, tenant: tenant))
+            var headers = try await limit(context)
+            headers[.contentType] = "application/json; charset=utf-8"
+            let body = try await search(request, tenant: tenant)
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
         router.get("/api/v1/logs/:id") { _, context in
             let tenant = try context.require(.read).tenant
@@ -41,7 +45,8 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
         try await gate.enforce([(limits.search, context.clientAddress ?? "unknown", 1)])
     }
 
-    private func search(_ request: Request, tenant: String) async throws -> SearchResponse {
+    /// One page, as encoded JSON, through the search cache.
+    private func search(_ request: Request, tenant: String) async throws -> [UInt8] {
         let parameters = FormQuery(request.uri.query)
         let filter = try SearchFilter(parameters)
         var limit = 100
@@ -58,11 +63,19 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
             }
             cursor = decoded
         }
-        let page = try await store.search(
-            SearchRequest(
-                tenant: tenant, query: filter.query, start: filter.start, end: filter.end, limit: limit, cursor: cursor)
-        )
-        return SearchResponse(logs: page.records.map(RecordResponse.init), nextCursor: page.nextCursor?.encoded)
+        let key = [
+            "search", String(describing: filter.query), parameters["start"] ?? "", parameters["end"] ?? "", "\(limit)",
+            parameters["cursor"] ?? "",
+        ]
+        return try await cache.answer(tenant: tenant, request: key) {
+            let page = try await store.search(
+                SearchRequest(
+                    tenant: tenant, query: filter.query, start: filter.start, end: filter.end, limit: limit,
+                    cursor: cursor))
+            let response = SearchResponse(
+                logs: page.records.map(RecordResponse.init), nextCursor: page.nextCursor?.encoded)
+            return Array(try JSONEncoder().encode(response))
+        }
     }
 
     private func story(_ id: String, tenant: String) async throws -> StoryResponse {

@@ -117,6 +117,24 @@ public final class ServiceMetrics: Sendable {
         ).increment()
     }
 
+    /// Counts one cache lookup, by whether it hit.
+    public func cacheRequest(hit: Bool) {
+        registry.makeCounter(
+            descriptor: Self.name("logsmith_cache_requests_total", "Result cache lookups, by result (hit or miss)."),
+            labels: [("result", hit ? "hit" : "miss")]
+        ).increment()
+    }
+
+    /// Sets the number of entries and bytes the result cache holds (bytes only when known).
+    public func cacheSize(entries: Int, bytes: Int?) {
+        registry.makeGauge(descriptor: Self.name("logsmith_cache_entries", "Entries in the result cache."))
+            .set(Double(entries))
+        if let bytes {
+            registry.makeGauge(descriptor: Self.name("logsmith_cache_bytes", "Bytes of values in the result cache."))
+                .set(Double(bytes))
+        }
+    }
+
     /// Counts one failed call to an optional dependency (Redis) by the component that made it.
     public func dependencyFailure(dependency: String, component: String) {
         registry.makeCounter(

@@ -1,0 +1,32 @@
+import Access
+import Hummingbird
+
+/// `GET /api/v1/cache/stats` (read scope): the result cache's backend, TTL, this process's hits
+/// and misses, and its size. `DELETE /api/v1/cache` (admin scope): removes the caller's tenant's
+/// cached results.
+struct CacheRoutes {
+    let cache: SearchCache
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/api/v1/cache/stats") { _, context in
+            _ = try context.require(.read)
+            return try await Stats(stats: cache.stats())
+        }
+        router.delete("/api/v1/cache") { _, context in
+            let identity = try context.require(.admin)
+            try await cache.clear(tenant: identity.tenant)
+            auditLog(
+                context.logger, actor: identity.actor, tenant: identity.tenant, action: "cache.clear",
+                target: identity.tenant)
+            return HTTPResponse.Status.noContent
+        }
+    }
+
+    private struct Stats: ResponseEncodable {
+        var stats: CacheStats
+
+        func encode(to encoder: any Encoder) throws {
+            try stats.encode(to: encoder)
+        }
+    }
+}

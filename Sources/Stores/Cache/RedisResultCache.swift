@@ -1,0 +1,80 @@
+/// The cluster-wide ``ResultCache`` in Redis: values under `<prefix><tenant>:<generation>:<key>`
+/// with a TTL, generations under `<prefix>gen:<tenant>`, shared by every replica. Superseded
+/// generations are never read again and expire with their TTL.
+public struct RedisResultCache: ResultCache {
+    /// `redis`.
+    public let backend = "redis"
+    private let client: RedisClient
+    private let prefix: String
+
+    /// Creates a cache over `client`, with keys under `prefix`.
+    public init(client: RedisClient, prefix: String = "logsmith:cache:") {
+        self.client = client
+        self.prefix = prefix
+    }
+
+    /// The tenant's current generation.
+    public func generation(tenant: String) async throws -> Int64 {
+        switch try await client.command(["GET", prefix + "gen:" + tenant]) {
+        case .string(let text): return Int64(text) ?? 0
+        default: return 0
+        }
+    }
+
+    /// The value under `key` and `generation`, if present and not expired.
+    public func value(tenant: String, generation: Int64, key: String) async throws -> [UInt8]? {
+        try await client.command(["GET", entryKey(tenant, generation, key)]).string.map { Array($0.utf8) }
+    }
+
+    /// Stores a value under `key` and `generation` for `ttl`.
+    public func store(_ value: [UInt8], tenant: String, generation: Int64, key: String, ttl: Duration) async throws {
+        let milliseconds = max(1, Int(ttl / .milliseconds(1)))
+        _ = try await client.command([
+            "SET", entryKey(tenant, generation, key), String(decoding: value, as: UTF8.self), "PX", "\(milliseconds)",
+        ])
+    }
+
+    /// Advances the tenant's generation.
+    public func invalidate(tenant: String) async throws {
+        _ = try await client.command(["INCR", prefix + "gen:" + tenant])
+    }
+
+    /// Advances the generation, then deletes the tenant's entries, a SCAN page at a time.
+    public func clear(tenant: String) async throws {
+        try await invalidate(tenant: tenant)
+        var cursor = "0"
+        repeat {
+            let reply = try await client.command(["SCAN", cursor, "MATCH", tenantPattern(tenant), "COUNT", "500"])
+            guard case .array(let parts) = reply, parts.count == 2, let next = parts[0].string,
+                case .array(let keys) = parts[1]
+            else { throw StoreError(.unavailable, "unexpected SCAN answer from Redis") }
+            let names = keys.compactMap(\.string)
+            if !names.isEmpty { _ = try await client.command(["UNLINK"] + names) }
+            cursor = next
+        } while cursor != "0"
+    }
+
+    /// Entries under the prefix, counted with SCAN; Redis does not report their bytes cheaply.
+    public func size() async throws -> (entries: Int, bytes: Int?) {
+        var cursor = "0"
+        var count = 0
+        repeat {
+            let reply = try await client.command(["SCAN", cursor, "MATCH", prefix + "t:*", "COUNT", "1000"])
+            guard case .array(let parts) = reply, parts.count == 2, let next = parts[0].string,
+                case .array(let keys) = parts[1]
+            else { throw StoreError(.unavailable, "unexpected SCAN answer from Redis") }
+            count += keys.count
+            cursor = next
+        } while cursor != "0"
+        return (count, nil)
+    }
+
+    /// Tenant names are slugs (letters, digits, `-`, `_`), so they hold no glob or separator characters.
+    private func tenantPattern(_ tenant: String) -> String {
+        prefix + "t:" + tenant + ":*"
+    }
+
+    private func entryKey(_ tenant: String, _ generation: Int64, _ key: String) -> String {
+        prefix + "t:" + tenant + ":\(generation):" + key
+    }
+}
