@@ -20,9 +20,7 @@ struct IngestBenchmark: AsyncParsableCommand {
     @Option(help: "API key, when the server has authentication on (or LOGSMITH_BENCH_KEY).") var apiKey: String?
 
     func validate() throws {
-        guard let host = URL(string: url)?.host, ["127.0.0.1", "localhost", "::1"].contains(host) else {
-            throw ValidationError("--url must point at loopback")
-        }
+        try LoopbackURL.validate(url)
         guard records > 0, batch > 0, concurrency > 0, maxSeconds > 0 else {
             throw ValidationError("--records, --batch, --concurrency and --max-seconds must be positive")
         }
@@ -39,7 +37,7 @@ struct IngestBenchmark: AsyncParsableCommand {
         let key = apiKey ?? ProcessInfo.processInfo.environment["LOGSMITH_BENCH_KEY"]
         let target = url + "/api/v1/logs"
         let deadline = ContinuousClock.now + .seconds(maxSeconds)
-        let next = Counter()
+        let next = BatchCounter()
         let start = ContinuousClock.now
         let results = try await withThrowingTaskGroup(of: ClientResult.self) { group in
             for _ in 0..<concurrency {
@@ -66,41 +64,7 @@ struct IngestBenchmark: AsyncParsableCommand {
             }
             return try await group.reduce(into: [ClientResult]()) { $0.append($1) }
         }
-        let elapsed = ContinuousClock.now - start
-        let latencies = results.flatMap(\.latencies).sorted()
-        let accepted = results.reduce(0) { $0 + $1.records }
-        let summary: [String: Any] = [
-            "records": accepted, "requests": latencies.count, "errors": results.reduce(0) { $0 + $1.errors },
-            "batch": batch, "concurrency": concurrency, "seconds": elapsed / .seconds(1),
-            "records_per_second": Double(accepted) / (elapsed / .seconds(1)),
-            "p50_ms": Self.percentile(latencies, 0.50), "p95_ms": Self.percentile(latencies, 0.95),
-            "p99_ms": Self.percentile(latencies, 0.99),
-        ]
-        let json = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
-        print(String(decoding: json, as: UTF8.self))
-    }
-
-    private static func percentile(_ sorted: [Duration], _ fraction: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        let index = min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)
-        return sorted[max(0, index)] / .milliseconds(1)
-    }
-}
-
-/// What one client measured.
-private struct ClientResult: Sendable {
-    var latencies: [Duration] = []
-    var records = 0
-    var errors = 0
-}
-
-/// Hands out batch indexes to the clients, each once.
-private actor Counter {
-    private var value = 0
-
-    func take(below limit: Int) -> Int? {
-        guard value < limit else { return nil }
-        defer { value += 1 }
-        return value
+        try Summary.print(
+            results, elapsed: ContinuousClock.now - start, extra: ["batch": batch, "concurrency": concurrency])
     }
 }

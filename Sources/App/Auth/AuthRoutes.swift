@@ -4,7 +4,8 @@ import Hummingbird
 import Stores
 
 /// `POST /api/v1/auth/login` (username and password for a session token) and
-/// `GET /api/v1/auth/me` (who the credential belongs to).
+/// `GET /api/v1/auth/me` (who the credential belongs to). Login has its own strict limit per client
+/// address and per username; `me` shares the per-address read limit.
 struct AuthRoutes<Credentials: CredentialStore, Limiter: RateLimiter> {
     let credentials: Credentials
     let sessions: SessionTokens
@@ -17,8 +18,12 @@ struct AuthRoutes<Credentials: CredentialStore, Limiter: RateLimiter> {
             try await login(request, context: context)
         }
         router.get("/api/v1/auth/me") { _, context in
+            let headers = try await gate.enforceRead(limits, context)
             guard let identity = context.identity else { throw Problem.unauthorized() }
-            return Me(tenant: identity.tenant, scopes: identity.scopes.sorted().map(\.rawValue), actor: identity.actor)
+            return EditedResponse(
+                headers: headers,
+                response: Me(
+                    tenant: identity.tenant, scopes: identity.scopes.sorted().map(\.rawValue), actor: identity.actor))
         }
     }
 

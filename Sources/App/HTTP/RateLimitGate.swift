@@ -62,6 +62,11 @@ struct RateLimitGate<Limiter: RateLimiter> {
         return headers
     }
 
+    /// Applies the per-client-address read limit (search, reads by ID, `auth/me`).
+    func enforceRead(_ limits: RateLimits, _ context: AppRequestContext) async throws -> HTTPFields {
+        try await enforce([(limits.search, context.clientAddress ?? "unknown", 1)])
+    }
+
     private static func headers(_ decision: RateLimitDecision) -> HTTPFields {
         var headers = HTTPFields()
         headers[.rateLimitLimit] = String(decision.limit)

@@ -19,14 +19,14 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
     func register(on router: Router<AppRequestContext>) {
         router.get("/api/v1/logs") { request, context in
             let tenant = try context.require(.read).tenant
-            var headers = try await limit(context)
+            var headers = try await gate.enforceRead(limits, context)
             headers[.contentType] = "application/json; charset=utf-8"
             let body = try await search(request, tenant: tenant)
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
         router.get("/api/v1/logs/:id") { _, context in
             let tenant = try context.require(.read).tenant
-            _ = try await limit(context)
+            _ = try await gate.enforceRead(limits, context)
             let id = try context.parameters.require("id")
             guard let record = try await store.record(tenant: tenant, id: id.lowercased()) else {
                 throw Problem(status: .notFound, kind: "not-found", detail: "no log with id \(id.prefix(64))")
@@ -35,14 +35,9 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
         }
         router.get("/api/v1/correlations/:id") { _, context in
             let tenant = try context.require(.read).tenant
-            _ = try await limit(context)
+            _ = try await gate.enforceRead(limits, context)
             return try await story(try context.parameters.require("id"), tenant: tenant)
         }
-    }
-
-    /// Applies the per-client-address read limit.
-    private func limit(_ context: AppRequestContext) async throws -> HTTPFields {
-        try await gate.enforce([(limits.search, context.clientAddress ?? "unknown", 1)])
     }
 
     /// One page, as encoded JSON, through the search cache.

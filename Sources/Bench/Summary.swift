@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+
+/// What one benchmark client measured.
+struct ClientResult: Sendable {
+    var latencies: [Duration] = []
+    var records = 0
+    var errors = 0
+}
+
+/// Hands out work item indexes to the clients, each once.
+actor BatchCounter {
+    private var value = 0
+
+    func take(below limit: Int) -> Int? {
+        guard value < limit else { return nil }
+        defer { value += 1 }
+        return value
+    }
+}
+
+/// The one-line JSON result every benchmark prints.
+enum Summary {
+    static func print(_ results: [ClientResult], elapsed: Duration, extra: [String: Any]) throws {
+        let latencies = results.flatMap(\.latencies).sorted()
+        let seconds = elapsed / .seconds(1)
+        let records = results.reduce(0) { $0 + $1.records }
+        var summary: [String: Any] = [
+            "requests": latencies.count, "errors": results.reduce(0) { $0 + $1.errors }, "seconds": seconds,
+            "requests_per_second": Double(latencies.count) / seconds,
+            "p50_ms": percentile(latencies, 0.50), "p95_ms": percentile(latencies, 0.95),
+            "p99_ms": percentile(latencies, 0.99),
+        ]
+        if records > 0 {
+            summary["records"] = records
+            summary["records_per_second"] = Double(records) / seconds
+        }
+        summary.merge(extra) { $1 }
+        let json = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
+        Swift.print(String(decoding: json, as: UTF8.self))
+    }
+
+    private static func percentile(_ sorted: [Duration], _ fraction: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let index = min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)
+        return sorted[max(0, index)] / .milliseconds(1)
+    }
+}
+
+/// The benchmarks drive loopback only.
+enum LoopbackURL {
+    static func validate(_ url: String) throws {
+        guard let parsed = URL(string: url), let host = parsed.host, ["127.0.0.1", "localhost", "::1"].contains(host),
+            parsed.port != nil
+        else { throw ValidationError("--url must be a loopback URL with a port, like http://127.0.0.1:8080") }
+    }
+}
