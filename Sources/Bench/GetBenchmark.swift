@@ -26,25 +26,15 @@ struct GetBenchmark: AsyncParsableCommand {
     func run() async throws {
         let key = apiKey ?? ProcessInfo.processInfo.environment["LOGSMITH_BENCH_KEY"]
         let target = url + path
-        let next = BatchCounter()
         let start = ContinuousClock.now
-        let results = try await withThrowingTaskGroup(of: ClientResult.self) { group in
-            for _ in 0..<concurrency {
-                group.addTask {
-                    var result = ClientResult()
-                    while await next.take(below: requests) != nil {
-                        var request = HTTPClientRequest(url: target)
-                        if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
-                        let sent = ContinuousClock.now
-                        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-                        _ = try await response.body.collect(upTo: 64 << 20)
-                        result.latencies.append(ContinuousClock.now - sent)
-                        if response.status.code >= 400 { result.errors += 1 }
-                    }
-                    return result
-                }
-            }
-            return try await group.reduce(into: [ClientResult]()) { $0.append($1) }
+        let results = try await Clients.run(
+            concurrency: concurrency, items: requests, deadline: start + .seconds(3600)
+        ) { _ in
+            var request = HTTPClientRequest(url: target)
+            if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            _ = try await response.body.collect(upTo: 64 << 20)
+            return response.status.code >= 400 ? nil : 0
         }
         try Summary.print(
             results, elapsed: ContinuousClock.now - start, extra: ["path": path, "concurrency": concurrency])

@@ -37,32 +37,18 @@ struct IngestBenchmark: AsyncParsableCommand {
         let key = apiKey ?? ProcessInfo.processInfo.environment["LOGSMITH_BENCH_KEY"]
         let target = url + "/api/v1/logs"
         let deadline = ContinuousClock.now + .seconds(maxSeconds)
-        let next = BatchCounter()
         let start = ContinuousClock.now
-        let results = try await withThrowingTaskGroup(of: ClientResult.self) { group in
-            for _ in 0..<concurrency {
-                group.addTask {
-                    var result = ClientResult()
-                    while ContinuousClock.now < deadline, let index = await next.take(below: bodies.count) {
-                        var request = HTTPClientRequest(url: target)
-                        request.method = .POST
-                        request.headers.add(name: "Content-Type", value: "application/x-ndjson")
-                        if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
-                        request.body = .bytes(bodies[index])
-                        let sent = ContinuousClock.now
-                        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-                        _ = try await response.body.collect(upTo: 1 << 20)
-                        result.latencies.append(ContinuousClock.now - sent)
-                        if response.status == .ok {
-                            result.records += bodies[index].readableBytesView.split(separator: UInt8(ascii: "\n")).count
-                        } else {
-                            result.errors += 1
-                        }
-                    }
-                    return result
-                }
-            }
-            return try await group.reduce(into: [ClientResult]()) { $0.append($1) }
+        let results = try await Clients.run(concurrency: concurrency, items: bodies.count, deadline: deadline) {
+            index in
+            var request = HTTPClientRequest(url: target)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/x-ndjson")
+            if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+            request.body = .bytes(bodies[index])
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            _ = try await response.body.collect(upTo: 1 << 20)
+            guard response.status == .ok else { return nil }
+            return bodies[index].readableBytesView.split(separator: UInt8(ascii: "\n")).count
         }
         try Summary.print(
             results, elapsed: ContinuousClock.now - start, extra: ["batch": batch, "concurrency": concurrency])

@@ -8,6 +8,33 @@ struct ClientResult: Sendable {
     var errors = 0
 }
 
+/// Runs `concurrency` clients that together send each of `items` requests once (or until the
+/// deadline), timing each; `send` makes request `index` and says how many records it committed
+/// (nil for an error answer).
+enum Clients {
+    static func run(
+        concurrency: Int, items: Int, deadline: ContinuousClock.Instant,
+        send: @escaping @Sendable (Int) async throws -> Int?
+    ) async throws -> [ClientResult] {
+        let next = BatchCounter()
+        return try await withThrowingTaskGroup(of: ClientResult.self) { group in
+            for _ in 0..<concurrency {
+                group.addTask {
+                    var result = ClientResult()
+                    while ContinuousClock.now < deadline, let index = await next.take(below: items) {
+                        let sent = ContinuousClock.now
+                        let records = try await send(index)
+                        result.latencies.append(ContinuousClock.now - sent)
+                        if let records { result.records += records } else { result.errors += 1 }
+                    }
+                    return result
+                }
+            }
+            return try await group.reduce(into: [ClientResult]()) { $0.append($1) }
+        }
+    }
+}
+
 /// Hands out work item indexes to the clients, each once.
 actor BatchCounter {
     private var value = 0
