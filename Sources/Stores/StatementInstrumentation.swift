@@ -18,9 +18,13 @@ struct StatementInstrumentation: Sendable {
         self.metrics = observability?.metrics
     }
 
-    /// Runs one statement under its span. `operation` defaults to the statement's first keyword.
+    /// Runs one statement (or a pipeline of `batchSize` commands) under its span. `operation`
+    /// defaults to the statement's first keyword; an empty `sql` records no query text.
     @discardableResult
-    func statement<T>(_ sql: String, operation: String? = nil, _ body: () async throws -> T) async throws -> T {
+    func statement<T>(
+        _ sql: String, operation: String? = nil, batchSize: Int = 1, isolation: isolated (any Actor)? = #isolation,
+        _ body: () async throws -> T
+    ) async throws -> T {
         let operation = operation ?? Self.operation(of: sql)
         let span = tracer.startSpan(operation, ofKind: .client)
         defer { span.end() }
@@ -28,6 +32,7 @@ struct StatementInstrumentation: Sendable {
             attributes["db.system.name"] = system
             attributes["db.operation.name"] = operation
             if !sql.isEmpty { attributes["db.query.text"] = sql }
+            if batchSize > 1 { attributes["db.operation.batch.size"] = batchSize }
         }
         metrics?.storeConnectionsInUse(system: system, change: 1)
         defer { metrics?.storeConnectionsInUse(system: system, change: -1) }

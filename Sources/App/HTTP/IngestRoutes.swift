@@ -58,13 +58,12 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
             case .failure(let rejection): rejected.append(Rejected(index: index, reason: rejection.description))
             }
         }
+        metrics.ingestRejected(reason: "invalid", records: rejected.count)
         guard !accepted.isEmpty else {
-            metrics.ingestRejected(reason: "invalid", records: rejected.count)
             throw Problem(
                 status: .badRequest, kind: "invalid-records", detail: "no record in the body is valid",
                 errors: rejected.map { Problem.Detail(index: $0.index, reason: $0.reason) })
         }
-        metrics.ingestRejected(reason: "invalid", records: rejected.count)
         let headers: HTTPFields
         do {
             headers = try await gate.enforce([

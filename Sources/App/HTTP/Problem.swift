@@ -58,4 +58,7 @@ extension Problem {
         headers[.retryAfter] = String(retryAfterSeconds)
         return Problem(status: .serviceUnavailable, kind: "unavailable", detail: detail, headers: headers)
     }
+
+    /// 500 that says nothing about the cause (which goes to the log, never to the client).
+    static let internalError = Problem(status: .internalServerError, kind: "internal", detail: "internal error")
 }

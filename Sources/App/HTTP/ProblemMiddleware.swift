@@ -25,7 +25,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             throw Problem.unavailable("storage is unavailable; retry shortly")
         } catch {
             context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))"])
-            throw Problem(status: .internalServerError, kind: "internal", detail: "internal error")
+            throw Problem.internalError
         }
     }
 }

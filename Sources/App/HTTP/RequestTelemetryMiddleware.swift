@@ -84,7 +84,7 @@ struct RequestTelemetryMiddleware: RouterMiddleware {
             span.recordError(error)
             let problem =
                 error as? any HTTPResponseError
-                ?? Problem(status: .internalServerError, kind: "internal", detail: "internal error")
+                ?? Problem.internalError
             return (try? problem.response(from: request, context: context))
                 ?? Response(status: .internalServerError)
         }

@@ -42,31 +42,29 @@ public struct RedisResultCache: ResultCache {
     /// Advances the generation, then deletes the tenant's entries, a SCAN page at a time.
     public func clear(tenant: String) async throws {
         try await invalidate(tenant: tenant)
-        var cursor = "0"
-        repeat {
-            let reply = try await client.command(["SCAN", cursor, "MATCH", tenantPattern(tenant), "COUNT", "500"])
-            guard case .array(let parts) = reply, parts.count == 2, let next = parts[0].string,
-                case .array(let keys) = parts[1]
-            else { throw StoreError(.unavailable, "unexpected SCAN answer from Redis") }
-            let names = keys.compactMap(\.string)
-            if !names.isEmpty { _ = try await client.command(["UNLINK"] + names) }
-            cursor = next
-        } while cursor != "0"
+        try await scan(matching: tenantPattern(tenant), pageSize: 500) { keys in
+            if !keys.isEmpty { _ = try await client.command(["UNLINK"] + keys) }
+        }
     }
 
     /// Entries under the prefix, counted with SCAN; Redis does not report their bytes cheaply.
     public func size() async throws -> (entries: Int, bytes: Int?) {
-        var cursor = "0"
         var count = 0
+        try await scan(matching: prefix + "t:*", pageSize: 1000) { count += $0.count }
+        return (count, nil)
+    }
+
+    /// Hands every page of keys matching `pattern` to `page`, until SCAN has gone round.
+    private func scan(matching pattern: String, pageSize: Int, _ page: ([String]) async throws -> Void) async throws {
+        var cursor = "0"
         repeat {
-            let reply = try await client.command(["SCAN", cursor, "MATCH", prefix + "t:*", "COUNT", "1000"])
+            let reply = try await client.command(["SCAN", cursor, "MATCH", pattern, "COUNT", "\(pageSize)"])
             guard case .array(let parts) = reply, parts.count == 2, let next = parts[0].string,
                 case .array(let keys) = parts[1]
             else { throw StoreError(.unavailable, "unexpected SCAN answer from Redis") }
-            count += keys.count
+            try await page(keys.compactMap(\.string))
             cursor = next
         } while cursor != "0"
-        return (count, nil)
     }
 
     /// Tenant names are slugs (letters, digits, `-`, `_`), so they hold no glob or separator characters.

@@ -1,6 +1,5 @@
 import NIOPosix
 public import Telemetry
-import Tracing
 
 /// Logsmith's own Redis client, on hiredis: no Swift Redis client is among the packages we may use,
 /// and hiredis is the reference C client. A bounded pool of connections; each command (or
@@ -9,8 +8,7 @@ import Tracing
 /// a backoff has passed, doubling up to 5 s, so a dead Redis costs requests nothing.
 public actor RedisClient {
     private let configuration: RedisConfiguration
-    private let tracer: SpanTracer
-    private let metrics: ServiceMetrics?
+    private let instrumentation: StatementInstrumentation
     private var idle: [RedisConnection] = []
     private var open = 0
     private var waiters: [CheckedContinuation<Void, Never>] = []
@@ -20,8 +18,7 @@ public actor RedisClient {
     /// Creates a client; connections open on first use.
     public init(configuration: RedisConfiguration, observability: Observability? = nil) {
         self.configuration = configuration
-        self.tracer = observability?.tracer ?? .idsOnly
-        self.metrics = observability?.metrics
+        self.instrumentation = StatementInstrumentation(system: "redis", observability: observability)
     }
 
     /// Runs one command.
@@ -33,28 +30,19 @@ public actor RedisClient {
     /// - Throws: ``StoreError`` `unavailable` when Redis cannot be reached or the connection fails.
     public func pipeline(_ commands: [[String]]) async throws -> [RedisReply] {
         let operation = commands.count == 1 ? commands[0][0].uppercased() : "PIPELINE"
-        let span = tracer.startSpan(operation, ofKind: .client)
-        defer { span.end() }
-        span.updateAttributes { attributes in
-            attributes["db.system.name"] = "redis"
-            attributes["db.operation.name"] = operation
-            attributes["db.operation.batch.size"] = commands.count > 1 ? commands.count : nil
-        }
-        let start = ContinuousClock.now
-        defer { metrics?.storeQuery(system: "redis", operation: operation, duration: ContinuousClock.now - start) }
         do {
-            let connection = try await checkOut()
-            do {
-                let replies = try await NIOThreadPool.singleton.runIfActive { try connection.pipeline(commands) }
-                checkIn(connection)
-                return replies
-            } catch {
-                discard()
-                throw error
+            return try await instrumentation.statement("", operation: operation, batchSize: commands.count) {
+                let connection = try await checkOut()
+                do {
+                    let replies = try await NIOThreadPool.singleton.runIfActive { try connection.pipeline(commands) }
+                    checkIn(connection)
+                    return replies
+                } catch {
+                    discard()
+                    throw error
+                }
             }
         } catch {
-            span.recordError(error)
-            span.setStatus(SpanStatus(code: .error))
             throw error as? StoreError ?? StoreError(.unavailable, "Redis is unavailable", underlying: error)
         }
     }

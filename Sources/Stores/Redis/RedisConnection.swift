@@ -38,10 +38,11 @@ final class RedisConnection: @unchecked Sendable {
     /// - Throws: ``StoreError`` `unavailable` when the connection fails; it must then be discarded.
     func pipeline(_ commands: [[String]]) throws -> [RedisReply] {
         for command in commands {
-            let arguments = command.map { Array($0.utf8CString) }
-            let status = arguments.withPointers { pointers, lengths in
-                redisAppendCommandArgv(context, Int32(command.count), pointers, lengths)
-            }
+            let arguments = command.map { strdup($0) }
+            defer { arguments.forEach { free($0) } }
+            var pointers = arguments.map { UnsafePointer($0) }
+            let lengths = command.map { $0.utf8.count }
+            let status = redisAppendCommandArgv(context, Int32(command.count), &pointers, lengths)
             guard status == REDIS_OK else { throw connectionError() }
         }
         var replies: [RedisReply] = []
@@ -84,24 +85,5 @@ final class RedisConnection: @unchecked Sendable {
     private static func timeval(_ duration: Duration) -> Glibc.timeval {
         let (seconds, attoseconds) = duration.components
         return Glibc.timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
-    }
-}
-
-extension Array where Element == [CChar] {
-    /// Calls `body` with C pointers to each NUL-terminated argument and their lengths (without the NUL).
-    fileprivate func withPointers<T>(_ body: (UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> T)
-        -> T
-    {
-        let lengths = map { $0.count - 1 }
-        let pointers = UnsafeMutablePointer<UnsafePointer<CChar>?>.allocate(capacity: count)
-        defer { pointers.deallocate() }
-        let buffers = map { argument -> UnsafeMutablePointer<CChar> in
-            let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: argument.count)
-            buffer.initialize(from: argument, count: argument.count)
-            return buffer
-        }
-        defer { buffers.forEach { $0.deallocate() } }
-        for (index, buffer) in buffers.enumerated() { pointers[index] = UnsafePointer(buffer) }
-        return lengths.withUnsafeBufferPointer { body(pointers, $0.baseAddress!) }
     }
 }
