@@ -56,6 +56,9 @@ struct AppConfiguration: Sendable {
     /// `LOGSMITH_CACHE_TTL`: seconds a cached search page is kept (in Redis when configured, else in
     /// process); 0 turns the cache off. Default 30.
     var cacheTTLSeconds = 30
+    /// `LOGSMITH_CACHE_WRITE_WINDOW_MS`: after an ingest, how long the tenant's searches skip the
+    /// cache; ingest invalidates at most four times per window per process. Default 1000.
+    var cacheWriteWindowMilliseconds = 1000
     /// `LOGSMITH_CACHE_MAX_BYTES`: the in-process cache's size bound. Default 64 MiB.
     var cacheMaxBytes = 64 * 1024 * 1024
     /// `LOGSMITH_BCRYPT_COST`: the bcrypt cost of new password hashes (4-16). Default 11.
@@ -118,6 +121,9 @@ struct AppConfiguration: Sendable {
         }
         if let value = environment["LOGSMITH_CACHE_TTL"] {
             cacheTTLSeconds = try Self.integer(value, "LOGSMITH_CACHE_TTL", 0...86_400)
+        }
+        if let value = environment["LOGSMITH_CACHE_WRITE_WINDOW_MS"] {
+            cacheWriteWindowMilliseconds = try Self.integer(value, "LOGSMITH_CACHE_WRITE_WINDOW_MS", 4...60_000)
         }
         if let value = environment["LOGSMITH_CACHE_MAX_BYTES"] {
             cacheMaxBytes = try Self.integer(value, "LOGSMITH_CACHE_MAX_BYTES", 0...68_719_476_736)

@@ -39,7 +39,8 @@ func buildApplication(
         : redis.map { RedisResultCache(client: $0) }
             ?? InProcessResultCache(maximumBytes: configuration.cacheMaxBytes, clock: ContinuousClock())
     let cache = SearchCache(
-        cache: resultCache, ttl: .seconds(configuration.cacheTTLSeconds), metrics: observability.metrics,
+        cache: resultCache, ttl: .seconds(configuration.cacheTTLSeconds),
+        writeWindow: .milliseconds(configuration.cacheWriteWindowMilliseconds), metrics: observability.metrics,
         degradation: degradation)
     let dependencies = Dependencies(limiter: limiter, cache: cache, redis: redis)
     if let url = configuration.databaseURL {

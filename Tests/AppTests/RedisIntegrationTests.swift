@@ -40,6 +40,43 @@ struct RedisIntegrationTests {
         }
     }
 
+    @Test("replicas on one PostgreSQL and one Redis: a search on one right after an ingest on the other finds it")
+    func twoReplicas_readTheirWrites() async throws {
+        let database = try #require(
+            ProcessInfo.processInfo.environment["LOGSMITH_TEST_DATABASE_URL"], "set LOGSMITH_TEST_DATABASE_URL")
+        let redis = try RedisProcess()
+        try await withTemporaryDirectory { directory in
+            let environment = Self.environment(
+                redis: redis.url, ["LOGSMITH_DATABASE_URL": database, "LOGSMITH_CACHE_WRITE_WINDOW_MS": "100"])
+            let writer = try await ServerProcess(dataDirectory: directory, environment: environment)
+            defer { writer.terminate() }
+            let reader = try await ServerProcess(dataDirectory: directory, environment: environment)
+            defer { reader.terminate() }
+            let word = "replica\(UUID().uuidString.prefix(8).lowercased())"
+            let readerPort = reader.port
+            try await TestClient.withClient(host: "127.0.0.1", port: writer.port) { write in
+                try await TestClient.withClient(host: "127.0.0.1", port: readerPort) { read in
+                    for round in 1...12 {
+                        // Every other round lets the write window lapse and warms the reader's cache first.
+                        if round.isMultiple(of: 2) {
+                            try await Task.sleep(for: .milliseconds(250))
+                            _ = try await read.get("/api/v1/logs?q=\(word)")
+                        }
+                        let ingest = try await write.post(
+                            "/api/v1/logs", headers: [.contentType: "application/json"],
+                            body: ByteBuffer(string: #"{"message": "\#(word) round \#(round)"}"#))
+                        #expect(ingest.status == .ok)
+                        let found = text(try await read.get("/api/v1/logs?q=\(word)&limit=100"))
+                        #expect(found.contains("\(word) round \(round)\""), "round \(round)")
+                    }
+                    let stats = text(try await read.get("/api/v1/cache/stats"))
+                    #expect(stats.contains(#""backend":"redis""#))
+                    #expect(!stats.contains(#""hits":0,"#), "the reader's cache was used: \(stats)")
+                }
+            }
+        }
+    }
+
     @Test("Redis killed: ingest and search keep working, /ready says degraded, failures are counted; back: recovered")
     func redisKilled_degradesThenRecovers() async throws {
         let redis = try RedisProcess()

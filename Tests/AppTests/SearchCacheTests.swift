@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import Stores
+import Telemetry
 import Testing
 
 @testable import App
@@ -16,31 +18,65 @@ struct SearchCacheTests {
         var testDescription: String { rawValue }
     }
 
-    @Test("a search right after an ingest sees the new record; repeated searches hit", arguments: Backend.allCases)
+    @Test(
+        "a search right after an ingest sees the new record; after the write window repeated searches hit",
+        arguments: Backend.allCases)
     func searchAfterIngest_seesNewRecord(backend: Backend) async throws {
         let redisURL = backend == .redis ? ProcessInfo.processInfo.environment["LOGSMITH_TEST_REDIS_URL"] : nil
         if backend == .redis { try #require(redisURL != nil, "set LOGSMITH_TEST_REDIS_URL (scripts/test does)") }
-        let tenantWord = "cachecheck\(UUID().uuidString.prefix(8).lowercased())"
-        try await withApp(configure: { $0.redisURL = redisURL }) { client in
-            #expect(try await client.ingest(#"{"message": "\#(tenantWord) first"}"#).status == .ok)
-            let query = "/api/v1/logs?q=\(tenantWord)"
-            let first = try await client.get(query).json()["logs"] as? [Any]
-            #expect(first?.count == 1)
+        let word = "cachecheck\(UUID().uuidString.prefix(8).lowercased())"
+        let window = Duration.milliseconds(200)
+        try await withApp(configure: {
+            $0.redisURL = redisURL
+            $0.cacheWriteWindowMilliseconds = 200
+        }) { client in
+            let query = "/api/v1/logs?q=\(word)"
+            #expect(try await client.ingest(#"{"message": "\#(word) first"}"#).status == .ok)
+            #expect((try await client.get(query).json()["logs"] as? [Any])?.count == 1)
+            #expect(try await client.cacheStats()["bypassed"] as? Int ?? 0 >= 1)
+
+            try await Task.sleep(for: window * 2)
+            #expect((try await client.get(query).json()["logs"] as? [Any])?.count == 1)
             _ = try await client.get(query)
-            let stats = try await client.get("/api/v1/cache/stats").json()
+            let stats = try await client.cacheStats()
             #expect(stats["backend"] as? String == backend.rawValue)
             #expect((stats["hits"] as? Int ?? 0) >= 1)
 
-            #expect(try await client.ingest(#"{"message": "\#(tenantWord) second"}"#).status == .ok)
+            #expect(try await client.ingest(#"{"message": "\#(word) second"}"#).status == .ok)
             let second = try await client.get(query).json()["logs"] as? [[String: Any]]
             #expect(second?.count == 2)
-            #expect(second?.first?["message"] as? String == "\(tenantWord) second")
+            #expect(second?.first?["message"] as? String == "\(word) second")
 
-            #expect(try await client.execute(uri: "/api/v1/cache", method: .delete).status == .noContent)
-            let misses = try await client.get("/api/v1/cache/stats").json()["misses"] as? Int ?? 0
+            try await Task.sleep(for: window * 2)
             _ = try await client.get(query)
-            #expect(try await client.get("/api/v1/cache/stats").json()["misses"] as? Int == misses + 1)
+            #expect(try await client.execute(uri: "/api/v1/cache", method: .delete).status == .noContent)
+            let misses = try await client.cacheStats()["misses"] as? Int ?? 0
+            _ = try await client.get(query)
+            #expect(try await client.cacheStats()["misses"] as? Int == misses + 1)
         }
+    }
+
+    @Test("ingest invalidates at most four times per write window, and each ingest returns after a covering one")
+    func invalidate_isThrottledAndCovering() async throws {
+        let cache = CountingCache(InProcessResultCache(maximumBytes: 1 << 20, clock: ContinuousClock()))
+        let metrics = ServiceMetrics(version: "test")
+        let search = SearchCache(
+            cache: cache, ttl: .seconds(60), writeWindow: .seconds(2), metrics: metrics,
+            degradation: DegradationReporter(dependency: "redis", metrics: metrics, logger: quietLogger))
+        let start = ContinuousClock.now
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    for _ in 0..<25 {
+                        await search.invalidate(tenant: "acme")
+                        #expect(await cache.generation(tenant: "acme").isWriting)
+                    }
+                }
+            }
+        }
+        let quarters = Int((ContinuousClock.now - start) / .milliseconds(500)) + 1
+        let invalidations = await cache.invalidations
+        #expect(invalidations >= 1 && invalidations <= quarters, "\(invalidations) for 200 ingests")
     }
 
     @Test("LOGSMITH_CACHE_TTL=0 turns the cache off")
@@ -50,5 +86,48 @@ struct SearchCacheTests {
             let stats = try await client.get("/api/v1/cache/stats").json()
             #expect(stats["backend"] as? String == "off")
         }
+    }
+}
+
+/// A real cache that counts its invalidations.
+private actor CountingCache: ResultCache {
+    nonisolated let backend = "memory"
+    private let cache: InProcessResultCache<ContinuousClock>
+    private(set) var invalidations = 0
+
+    init(_ cache: InProcessResultCache<ContinuousClock>) {
+        self.cache = cache
+    }
+
+    func generation(tenant: String) async -> CacheGeneration {
+        await cache.generation(tenant: tenant)
+    }
+
+    func value(tenant: String, generation: Int64, key: String) async -> [UInt8]? {
+        await cache.value(tenant: tenant, generation: generation, key: key)
+    }
+
+    func store(_ value: [UInt8], tenant: String, generation: Int64, key: String, ttl: Duration) async {
+        await cache.store(value, tenant: tenant, generation: generation, key: key, ttl: ttl)
+    }
+
+    func invalidate(tenant: String, writingFor window: Duration) async {
+        invalidations += 1
+        await cache.invalidate(tenant: tenant, writingFor: window)
+    }
+
+    func clear(tenant: String) async {
+        await cache.clear(tenant: tenant)
+    }
+
+    func size() async -> (entries: Int, bytes: Int?) {
+        await cache.size()
+    }
+}
+
+extension TestClientProtocol {
+    /// `GET /api/v1/cache/stats` as JSON.
+    fileprivate func cacheStats() async throws -> [String: Any] {
+        try await get("/api/v1/cache/stats").json()
     }
 }

@@ -30,34 +30,49 @@ struct ResultCacheContractTests {
     func storeThenInvalidate(kind: CacheKind) async throws {
         let cache = try kind.make()
         let generation = try await cache.generation(tenant: "acme")
-        #expect(try await cache.value(tenant: "acme", generation: generation, key: "k") == nil)
-        try await cache.store(value, tenant: "acme", generation: generation, key: "k", ttl: .seconds(60))
-        #expect(try await cache.value(tenant: "acme", generation: generation, key: "k") == value)
-        try await cache.invalidate(tenant: "acme")
+        #expect(!generation.isWriting)
+        #expect(try await cache.value(tenant: "acme", generation: generation.number, key: "k") == nil)
+        try await cache.store(value, tenant: "acme", generation: generation.number, key: "k", ttl: .seconds(60))
+        #expect(try await cache.value(tenant: "acme", generation: generation.number, key: "k") == value)
+        try await cache.invalidate(tenant: "acme", writingFor: .seconds(60))
         let next = try await cache.generation(tenant: "acme")
-        #expect(next != generation)
-        #expect(try await cache.value(tenant: "acme", generation: next, key: "k") == nil)
+        #expect(next.number != generation.number && next.isWriting)
+        #expect(try await cache.value(tenant: "acme", generation: next.number, key: "k") == nil)
     }
 
     @Test("a value computed before an invalidation is never current", arguments: CacheKind.allCases)
     func staleGeneration_isNotCurrent(kind: CacheKind) async throws {
         let cache = try kind.make()
-        let before = try await cache.generation(tenant: "acme")
-        try await cache.invalidate(tenant: "acme")
+        let before = try await cache.generation(tenant: "acme").number
+        try await cache.invalidate(tenant: "acme", writingFor: .seconds(60))
         try await cache.store(value, tenant: "acme", generation: before, key: "k", ttl: .seconds(60))
-        let now = try await cache.generation(tenant: "acme")
+        let now = try await cache.generation(tenant: "acme").number
         #expect(try await cache.value(tenant: "acme", generation: now, key: "k") == nil)
+    }
+
+    @Test("the write mark lapses after its window; clear does not set one", arguments: CacheKind.allCases)
+    func writeMark_lapses(kind: CacheKind) async throws {
+        let cache = try kind.make()
+        try await cache.invalidate(tenant: "acme", writingFor: .milliseconds(100))
+        let marked = try await cache.generation(tenant: "acme")
+        #expect(marked.isWriting)
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(try await cache.generation(tenant: "acme") == CacheGeneration(number: marked.number, isWriting: false))
+        try await cache.clear(tenant: "acme")
+        let cleared = try await cache.generation(tenant: "acme")
+        #expect(cleared.number != marked.number && !cleared.isWriting)
     }
 
     @Test("tenants are independent; clear removes one tenant's entries only", arguments: CacheKind.allCases)
     func tenants_independent(kind: CacheKind) async throws {
         let cache = try kind.make()
         for tenant in ["acme", "globex"] {
-            let generation = try await cache.generation(tenant: tenant)
+            let generation = try await cache.generation(tenant: tenant).number
             try await cache.store(value, tenant: tenant, generation: generation, key: "k", ttl: .seconds(60))
         }
-        try await cache.invalidate(tenant: "acme")
-        let globex = try await cache.generation(tenant: "globex")
+        try await cache.invalidate(tenant: "acme", writingFor: .seconds(60))
+        #expect(try await !cache.generation(tenant: "globex").isWriting)
+        let globex = try await cache.generation(tenant: "globex").number
         #expect(try await cache.value(tenant: "globex", generation: globex, key: "k") == value)
         #expect(try await cache.size().entries == 2)
         try await cache.clear(tenant: "acme")
@@ -68,7 +83,7 @@ struct ResultCacheContractTests {
     @Test("entries expire after their TTL", arguments: CacheKind.allCases)
     func entries_expire(kind: CacheKind) async throws {
         let cache = try kind.make()
-        let generation = try await cache.generation(tenant: "acme")
+        let generation = try await cache.generation(tenant: "acme").number
         try await cache.store(value, tenant: "acme", generation: generation, key: "k", ttl: .milliseconds(50))
         try await Task.sleep(for: .milliseconds(300))
         #expect(try await cache.value(tenant: "acme", generation: generation, key: "k") == nil)

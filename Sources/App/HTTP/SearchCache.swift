@@ -8,17 +8,35 @@ import Telemetry
 /// the normalised request (query, time range as written, limit, cursor), kept for the TTL. The
 /// cache is an optimisation only: when it fails (Redis down) requests go to the store, the failure
 /// is counted and logged at most once per interval, and nothing reaches the client.
+///
+/// Ingest invalidates a tenant at most four times per write window in each process: a commit
+/// within a quarter window of the last invalidation waits for that one instead of making its own,
+/// and searches skip the cache while the tenant's write mark is live, so a search after an
+/// acknowledged ingest, on any replica, never answers from before it.
 final class SearchCache: Sendable {
+    private struct Invalidation {
+        let id: UInt64
+        let started: ContinuousClock.Instant
+        let task: Task<Void, any Error>
+    }
+
     private let cache: (any ResultCache)?
     private let ttl: Duration
+    private let writeWindow: Duration
     private let metrics: ServiceMetrics
     private let degradation: DegradationReporter
-    private let counts = Mutex((hits: 0, misses: 0))
+    private let counts = Mutex((hits: 0, misses: 0, bypassed: 0))
+    private let invalidations = Mutex((next: UInt64(0), byTenant: [String: Invalidation]()))
 
-    /// A cache of search pages; nil `cache` (TTL 0) turns caching off.
-    init(cache: (any ResultCache)?, ttl: Duration, metrics: ServiceMetrics, degradation: DegradationReporter) {
+    /// A cache of search pages; nil `cache` (TTL 0) turns caching off. After an ingest, the
+    /// tenant's searches skip the cache for `writeWindow`.
+    init(
+        cache: (any ResultCache)?, ttl: Duration, writeWindow: Duration, metrics: ServiceMetrics,
+        degradation: DegradationReporter
+    ) {
         self.cache = cache
         self.ttl = ttl
+        self.writeWindow = writeWindow
         self.metrics = metrics
         self.degradation = degradation
     }
@@ -31,15 +49,19 @@ final class SearchCache: Sendable {
         var generation: Int64?
         do {
             let current = try await cache.generation(tenant: tenant)
-            generation = current
-            if let hit = try await cache.value(tenant: tenant, generation: current, key: key) {
-                count(hit: true)
+            if current.isWriting {
+                count(.bypass)
+                return try await compute()
+            }
+            generation = current.number
+            if let hit = try await cache.value(tenant: tenant, generation: current.number, key: key) {
+                count(.hit)
                 return hit
             }
         } catch {
             degradation.failed("cache", consequence: "searches go to the store", error: error)
         }
-        count(hit: false)
+        count(.miss)
         let value = try await compute()
         if let generation {
             do {
@@ -55,12 +77,28 @@ final class SearchCache: Sendable {
         return value
     }
 
-    /// Makes the tenant's cached results unreachable, after new data committed.
+    /// Makes the tenant's cached results unreachable after new data committed: returns once an
+    /// invalidation that covers the commit has reached the cache.
     func invalidate(tenant: String) async {
         guard let cache else { return }
+        let now = ContinuousClock.now
+        let invalidation = invalidations.withLock { state in
+            if let recent = state.byTenant[tenant], now < recent.started.advanced(by: writeWindow / 4) {
+                return recent
+            }
+            state.next += 1
+            let started = Invalidation(
+                id: state.next, started: now,
+                task: Task { [writeWindow] in try await cache.invalidate(tenant: tenant, writingFor: writeWindow) })
+            state.byTenant[tenant] = started
+            return started
+        }
         do {
-            try await cache.invalidate(tenant: tenant)
+            try await invalidation.task.value
         } catch {
+            invalidations.withLock { state in
+                if state.byTenant[tenant]?.id == invalidation.id { state.byTenant[tenant] = nil }
+            }
             degradation.failed(
                 "cache", consequence: "cached searches may miss new records until they expire", error: error)
         }
@@ -71,19 +109,25 @@ final class SearchCache: Sendable {
         try await cache?.clear(tenant: tenant)
     }
 
-    /// Hits and misses of this process, and the cache's size.
+    /// Hits, misses and bypasses of this process, and the cache's size.
     func stats() async throws -> CacheStats {
-        let (hits, misses) = counts.withLock { ($0.hits, $0.misses) }
+        let (hits, misses, bypassed) = counts.withLock { ($0.hits, $0.misses, $0.bypassed) }
         let size = try await cache?.size()
         if let size { metrics.cacheSize(entries: size.entries, bytes: size.bytes) }
         return CacheStats(
             backend: cache?.backend ?? "off", ttlSeconds: Int(ttl / .seconds(1)), hits: hits, misses: misses,
-            entries: size?.entries ?? 0, bytes: size?.bytes)
+            bypassed: bypassed, entries: size?.entries ?? 0, bytes: size?.bytes)
     }
 
-    private func count(hit: Bool) {
-        counts.withLock { hit ? ($0.hits += 1) : ($0.misses += 1) }
-        metrics.cacheRequest(hit: hit)
+    private func count(_ result: CacheLookup) {
+        counts.withLock { counts in
+            switch result {
+            case .hit: counts.hits += 1
+            case .miss: counts.misses += 1
+            case .bypass: counts.bypassed += 1
+            }
+        }
+        metrics.cacheRequest(result)
     }
 }
 
@@ -93,11 +137,12 @@ struct CacheStats: Encodable {
     var ttlSeconds: Int
     var hits: Int
     var misses: Int
+    var bypassed: Int
     var entries: Int
     var bytes: Int?
 
     enum CodingKeys: String, CodingKey {
-        case backend, hits, misses, entries, bytes
+        case backend, hits, misses, bypassed, entries, bytes
         case ttlSeconds = "ttl_seconds"
     }
 }

@@ -20,6 +20,7 @@ public actor InProcessResultCache<CacheClock: Clock<Duration>>: ResultCache {
     private let clock: CacheClock
     private var entries: [String: Entry] = [:]
     private var generations: [String: Int64] = [:]
+    private var writingUntil: [String: CacheClock.Instant] = [:]
     private var newest: Entry?
     private var oldest: Entry?
     private var bytes = 0
@@ -30,9 +31,11 @@ public actor InProcessResultCache<CacheClock: Clock<Duration>>: ResultCache {
         self.clock = clock
     }
 
-    /// The tenant's current generation.
-    public func generation(tenant: String) -> Int64 {
-        generations[tenant, default: 0]
+    /// The tenant's current generation and write mark.
+    public func generation(tenant: String) -> CacheGeneration {
+        let isWriting = writingUntil[tenant].map { clock.now < $0 } ?? false
+        if !isWriting { writingUntil[tenant] = nil }
+        return CacheGeneration(number: generations[tenant, default: 0], isWriting: isWriting)
     }
 
     /// The value under `key` and `generation`, if present and not expired.
@@ -60,14 +63,15 @@ public actor InProcessResultCache<CacheClock: Clock<Duration>>: ResultCache {
         while bytes > maximumBytes, let oldest { remove(oldest) }
     }
 
-    /// Advances the tenant's generation.
-    public func invalidate(tenant: String) {
+    /// Marks the tenant as being written to for `window` and advances its generation.
+    public func invalidate(tenant: String, writingFor window: Duration) {
+        writingUntil[tenant] = clock.now.advanced(by: window)
         generations[tenant, default: 0] += 1
     }
 
-    /// Invalidates the tenant and removes its entries.
+    /// Advances the tenant's generation and removes its entries.
     public func clear(tenant: String) {
-        invalidate(tenant: tenant)
+        generations[tenant, default: 0] += 1
         let prefix = Self.tenantPrefix(tenant)
         for entry in entries.values where entry.key.hasPrefix(prefix) { remove(entry) }
     }

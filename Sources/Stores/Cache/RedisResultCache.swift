@@ -1,6 +1,7 @@
 /// The cluster-wide ``ResultCache`` in Redis: values under `<prefix><tenant>:<generation>:<key>`
-/// with a TTL, generations under `<prefix>gen:<tenant>`, shared by every replica. Superseded
-/// generations are never read again and expire with their TTL.
+/// with a TTL, generations under `<prefix>gen:<tenant>` and write marks under
+/// `<prefix>writing:<tenant>`, shared by every replica. Superseded generations are never read
+/// again and expire with their TTL.
 public struct RedisResultCache: ResultCache {
     /// `redis`.
     public let backend = "redis"
@@ -13,12 +14,13 @@ public struct RedisResultCache: ResultCache {
         self.prefix = prefix
     }
 
-    /// The tenant's current generation.
-    public func generation(tenant: String) async throws -> Int64 {
-        switch try await client.command(["GET", prefix + "gen:" + tenant]) {
-        case .string(let text): return Int64(text) ?? 0
-        default: return 0
+    /// The tenant's current generation and write mark, in one round trip.
+    public func generation(tenant: String) async throws -> CacheGeneration {
+        let reply = try await client.command(["MGET", generationKey(tenant), writingKey(tenant)])
+        guard case .array(let values) = reply, values.count == 2 else {
+            throw StoreError(.unavailable, "unexpected MGET answer from Redis")
         }
+        return CacheGeneration(number: values[0].string.flatMap { Int64($0) } ?? 0, isWriting: values[1].string != nil)
     }
 
     /// The value under `key` and `generation`, if present and not expired.
@@ -34,14 +36,18 @@ public struct RedisResultCache: ResultCache {
         ])
     }
 
-    /// Advances the tenant's generation.
-    public func invalidate(tenant: String) async throws {
-        _ = try await client.command(["INCR", prefix + "gen:" + tenant])
+    /// Sets the write mark, then advances the generation, in one pipeline: Redis runs a
+    /// connection's commands in order, so whoever reads the new generation finds the mark too.
+    public func invalidate(tenant: String, writingFor window: Duration) async throws {
+        let milliseconds = max(1, Int(window / .milliseconds(1)))
+        _ = try await client.pipeline([
+            ["SET", writingKey(tenant), "1", "PX", "\(milliseconds)"], ["INCR", generationKey(tenant)],
+        ])
     }
 
     /// Advances the generation, then deletes the tenant's entries, a SCAN page at a time.
     public func clear(tenant: String) async throws {
-        try await invalidate(tenant: tenant)
+        _ = try await client.command(["INCR", generationKey(tenant)])
         try await scan(matching: tenantPattern(tenant), pageSize: 500) { keys in
             if !keys.isEmpty { _ = try await client.command(["UNLINK"] + keys) }
         }
@@ -70,6 +76,14 @@ public struct RedisResultCache: ResultCache {
     /// Tenant names are slugs (letters, digits, `-`, `_`), so they hold no glob or separator characters.
     private func tenantPattern(_ tenant: String) -> String {
         prefix + "t:" + tenant + ":*"
+    }
+
+    private func generationKey(_ tenant: String) -> String {
+        prefix + "gen:" + tenant
+    }
+
+    private func writingKey(_ tenant: String) -> String {
+        prefix + "writing:" + tenant
     }
 
     private func entryKey(_ tenant: String, _ generation: Int64, _ key: String) -> String {

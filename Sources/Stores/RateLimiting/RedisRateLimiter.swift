@@ -54,7 +54,9 @@ public struct RedisRateLimiter<LimiterClock: Clock<Duration>>: RateLimiter {
 enum RateLimitScript {
     /// GCRA in Lua, the same steps as ``CellRate/decide(now:storedArrival:cost:limit:)``: it
     /// stores the new arrival time when the cost fits, and returns the arrival time it decided on,
-    /// from which the caller derives the same decision.
+    /// from which the caller derives the same decision. The key expires a minute after its
+    /// arrival time has passed: Redis expires on its own clock, so the margin keeps a replica whose
+    /// clock lags Redis's (or a test clock) from seeing a key vanish while it still limits.
     static let source = """
         local stored = tonumber(redis.call('GET', KEYS[1]))
         local now = tonumber(ARGV[1])
@@ -64,7 +66,7 @@ enum RateLimitScript {
         local arrival = math.max(stored or now, now)
         local candidate = arrival + interval * cost
         if cost <= burst and now + 1e-9 >= candidate - interval * burst then
-          local ttl = math.ceil((candidate - now) * 1000) + 1000
+          local ttl = math.ceil((candidate - now) * 1000) + 60000
           redis.call('SET', KEYS[1], string.format('%.17g', candidate), 'PX', ttl)
         end
         return {string.format('%.17g', arrival)}

@@ -117,11 +117,13 @@ public final class ServiceMetrics: Sendable {
         ).increment()
     }
 
-    /// Counts one cache lookup, by whether it hit.
-    public func cacheRequest(hit: Bool) {
+    /// Counts one cache lookup, by its result.
+    public func cacheRequest(_ result: CacheLookup) {
         registry.makeCounter(
-            descriptor: Self.name("logsmith_cache_requests_total", "Result cache lookups, by result (hit or miss)."),
-            labels: [("result", hit ? "hit" : "miss")]
+            descriptor: Self.name(
+                "logsmith_cache_requests_total",
+                "Result cache lookups, by result (hit, miss, or bypass while the tenant is written to)."),
+            labels: [("result", result.rawValue)]
         ).increment()
     }
 
@@ -152,4 +154,14 @@ public final class ServiceMetrics: Sendable {
     static func name(_ name: String, _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
+}
+
+/// What a result cache lookup came to.
+public enum CacheLookup: String, Sendable {
+    /// Answered from the cache.
+    case hit
+    /// Computed, then stored.
+    case miss
+    /// Computed and not stored: the tenant was being written to.
+    case bypass
 }
