@@ -55,6 +55,7 @@ let package = Package(
         .executableTarget(
             name: "Bench",
             dependencies: [
+                "LogModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

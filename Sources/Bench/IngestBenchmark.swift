@@ -18,11 +18,15 @@ struct IngestBenchmark: AsyncParsableCommand {
     @Option(help: "Stop after this many seconds even if records remain.") var maxSeconds = 120.0
     @Option(help: "Directory of the shared log data.") var data = "../shared/data"
     @Option(help: "API key, when the server has authentication on (or LOGSMITH_BENCH_KEY).") var apiKey: String?
+    @Option(help: "Offer this many records/s (open loop) instead of sending as fast as answers come.")
+    var rate: Double?
+    @Option(help: "The server's process ID, to report its peak RSS and CPU while the benchmark runs.")
+    var serverPid: Int32?
 
     func validate() throws {
         try LoopbackURL.validate(url)
-        guard records > 0, batch > 0, concurrency > 0, maxSeconds > 0 else {
-            throw ValidationError("--records, --batch, --concurrency and --max-seconds must be positive")
+        guard records > 0, batch > 0, concurrency > 0, maxSeconds > 0, (rate ?? 1) > 0 else {
+            throw ValidationError("--records, --batch, --concurrency, --max-seconds and --rate must be positive")
         }
     }
 
@@ -36,10 +40,13 @@ struct IngestBenchmark: AsyncParsableCommand {
         }
         let key = apiKey ?? ProcessInfo.processInfo.environment["LOGSMITH_BENCH_KEY"]
         let target = url + "/api/v1/logs"
+        let sampler = serverPid.flatMap(ServerSampler.init(pid:))
         let deadline = ContinuousClock.now + .seconds(maxSeconds)
         let start = ContinuousClock.now
-        let results = try await Clients.run(concurrency: concurrency, items: bodies.count, deadline: deadline) {
-            index in
+        let interval = rate.map { Duration.seconds(Double(batch) / $0) }
+        let results = try await Clients.run(
+            concurrency: concurrency, items: bodies.count, deadline: deadline, interval: interval
+        ) { index in
             var request = HTTPClientRequest(url: target)
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/x-ndjson")
@@ -50,7 +57,10 @@ struct IngestBenchmark: AsyncParsableCommand {
             guard response.status == .ok else { return nil }
             return bodies[index].readableBytesView.split(separator: UInt8(ascii: "\n")).count
         }
-        try Summary.print(
-            results, elapsed: ContinuousClock.now - start, extra: ["batch": batch, "concurrency": concurrency])
+        let elapsed = ContinuousClock.now - start
+        var extra: [String: Any] = ["batch": batch, "concurrency": concurrency]
+        if let rate { extra["offered_records_per_second"] = rate }
+        if let sampler { extra.merge(await sampler.finish()) { $1 } }
+        try Summary.print(results, elapsed: elapsed, extra: extra)
     }
 }

@@ -10,19 +10,26 @@ struct ClientResult: Sendable {
 
 /// Runs `concurrency` clients that together send each of `items` requests once (or until the
 /// deadline), timing each; `send` makes request `index` and says how many records it committed
-/// (nil for an error answer).
+/// (nil for an error answer). With an `interval`, request `index` is due at `index * interval`
+/// after the start (an offered rate, open loop) and its latency counts from when it was due, so a
+/// server that falls behind is charged for the queueing it causes.
 enum Clients {
     static func run(
-        concurrency: Int, items: Int, deadline: ContinuousClock.Instant,
+        concurrency: Int, items: Int, deadline: ContinuousClock.Instant, interval: Duration? = nil,
         send: @escaping @Sendable (Int) async throws -> Int?
     ) async throws -> [ClientResult] {
         let next = BatchCounter()
+        let start = ContinuousClock.now
         return try await withThrowingTaskGroup(of: ClientResult.self) { group in
             for _ in 0..<concurrency {
                 group.addTask {
                     var result = ClientResult()
                     while ContinuousClock.now < deadline, let index = await next.take(below: items) {
-                        let sent = ContinuousClock.now
+                        var sent = ContinuousClock.now
+                        if let interval {
+                            sent = start + interval * index
+                            try await Task.sleep(until: sent)
+                        }
                         let records = try await send(index)
                         result.latencies.append(ContinuousClock.now - sent)
                         if let records { result.records += records } else { result.errors += 1 }

@@ -15,14 +15,17 @@ struct Workload {
     private var random: SeededGenerator
     private var story: (id: String, remaining: Int)?
     private var produced = 0
-    private let start: Int64
     private let formatter = ISO8601DateFormatter()
+
+    /// The first record's timestamp, in microseconds since the epoch.
+    static let firstMicroseconds: Int64 = 1_795_000_000_000_000
+    /// Microseconds between consecutive records' timestamps: a million records span 14 hours.
+    static let spacingMicroseconds: Int64 = 50_000
 
     /// Loads every source under `dataDirectory`; the seed fixes the whole stream.
     init(dataDirectory: String, seed: UInt64) throws {
         random = SeededGenerator(seed: seed)
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        start = 1_795_000_000_000_000
         let loghub = URL(fileURLWithPath: dataDirectory).appendingPathComponent("loghub")
         for system in try FileManager.default.contentsOfDirectory(atPath: loghub.path).sorted() {
             let file = loghub.appendingPathComponent(system).appendingPathComponent("\(system)_2k.log")
@@ -55,7 +58,9 @@ struct Workload {
         let line = source.lines[Int(random.next() % UInt64(source.lines.count))]
         var record: [String: Any] = [
             "timestamp": formatter.string(
-                from: Date(timeIntervalSince1970: Double(start + Int64(produced) * 1000) / 1e6)),
+                from: Date(
+                    timeIntervalSince1970: Double(Self.firstMicroseconds + Int64(produced) * Self.spacingMicroseconds)
+                        / 1e6)),
             "service": source.service,
             "level": level(),
             "message": line,

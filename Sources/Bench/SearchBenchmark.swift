@@ -1,0 +1,53 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// `logsmith-bench search`: runs each query class against a Logsmith loaded with the seeded
+/// workload and prints one JSON object per class and temperature. Parameters come from probe
+/// pages read first (real IDs, stories, services, words). Cold: every request has parameters not
+/// asked before; warm: one request repeated. Run the server with `LOGSMITH_CACHE_TTL=0` to measure
+/// the store rather than the result cache.
+struct SearchBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search", abstract: "Measure search latency by query class.")
+
+    @Option(help: "Base URL of a Logsmith on loopback.") var url = "http://127.0.0.1:8080"
+    @Option(help: "Records of the workload the server holds (ingested with the default seed).") var records = 1_000_000
+    @Option(help: "Requests per query class and temperature.") var requests = 100
+    @Option(help: "Concurrent clients.") var concurrency = 1
+    @Option(help: "API key, when the server has authentication on (or LOGSMITH_BENCH_KEY).") var apiKey: String?
+
+    func validate() throws {
+        try LoopbackURL.validate(url)
+        guard records > 0, requests > 0, concurrency > 0 else {
+            throw ValidationError("--records, --requests and --concurrency must be positive")
+        }
+    }
+
+    func run() async throws {
+        let key = apiKey ?? ProcessInfo.processInfo.environment["LOGSMITH_BENCH_KEY"]
+        let probes = try await SearchProbes.read(url: url, key: key, records: records, pages: 8)
+        for queryClass in probes.classes(count: requests) {
+            for (temperature, paths) in [
+                ("cold", queryClass.paths), ("warm", Array(repeating: queryClass.paths[0], count: requests)),
+            ] {
+                let start = ContinuousClock.now
+                let results = try await Clients.run(
+                    concurrency: concurrency, items: paths.count, deadline: start + .seconds(600)
+                ) { index in
+                    var request = HTTPClientRequest(url: url + paths[index])
+                    if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+                    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+                    _ = try await response.body.collect(upTo: 64 << 20)
+                    return response.status == .ok || (queryClass.allowsNotFound && response.status == .notFound)
+                        ? 0 : nil
+                }
+                try Summary.print(
+                    results, elapsed: ContinuousClock.now - start,
+                    extra: ["query": queryClass.name, "temperature": temperature, "example": queryClass.paths[0]])
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Real values to search for, read from pages spread over the loaded workload's time span.
+struct SearchProbes {
+    /// One query class: a name and requests whose parameters all differ.
+    struct QueryClass {
+        var name: String
+        var paths: [String]
+        var allowsNotFound = false
+    }
+
+    private var records: [[String: Any]] = []
+    private var lastMicroseconds: Int64 = 0
+
+    /// Reads `pages` pages of 1,000 records ending at evenly spread points of the span.
+    static func read(url: String, key: String?, records count: Int, pages: Int) async throws -> SearchProbes {
+        var probes = SearchProbes()
+        probes.lastMicroseconds = Workload.firstMicroseconds + Int64(count) * Workload.spacingMicroseconds
+        for page in 1...pages {
+            let end =
+                Workload.firstMicroseconds + Int64(count) * Workload.spacingMicroseconds * Int64(page) / Int64(pages)
+            var request = HTTPClientRequest(url: url + "/api/v1/logs?limit=1000&end=\(end / 1000)")
+            if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+            let body = try await response.body.collect(upTo: 64 << 20)
+            guard response.status == .ok,
+                let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
+                let logs = object["logs"] as? [[String: Any]]
+            else { throw WorkloadError(message: "probe search failed with \(response.status)") }
+            probes.records += logs
+        }
+        guard !probes.records.isEmpty else { throw WorkloadError(message: "the server holds no records") }
+        return probes
+    }
+
+    /// Every query class, each with `count` requests of distinct parameters.
+    func classes(count: Int) -> [QueryClass] {
+        let hour: Int64 = 3_600_000_000
+        let serviceLevel = records.compactMap { record -> String? in
+            guard let service = record["service"] as? String, let level = record["level"] as? String,
+                let time = (record["timestamp"] as? String).flatMap(Self.microseconds)
+            else { return nil }
+            let query = "service:\(service) level:\(level)"
+            return "/api/v1/logs?q=\(Self.encode(query))&start=\((time - hour) / 1000)&end=\(time / 1000 + 1)"
+        }
+        let words = messageTokens()
+        let wordCounts = Dictionary(words.map { ($0.lowercased(), 1) }, uniquingKeysWith: +)
+        let rare = wordCounts.filter { $0.value == 1 && $0.key.count >= 5 && $0.key.allSatisfy(\.isLetter) }.keys
+            .sorted()
+        let idParts = words.filter { $0.count >= 12 && $0.filter(\.isNumber).count >= 6 }.map { token in
+            String(token.dropFirst(token.count / 2 - 4).prefix(8))
+        }
+        return [
+            QueryClass(
+                name: "newest page, no filter",
+                paths: (0..<count).map { "/api/v1/logs?end=\((lastMicroseconds - Int64($0) * 1000) / 1000 + 1)" }),
+            QueryClass(name: "service + level + 1 h", paths: Self.cycle(serviceLevel, count)),
+            QueryClass(name: "rare word", paths: Self.cycle(rare.map { "/api/v1/logs?q=\(Self.encode($0))" }, count)),
+            QueryClass(
+                name: "phrase", paths: Self.cycle(phrases().map { "/api/v1/logs?q=\(Self.encode("\"\($0)\""))" }, count)
+            ),
+            QueryClass(
+                name: "substring of an ID",
+                paths: Self.cycle(Array(Set(idParts)).sorted().map { "/api/v1/logs?q=\($0)" }, count)),
+            QueryClass(
+                name: "attributes.user_id:value",
+                paths: Self.cycle(
+                    values("attributes", "user_id").map { "/api/v1/logs?q=attributes.user_id:\($0)" }, count)),
+            QueryClass(name: "get by id", paths: Self.cycle(values("id").map { "/api/v1/logs/\($0)" }, count)),
+            QueryClass(
+                name: "correlation story",
+                paths: Self.cycle(values("correlation_id").map { "/api/v1/correlations/\($0)" }, count)),
+            QueryClass(
+                name: "trace id", paths: Self.cycle(values("trace_id").map { "/api/v1/correlations/\($0)" }, count)),
+            QueryClass(name: "matches nothing", paths: (0..<count).map { "/api/v1/logs?q=zqxv\($0)nothing" }),
+        ]
+    }
+
+    private func values(_ field: String, _ nested: String? = nil) -> [String] {
+        let found = records.compactMap { record -> String? in
+            guard let nested else { return record[field] as? String }
+            return (record[field] as? [String: Any])?[nested] as? String
+        }
+        return Array(Set(found)).sorted()
+    }
+
+    private func messageTokens() -> [String] {
+        records.compactMap { $0["message"] as? String }.flatMap {
+            $0.split { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }.map(String.init)
+        }
+    }
+
+    /// Two consecutive words of a message.
+    private func phrases() -> [String] {
+        let pairs = records.compactMap { $0["message"] as? String }.compactMap { message -> String? in
+            let words = message.split(separator: " ").filter { $0.count >= 3 && $0.allSatisfy(\.isLetter) }
+            guard words.count >= 2 else { return nil }
+            return words[0] + " " + words[1]
+        }
+        return Array(Set(pairs)).sorted()
+    }
+
+    /// `count` paths from `paths`, repeating them only when there are fewer.
+    private static func cycle(_ paths: [String], _ count: Int) -> [String] {
+        guard !paths.isEmpty else { return [] }
+        var random = SeededGenerator(seed: 7)
+        let shuffled = paths.shuffled(using: &random)
+        return (0..<count).map { shuffled[$0 % shuffled.count] }
+    }
+
+    private static func encode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
+    }
+
+    private static func microseconds(_ text: String) -> Int64? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text).map { Int64($0.timeIntervalSince1970 * 1e6) }
+    }
+}

@@ -1,0 +1,136 @@
+"""Turns bench/run's JSON lines into bench/results/run-<commit>.md and .json, with the commit and
+machine facts, and checks the figures against the targets of bench/README.md."""
+import argparse
+import datetime
+import json
+import os
+import subprocess
+
+TARGET_MS = {  # p95 targets of issue 8, PostgreSQL at 10M rows
+    "get by id": 50, "correlation story": 50, "trace id": 50, "service + level + 1 h": 50,
+    "rare word": 300, "phrase": 300, "substring of an ID": 300,
+}
+
+
+def machine(args):
+    def run(*command):
+        try:
+            return subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return "unknown"
+    memory = next((line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal:")), "0")
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "")
+    return {
+        "commit": run("git", "rev-parse", "--short", "HEAD"),
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "cores": os.cpu_count(), "cpu": cpu, "memory_gib": round(int(memory) / 1048576, 1),
+        "postgresql": args.postgres_version, "sqlite": args.sqlite_version,
+        "swift": run("swift", "--version").splitlines()[0] if run("swift", "--version") != "unknown" else "unknown",
+        "records_per_ingest_run": args.records, "search_rows": args.rows, "smoke": args.smoke,
+    }
+
+
+def ms(value):
+    return f"{value:.1f}" if value else "-"
+
+
+def ingest_table(rows, store, floor):
+    lines = [f"| batch | concurrency | records/s | vs {floor['method']} | p50 ms | p95 ms | p99 ms | server peak RSS MiB | server CPU % |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+             f"| {floor['method']} | 1 | {floor['records_per_second']:.0f} | 1.00 | | | | | |"]
+    for row in rows:
+        if row["kind"] == "ingest" and row["store"] == store:
+            lines.append(
+                f"| {row['batch']} | {row['concurrency']} | {row.get('records_per_second', 0):.0f} | "
+                f"{row.get('records_per_second', 0) / floor['records_per_second']:.2f} | {ms(row['p50_ms'])} | "
+                f"{ms(row['p95_ms'])} | {ms(row['p99_ms'])} | {row.get('server_peak_rss_mib', 0):.0f} | "
+                f"{row.get('server_cpu_percent', 0):.0f} |")
+    return lines
+
+
+def search_table(rows, store):
+    classes = {}
+    for row in rows:
+        if row["kind"] == "search" and row["store"] == store:
+            classes.setdefault(row["query"], {})[row["temperature"]] = row
+    lines = ["| query | cold p50 | cold p95 | cold p99 | warm p50 | warm p95 | warm p99 | example |",
+             "|---|---:|---:|---:|---:|---:|---:|---|"]
+    for name, by in classes.items():
+        cold, warm = by.get("cold", {}), by.get("warm", {})
+        lines.append(
+            f"| {name} | {ms(cold.get('p50_ms'))} | {ms(cold.get('p95_ms'))} | {ms(cold.get('p99_ms'))} | "
+            f"{ms(warm.get('p50_ms'))} | {ms(warm.get('p95_ms'))} | {ms(warm.get('p99_ms'))} | "
+            f"`{cold.get('example', '')[:80]}` |")
+    return lines, classes
+
+
+def targets(rows, facts):
+    checks = []
+    floor = next(r for r in rows if r["kind"] == "floor" and r["store"] == "postgres")
+    cell = next((r for r in rows if r["kind"] == "ingest" and r["store"] == "postgres"
+                 and r["batch"] == 1000 and r["concurrency"] == 16), None)
+    if cell:
+        ratio = cell["records_per_second"] / floor["records_per_second"]
+        checks.append(("ingest batch 1000, concurrency 16 >= 70% of COPY", f"{ratio:.0%}", ratio >= 0.70))
+    offered = next((r for r in rows if r["kind"] == "offered"), None)
+    if offered:
+        checks.append((f"ingest p95 < 100 ms at {offered['offered_records_per_second']:.0f} records/s offered",
+                       f"{offered['p95_ms']:.1f} ms", offered["p95_ms"] < 100))
+        checks.append(("server RSS < 150 MiB while offered", f"{offered['server_peak_rss_mib']:.0f} MiB",
+                       offered["server_peak_rss_mib"] < 150))
+    _, classes = search_table(rows, "postgres")
+    for name, limit in TARGET_MS.items():
+        cold = classes.get(name, {}).get("cold")
+        if cold and cold["requests"]:
+            checks.append((f"{name} p95 < {limit} ms (cold, {facts['search_rows']:,} rows)", f"{cold['p95_ms']:.1f} ms",
+                           cold["p95_ms"] < limit))
+    return checks
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("results")
+    parser.add_argument("output")
+    parser.add_argument("--postgres-version", default="unknown")
+    parser.add_argument("--sqlite-version", default="unknown")
+    parser.add_argument("--rows", type=int, default=0)
+    parser.add_argument("--records", type=int, default=0)
+    parser.add_argument("--smoke", action="store_true")
+    args = parser.parse_args()
+    rows = [json.loads(line) for line in open(args.results)]
+    facts = machine(args)
+    lines = [f"# Benchmark run {facts['commit']}", "",
+             f"{facts['date']}; {facts['cores']} cores ({facts['cpu']}), {facts['memory_gib']} GiB; "
+             f"PostgreSQL {facts['postgresql']}, SQLite {facts['sqlite']}; {facts['swift']}. "
+             f"Command: `bench/run{' --smoke' if args.smoke else ''}"
+             f"{'' if args.rows in (1000000,) or args.smoke else f' --rows {args.rows}'}`.", ""]
+    for store, title in (("postgres", "PostgreSQL"), ("sqlite", "SQLite")):
+        floor = next((r for r in rows if r["kind"] == "floor" and r["store"] == store), None)
+        if floor:
+            lines += [f"## Ingest, {title} ({facts['records_per_ingest_run']:,} records per run)", ""]
+            lines += ingest_table(rows, store, floor) + [""]
+        if store == "postgres":
+            for offered in (r for r in rows if r["kind"] == "offered"):
+                lines += ["## Ingest latency under offered load, PostgreSQL", "",
+                          "| offered records/s | achieved records/s | p50 ms | p95 ms | p99 ms | server peak RSS MiB | server CPU % |",
+                          "|---:|---:|---:|---:|---:|---:|---:|",
+                          f"| {offered['offered_records_per_second']:.0f} | {offered.get('records_per_second', 0):.0f} | "
+                          f"{ms(offered['p50_ms'])} | {ms(offered['p95_ms'])} | {ms(offered['p99_ms'])} | "
+                          f"{offered['server_peak_rss_mib']:.0f} | {offered['server_cpu_percent']:.0f} |", ""]
+        for load in (r for r in rows if r["kind"] == "load" and r["store"] == store):
+            table, _ = search_table(rows, store)
+            lines += [f"## Search, {title}, {load['records']:,} rows (loaded at {load['records_per_second']:.0f} records/s)",
+                      "", "Milliseconds per request, one client, result cache off.", ""] + table + [""]
+    checks = targets(rows, facts)
+    lines += ["## Targets", "", "| target | measured | met |", "|---|---:|---|"]
+    lines += [f"| {name} | {value} | {'yes' if met else 'no'} |" for name, value, met in checks]
+    name = f"run-{facts['commit']}"
+    with open(os.path.join(args.output, name + ".md"), "w") as out:
+        out.write("\n".join(lines) + "\n")
+    with open(os.path.join(args.output, name + ".json"), "w") as out:
+        json.dump({"machine": facts, "results": rows,
+                   "targets": [{"target": n, "measured": v, "met": m} for n, v, m in checks]}, out, indent=1)
+    print("\n".join(lines))
+
+
+main()

@@ -1,0 +1,35 @@
+# Throwaway PostgreSQL on a free loopback port, for scripts/test and bench/run (source this file).
+#
+#   start_postgres DIR   # initdb under DIR/pg, start; sets pg_bin, pg_port, pg_url (superuser, db postgres)
+#   stop_postgres DIR    # immediate stop; safe to call when it never started
+#
+# PostgreSQL refuses to run as root, so under root the cluster belongs to an unprivileged user.
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+as_db_user=()
+if [ "$(id -u)" = 0 ]; then
+    as_db_user=(runuser -u logsmith-test --)
+fi
+
+start_postgres() {
+    local dir=$1
+    if [ "$(id -u)" = 0 ]; then
+        id logsmith-test >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin logsmith-test
+        chown logsmith-test "$dir"
+    fi
+    pg_port=$(free_port)
+    "${as_db_user[@]}" "$pg_bin/initdb" -D "$dir/pg" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    "${as_db_user[@]}" "$pg_bin/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -w \
+        -o "-p $pg_port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+    pg_url="postgres://postgres@127.0.0.1:$pg_port/postgres"
+}
+
+stop_postgres() {
+    local dir=$1
+    [ -f "$dir/pg/postmaster.pid" ] && "${as_db_user[@]}" "$pg_bin/pg_ctl" -D "$dir/pg" -m immediate stop >/dev/null 2>&1
+    return 0
+}
