@@ -91,6 +91,7 @@ func buildApplication(
         cache: dependencies.cache
     ).register(on: router)
     SearchRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache).register(on: router)
+    StatsRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache).register(on: router)
     AuthRoutes(credentials: credentials, sessions: sessions, passwords: passwords, gate: gate, limits: limits)
         .register(on: router)
     AdminRoutes(store: store, credentials: credentials, passwords: passwords).register(on: router)

@@ -17,12 +17,13 @@ struct SearchBenchmark: AsyncParsableCommand {
     @Option(help: "Records of the workload the server holds (ingested with the default seed).") var records = 1_000_000
     @Option(help: "Requests per query class and temperature.") var requests = 100
     @Option(help: "Concurrent clients.") var concurrency = 1
+    @Option(help: "Stop each query class and temperature after this many seconds.") var maxSeconds = 30.0
     @Option(help: "API key, when the server has authentication on (or LOGSMITH_BENCH_KEY).") var apiKey: String?
 
     func validate() throws {
         try LoopbackURL.validate(url)
-        guard records > 0, requests > 0, concurrency > 0 else {
-            throw ValidationError("--records, --requests and --concurrency must be positive")
+        guard records > 0, requests > 0, concurrency > 0, maxSeconds > 0 else {
+            throw ValidationError("--records, --requests, --concurrency and --max-seconds must be positive")
         }
     }
 
@@ -35,7 +36,7 @@ struct SearchBenchmark: AsyncParsableCommand {
             ] {
                 let start = ContinuousClock.now
                 let results = try await Clients.run(
-                    concurrency: concurrency, items: paths.count, deadline: start + .seconds(600)
+                    concurrency: concurrency, items: paths.count, deadline: start + .seconds(maxSeconds)
                 ) { index in
                     var request = HTTPClientRequest(url: url + paths[index])
                     if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }

@@ -75,6 +75,12 @@ struct SearchProbes {
                 paths: Self.cycle(values("correlation_id").map { "/api/v1/correlations/\($0)" }, count)),
             QueryClass(
                 name: "trace id", paths: Self.cycle(values("trace_id").map { "/api/v1/correlations/\($0)" }, count)),
+            QueryClass(
+                name: "count by level, 24 h",
+                paths: (0..<count).map { index in
+                    let end = lastMicroseconds - Int64(index) * 1_000_000
+                    return "/api/v1/stats?start=\((end - 24 * hour) / 1000)&end=\(end / 1000 + 1)"
+                }),
             QueryClass(name: "matches nothing", paths: (0..<count).map { "/api/v1/logs?q=zqxv\($0)nothing" }),
         ]
     }

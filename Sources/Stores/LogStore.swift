@@ -31,6 +31,9 @@ public protocol LogStore: Service {
     /// Every record whose `correlation_id` or `trace_id` equals `id`, oldest first, at most `limit`.
     func correlated(tenant: String, id: String, limit: Int) async throws -> [LogRecord]
 
+    /// How many records of the request's tenant match its query and time range, in all, by level
+    /// and by service (its limit and cursor are ignored).
+    func stats(_ request: SearchRequest) async throws -> LogStats
     /// Deletes one record of the tenant; false when the tenant has no record with that ID.
     func delete(tenant: String, id: String) async throws -> Bool
 
@@ -90,5 +93,22 @@ public struct SearchPage: Sendable, Hashable {
         let page = Array(fetched.prefix(limit))
         self.records = page
         self.nextCursor = fetched.count > limit ? page.last.map(SearchCursor.init(after:)) : nil
+    }
+}
+
+/// Counts of matching records: in all, by level and by service.
+public struct LogStats: Sendable, Hashable {
+    /// Every matching record.
+    public var total: Int
+    /// Matching records by level; levels without records are absent.
+    public var byLevel: [LogLevel: Int]
+    /// Matching records by service; records without a service are counted in ``total`` only.
+    public var byService: [String: Int]
+
+    /// Creates counts.
+    public init(total: Int, byLevel: [LogLevel: Int], byService: [String: Int]) {
+        self.total = total
+        self.byLevel = byLevel
+        self.byService = byService
     }
 }

@@ -146,4 +146,26 @@ struct IngestAndSearchTests {
             #expect((old["logs"] as? [[String: Any]])?.compactMap { $0["message"] as? String } == ["old"])
         }
     }
+
+    @Test("stats count matching records by level and service; a bad query or range is a 400")
+    func stats_countsByLevelAndService() async throws {
+        try await withApp { client in
+            let body = """
+                [{"message": "stats a", "level": "error", "service": "api"},
+                 {"message": "stats b", "level": "info", "service": "api"},
+                 {"message": "stats c", "level": "error"},
+                 {"message": "stats old", "level": "error", "service": "api", "timestamp": "2020-01-01T00:00:00Z"},
+                 {"message": "unrelated", "level": "warn", "service": "api"}]
+                """
+            #expect(try await client.ingest(body).status == .ok)
+            let stats = try await client.get("/api/v1/stats?q=stats&start=now-24h").json()
+            #expect(stats["total"] as? Int == 3)
+            #expect(stats["by_level"] as? [String: Int] == ["ERROR": 2, "INFO": 1])
+            #expect(stats["by_service"] as? [String: Int] == ["api": 2])
+            let badQuery = try await client.get("/api/v1/stats?q=\(encoded("level:>="))")
+            #expect(badQuery.status == .badRequest)
+            #expect(badQuery.headers[.contentType] == "application/problem+json")
+            #expect(try await client.get("/api/v1/stats?start=yesterday").status == .badRequest)
+        }
+    }
 }

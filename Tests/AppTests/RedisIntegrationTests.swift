@@ -56,22 +56,27 @@ struct RedisIntegrationTests {
             let readerPort = reader.port
             try await TestClient.withClient(host: "127.0.0.1", port: writer.port) { write in
                 try await TestClient.withClient(host: "127.0.0.1", port: readerPort) { read in
+                    let query = "/api/v1/logs?q=\(word)&limit=100"
                     for round in 1...12 {
-                        // Every other round lets the write window lapse and warms the reader's cache first.
+                        // Every other round lets the write window lapse and caches the query on the reader first.
                         if round.isMultiple(of: 2) {
                             try await Task.sleep(for: .milliseconds(250))
-                            _ = try await read.get("/api/v1/logs?q=\(word)")
+                            _ = try await read.get(query)
+                            _ = try await read.get(query)
                         }
                         let ingest = try await write.post(
                             "/api/v1/logs", headers: [.contentType: "application/json"],
                             body: ByteBuffer(string: #"{"message": "\#(word) round \#(round)"}"#))
                         #expect(ingest.status == .ok)
-                        let found = text(try await read.get("/api/v1/logs?q=\(word)&limit=100"))
+                        let found = text(try await read.get(query))
                         #expect(found.contains("\(word) round \(round)\""), "round \(round)")
                     }
-                    let stats = text(try await read.get("/api/v1/cache/stats"))
-                    #expect(stats.contains(#""backend":"redis""#))
-                    #expect(!stats.contains(#""hits":0,"#), "the reader's cache was used: \(stats)")
+                    let stats = try #require(
+                        try JSONSerialization.jsonObject(
+                            with: Data(text(try await read.get("/api/v1/cache/stats")).utf8))
+                            as? [String: Any])
+                    #expect(stats["backend"] as? String == "redis")
+                    #expect(stats["hits"] as? Int ?? 0 >= 1, "the reader's cache was used: \(stats)")
                 }
             }
         }

@@ -83,6 +83,7 @@ final class CountingStore: LogStore {
     func correlated(tenant: String, id: String, limit: Int) async throws -> [LogRecord] {
         try await base.correlated(tenant: tenant, id: id, limit: limit)
     }
+    func stats(_ request: SearchRequest) async throws -> LogStats { try await base.stats(request) }
     func delete(tenant: String, id: String) async throws -> Bool { try await base.delete(tenant: tenant, id: id) }
     func delete(matching request: SearchRequest) async throws -> Int { try await base.delete(matching: request) }
     func ping() async throws { try await base.ping() }

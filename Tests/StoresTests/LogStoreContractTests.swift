@@ -193,6 +193,39 @@ struct LogStoreContractTests {
         }
     }
 
+    @Test(
+        "stats count matches in all, by level and by service, within the tenant and time range",
+        arguments: StoreKind.allCases)
+    func stats_countsMatches(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let tenant = uniqueTenant()
+            try await store.insert(
+                [
+                    makeRecord("a", tenant: tenant, second: 0, level: .error, service: "api"),
+                    makeRecord("b", tenant: tenant, second: 1, level: .error, service: "api"),
+                    makeRecord("c", tenant: tenant, second: 2, level: .info, service: "api"),
+                    makeRecord("d", tenant: tenant, second: 3, level: .info, service: "worker"),
+                    makeRecord("e timeout", tenant: tenant, second: 4, level: .warn),
+                    makeRecord("f", tenant: tenant, second: 9, level: .fatal, service: "worker"),
+                ] + [makeRecord("other", tenant: uniqueTenant(), level: .error, service: "api")])
+            let all = try await store.stats(SearchRequest(tenant: tenant, limit: 1))
+            #expect(
+                all
+                    == LogStats(
+                        total: 6, byLevel: [.error: 2, .info: 2, .warn: 1, .fatal: 1],
+                        byService: ["api": 3, "worker": 2]))
+            let window = try await store.stats(
+                SearchRequest(
+                    tenant: tenant, query: try QueryParser.parse("level:>=WARN"),
+                    start: baseTime.adding(microseconds: 1_000_000),
+                    end: baseTime.adding(microseconds: 9_000_000)))
+            #expect(window == LogStats(total: 2, byLevel: [.error: 1, .warn: 1], byService: ["api": 1]))
+            let none = try await store.stats(
+                SearchRequest(tenant: tenant, query: try QueryParser.parse("nothing-like-this")))
+            #expect(none == LogStats(total: 0, byLevel: [:], byService: [:]))
+        }
+    }
+
     @Test("ping succeeds on a running store", arguments: StoreKind.allCases)
     func ping_runningStore_succeeds(kind: StoreKind) async throws {
         try await withStore(kind) { store in

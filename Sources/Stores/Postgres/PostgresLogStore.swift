@@ -167,6 +167,11 @@ public struct PostgresLogStore: LogStore {
         return try await SQLLogDeletes(database: self).delete(tenant: tenant, id: id)
     }
 
+    /// Counts the records matching the request's tenant, query and time range, by level and service.
+    public func stats(_ request: SearchRequest) async throws -> LogStats {
+        try await SQLLogStats(database: self).stats(request)
+    }
+
     /// Deletes every record matching the request's tenant, query and time range.
     public func delete(matching request: SearchRequest) async throws -> Int {
         try await SQLLogDeletes(database: self).delete(matching: request)

@@ -15,6 +15,7 @@ public struct SQLiteLogStore: LogStore {
     private let reader: SQLiteConnection
     private let logger: Logger
     private let instrumentation: StatementInstrumentation
+    private let statistics = PlannerStatistics()
 
     private init(
         writer: SQLiteConnection, reader: SQLiteConnection, logger: Logger, instrumentation: StatementInstrumentation
@@ -77,6 +78,13 @@ public struct SQLiteLogStore: LogStore {
             _ = try? await writer.query("ROLLBACK", [])
             throw error
         }
+        try await refreshStatistics()
+    }
+
+    private func refreshStatistics() async throws {
+        for statement in PlannerStatistics.refresh {
+            _ = try await instrumentation.statement(statement) { try await writer.query(statement, []) }
+        }
     }
 
     /// Commits all records with one statement, atomically.
@@ -101,6 +109,13 @@ public struct SQLiteLogStore: LogStore {
             """
         try await withStoreErrors("insert failed") {
             _ = try await instrumentation.statement(sql) { try await writer.query(sql, [.text(batch)]) }
+        }
+        if statistics.inserted(records.count) {
+            do {
+                try await refreshStatistics()
+            } catch {
+                logger.warning("refreshing the query planner's statistics failed", metadata: ["error": "\(error)"])
+            }
         }
     }
 
@@ -164,6 +179,11 @@ public struct SQLiteLogStore: LogStore {
     /// Deletes one record of the tenant; false when there was none.
     public func delete(tenant: String, id: String) async throws -> Bool {
         try await SQLLogDeletes(database: self).delete(tenant: tenant, id: id)
+    }
+
+    /// Counts the records matching the request's tenant, query and time range, by level and service.
+    public func stats(_ request: SearchRequest) async throws -> LogStats {
+        try await SQLLogStats(database: self).stats(request)
     }
 
     /// Deletes every record matching the request's tenant, query and time range.
