@@ -67,19 +67,13 @@ struct AppConfiguration: Sendable {
     /// The defaults, overridden by whatever the environment sets.
     init(environment: [String: String]) throws(ConfigurationError) {
         if let value = environment["LOGSMITH_HOST"] { host = value }
-        if let value = environment["LOGSMITH_PORT"] { port = try Self.integer(value, "LOGSMITH_PORT", 0...65535) }
+        try integer("LOGSMITH_PORT", 0...65535, into: \.port, from: environment)
         if let value = environment["LOGSMITH_DATA_DIR"] { dataDirectory = value }
         if let value = environment["LOGSMITH_DATABASE_URL"], !value.isEmpty { databaseURL = value }
         if let value = environment["LOGSMITH_MIGRATE"] { migrateOnStart = !["false", "0", "no"].contains(value) }
-        if let value = environment["LOGSMITH_MAX_BODY_BYTES"] {
-            maxBodyBytes = try Self.integer(value, "LOGSMITH_MAX_BODY_BYTES", 1024...1_073_741_824)
-        }
-        if let value = environment["LOGSMITH_MAX_BATCH_RECORDS"] {
-            maxRecordsPerRequest = try Self.integer(value, "LOGSMITH_MAX_BATCH_RECORDS", 1...1_000_000)
-        }
-        if let value = environment["LOGSMITH_INGEST_QUEUE_RECORDS"] {
-            maxQueuedRecords = try Self.integer(value, "LOGSMITH_INGEST_QUEUE_RECORDS", 1...10_000_000)
-        }
+        try integer("LOGSMITH_MAX_BODY_BYTES", 1024...1_073_741_824, into: \.maxBodyBytes, from: environment)
+        try integer("LOGSMITH_MAX_BATCH_RECORDS", 1...1_000_000, into: \.maxRecordsPerRequest, from: environment)
+        try integer("LOGSMITH_INGEST_QUEUE_RECORDS", 1...10_000_000, into: \.maxQueuedRecords, from: environment)
         if let value = environment["LOGSMITH_LOG_LEVEL"] { logLevel = value }
         if let value = environment["LOGSMITH_LOG_FORMAT"] {
             guard let format = LogFormat(rawValue: value) else {
@@ -99,19 +93,12 @@ struct AppConfiguration: Sendable {
             }
             jwtSecret = value
         }
-        if let value = environment["LOGSMITH_LIMIT_INGEST_RECORDS"] {
-            ingestRecordsPerSecond = try Self.integer(value, "LOGSMITH_LIMIT_INGEST_RECORDS", 0...100_000_000)
-        }
-        if let value = environment["LOGSMITH_LIMIT_INGEST_BYTES"] {
-            ingestBytesPerSecond = try Self.integer(value, "LOGSMITH_LIMIT_INGEST_BYTES", 0...10_000_000_000)
-        }
-        if let value = environment["LOGSMITH_LIMIT_INGEST_RECORDS_PER_KEY"] {
-            ingestRecordsPerCredentialPerSecond = try Self.integer(
-                value, "LOGSMITH_LIMIT_INGEST_RECORDS_PER_KEY", 0...100_000_000)
-        }
-        if let value = environment["LOGSMITH_LIMIT_SEARCH"] {
-            searchRequestsPerSecond = try Self.integer(value, "LOGSMITH_LIMIT_SEARCH", 0...1_000_000)
-        }
+        try integer("LOGSMITH_LIMIT_INGEST_RECORDS", 0...100_000_000, into: \.ingestRecordsPerSecond, from: environment)
+        try integer("LOGSMITH_LIMIT_INGEST_BYTES", 0...10_000_000_000, into: \.ingestBytesPerSecond, from: environment)
+        try integer(
+            "LOGSMITH_LIMIT_INGEST_RECORDS_PER_KEY", 0...100_000_000, into: \.ingestRecordsPerCredentialPerSecond,
+            from: environment)
+        try integer("LOGSMITH_LIMIT_SEARCH", 0...1_000_000, into: \.searchRequestsPerSecond, from: environment)
         if let value = environment["LOGSMITH_REDIS_URL"], !value.isEmpty { redisURL = value }
         if let value = environment["LOGSMITH_LIMIT_FAIL_CLOSED"] {
             guard ["true", "false"].contains(value) else {
@@ -119,18 +106,11 @@ struct AppConfiguration: Sendable {
             }
             limiterFailClosed = value == "true"
         }
-        if let value = environment["LOGSMITH_CACHE_TTL"] {
-            cacheTTLSeconds = try Self.integer(value, "LOGSMITH_CACHE_TTL", 0...86_400)
-        }
-        if let value = environment["LOGSMITH_CACHE_WRITE_WINDOW_MS"] {
-            cacheWriteWindowMilliseconds = try Self.integer(value, "LOGSMITH_CACHE_WRITE_WINDOW_MS", 4...60_000)
-        }
-        if let value = environment["LOGSMITH_CACHE_MAX_BYTES"] {
-            cacheMaxBytes = try Self.integer(value, "LOGSMITH_CACHE_MAX_BYTES", 0...68_719_476_736)
-        }
-        if let value = environment["LOGSMITH_BCRYPT_COST"] {
-            bcryptCost = try Self.integer(value, "LOGSMITH_BCRYPT_COST", 4...16)
-        }
+        try integer("LOGSMITH_CACHE_TTL", 0...86_400, into: \.cacheTTLSeconds, from: environment)
+        try integer(
+            "LOGSMITH_CACHE_WRITE_WINDOW_MS", 4...60_000, into: \.cacheWriteWindowMilliseconds, from: environment)
+        try integer("LOGSMITH_CACHE_MAX_BYTES", 0...68_719_476_736, into: \.cacheMaxBytes, from: environment)
+        try integer("LOGSMITH_BCRYPT_COST", 4...16, into: \.bcryptCost, from: environment)
     }
 
     /// Refuses combinations that would be unsafe: authentication off on an address reachable from
@@ -146,13 +126,16 @@ struct AppConfiguration: Sendable {
         host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
-    private static func integer(_ text: String, _ name: String, _ range: ClosedRange<Int>) throws(ConfigurationError)
-        -> Int
-    {
+    /// Sets `setting` from the environment variable `name` when it is present.
+    private mutating func integer(
+        _ name: String, _ range: ClosedRange<Int>, into setting: WritableKeyPath<Self, Int>,
+        from environment: [String: String]
+    ) throws(ConfigurationError) {
+        guard let text = environment[name] else { return }
         guard let value = Int(text), range.contains(value) else {
             throw ConfigurationError(message: "\(name) must be an integer in \(range.lowerBound)...\(range.upperBound)")
         }
-        return value
+        self[keyPath: setting] = value
     }
 }
 

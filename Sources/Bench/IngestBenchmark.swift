@@ -10,21 +10,19 @@ struct IngestBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest", abstract: "Measure ingest throughput and latency.")
 
-    @Option(help: "Base URL of a Logsmith on loopback.") var url = "http://127.0.0.1:8080"
+    @OptionGroup var server: ServerOptions
     @Option(help: "Records to send in all.") var records = 100_000
     @Option(help: "Records per request.") var batch = 100
     @Option(help: "Concurrent clients.") var concurrency = 8
     @Option(help: "Workload seed.") var seed: UInt64 = 42
     @Option(help: "Stop after this many seconds even if records remain.") var maxSeconds = 120.0
     @Option(help: "Directory of the shared log data.") var data = "../shared/data"
-    @Option(help: "API key, when the server has authentication on (or LOGSMITH_BENCH_KEY).") var apiKey: String?
     @Option(help: "Offer this many records/s (open loop) instead of sending as fast as answers come.")
     var rate: Double?
     @Option(help: "The server's process ID, to report its peak RSS and CPU while the benchmark runs.")
     var serverPid: Int32?
 
     func validate() throws {
-        try LoopbackURL.validate(url)
         guard records > 0, batch > 0, concurrency > 0, maxSeconds > 0, (rate ?? 1) > 0 else {
             throw ValidationError("--records, --batch, --concurrency, --max-seconds and --rate must be positive")
         }
@@ -38,8 +36,7 @@ struct IngestBenchmark: AsyncParsableCommand {
             }
             return ByteBuffer(string: lines.joined(separator: "\n"))
         }
-        let key = apiKey ?? ProcessInfo.processInfo.environment["LOGSMITH_BENCH_KEY"]
-        let target = url + "/api/v1/logs"
+        let target = server.target
         let sampler = serverPid.flatMap(ServerSampler.init(pid:))
         let deadline = ContinuousClock.now + .seconds(maxSeconds)
         let start = ContinuousClock.now
@@ -47,10 +44,9 @@ struct IngestBenchmark: AsyncParsableCommand {
         let results = try await Clients.run(
             concurrency: concurrency, items: bodies.count, deadline: deadline, interval: interval
         ) { index in
-            var request = HTTPClientRequest(url: target)
+            var request = target.request("/api/v1/logs")
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/x-ndjson")
-            if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
             request.body = .bytes(bodies[index])
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
             _ = try await response.body.collect(upTo: 1 << 20)

@@ -13,23 +13,21 @@ struct SearchBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search", abstract: "Measure search latency by query class.")
 
-    @Option(help: "Base URL of a Logsmith on loopback.") var url = "http://127.0.0.1:8080"
+    @OptionGroup var server: ServerOptions
     @Option(help: "Records of the workload the server holds (ingested with the default seed).") var records = 1_000_000
     @Option(help: "Requests per query class and temperature.") var requests = 100
     @Option(help: "Concurrent clients.") var concurrency = 1
     @Option(help: "Stop each query class and temperature after this many seconds.") var maxSeconds = 30.0
-    @Option(help: "API key, when the server has authentication on (or LOGSMITH_BENCH_KEY).") var apiKey: String?
 
     func validate() throws {
-        try LoopbackURL.validate(url)
         guard records > 0, requests > 0, concurrency > 0, maxSeconds > 0 else {
             throw ValidationError("--records, --requests, --concurrency and --max-seconds must be positive")
         }
     }
 
     func run() async throws {
-        let key = apiKey ?? ProcessInfo.processInfo.environment["LOGSMITH_BENCH_KEY"]
-        let probes = try await SearchProbes.read(url: url, key: key, records: records, pages: 8)
+        let target = server.target
+        let probes = try await SearchProbes.read(target, records: records, pages: 8)
         for queryClass in probes.classes(count: requests) {
             for (temperature, paths) in [
                 ("cold", queryClass.paths), ("warm", Array(repeating: queryClass.paths[0], count: requests)),
@@ -38,9 +36,8 @@ struct SearchBenchmark: AsyncParsableCommand {
                 let results = try await Clients.run(
                     concurrency: concurrency, items: paths.count, deadline: start + .seconds(maxSeconds)
                 ) { index in
-                    var request = HTTPClientRequest(url: url + paths[index])
-                    if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
-                    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+                    let response = try await HTTPClient.shared.execute(
+                        target.request(paths[index]), timeout: .seconds(60))
                     _ = try await response.body.collect(upTo: 64 << 20)
                     return response.status == .ok || (queryClass.allowsNotFound && response.status == .notFound)
                         ? 0 : nil

@@ -16,15 +16,14 @@ struct SearchProbes {
     private var lastMicroseconds: Int64 = 0
 
     /// Reads `pages` pages of 1,000 records ending at evenly spread points of the span.
-    static func read(url: String, key: String?, records count: Int, pages: Int) async throws -> SearchProbes {
+    static func read(_ target: ServerTarget, records count: Int, pages: Int) async throws -> SearchProbes {
         var probes = SearchProbes()
         probes.lastMicroseconds = Workload.firstMicroseconds + Int64(count) * Workload.spacingMicroseconds
         for page in 1...pages {
             let end =
                 Workload.firstMicroseconds + Int64(count) * Workload.spacingMicroseconds * Int64(page) / Int64(pages)
-            var request = HTTPClientRequest(url: url + "/api/v1/logs?limit=1000&end=\(end / 1000)")
-            if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+            let response = try await HTTPClient.shared.execute(
+                target.request("/api/v1/logs?limit=1000&end=\(end / 1000)"), timeout: .seconds(120))
             let body = try await response.body.collect(upTo: 64 << 20)
             guard response.status == .ok,
                 let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],

@@ -80,12 +80,3 @@ enum Summary {
         return sorted[max(0, index)] / .milliseconds(1)
     }
 }
-
-/// The benchmarks drive loopback only.
-enum LoopbackURL {
-    static func validate(_ url: String) throws {
-        guard let parsed = URL(string: url), let host = parsed.host, ["127.0.0.1", "localhost", "::1"].contains(host),
-            parsed.port != nil
-        else { throw ValidationError("--url must be a loopback URL with a port, like http://127.0.0.1:8080") }
-    }
-}

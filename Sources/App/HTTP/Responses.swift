@@ -1,5 +1,15 @@
+import HTTPTypes
 import Hummingbird
 import LogModel
+
+extension Response {
+    /// A 200 carrying JSON that is already encoded (a cached answer), with `headers` added.
+    static func encodedJSON(_ body: [UInt8], headers: HTTPFields) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
 
 /// One record as the API shows it: the record's fields in snake_case, absent fields left out.
 struct RecordResponse: ResponseEncodable {

@@ -19,10 +19,8 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
     func register(on router: Router<AppRequestContext>) {
         router.get("/api/v1/logs") { request, context in
             let tenant = try context.require(.read).tenant
-            var headers = try await gate.enforceRead(limits, context)
-            headers[.contentType] = "application/json; charset=utf-8"
-            let body = try await search(request, tenant: tenant)
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            let headers = try await gate.enforceRead(limits, context)
+            return Response.encodedJSON(try await search(request, tenant: tenant), headers: headers)
         }
         router.get("/api/v1/logs/:id") { _, context in
             let tenant = try context.require(.read).tenant

@@ -16,8 +16,7 @@ struct StatsRoutes<Store: LogStore, Limiter: RateLimiter> {
     func register(on router: Router<AppRequestContext>) {
         router.get("/api/v1/stats") { request, context in
             let tenant = try context.require(.read).tenant
-            var headers = try await gate.enforceRead(limits, context)
-            headers[.contentType] = "application/json; charset=utf-8"
+            let headers = try await gate.enforceRead(limits, context)
             let parameters = FormQuery(request.uri.query)
             let filter = try SearchFilter(parameters)
             let key = ["stats", String(describing: filter.query), parameters["start"] ?? "", parameters["end"] ?? ""]
@@ -28,7 +27,7 @@ struct StatsRoutes<Store: LogStore, Limiter: RateLimiter> {
                 encoder.outputFormatting = .sortedKeys
                 return Array(try encoder.encode(StatsResponse(stats)))
             }
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            return Response.encodedJSON(body, headers: headers)
         }
     }
 }
