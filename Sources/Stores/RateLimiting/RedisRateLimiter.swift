@@ -3,8 +3,9 @@ import Foundation
 
 /// The cluster-wide ``RateLimiter``: one Redis key per limit and key holding the theoretical
 /// arrival time, read and written by one Lua script so that concurrent replicas never both take
-/// the last unit. The script is loaded once and run by its SHA (`EVALSHA`), and loaded again when
-/// Redis answers `NOSCRIPT` (after a restart or `SCRIPT FLUSH`).
+/// the last unit. The script is run by its SHA (`EVALSHA`); when Redis answers `NOSCRIPT` (after a
+/// restart or `SCRIPT FLUSH`) it is sent whole with `EVAL`, which runs it and caches it again in one
+/// step, so a flush between a separate load and run cannot fail the call.
 ///
 /// Time comes from `clock`, anchored to the wall clock when the limiter is made, so replicas on
 /// NTP-synchronised hosts share one timeline; the script and ``CellRate`` do the same arithmetic
@@ -35,8 +36,7 @@ public struct RedisRateLimiter<LimiterClock: Clock<Duration>>: RateLimiter {
         ]
         var reply = try await client.command(["EVALSHA", RateLimitScript.sha, "1"] + arguments)
         if case .error(let message) = reply, message.hasPrefix("NOSCRIPT") {
-            _ = try await client.command(["SCRIPT", "LOAD", RateLimitScript.source])
-            reply = try await client.command(["EVALSHA", RateLimitScript.sha, "1"] + arguments)
+            reply = try await client.command(["EVAL", RateLimitScript.source, "1"] + arguments)
         }
         guard case .array(let values) = reply, values.count == 1, let text = values[0].string,
             let arrival = Double(text)
