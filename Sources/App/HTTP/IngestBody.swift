@@ -1,76 +1,102 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
 import LogModel
 import NIOCore
 
-/// The records of an ingest request body, before validation: one JSON object, a JSON array of
-/// values, or NDJSON (one value per non-blank line). An NDJSON line that is not JSON becomes a
-/// per-item error; a JSON body that is not JSON fails the whole request.
-enum IngestBody {
-    /// The body formats `POST /api/v1/logs` accepts, by media type.
-    enum Format {
-        case json
-        case ndjson
+/// The media types `POST /api/v1/logs` accepts: one JSON object or a JSON array of values, or
+/// NDJSON (one value per non-blank line).
+enum IngestFormat {
+    case json
+    case ndjson
 
-        /// The format for a `Content-Type` value, or nil when it is not one we accept.
-        init?(contentType: String?) {
-            let mediaType = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
-            switch mediaType {
-            case "application/json": self = .json
-            case "application/x-ndjson", "application/ndjson", "application/jsonl", "application/json-seq",
-                "application/jsonlines":
-                self = .ndjson
-            default: return nil
-            }
+    /// The format for a `Content-Type` value, or nil when it is not one we accept.
+    init?(contentType: String?) {
+        let mediaType = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        switch mediaType {
+        case "application/json": self = .json
+        case "application/x-ndjson", "application/ndjson", "application/jsonl", "application/json-seq",
+            "application/jsonlines":
+            self = .ndjson
+        default: return nil
         }
     }
+}
 
-    /// Splits a body into items: each a JSON value, or the reason it is not one.
-    static func items(_ body: ByteBuffer, format: Format) throws(Problem) -> [Result<
-        JSONValue, RecordDecoder.Rejection
-    >] {
-        let decoder = JSONDecoder()
+/// Reads an ingest request body into a batch as it arrives.
+///
+/// NDJSON is parsed as a stream: each line is parsed and decoded into a record as soon as it is
+/// complete, so neither the whole body nor its parsed JSON is ever held, only the records; a line
+/// that is not JSON becomes a per-item error. A JSON body is one value, read whole (it is bounded by
+/// the body limit) and then decoded item by item; if it is not JSON the whole request fails. The body
+/// limit and the item limit are enforced while reading, so an oversized request stops being read at
+/// the first byte or item over the limit.
+struct IngestBodyReader {
+    let maxBodyBytes: Int
+
+    /// Reads the whole body into `batch`; returns the number of body bytes read.
+    func read(_ body: RequestBody, format: IngestFormat, into batch: inout IngestBatch) async throws -> Int {
         switch format {
         case .json:
-            let value: JSONValue
+            let buffer: ByteBuffer
             do {
-                value = try decoder.decode(JSONValue.self, from: Data(body.readableBytesView))
-            } catch {
-                throw Problem(
-                    status: .badRequest, kind: "invalid-json", detail: "body is not valid JSON: \(reason(error))")
+                buffer = try await body.collect(upTo: maxBodyBytes)
+            } catch let error as HTTPError where error.status == .contentTooLarge {
+                throw Problem.bodyTooLarge(limit: maxBodyBytes)
             }
-            switch value {
-            case .array(let values): return values.map { .success($0) }
-            case .object: return [.success(value)]
-            default:
-                throw Problem(
-                    status: .badRequest, kind: "invalid-json",
-                    detail: "body must be a JSON object or an array of objects, not \(value.typeName)")
-            }
+            try Self.addJSON(buffer, to: &batch)
+            return buffer.readableBytes
         case .ndjson:
-            return body.readableBytesView.split(separator: UInt8(ascii: "\n")).compactMap { line in
-                let trimmed = line.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-                guard trimmed.contains(where: { $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: " ") }) else {
-                    return nil
-                }
-                do {
-                    return .success(try decoder.decode(JSONValue.self, from: Data(trimmed)))
-                } catch {
-                    return .failure(
-                        RecordDecoder.Rejection(field: nil, reason: "line is not valid JSON: \(reason(error))"))
-                }
+            var lines = NDJSONLines()
+            var bytes = 0
+            for try await chunk in body {
+                bytes += chunk.readableBytes
+                guard bytes <= maxBodyBytes else { throw Problem.bodyTooLarge(limit: maxBodyBytes) }
+                try lines.feed(chunk) { line throws(Problem) in try Self.addLine(line, to: &batch) }
             }
+            try lines.finish { line throws(Problem) in try Self.addLine(line, to: &batch) }
+            return bytes
         }
     }
 
-    /// The parser's own words for why JSON is invalid, without the input it came from.
-    private static func reason(_ error: any Error) -> String {
-        guard let decodingError = error as? DecodingError else { return "unreadable" }
-        switch decodingError {
-        case .dataCorrupted(let context):
-            let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
-        default: return "unreadable"
+    private static func addJSON(_ buffer: ByteBuffer, to batch: inout IngestBatch) throws(Problem) {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(buffer.readableBytesView)
+        } catch {
+            throw Problem(status: .badRequest, kind: "invalid-json", detail: "body is not valid JSON: \(error)")
         }
+        switch value {
+        case .array(let values):
+            for value in values { try batch.add(.success(value)) }
+        case .object:
+            try batch.add(.success(value))
+        default:
+            throw Problem(
+                status: .badRequest, kind: "invalid-json",
+                detail: "body must be a JSON object or an array of objects, not \(value.typeName)")
+        }
+    }
+
+    private static func addLine(_ line: UnsafeRawBufferPointer, to batch: inout IngestBatch) throws(Problem) {
+        guard line.contains(where: { !Self.isWhitespace($0) }) else { return }
+        let item: Result<JSONValue, RecordDecoder.Rejection>
+        do {
+            item = .success(try JSONParser.parse(line))
+        } catch {
+            item = .failure(RecordDecoder.Rejection(field: nil, reason: "line is not valid JSON: \(error)"))
+        }
+        try batch.add(item)
+    }
+
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+    }
+}
+
+extension Problem {
+    /// 413 for a body over the configured limit.
+    static func bodyTooLarge(limit: Int) -> Problem {
+        Problem(status: .contentTooLarge, kind: "body-too-large", detail: "the body is larger than \(limit) bytes")
     }
 }

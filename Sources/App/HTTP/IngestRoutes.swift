@@ -26,38 +26,23 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
     private func ingest(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<IngestResponse> {
         let identity = try context.require(.ingest)
         let tenant = identity.tenant
-        guard let format = IngestBody.Format(contentType: request.headers[.contentType]) else {
+        guard let format = IngestFormat(contentType: request.headers[.contentType]) else {
             throw Problem(
                 status: .unsupportedMediaType, kind: "unsupported-media-type",
                 detail: "Content-Type must be application/json or application/x-ndjson")
         }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > configuration.maxBodyBytes {
-            throw tooLarge()
+            throw Problem.bodyTooLarge(limit: configuration.maxBodyBytes)
         }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: configuration.maxBodyBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw tooLarge()
-        }
-        let items = try IngestBody.items(body, format: format)
-        guard !items.isEmpty else {
+        var batch = IngestBatch(
+            decoder: decoder, tenant: tenant, receivedAt: .now(), maxItems: configuration.maxRecordsPerRequest)
+        let bodyBytes = try await IngestBodyReader(maxBodyBytes: configuration.maxBodyBytes)
+            .read(request.body, format: format, into: &batch)
+        guard batch.itemCount > 0 else {
             throw Problem(status: .badRequest, kind: "empty-batch", detail: "the body holds no records")
         }
-        guard items.count <= configuration.maxRecordsPerRequest else {
-            throw Problem(
-                status: .contentTooLarge, kind: "too-many-records",
-                detail: "\(items.count) records in one request; the limit is \(configuration.maxRecordsPerRequest)")
-        }
-        let receivedAt = Timestamp.now()
-        var accepted: [LogRecord] = []
-        var rejected: [Rejected] = []
-        for (index, item) in items.enumerated() {
-            switch item.flatMap({ decoder.decode($0, tenant: tenant, receivedAt: receivedAt) }) {
-            case .success(let record): accepted.append(record)
-            case .failure(let rejection): rejected.append(Rejected(index: index, reason: rejection.description))
-            }
-        }
+        let accepted = batch.accepted
+        let rejected = batch.rejected
         metrics.ingestRejected(reason: "invalid", records: rejected.count)
         guard !accepted.isEmpty else {
             throw Problem(
@@ -67,10 +52,10 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
         let headers: HTTPFields
         do {
             headers = try await gate.enforce([
-                (limits.ingestRecords, tenant, accepted.count), (limits.ingestBytes, tenant, body.readableBytes),
+                (limits.ingestRecords, tenant, accepted.count), (limits.ingestBytes, tenant, bodyBytes),
                 (limits.ingestRecordsPerCredential, tenant + "/" + identity.actor, accepted.count),
             ])
-            try await writer.submit(accepted, bytes: body.readableBytes)
+            try await writer.submit(accepted, bytes: bodyBytes)
         } catch let error as IngestUnavailable {
             metrics.ingestRejected(reason: "unavailable", records: accepted.count)
             throw Problem.unavailable(
@@ -83,7 +68,7 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
             throw error
         }
         await cache.invalidate(tenant: tenant)
-        countAccepted(accepted, tenant: tenant, bytes: body.readableBytes)
+        countAccepted(accepted, tenant: tenant, bytes: bodyBytes)
         return EditedResponse(headers: headers, response: IngestResponse(accepted: accepted.count, rejected: rejected))
     }
 
@@ -96,19 +81,8 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
         }
     }
 
-    private func tooLarge() -> Problem {
-        Problem(
-            status: .contentTooLarge, kind: "body-too-large",
-            detail: "the body is larger than \(configuration.maxBodyBytes) bytes")
-    }
-
-    private struct Rejected: Encodable {
-        var index: Int
-        var reason: String
-    }
-
     private struct IngestResponse: ResponseEncodable {
         var accepted: Int
-        var rejected: [Rejected]
+        var rejected: [IngestBatch.Rejected]
     }
 }
