@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import LogModel
 import NIOCore
 import NIOHTTP1
 
@@ -28,35 +29,51 @@ struct IngestBenchmark: AsyncParsableCommand {
         }
     }
 
+    /// Records generated ahead of sending at a time, so that generating them is not measured and a
+    /// load of any size holds at most this many in memory.
+    static let segmentRecords = 1_000_000
+
     func run() async throws {
         var workload = try Workload(dataDirectory: data, seed: seed)
-        let bodies: [ByteBuffer] = stride(from: 0, to: records, by: batch).map { offset in
-            let lines = (offset..<min(records, offset + batch)).map { _ in
-                String(decoding: try! JSONSerialization.data(withJSONObject: workload.next()), as: UTF8.self)
-            }
-            return ByteBuffer(string: lines.joined(separator: "\n"))
-        }
         let target = server.target
         let sampler = serverPid.flatMap(ServerSampler.init(pid:))
         let deadline = ContinuousClock.now + .seconds(maxSeconds)
-        let start = ContinuousClock.now
         let interval = rate.map { Duration.seconds(Double(batch) / $0) }
-        let results = try await Clients.run(
-            concurrency: concurrency, items: bodies.count, deadline: deadline, interval: interval
-        ) { index in
-            var request = target.request("/api/v1/logs")
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/x-ndjson")
-            request.body = .bytes(bodies[index])
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-            _ = try await response.body.collect(upTo: 1 << 20)
-            guard response.status == .ok else { return nil }
-            return bodies[index].readableBytesView.split(separator: UInt8(ascii: "\n")).count
+        var results: [ClientResult] = []
+        var elapsed = Duration.zero
+        var sent = 0
+        while sent < records && ContinuousClock.now < deadline {
+            let count = min(records - sent, Self.segmentRecords - Self.segmentRecords % batch)
+            let bodies = Self.bodies(count, batch: batch, from: &workload)
+            let start = ContinuousClock.now
+            results += try await Clients.run(
+                concurrency: concurrency, items: bodies.count, deadline: deadline, interval: interval
+            ) { index in
+                var request = target.request("/api/v1/logs")
+                request.method = .POST
+                request.headers.add(name: "Content-Type", value: "application/x-ndjson")
+                request.body = .bytes(bodies[index].bytes)
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+                _ = try await response.body.collect(upTo: 1 << 20)
+                return response.status == .ok ? bodies[index].records : nil
+            }
+            elapsed += ContinuousClock.now - start
+            sent += count
         }
-        let elapsed = ContinuousClock.now - start
         var extra: [String: Any] = ["batch": batch, "concurrency": concurrency]
         if let rate { extra["offered_records_per_second"] = rate }
         if let sampler { extra.merge(await sampler.finish()) { $1 } }
         try Summary.print(results, elapsed: elapsed, extra: extra)
+    }
+
+    /// The next `count` records as NDJSON request bodies of `batch` records each.
+    private static func bodies(_ count: Int, batch: Int, from workload: inout Workload) -> [(
+        bytes: ByteBuffer, records: Int
+    )] {
+        stride(from: 0, to: count, by: batch).map { offset in
+            let records = min(batch, count - offset)
+            let lines = (0..<records).map { _ in workload.next().jsonText }
+            return (ByteBuffer(string: lines.joined(separator: "\n")), records)
+        }
     }
 }

@@ -30,14 +30,10 @@ struct RowsCommand: ParsableCommand {
     func run() throws {
         var workload = try Workload(dataDirectory: data, seed: seed)
         let decoder = RecordDecoder()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         var output = ""
         for index in 0..<records {
-            let json = try JSONDecoder().decode(
-                JSONValue.self, from: JSONSerialization.data(withJSONObject: workload.next()))
-            let record = try decoder.decode(json, tenant: tenant, receivedAt: .now()).get()
-            let attributes = String(decoding: try encoder.encode(JSONValue.object(record.attributes)), as: UTF8.self)
+            let record = try decoder.decode(workload.next(), tenant: tenant, receivedAt: .now()).get()
+            let attributes = JSONValue.object(record.attributes).jsonText
             let fields: [String?] = [
                 record.id, record.tenant, timestamp(record.timestamp), timestamp(record.observedAt),
                 record.level.rawValue, String(record.severityNumber), record.service, record.host,

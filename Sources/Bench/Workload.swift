@@ -1,4 +1,5 @@
 import Foundation
+import LogModel
 
 /// A deterministic stream of realistic log records built from `shared/data`: the LogHub systems'
 /// lines and the nginx/Apache access logs, spread over about 20 services with skewed levels,
@@ -15,7 +16,6 @@ struct Workload {
     private var random: SeededGenerator
     private var story: (id: String, remaining: Int)?
     private var produced = 0
-    private let formatter = ISO8601DateFormatter()
 
     /// The first record's timestamp, in microseconds since the epoch.
     static let firstMicroseconds: Int64 = 1_795_000_000_000_000
@@ -25,7 +25,6 @@ struct Workload {
     /// Loads every source under `dataDirectory`; the seed fixes the whole stream.
     init(dataDirectory: String, seed: UInt64) throws {
         random = SeededGenerator(seed: seed)
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let loghub = URL(fileURLWithPath: dataDirectory).appendingPathComponent("loghub")
         for system in try FileManager.default.contentsOfDirectory(atPath: loghub.path).sorted() {
             let file = loghub.appendingPathComponent(system).appendingPathComponent("\(system)_2k.log")
@@ -52,35 +51,33 @@ struct Workload {
     }
 
     /// The next record, as one JSON object.
-    mutating func next() -> [String: Any] {
+    mutating func next() -> JSONValue {
         produced += 1
         let source = sources[Int(random.next() % UInt64(sources.count))]
         let line = source.lines[Int(random.next() % UInt64(source.lines.count))]
-        var record: [String: Any] = [
-            "timestamp": formatter.string(
-                from: Date(
-                    timeIntervalSince1970: Double(Self.firstMicroseconds + Int64(produced) * Self.spacingMicroseconds)
-                        / 1e6)),
-            "service": source.service,
-            "level": level(),
-            "message": line,
-            "host": "\(source.service)-\(random.next() % 4)",
-            "trace_id": hex(16),
-            "span_id": hex(8),
+        let timestamp = Timestamp(microseconds: Self.firstMicroseconds + Int64(produced) * Self.spacingMicroseconds)
+        var record: [String: JSONValue] = [
+            "timestamp": .string(timestamp.rfc3339),
+            "service": .string(source.service),
+            "level": .string(level()),
+            "message": .string(line),
+            "host": .string("\(source.service)-\(random.next() % 4)"),
+            "trace_id": .string(hex(16)),
+            "span_id": .string(hex(8)),
         ]
-        if let id = correlation() { record["correlation_id"] = id }
-        var attributes: [String: Any] = ["user_id": "u\(random.next() % 50_000)"]
+        if let id = correlation() { record["correlation_id"] = .string(id) }
+        var attributes: [String: JSONValue] = ["user_id": .string("u\(random.next() % 50_000)")]
         if source.isAccessLog {
             let fields = line.split(separator: " ", maxSplits: 8)
             if fields.count > 6 {
-                attributes["client_ip"] = String(fields[0])
-                attributes["path"] = String(fields[6])
+                attributes["client_ip"] = .string(String(fields[0]))
+                attributes["path"] = .string(String(fields[6]))
             }
         } else {
-            attributes["region"] = ["eu-west-1", "us-east-1", "ap-south-1"][Int(random.next() % 3)]
+            attributes["region"] = .string(["eu-west-1", "us-east-1", "ap-south-1"][Int(random.next() % 3)])
         }
-        record["attributes"] = attributes
-        return record
+        record["attributes"] = .object(attributes)
+        return .object(record)
     }
 
     /// Skewed as production logs are: mostly info, some debug and warnings, few errors.
@@ -107,8 +104,17 @@ struct Workload {
         return id
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     private mutating func hex(_ bytes: Int) -> String {
-        (0..<bytes).map { _ in String(format: "%02x", UInt8(truncatingIfNeeded: random.next())) }.joined()
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes * 2)
+        for _ in 0..<bytes {
+            let byte = UInt8(truncatingIfNeeded: random.next())
+            text.append(Self.hexDigits[Int(byte >> 4)])
+            text.append(Self.hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     private static func lines(_ text: String) -> [String] {
