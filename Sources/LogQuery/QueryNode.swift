@@ -12,6 +12,17 @@ public indirect enum QueryNode: Sendable, Hashable {
     case not(QueryNode)
     /// A single condition on one field.
     case predicate(QueryPredicate)
+
+    /// Whether any condition in the tree is on the message text.
+    public var filtersMessageText: Bool {
+        switch self {
+        case .all: false
+        case .and(let children), .or(let children): children.contains { $0.filtersMessageText }
+        case .not(let child): child.filtersMessageText
+        case .predicate(.messageContains), .predicate(.messageMatches): true
+        case .predicate: false
+        }
+    }
 }
 
 /// A condition on one field of a record.

@@ -111,4 +111,18 @@ public struct LogStats: Sendable, Hashable {
         self.byLevel = byLevel
         self.byService = byService
     }
+
+    /// Adds `count` records of one level and (optional) service.
+    mutating func add(_ count: Int, level: LogLevel, service: String?) {
+        total += count
+        byLevel[level, default: 0] += count
+        if let service { byService[service, default: 0] += count }
+    }
+
+    /// Adds the counts of records counted apart from these.
+    mutating func add(_ other: LogStats) {
+        total += other.total
+        byLevel.merge(other.byLevel, uniquingKeysWith: +)
+        byService.merge(other.byService, uniquingKeysWith: +)
+    }
 }

@@ -226,6 +226,45 @@ struct LogStoreContractTests {
         }
     }
 
+    @Test(
+        "unfiltered stats stay exact over many minutes, at partial minutes and through deletes",
+        arguments: StoreKind.allCases)
+    func stats_unfilteredRanges_exactThroughDeletes(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let tenant = uniqueTenant()
+            let levels: [LogLevel] = [.info, .error, .warn, .debug]
+            let records = (0..<300).map { (index: Int) -> LogRecord in
+                let service: String? = index % 3 == 0 ? nil : "s\(index % 3)"
+                let second = Int64(index * 7 % 600)
+                return makeRecord(
+                    "r\(index)", tenant: tenant, second: second, level: levels[index % 4], service: service)
+            }
+            for batch in stride(from: 0, to: records.count, by: 100) {
+                try await store.insert(Array(records[batch..<batch + 100]))
+            }
+            #expect(try await store.delete(tenant: tenant, id: records[5].id))
+            let wildcard = try QueryParser.parse("r1*")
+            #expect(try await store.delete(matching: SearchRequest(tenant: tenant, query: wildcard)) == 111)
+            let kept = records.filter { $0.id != records[5].id && !$0.message.hasPrefix("r1") }
+            func at(_ seconds: Double) -> Timestamp { baseTime.adding(microseconds: Int64(seconds * 1_000_000)) }
+            let ranges: [(Timestamp?, Timestamp?)] = [
+                (nil, nil), (at(30.5), at(545.25)), (at(60), at(120)), (at(59), at(61)), (at(0), at(600)),
+                (nil, at(90.5)), (at(301), nil),
+            ]
+            for (start, end) in ranges {
+                var expected = LogStats(total: 0, byLevel: [:], byService: [:])
+                for record in kept where record.timestamp >= start ?? record.timestamp {
+                    if let end, record.timestamp >= end { continue }
+                    expected.total += 1
+                    expected.byLevel[record.level, default: 0] += 1
+                    if let service = record.service { expected.byService[service, default: 0] += 1 }
+                }
+                let counted = try await store.stats(SearchRequest(tenant: tenant, start: start, end: end))
+                #expect(counted == expected, "from \(String(describing: start)) to \(String(describing: end))")
+            }
+        }
+    }
+
     @Test("ping succeeds on a running store", arguments: StoreKind.allCases)
     func ping_runningStore_succeeds(kind: StoreKind) async throws {
         try await withStore(kind) { store in

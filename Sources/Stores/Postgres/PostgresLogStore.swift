@@ -1,4 +1,5 @@
 public import LogModel
+import LogQuery
 public import Logging
 public import PostgresNIO
 import ServiceLifecycle
@@ -9,6 +10,7 @@ public import Telemetry
 /// Inserts go in as one `INSERT ... SELECT FROM unnest(...)` statement with one array parameter per
 /// column, so a batch of any size is one round trip and every value is bound.
 public struct PostgresLogStore: LogStore {
+    private let recentRows: Int
     private let client: PostgresClient
     private let logger: Logger
     private let partitions = PostgresPartitions()
@@ -16,7 +18,13 @@ public struct PostgresLogStore: LogStore {
 
     /// Creates a store; connections open once ``run()`` is running. With `observability`, every
     /// statement gets a span and its duration is recorded.
-    public init(configuration: PostgresClient.Configuration, logger: Logger, observability: Observability? = nil) {
+    /// - Parameter recentRows: how many of the newest rows a message-text search filters in time
+    ///   order before it turns to the planner's plan (see ``search(_:)``).
+    public init(
+        configuration: PostgresClient.Configuration, logger: Logger, observability: Observability? = nil,
+        recentRows: Int = PostgresLogStore.defaultRecentRows
+    ) {
+        self.recentRows = recentRows
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
         self.instrumentation = StatementInstrumentation(system: "postgresql", observability: observability)
@@ -62,26 +70,32 @@ public struct PostgresLogStore: LogStore {
         }
     }
 
+    /// The values one batch insert binds: one array per column, each with a value per record.
+    public static func batchBindings(for records: [LogRecord]) -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 14)
+        bindings.append(records.map(\.id))
+        bindings.append(records.map(\.tenant))
+        bindings.append(records.map(\.timestamp.microseconds))
+        bindings.append(records.map(\.observedAt.microseconds))
+        bindings.append(records.map(\.level.rawValue))
+        bindings.append(records.map { Int64($0.severityNumber) })
+        bindings.append(records.map { $0.service ?? "" })
+        bindings.append(records.map { $0.host ?? "" })
+        bindings.append(records.map { $0.environment ?? "" })
+        bindings.append(records.map(\.message))
+        bindings.append(records.map { $0.traceID ?? "" })
+        bindings.append(records.map { $0.spanID ?? "" })
+        bindings.append(records.map { $0.correlationID ?? "" })
+        bindings.append(records.map { AttributeCoding.encode($0.attributes) })
+        return bindings
+    }
+
     /// Commits all records with one statement, atomically.
     public func insert(_ records: [LogRecord]) async throws {
         guard !records.isEmpty else { return }
         try await withStoreErrors("insert failed") {
             try await ensurePartitions(for: records.map(\.timestamp))
-            var bindings = PostgresBindings(capacity: 14)
-            bindings.append(records.map(\.id))
-            bindings.append(records.map(\.tenant))
-            bindings.append(records.map(\.timestamp.microseconds))
-            bindings.append(records.map(\.observedAt.microseconds))
-            bindings.append(records.map(\.level.rawValue))
-            bindings.append(records.map { Int64($0.severityNumber) })
-            bindings.append(records.map { $0.service ?? "" })
-            bindings.append(records.map { $0.host ?? "" })
-            bindings.append(records.map { $0.environment ?? "" })
-            bindings.append(records.map(\.message))
-            bindings.append(records.map { $0.traceID ?? "" })
-            bindings.append(records.map { $0.spanID ?? "" })
-            bindings.append(records.map { $0.correlationID ?? "" })
-            bindings.append(records.map { AttributeCoding.encode($0.attributes) })
+            let bindings = Self.batchBindings(for: records)
             let epoch = "timestamptz 'epoch' + interval '1 microsecond' *"
             let sql = """
                 INSERT INTO logs (id, tenant, ts, observed_at, level, severity_number, service, host, environment,
@@ -101,13 +115,73 @@ public struct PostgresLogStore: LogStore {
     }
 
     /// One page of matching records, newest first.
+    ///
+    /// A query on the message text first filters the newest `recentRows` rows of the range in time
+    /// order: a common word or phrase fills its page there, whereas through the trigram index it would
+    /// fetch every match to sort them (the planner cannot tell how common a phrase is). Only when the
+    /// page is not full does the rest of the range go through the planner's own plan, where a rare
+    /// word's trigrams are cheap.
     public func search(_ request: SearchRequest) async throws -> SearchPage {
+        guard request.query.filtersMessageText else {
+            return SearchPage(fetched: try await fetchPage(request, limit: request.limit + 1), limit: request.limit)
+        }
+        let recent = try await fetchPageAmongNewest(request, rows: recentRows)
+        guard recent.count <= request.limit, let boundary = try await position(ofRow: recentRows, in: request)
+        else {
+            return SearchPage(fetched: recent, limit: request.limit)
+        }
+        var older = request
+        older.cursor = boundary
+        let rest = try await fetchPage(older, limit: request.limit + 1 - recent.count)
+        return SearchPage(fetched: recent + rest, limit: request.limit)
+    }
+
+    /// How many of the newest rows a message-text search filters in time order before it turns to the
+    /// planner, by default: about the square root of a page times 10M rows, where the two plans cost
+    /// the same.
+    public static let defaultRecentRows = 20_000
+
+    private func fetchPage(_ request: SearchRequest, limit: Int) async throws -> [LogRecord] {
         var builder = SQLBuilder<PostgresDialect>()
         let condition = builder.searchCondition(request)
-        let limit = builder.bind(.integer(Int64(request.limit + 1)))
-        let sql = "SELECT \(Self.columns) FROM logs WHERE \(condition) ORDER BY ts DESC, id DESC LIMIT \(limit)"
-        let records = try await fetch(sql, builder.values)
-        return SearchPage(fetched: records, limit: request.limit)
+        let sql = """
+            SELECT \(Self.columns) FROM logs WHERE \(condition) ORDER BY ts DESC, id DESC \
+            LIMIT \(builder.bind(.integer(Int64(limit))))
+            """
+        return try await fetch(sql, builder.values)
+    }
+
+    /// The page among the newest `rows` rows of the request's range; `OFFSET 0` keeps the filter out
+    /// of the inner scan, so that it walks the time index instead of the trigram index.
+    private func fetchPageAmongNewest(_ request: SearchRequest, rows: Int) async throws -> [LogRecord] {
+        var unfiltered = request
+        unfiltered.query = .all
+        var builder = SQLBuilder<PostgresDialect>()
+        let range = builder.searchCondition(unfiltered)
+        let condition = builder.condition(for: request.query)
+        let sql = """
+            SELECT \(Self.columns) FROM (
+                SELECT * FROM logs WHERE \(range) ORDER BY ts DESC, id DESC LIMIT \(builder.bind(.integer(Int64(rows))))
+                OFFSET 0
+            ) AS newest
+            WHERE \(condition) ORDER BY ts DESC, id DESC LIMIT \(builder.bind(.integer(Int64(request.limit + 1))))
+            """
+        return try await fetch(sql, builder.values)
+    }
+
+    /// The position of the `row`-th newest row of the request's range, whatever its query; nil when
+    /// the range holds fewer rows.
+    private func position(ofRow row: Int, in request: SearchRequest) async throws -> SearchCursor? {
+        var unfiltered = request
+        unfiltered.query = .all
+        var builder = SQLBuilder<PostgresDialect>()
+        let range = builder.searchCondition(unfiltered)
+        let sql = """
+            SELECT (extract(epoch FROM ts) * 1000000)::int8, id::text FROM logs WHERE \(range)
+            ORDER BY ts DESC, id DESC OFFSET \(builder.bind(.integer(Int64(row - 1)))) LIMIT 1
+            """
+        guard let found = try await execute(sql, builder.values).first else { return nil }
+        return SearchCursor(timestamp: Timestamp(microseconds: try found.integer(0)), id: try found.text(1))
     }
 
     /// The record with the given ID in the tenant, or nil.
@@ -167,9 +241,23 @@ public struct PostgresLogStore: LogStore {
         return try await SQLLogDeletes(database: self).delete(tenant: tenant, id: id)
     }
 
-    /// Counts the records matching the request's tenant, query and time range, by level and service.
+    /// Counts the records matching the request's tenant, query and time range, by level and service:
+    /// whole minutes from `log_counts` when the query filters on nothing else, partial minutes and
+    /// filtered queries from the records.
     public func stats(_ request: SearchRequest) async throws -> LogStats {
-        try await SQLLogStats(database: self).stats(request)
+        let scan = SQLLogStats(database: self)
+        guard let plan = PostgresLogCounts.plan(for: request) else { return try await scan.stats(request) }
+        var builder = SQLBuilder<PostgresDialect>()
+        var conditions = ["tenant = \(builder.bind(request.tenant))"]
+        if let first = plan.minutes.first { conditions.append("minute >= \(builder.bind(.integer(first)))") }
+        if let end = plan.minutes.end { conditions.append("minute < \(builder.bind(.integer(end)))") }
+        let sql = """
+            SELECT level, NULLIF(service, ''), sum(count)::int8 FROM log_counts
+            WHERE \(conditions.joined(separator: " AND ")) GROUP BY level, service HAVING sum(count) > 0
+            """
+        var stats = try SQLLogStats<Self>.fold(try await execute(sql, builder.values))
+        for edge in plan.edges { stats.add(try await scan.stats(edge)) }
+        return stats
     }
 
     /// Deletes every record matching the request's tenant, query and time range.

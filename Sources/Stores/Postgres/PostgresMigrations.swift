@@ -9,7 +9,10 @@
 /// - GIN on `attributes`: containment and key-presence queries;
 /// - `(id)`: get by ID.
 ///
-/// Migration 2 adds tenants, API keys and users (``CredentialSchema``).
+/// Migration 2 adds tenants, API keys and users (``CredentialSchema``). Migration 4 adds
+/// `log_counts`, records per tenant, minute, service and level, kept exact by statement triggers on
+/// every insert and delete, so counts over long ranges read minutes instead of rows
+/// (``PostgresLogCounts``).
 enum PostgresMigrations {
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -45,5 +48,6 @@ enum PostgresMigrations {
         ),
         (2, CredentialSchema.statements(bigint: "bigint")),
         (3, CredentialSchema.initialKeyStatements(boolean: "boolean")),
+        (4, PostgresLogCounts.schema),
     ]
 }

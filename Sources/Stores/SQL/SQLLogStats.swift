@@ -12,15 +12,17 @@ struct SQLLogStats<Database: SQLDatabase> {
         let statement = """
             SELECT level, service, COUNT(*) FROM logs WHERE \(sql.searchCondition(unbounded)) GROUP BY level, service
             """
+        return try Self.fold(try await database.execute(statement, sql.values))
+    }
+
+    /// Totals from rows of level, service (or NULL) and count.
+    static func fold(_ rows: [[SQLValue?]]) throws -> LogStats {
         var stats = LogStats(total: 0, byLevel: [:], byService: [:])
-        for row in try await database.execute(statement, sql.values) {
+        for row in rows {
             guard let level = LogLevel(rawValue: try row.text(0)) else {
                 throw StoreError(.corruptRow, "unknown level in a stored row")
             }
-            let count = Int(try row.integer(2))
-            stats.total += count
-            stats.byLevel[level, default: 0] += count
-            if let service = row[1]?.text { stats.byService[service, default: 0] += count }
+            stats.add(Int(try row.integer(2)), level: level, service: row[1]?.text)
         }
         return stats
     }
