@@ -101,9 +101,9 @@ struct SearchProbes {
     /// Two consecutive words of a message.
     private func phrases() -> [String] {
         let pairs = records.compactMap { $0["message"] as? String }.compactMap { message -> String? in
-            let words = message.split(separator: " ").filter { $0.count >= 3 && $0.allSatisfy(\.isLetter) }
-            guard words.count >= 2 else { return nil }
-            return words[0] + " " + words[1]
+            let words = message.split(separator: " ")
+            let isWord = { (word: Substring) in word.count >= 3 && word.allSatisfy(\.isLetter) }
+            return zip(words, words.dropFirst()).first { isWord($0) && isWord($1) }.map { $0 + " " + $1 }
         }
         return Array(Set(pairs)).sorted()
     }
