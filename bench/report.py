@@ -66,10 +66,10 @@ def search_table(rows, store):
 
 def targets(rows, facts):
     checks = []
-    floor = next(r for r in rows if r["kind"] == "floor" and r["store"] == "postgres")
+    floor = next((r for r in rows if r["kind"] == "floor" and r["store"] == "postgres"), None)
     cell = next((r for r in rows if r["kind"] == "ingest" and r["store"] == "postgres"
                  and r["batch"] == 1000 and r["concurrency"] == 16), None)
-    if cell:
+    if floor and cell:
         ratio = cell["records_per_second"] / floor["records_per_second"]
         checks.append(("ingest batch 1000, concurrency 16 >= 70% of COPY", f"{ratio:.0%}", ratio >= 0.70))
     offered = next((r for r in rows if r["kind"] == "offered"), None)
@@ -96,6 +96,7 @@ def main():
     parser.add_argument("--rows", type=int, default=0)
     parser.add_argument("--records", type=int, default=0)
     parser.add_argument("--smoke", action="store_true")
+    parser.add_argument("--only", choices=["search"])
     args = parser.parse_args()
     rows = [json.loads(line) for line in open(args.results)]
     facts = machine(args)
@@ -103,7 +104,8 @@ def main():
              f"{facts['date']}; {facts['cores']} cores ({facts['cpu']}), {facts['memory_gib']} GiB; "
              f"PostgreSQL {facts['postgresql']}, SQLite {facts['sqlite']}; {facts['swift']}. "
              f"Command: `bench/run{' --smoke' if args.smoke else ''}"
-             f"{'' if args.rows in (1000000,) or args.smoke else f' --rows {args.rows}'}`.", ""]
+             f"{'' if args.rows in (1000000,) or args.smoke else f' --rows {args.rows}'}"
+             f"{f' --only {args.only}' if args.only else ''}`.", ""]
     for store, title in (("postgres", "PostgreSQL"), ("sqlite", "SQLite")):
         floor = next((r for r in rows if r["kind"] == "floor" and r["store"] == store), None)
         if floor:
@@ -119,13 +121,15 @@ def main():
                           f"{offered['server_peak_rss_mib']:.0f} | {offered['server_cpu_percent']:.0f} |", ""]
         for load in (r for r in rows if r["kind"] == "load" and r["store"] == store):
             table, _ = search_table(rows, store)
-            lines += [f"## Search, {title}, {load['records']:,} rows (loaded at {load['records_per_second']:.0f} records/s)",
+            how = ("in a database kept from an earlier run that loaded the same seeded workload" if load.get("reused")
+                   else f"loaded at {load['records_per_second']:.0f} records/s")
+            lines += [f"## Search, {title}, {load['records']:,} rows ({how})",
                       "", "Milliseconds per request, one client, result cache off; each class and temperature stops "
                       "after 100 requests or 30 s.", ""] + table + [""]
     checks = targets(rows, facts)
     lines += ["## Targets", "", "| target | measured | met |", "|---|---:|---|"]
     lines += [f"| {name} | {value} | {'yes' if met else 'no'} |" for name, value, met in checks]
-    name = f"run-{facts['commit']}"
+    name = f"run-{facts['commit']}" + (f"-{args.only}-{args.rows}" if args.only else "")
     with open(os.path.join(args.output, name + ".md"), "w") as out:
         out.write("\n".join(lines) + "\n")
     with open(os.path.join(args.output, name + ".json"), "w") as out:

@@ -87,20 +87,25 @@ public struct SQLiteLogStore: LogStore {
         }
     }
 
-    /// Commits all records with one statement, atomically.
-    public func insert(_ records: [LogRecord]) async throws {
-        guard !records.isEmpty else { return }
+    /// The JSON text one batch insert binds: an array with one array of column values per record.
+    public static func batchJSON(for records: [LogRecord]) -> String {
         let rows: [JSONValue] = records.map { record in
             .array([
                 .string(record.id), .string(record.tenant), .integer(record.timestamp.microseconds),
                 .integer(record.observedAt.microseconds), .string(record.level.rawValue),
-                .integer(Int64(record.severityNumber)), Self.optional(record.service), Self.optional(record.host),
-                Self.optional(record.environment), .string(record.message), Self.optional(record.traceID),
-                Self.optional(record.spanID), Self.optional(record.correlationID),
+                .integer(Int64(record.severityNumber)), optional(record.service), optional(record.host),
+                optional(record.environment), .string(record.message), optional(record.traceID),
+                optional(record.spanID), optional(record.correlationID),
                 .string(AttributeCoding.encode(record.attributes)),
             ])
         }
-        let batch = String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
+        return JSONValue.array(rows).jsonText
+    }
+
+    /// Commits all records with one statement, atomically.
+    public func insert(_ records: [LogRecord]) async throws {
+        guard !records.isEmpty else { return }
+        let batch = Self.batchJSON(for: records)
         let columns = (0..<14).map { "json_extract(value, '$[\($0)]')" }.joined(separator: ", ")
         let sql = """
             INSERT INTO logs (id, tenant, ts, observed_at, level, severity_number, service, host, environment,

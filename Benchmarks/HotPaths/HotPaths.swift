@@ -1,0 +1,73 @@
+import Benchmark
+import Foundation
+import LogModel
+import LogQuery
+import Stores
+
+/// Records shaped like the `logsmith-bench` workload: a LogHub line and an access-log line, with
+/// trace, span and correlation IDs and high-cardinality attributes.
+let sampleLines = [
+    #"{"timestamp":"2026-11-18T08:13:20.050000Z","service":"hdfs","level":"info","host":"hdfs-2","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7","correlation_id":"corr-9f1c2ab47d10e3aa","message":"081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating","attributes":{"user_id":"u31337","region":"eu-west-1"}}"#,
+    #"{"timestamp":"2026-11-18T08:13:20.100000Z","service":"checkout","level":"warn","host":"checkout-0","trace_id":"0af7651916cd43dd8448eb211c80319c","span_id":"b7ad6b7169203331","message":"93.180.71.3 - - [17/May/2015:08:05:32 +0000] \"GET /downloads/product_1 HTTP/1.1\" 304 0 \"-\" \"Debian APT-HTTP/1.3 (0.8.16~exp12ubuntu10.21)\"","attributes":{"user_id":"u4711","client_ip":"93.180.71.3","path":"/downloads/product_1"}}"#,
+]
+let sampleBytes = sampleLines.map { Array($0.utf8) }
+let sampleValues = sampleBytes.map { try! JSONParser.parse($0) }
+let receivedAt = Timestamp(rfc3339: "2026-11-18T08:13:21Z")!
+let sampleRecords = (0..<1_000).map {
+    try! RecordDecoder().decode(sampleValues[$0 % 2], tenant: "bench", receivedAt: receivedAt).get()
+}
+let sampleQueries = [
+    #"service:checkout AND level:error"#, #""connection refused" OR timeout"#,
+    #"attributes.user_id:u31337 -level:debug"#, #"(service:hdfs OR service:spark) AND blk_3886*"#,
+]
+
+let benchmarks: @Sendable () -> Void = {
+    let metrics: [BenchmarkMetric] = [.wallClock, .throughput, .mallocCountTotal]
+    let perRecord = Benchmark.Configuration(metrics: metrics, scalingFactor: .kilo, maxDuration: .seconds(2))
+    let perBatch = Benchmark.Configuration(metrics: metrics, scalingFactor: .one, maxDuration: .seconds(2))
+    Benchmark("decode record: JSONParser", configuration: perRecord) { benchmark in
+        for index in benchmark.scaledIterations {
+            blackHole(try JSONParser.parse(sampleBytes[index % 2]))
+        }
+    }
+    Benchmark("decode record: Foundation JSONDecoder (the previous decoder)", configuration: perRecord) { benchmark in
+        let decoder = JSONDecoder()
+        let data = sampleBytes.map { Data($0) }
+        for index in benchmark.scaledIterations {
+            blackHole(try decoder.decode(JSONValue.self, from: data[index % 2]))
+        }
+    }
+    Benchmark("normalise record: RecordDecoder", configuration: perRecord) { benchmark in
+        let decoder = RecordDecoder()
+        for index in benchmark.scaledIterations {
+            blackHole(decoder.decode(sampleValues[index % 2], tenant: "bench", receivedAt: receivedAt))
+        }
+    }
+    Benchmark("parse query", configuration: perRecord) { benchmark in
+        for index in benchmark.scaledIterations {
+            blackHole(try QueryParser.parse(sampleQueries[index % sampleQueries.count]))
+        }
+    }
+    Benchmark("encode batch of 1,000: PostgreSQL column arrays", configuration: perBatch) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(PostgresLogStore.batchBindings(for: sampleRecords))
+        }
+    }
+    Benchmark("encode batch of 1,000: SQLite JSON rows", configuration: perBatch) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(SQLiteLogStore.batchJSON(for: sampleRecords))
+        }
+    }
+    Benchmark("encode attributes: JSONValue.jsonText", configuration: perRecord) { benchmark in
+        for index in benchmark.scaledIterations {
+            blackHole(JSONValue.object(sampleRecords[index % 2].attributes).jsonText)
+        }
+    }
+    Benchmark("encode attributes: Foundation JSONEncoder (the previous encoder)", configuration: perRecord) {
+        benchmark in
+        let encoder = JSONEncoder()
+        for index in benchmark.scaledIterations {
+            blackHole(try encoder.encode(sampleRecords[index % 2].attributes))
+        }
+    }
+}
