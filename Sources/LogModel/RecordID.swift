@@ -7,21 +7,31 @@ public enum RecordID {
         let milliseconds = UInt64(max(0, time.microseconds / 1000)) & 0xFFFF_FFFF_FFFF
         let random = generator.next() as UInt64
         let moreRandom = generator.next() as UInt64
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: milliseconds >> (40 - 8 * UInt64(index))) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16)
+        for index in 0..<6 { bytes.append(UInt8(truncatingIfNeeded: milliseconds >> (40 - 8 * UInt64(index)))) }
         for index in 6..<16 {
             let source = index < 14 ? random : moreRandom
-            bytes[index] = UInt8(truncatingIfNeeded: source >> (8 * UInt64(index % 8)))
+            bytes.append(UInt8(truncatingIfNeeded: source >> (8 * UInt64(index % 8))))
         }
         bytes[6] = 0x70 | (bytes[6] & 0x0F)
         bytes[8] = 0x80 | (bytes[8] & 0x3F)
-        let hex = bytes.map { byte in
-            let digits = String(byte, radix: 16)
-            return digits.count == 1 ? "0" + digits : digits
+        return String(unsafeUninitializedCapacity: 36) { text in
+            var position = 0
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    text[position] = UInt8(ascii: "-")
+                    position += 1
+                }
+                text[position] = hexDigits[Int(byte >> 4)]
+                text[position + 1] = hexDigits[Int(byte & 0x0F)]
+                position += 2
+            }
+            return position
         }
-        return [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }.joined(
-            separator: "-")
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// A new UUIDv7 for the given instant, from the system's random generator.
     public static func make(at time: Timestamp) -> String {
