@@ -119,9 +119,8 @@ public struct PostgresLogStore: LogStore {
     /// A query on the message text first filters the newest `recentRows` rows of the range in time
     /// order: a common word or phrase fills its page there, whereas through the trigram index it would
     /// fetch every match to sort them (the planner cannot tell how common a phrase is). Only when the
-    /// page is not full does the rest of the range go through the trigram index, where a rare word's
-    /// trigrams are cheap; the planner is kept from walking the time index instead, which for a rare
-    /// word reads every row (its choice between the two flips with each ANALYZE sample).
+    /// page is not full does the rest of the range go through the planner's own plan, where a rare
+    /// word's trigrams are cheap.
     public func search(_ request: SearchRequest) async throws -> SearchPage {
         guard request.query.filtersMessageText else {
             return SearchPage(fetched: try await fetchPage(request, limit: request.limit + 1), limit: request.limit)
@@ -133,7 +132,7 @@ public struct PostgresLogStore: LogStore {
         }
         var older = request
         older.cursor = boundary
-        let rest = try await fetchPageOfAllMatches(older, limit: request.limit + 1 - recent.count)
+        let rest = try await fetchPage(older, limit: request.limit + 1 - recent.count)
         return SearchPage(fetched: recent + rest, limit: request.limit)
     }
 
@@ -148,18 +147,6 @@ public struct PostgresLogStore: LogStore {
         let sql = """
             SELECT \(Self.columns) FROM logs WHERE \(condition) ORDER BY ts DESC, id DESC \
             LIMIT \(builder.bind(.integer(Int64(limit))))
-            """
-        return try await fetch(sql, builder.values)
-    }
-
-    /// The page from every match of the request, sorted after they are found; `OFFSET 0` keeps the
-    /// order out of the inner query, so that it finds them through the trigram index.
-    private func fetchPageOfAllMatches(_ request: SearchRequest, limit: Int) async throws -> [LogRecord] {
-        var builder = SQLBuilder<PostgresDialect>()
-        let condition = builder.searchCondition(request)
-        let sql = """
-            SELECT \(Self.columns) FROM (SELECT * FROM logs WHERE \(condition) OFFSET 0) AS matches
-            ORDER BY ts DESC, id DESC LIMIT \(builder.bind(.integer(Int64(limit))))
             """
         return try await fetch(sql, builder.values)
     }
