@@ -137,8 +137,8 @@ public struct PostgresLogStore: LogStore {
     }
 
     /// How many of the newest rows a message-text search filters in time order before it turns to the
-    /// planner, by default: about the square root of a page times 10M rows, where the two plans cost
-    /// the same.
+    /// planner, by default: text in one row of 200 fills a 100-row page within them, and filtering
+    /// them takes about 70 ms on the benchmark machine (`bench/README.md`).
     public static let defaultRecentRows = 20_000
 
     private func fetchPage(_ request: SearchRequest, limit: Int) async throws -> [LogRecord] {
