@@ -99,15 +99,9 @@ private struct JSONReader {
     }
 
     private mutating func object(depth: Int) throws(JSONParser.SyntaxError) -> JSONValue {
-        guard depth <= JSONParser.maximumDepth else { throw error("nested more than \(JSONParser.maximumDepth) deep") }
-        index += 1
         var members: [String: JSONValue] = [:]
-        skipWhitespace()
-        if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return .object(members)
-        }
-        while true {
+        if try open(depth: depth, closing: UInt8(ascii: "}")) { return .object(members) }
+        repeat {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                 throw error("unexpected \(describeCurrent()), expected a string key")
             }
@@ -119,42 +113,44 @@ private struct JSONReader {
             index += 1
             skipWhitespace()
             members[key] = try value(depth: depth)
-            skipWhitespace()
-            guard index < bytes.count else { throw error("unexpected end of input, expected ',' or '}'") }
-            switch bytes[index] {
-            case UInt8(ascii: ","):
-                index += 1
-                skipWhitespace()
-            case UInt8(ascii: "}"):
-                index += 1
-                return .object(members)
-            default: throw error("unexpected \(describeCurrent()), expected ',' or '}'")
-            }
-        }
+        } while try another(closing: UInt8(ascii: "}"))
+        return .object(members)
     }
 
     private mutating func array(depth: Int) throws(JSONParser.SyntaxError) -> JSONValue {
+        var elements: [JSONValue] = []
+        if try open(depth: depth, closing: UInt8(ascii: "]")) { return .array(elements) }
+        repeat {
+            elements.append(try value(depth: depth))
+        } while try another(closing: UInt8(ascii: "]"))
+        return .array(elements)
+    }
+
+    /// Steps into an object or array at its opening bracket; true when it closes at once.
+    private mutating func open(depth: Int, closing: UInt8) throws(JSONParser.SyntaxError) -> Bool {
         guard depth <= JSONParser.maximumDepth else { throw error("nested more than \(JSONParser.maximumDepth) deep") }
         index += 1
-        var elements: [JSONValue] = []
         skipWhitespace()
-        if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
+        guard index < bytes.count && bytes[index] == closing else { return false }
+        index += 1
+        return true
+    }
+
+    /// After a member or element: true when a comma brings another, false when `closing` ends the
+    /// object or array.
+    private mutating func another(closing: UInt8) throws(JSONParser.SyntaxError) -> Bool {
+        skipWhitespace()
+        let expected = "',' or '\(Character(Unicode.Scalar(closing)))'"
+        guard index < bytes.count else { throw error("unexpected end of input, expected \(expected)") }
+        switch bytes[index] {
+        case UInt8(ascii: ","):
             index += 1
-            return .array(elements)
-        }
-        while true {
-            elements.append(try value(depth: depth))
             skipWhitespace()
-            guard index < bytes.count else { throw error("unexpected end of input, expected ',' or ']'") }
-            switch bytes[index] {
-            case UInt8(ascii: ","):
-                index += 1
-                skipWhitespace()
-            case UInt8(ascii: "]"):
-                index += 1
-                return .array(elements)
-            default: throw error("unexpected \(describeCurrent()), expected ',' or ']'")
-            }
+            return true
+        case closing:
+            index += 1
+            return false
+        default: throw error("unexpected \(describeCurrent()), expected \(expected)")
         }
     }
 

@@ -59,8 +59,7 @@ enum PostgresLogCounts {
     private static let microsecondsPerMinute: Int64 = 60_000_000
 
     /// How a request splits into whole minutes, read from `log_counts`, and the partial minutes at
-    /// either end, counted from the records themselves; nil when the query filters on more than
-    /// tenant and time, which only the records can answer.
+    /// either end, counted from the records themselves.
     struct Plan {
         /// The whole minutes, as a range of minute numbers (unbounded where the request is).
         var minutes: (first: Int64?, end: Int64?)
@@ -68,6 +67,8 @@ enum PostgresLogCounts {
         var edges: [SearchRequest]
     }
 
+    /// The plan for a request; nil when its query filters on more than tenant and time, which only
+    /// the records can answer, or when its range holds no whole minute.
     static func plan(for request: SearchRequest) -> Plan? {
         guard request.query == .all else { return nil }
         let first = request.start.map { ceilingDivide($0.microseconds, microsecondsPerMinute) }

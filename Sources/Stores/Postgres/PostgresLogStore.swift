@@ -151,8 +151,8 @@ public struct PostgresLogStore: LogStore {
         return try await fetch(sql, builder.values)
     }
 
-    /// The page among the newest `rows` rows of the request's range; `OFFSET 0` keeps the filter out
-    /// of the inner scan, so that it walks the time index instead of the trigram index.
+    /// The page among the newest `rows` rows of the request's range. PostgreSQL never pushes a filter
+    /// into a subquery with a `LIMIT`, so the inner scan walks the time index, not the trigram index.
     private func fetchPageAmongNewest(_ request: SearchRequest, rows: Int) async throws -> [LogRecord] {
         var unfiltered = request
         unfiltered.query = .all
@@ -162,7 +162,6 @@ public struct PostgresLogStore: LogStore {
         let sql = """
             SELECT \(Self.columns) FROM (
                 SELECT * FROM logs WHERE \(range) ORDER BY ts DESC, id DESC LIMIT \(builder.bind(.integer(Int64(rows))))
-                OFFSET 0
             ) AS newest
             WHERE \(condition) ORDER BY ts DESC, id DESC LIMIT \(builder.bind(.integer(Int64(request.limit + 1))))
             """
