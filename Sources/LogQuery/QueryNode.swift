@@ -13,14 +13,24 @@ public indirect enum QueryNode: Sendable, Hashable {
     /// A single condition on one field.
     case predicate(QueryPredicate)
 
-    /// Whether any condition in the tree is on the message text.
-    public var filtersMessageText: Bool {
+    /// Every predicate in the tree, negated or not, in the order they appear.
+    public var predicates: [QueryPredicate] {
         switch self {
-        case .all: false
-        case .and(let children), .or(let children): children.contains { $0.filtersMessageText }
-        case .not(let child): child.filtersMessageText
-        case .predicate(.messageContains), .predicate(.messageMatches): true
-        case .predicate: false
+        case .all: []
+        case .and(let children), .or(let children): children.flatMap(\.predicates)
+        case .not(let child): child.predicates
+        case .predicate(let predicate): [predicate]
+        }
+    }
+
+    /// Whether every matching record satisfies a predicate for which `holds` is true, so that an index
+    /// of such predicates finds every candidate (not so under a negation, or in an `OR` with others).
+    public func requires(_ holds: (QueryPredicate) -> Bool) -> Bool {
+        switch self {
+        case .all, .not: false
+        case .and(let children): children.contains { $0.requires(holds) }
+        case .or(let children): !children.isEmpty && children.allSatisfy { $0.requires(holds) }
+        case .predicate(let predicate): holds(predicate)
         }
     }
 }

@@ -46,7 +46,10 @@ struct TraceExportTests {
                 #expect(search.status == .ok)
             }
             let received = try await collector.waitFor { received in
-                received.spans.filter { $0.trace_id == Self.traceID }.count >= 5
+                let names = Set(received.spans.filter { $0.trace_id == Self.traceID }.map(\.name))
+                return names.isSuperset(of: [
+                    "POST /api/v1/logs", "ingest.flush", "INSERT", "GET /api/v1/logs", "SELECT",
+                ])
             }
             let spans = received.spans.filter { $0.trace_id == Self.traceID }
             let ingest = try #require(spans.first { $0.name == "POST /api/v1/logs" })

@@ -36,21 +36,36 @@ func withStores(
         let sqlite = try await SQLiteLogStore.open(directory: directory.path, logger: logger)
         (store, credentials) = (sqlite, sqlite.credentials)
     case .postgres:
-        let url = try #require(
-            ProcessInfo.processInfo.environment["LOGSMITH_TEST_DATABASE_URL"],
-            "set LOGSMITH_TEST_DATABASE_URL to a PostgreSQL database (scripts/test does)")
-        // Four rows, so that every message-text search of a contract test crosses from the newest rows
-        // to the planned rest, as searches over millions of rows do.
-        let postgres = PostgresLogStore(configuration: try .init(url: url), logger: logger, recentRows: 4)
+        // A few rows at a time, so that the message-text searches of the contract tests take every step
+        // that searches over millions of rows take: reading the newest rows, reading on, the index.
+        let postgres = try postgresStore(logger: logger, indexedSearch: contractIndexedSearch)
         (store, credentials) = (postgres, postgres.credentials)
     }
+    try await running(store) { try await body(store, credentials) }
+}
+
+/// A PostgreSQL store on the server of `LOGSMITH_TEST_DATABASE_URL` (started by `scripts/test`).
+func postgresStore(logger: Logger, indexedSearch: IndexedSearch) throws -> PostgresLogStore {
+    let url = try #require(
+        ProcessInfo.processInfo.environment["LOGSMITH_TEST_DATABASE_URL"],
+        "set LOGSMITH_TEST_DATABASE_URL to a PostgreSQL database (scripts/test does)")
+    return PostgresLogStore(configuration: try .init(url: url), logger: logger, indexedSearch: indexedSearch)
+}
+
+/// Runs the store's service, migrates it, and runs `body` while the service runs.
+func running<Store: LogStore>(_ store: Store, _ body: () async throws -> Void) async throws {
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await store.run() }
         defer { group.cancelAll() }
         try await store.migrate()
-        try await body(store, credentials)
+        try await body()
     }
 }
+
+/// The PostgreSQL text search of the contract tests: steps of a few rows, and an index trial long
+/// enough never to run out.
+let contractIndexedSearch = IndexedSearch(
+    firstRows: 4, shortRead: 8, readBudget: 32, rowReadTime: .seconds(1), trialBounds: .seconds(30) ... .seconds(30))
 
 /// A tenant name no other test uses.
 func uniqueTenant() -> String { "test-\(UUID().uuidString.prefix(8).lowercased())" }

@@ -10,7 +10,7 @@ public import Telemetry
 /// Inserts go in as one `INSERT ... SELECT FROM unnest(...)` statement with one array parameter per
 /// column, so a batch of any size is one round trip and every value is bound.
 public struct PostgresLogStore: LogStore {
-    private let recentRows: Int
+    private let indexedSearch: IndexedSearch
     private let client: PostgresClient
     private let logger: Logger
     private let partitions = PostgresPartitions()
@@ -18,13 +18,13 @@ public struct PostgresLogStore: LogStore {
 
     /// Creates a store; connections open once ``run()`` is running. With `observability`, every
     /// statement gets a span and its duration is recorded.
-    /// - Parameter recentRows: how many of the newest rows a message-text search filters in time
-    ///   order before it turns to the planner's plan (see ``search(_:)``).
+    /// - Parameter indexedSearch: how a search on the message text or attributes chooses between reading
+    ///   the newest rows in time order and a GIN index (see ``search(_:)``).
     public init(
         configuration: PostgresClient.Configuration, logger: Logger, observability: Observability? = nil,
-        recentRows: Int = PostgresLogStore.defaultRecentRows
+        indexedSearch: IndexedSearch = .default
     ) {
-        self.recentRows = recentRows
+        self.indexedSearch = indexedSearch
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
         self.instrumentation = StatementInstrumentation(system: "postgresql", observability: observability)
@@ -116,30 +116,46 @@ public struct PostgresLogStore: LogStore {
 
     /// One page of matching records, newest first.
     ///
-    /// A query on the message text first filters the newest `recentRows` rows of the range in time
-    /// order: a common word or phrase fills its page there, whereas through the trigram index it would
-    /// fetch every match to sort them (the planner cannot tell how common a phrase is). Only when the
-    /// page is not full does the rest of the range go through the planner's own plan, where a rare
-    /// word's trigrams are cheap.
+    /// A query that every match must satisfy through a condition a GIN index serves goes the way
+    /// ``IndexedSearch`` chooses, step by step: the newest rows of the range in time order, the index
+    /// for the rest, or both. A query with such a condition that matches without it (a negation, an
+    /// `OR`) reads the newest rows first and leaves the rest to the planner; any other query is the
+    /// planner's.
     public func search(_ request: SearchRequest) async throws -> SearchPage {
-        guard request.query.filtersMessageText else {
+        let indexed = request.query.requires(PostgresDialect.isIndexed)
+        guard indexed || request.query.predicates.contains(where: PostgresDialect.isIndexed) else {
             return SearchPage(fetched: try await fetchPage(request, limit: request.limit + 1), limit: request.limit)
         }
-        let recent = try await fetchPageAmongNewest(request, rows: recentRows)
-        guard recent.count <= request.limit, let boundary = try await position(ofRow: recentRows, in: request)
-        else {
-            return SearchPage(fetched: recent, limit: request.limit)
+        let wanted = request.limit + 1
+        var found: [LogRecord] = []
+        var rest = request
+        var progress = IndexedSearch.Progress(read: 0, matched: 0, wanted: wanted, indexTried: false)
+        var step = IndexedSearch.Step.read(rows: indexedSearch.firstRows)
+        while true {
+            switch step {
+            case .read(let rows):
+                found += try await fetchAmongNewest(rest, rows: rows, limit: wanted - found.count)
+                guard found.count < wanted, let boundary = try await position(ofRow: rows, in: rest) else {
+                    return SearchPage(fetched: found, limit: request.limit)
+                }
+                rest.cursor = boundary
+                progress.read += rows
+                progress.matched = found.count
+            case .tryIndex(let timeLimit):
+                progress.indexTried = true
+                if let hits = try await fetchThroughIndex(rest, limit: wanted - found.count, within: timeLimit) {
+                    return SearchPage(fetched: found + hits, limit: request.limit)
+                }
+            case .index:
+                let hits =
+                    indexed
+                    ? try await fetchThroughIndex(rest, limit: wanted - found.count, within: nil) ?? []
+                    : try await fetchPage(rest, limit: wanted - found.count)
+                return SearchPage(fetched: found + hits, limit: request.limit)
+            }
+            step = indexed ? indexedSearch.next(after: progress) : .index
         }
-        var older = request
-        older.cursor = boundary
-        let rest = try await fetchPage(older, limit: request.limit + 1 - recent.count)
-        return SearchPage(fetched: recent + rest, limit: request.limit)
     }
-
-    /// How many of the newest rows a message-text search filters in time order before it turns to the
-    /// planner, by default: text in one row of 200 fills a 100-row page within them, and filtering
-    /// them takes about 70 ms on the benchmark machine (`bench/README.md`).
-    public static let defaultRecentRows = 20_000
 
     private func fetchPage(_ request: SearchRequest, limit: Int) async throws -> [LogRecord] {
         var builder = SQLBuilder<PostgresDialect>()
@@ -151,19 +167,61 @@ public struct PostgresLogStore: LogStore {
         return try await fetch(sql, builder.values)
     }
 
-    /// The page among the newest `rows` rows of the request's range. PostgreSQL never pushes a filter
-    /// into a subquery with a `LIMIT`, so the inner scan walks the time index, not the trigram index.
-    private func fetchPageAmongNewest(_ request: SearchRequest, rows: Int) async throws -> [LogRecord] {
+    /// The page through the indexes: every match, then sorted. The subquery keeps the planner from
+    /// walking the time index instead, which it would for a `LIMIT` when it overestimates how common a
+    /// condition is. With a time limit, nil when the statement ran out of it.
+    private func fetchThroughIndex(_ request: SearchRequest, limit: Int, within timeLimit: Duration?) async throws
+        -> [LogRecord]?
+    {
+        var builder = SQLBuilder<PostgresDialect>()
+        let condition = builder.searchCondition(request)
+        let sql = """
+            SELECT \(Self.columns) FROM (SELECT * FROM logs WHERE \(condition) OFFSET 0) AS matches \
+            ORDER BY ts DESC, id DESC LIMIT \(builder.bind(.integer(Int64(limit))))
+            """
+        guard let timeLimit else { return try await fetch(sql, builder.values) }
+        let milliseconds = max(1, Int64(timeLimit / .milliseconds(1)))
+        let rows = try await withStoreErrors("statement failed") {
+            try await instrumentation.statement(sql) {
+                try await client.withTransaction(logger: logger) { connection -> [[SQLValue?]]? in
+                    try await connection.query(
+                        "SELECT set_config('statement_timeout', \(String(milliseconds)), true)", logger: logger)
+                    do {
+                        return try await Self.rows(
+                            connection.query(
+                                PostgresQuery(unsafeSQL: sql, binds: Self.bindings(builder.values)), logger: logger))
+                    } catch let error as PSQLError where error.serverInfo?[.sqlState] == Self.queryCanceled {
+                        return nil
+                    }
+                }
+            }
+        }
+        return try rows?.map(LogRows.record(from:))
+    }
+
+    /// SQLSTATE of a statement stopped by `statement_timeout`.
+    private static let queryCanceled = "57014"
+
+    /// The matches among the newest `rows` rows of the request's range. PostgreSQL never pushes a
+    /// filter into a subquery with a `LIMIT`, so the inner scan walks the time index, not the trigram
+    /// index; it reads only the columns the query tests, and the page's rows are then fetched whole by
+    /// their keys.
+    private func fetchAmongNewest(_ request: SearchRequest, rows: Int, limit: Int) async throws -> [LogRecord] {
         var unfiltered = request
         unfiltered.query = .all
         var builder = SQLBuilder<PostgresDialect>()
         let range = builder.searchCondition(unfiltered)
         let condition = builder.condition(for: request.query)
+        let tested = Set(request.query.predicates.flatMap(PostgresDialect.columns(readBy:))).subtracting(["ts", "id"])
         let sql = """
-            SELECT \(Self.columns) FROM (
-                SELECT * FROM logs WHERE \(range) ORDER BY ts DESC, id DESC LIMIT \(builder.bind(.integer(Int64(rows))))
-            ) AS newest
-            WHERE \(condition) ORDER BY ts DESC, id DESC LIMIT \(builder.bind(.integer(Int64(request.limit + 1))))
+            SELECT \(Self.columns) FROM logs JOIN (
+                SELECT id, ts FROM (
+                    SELECT \((["ts", "id"] + tested.sorted()).joined(separator: ", ")) FROM logs WHERE \(range)
+                    ORDER BY ts DESC, id DESC LIMIT \(builder.bind(.integer(Int64(rows))))
+                ) AS newest
+                WHERE \(condition) ORDER BY ts DESC, id DESC LIMIT \(builder.bind(.integer(Int64(limit))))
+            ) AS hits USING (id, ts)
+            WHERE logs.tenant = \(builder.bind(request.tenant)) ORDER BY ts DESC, id DESC
             """
         return try await fetch(sql, builder.values)
     }
@@ -304,9 +362,11 @@ extension PostgresLogStore: SQLDatabase {
     }
 
     private func rows(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]] {
+        try await Self.rows(client.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger))
+    }
+
+    private static func rows(_ sequence: PostgresRowSequence) async throws -> [[SQLValue?]] {
         var rows: [[SQLValue?]] = []
-        let sequence = try await client.query(
-            PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger)
         for try await row in sequence {
             rows.append(
                 try row.map { cell -> SQLValue? in

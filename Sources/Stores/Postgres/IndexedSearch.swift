@@ -1,0 +1,83 @@
+/// How a PostgreSQL search with a condition that a GIN index serves (text in the message, through the
+/// trigram index; an attribute's value or presence, through the attributes index) finds its page: by
+/// reading the newest rows of the range in time order, or through the index.
+///
+/// Reading in time order costs 1-3 µs per row and stops at the page's last match, so it suits
+/// conditions common enough. The index costs about 13 µs per candidate (for text, a row holding every
+/// trigram of it), so it is fast for rare text and values, and takes seconds for text built of common
+/// trigrams (a date, digits, two common words). Nothing tells which in advance, and the planner's
+/// estimates from a sample of rows miss both ways (a user ID seen by chance in the sample walks millions
+/// of rows in time order). So a search reads the newest ``firstRows`` rows first, estimates from the
+/// matches there how many more rows it would read to fill the page, and only then chooses
+/// (``next(after:)``).
+public struct IndexedSearch: Sendable, Equatable {
+    /// Rows read first, newest first.
+    public var firstRows: Int
+    /// A further read of up to this many rows goes ahead without trying the index first.
+    public var shortRead: Int
+    /// Rows read in time order in all, after which the rest goes through the index whatever it costs.
+    public var readBudget: Int
+    /// About how long reading one row takes; an index trial gets as long as the read it would save.
+    public var rowReadTime: Duration
+    /// The shortest and longest index trial.
+    public var trialBounds: ClosedRange<Duration>
+
+    /// A strategy with the given bounds.
+    public init(
+        firstRows: Int, shortRead: Int, readBudget: Int, rowReadTime: Duration, trialBounds: ClosedRange<Duration>
+    ) {
+        self.firstRows = firstRows
+        self.shortRead = shortRead
+        self.readBudget = readBudget
+        self.rowReadTime = rowReadTime
+        self.trialBounds = trialBounds
+    }
+
+    /// The bounds measured on the benchmark machine at 10M rows (`bench/README.md`): reading takes 1-3 µs
+    /// a row, the index 10-80 ms for rare text and values, and up to tens of seconds for text of common
+    /// trigrams, which is why a read of up to 4M rows (about 6 s) is preferred to an index that ran out
+    /// of its trial.
+    public static let `default` = IndexedSearch(
+        firstRows: 20_000, shortRead: 100_000, readBudget: 4_000_000, rowReadTime: .nanoseconds(1_200),
+        trialBounds: .milliseconds(25) ... .seconds(1))
+
+    /// What a search has done so far.
+    struct Progress: Equatable {
+        /// Rows read in time order.
+        var read: Int
+        /// Matches found among them.
+        var matched: Int
+        /// Matches the page needs in all.
+        var wanted: Int
+        /// Whether the index was tried and ran out of time.
+        var indexTried: Bool
+    }
+
+    /// The next step of a search.
+    enum Step: Equatable {
+        /// Read this many more of the newest rows in time order.
+        case read(rows: Int)
+        /// Look the rest up through the index, giving up after the given time.
+        case tryIndex(within: Duration)
+        /// Look the rest up through the index, however long it takes.
+        case index
+    }
+
+    /// The next step of a search whose page is not full yet. With no match among the rows read, the
+    /// condition holds for fewer than one in that many rows, so it is the index's. Otherwise the matches so far tell how
+    /// many more rows the page needs: a short read goes ahead; a longer one is raced, first giving the
+    /// index as long as the read would take, then reading if the index ran out of time. So a search costs
+    /// at most about twice the cheaper way, as long as the read stays within the budget.
+    func next(after progress: Progress) -> Step {
+        guard progress.matched > 0, progress.read < readBudget else { return .index }
+        let perMatch = Double(progress.read) / Double(progress.matched)
+        let expected = Int((Double(progress.wanted - progress.matched) * perMatch * 1.25).rounded(.up))
+        let allowed = readBudget - progress.read
+        if expected <= shortRead { return .read(rows: min(expected, allowed)) }
+        if !progress.indexTried {
+            let readTime = rowReadTime * min(expected, allowed)
+            return .tryIndex(within: min(max(readTime, trialBounds.lowerBound), trialBounds.upperBound))
+        }
+        return expected <= allowed ? .read(rows: expected) : .index
+    }
+}
