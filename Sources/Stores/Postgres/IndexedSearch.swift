@@ -64,10 +64,11 @@ public struct IndexedSearch: Sendable, Equatable {
     }
 
     /// The next step of a search whose page is not full yet. With no match among the rows read, the
-    /// condition holds for fewer than one in that many rows, so it is the index's. Otherwise the matches so far tell how
-    /// many more rows the page needs: a short read goes ahead; a longer one is raced, first giving the
-    /// index as long as the read would take, then reading if the index ran out of time. So a search costs
-    /// at most about twice the cheaper way, as long as the read stays within the budget.
+    /// condition holds for fewer than one in that many rows, so it is the index's. Otherwise the
+    /// matches so far tell how many more rows the page needs: a short read goes ahead; a longer one is
+    /// raced, first giving the index as long as the read would take, then reading if the index ran out
+    /// of time. So a search costs at most about twice the cheaper way, as long as the read stays within
+    /// the budget.
     func next(after progress: Progress) -> Step {
         guard progress.matched > 0, progress.read < readBudget else { return .index }
         let perMatch = Double(progress.read) / Double(progress.matched)

@@ -52,8 +52,8 @@ enum PostgresDialect: SQLDialect {
         return "(message COLLATE \"C\" ILIKE \(parameter) AND message ILIKE \(parameter))"
     }
 
-    /// Whether a GIN index serves the predicate: the trigram index text in the message, the attributes
-    /// index an attribute's value or presence.
+    /// Whether a GIN index serves the predicate: the trigram index serves text in the message, the
+    /// attributes index an attribute's value or presence.
     static func isIndexed(_ predicate: QueryPredicate) -> Bool {
         switch predicate {
         case .messageContains, .messageMatches, .attributeEquals, .attributeExists: true
