@@ -4,7 +4,8 @@
 /// the data (see ``PostgresPartitions``). Indexes on the parent propagate to every partition:
 /// - `(tenant, ts DESC, id DESC)`: newest-first pages and time ranges per tenant;
 /// - `(tenant, service, level, ts DESC)`: service and level filters;
-/// - pg_trgm GIN on `message`: words, phrases and substrings (IDs, IPs, paths) with ILIKE;
+/// - pg_trgm GIN on `message`: words, phrases and substrings (IDs, IPs, paths) with ILIKE
+///   (migration 5 replaces it with the same index over ``MessageTrigrams/function``);
 /// - `(tenant, correlation_id)` and `(tenant, trace_id)`: correlation stories;
 /// - GIN on `attributes`: containment and key-presence queries;
 /// - `(id)`: get by ID.
@@ -12,7 +13,8 @@
 /// Migration 2 adds tenants, API keys and users (``CredentialSchema``). Migration 4 adds
 /// `log_counts`, records per tenant, minute, service and level, kept exact by statement triggers on
 /// every insert and delete, so counts over long ranges read minutes instead of rows
-/// (``PostgresLogCounts``).
+/// (``PostgresLogCounts``). Migration 5 indexes the message's trigrams across spaces and
+/// punctuation (``MessageTrigrams``).
 enum PostgresMigrations {
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -49,5 +51,6 @@ enum PostgresMigrations {
         (2, CredentialSchema.statements(bigint: "bigint")),
         (3, CredentialSchema.initialKeyStatements(boolean: "boolean")),
         (4, PostgresLogCounts.schema),
+        (5, MessageTrigrams.schema),
     ]
 }

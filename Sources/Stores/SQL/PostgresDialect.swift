@@ -1,7 +1,7 @@
 import LogModel
 import LogQuery
 
-/// PostgreSQL: `$n` parameters, `timestamptz` and `uuid` columns, ILIKE served by pg_trgm indexes,
+/// PostgreSQL: `$n` parameters, `timestamptz` and `uuid` columns, ILIKE served by a pg_trgm index,
 /// and jsonb containment served by the attributes GIN index.
 enum PostgresDialect: SQLDialect {
     static func placeholder(_ index: Int) -> String { "$\(index)" }
@@ -43,13 +43,15 @@ enum PostgresDialect: SQLDialect {
         }
     }
 
-    /// ILIKE on the message. An ASCII pattern is tested first under the "C" collation, which folds only
-    /// ASCII letters (all such a pattern needs) and costs a third of folding the whole message under the
-    /// database's locale; the locale test after it is the one the trigram index serves.
+    /// ILIKE on the message, with the superset test that the message trigram index serves
+    /// (``MessageTrigrams``). An ASCII pattern is tested first under the "C" collation, which folds
+    /// only ASCII letters (all such a pattern needs) and costs a third of folding the whole message
+    /// under the database's locale, so a read of the newest rows maps only the lines that match.
     private static func messageCondition(_ pattern: String, _ builder: inout SQLBuilder<Self>) -> String {
         let parameter = builder.bind(pattern)
-        guard pattern.utf8.allSatisfy({ $0 < 0x80 }) else { return "message ILIKE \(parameter)" }
-        return "(message COLLATE \"C\" ILIKE \(parameter) AND message ILIKE \(parameter))"
+        let trigrams = "\(MessageTrigrams.function)(message) ILIKE \(MessageTrigrams.function)(\(parameter))"
+        guard pattern.utf8.allSatisfy({ $0 < 0x80 }) else { return "(\(trigrams) AND message ILIKE \(parameter))" }
+        return "(message COLLATE \"C\" ILIKE \(parameter) AND \(trigrams))"
     }
 
     /// Whether a GIN index serves the predicate: the trigram index serves text in the message, the

@@ -1,0 +1,99 @@
+import Foundation
+import LogQuery
+import Logging
+import PostgresNIO
+import Testing
+
+@testable import Stores
+
+/// The PostgreSQL message trigram index (``MessageTrigrams``): the mapped test it serves holds
+/// wherever the message's ILIKE does, so it never loses a match, and text searches are served by it.
+@Suite("Message trigrams")
+struct MessageTrigramsTests {
+    private static let alphabet = Array("aAbZz09 -_.:/%\\'\"()[]=,;é\tǂ")
+
+    /// 2,000 random messages and, for each, a substring of it (its case flipped at random) and a
+    /// wildcard pattern made of two of its pieces, as the query language renders them for LIKE.
+    @Test("the mapped test holds wherever ILIKE does, for text full of punctuation, wildcards and escapes")
+    func mappedTest_holdsWhereverILIKEDoes() async throws {
+        var generator = SystemRandomNumberGenerator()
+        var messages: [String] = []
+        var patterns: [String] = []
+        for _ in 0..<2_000 {
+            let message = String((0..<Int.random(in: 1...24, using: &generator)).map { _ in
+                Self.alphabet.randomElement(using: &generator)!
+            })
+            let characters = Array(message)
+            let start = Int.random(in: 0..<characters.count, using: &generator)
+            let end = Int.random(in: start...characters.count, using: &generator)
+            let middle = Int.random(in: start...end, using: &generator)
+            let piece = String(characters[start..<end].map { Bool.random(using: &generator) ? $0 : Self.flipCase($0) })
+            messages += [message, message]
+            patterns.append(SQLPatterns.likeContains(piece))
+            let wildcard = Pattern(String(characters[start..<middle]) + "*" + String(characters[middle..<end]))
+            patterns.append(SQLPatterns.like(wildcard, anchored: false))
+        }
+        let binds = Self.binds(messages.joined(separator: "\u{1}"), patterns.joined(separator: "\u{1}"))
+        let sql = """
+            SELECT m, p, m ILIKE p, \(MessageTrigrams.function)(m) ILIKE \(MessageTrigrams.function)(p)
+            FROM unnest(string_to_array($1, chr(1)), string_to_array($2, chr(1))) AS pairs(m, p)
+            """
+        let rows = try await withConnection { connection in
+            try await connection.query(
+                PostgresQuery(unsafeSQL: sql, binds: binds), logger: Logger(label: "test")
+            ).collect()
+        }
+        #expect(rows.count == messages.count)
+        for row in rows {
+            let (message, pattern, matches, mappedMatches) = try row.decode((String, String, Bool, Bool).self)
+            #expect(matches, "\(message.debugDescription) ILIKE \(pattern.debugDescription)")
+            #expect(mappedMatches || !matches, "mapped test lost \(message.debugDescription) for \(pattern.debugDescription)")
+        }
+    }
+
+    @Test("a search on a word, a phrase or a punctuated ID is served by the message trigram index")
+    func textSearches_useTheIndex() async throws {
+        for query in ["timeout", "\"connection reset\"", "05-07-20", "card_exp*ired", "résumé"] {
+            var builder = SQLBuilder<PostgresDialect>()
+            let condition = builder.condition(for: try QueryParser.parse(query))
+            var binds = PostgresBindings()
+            for case .text(let text) in builder.values { binds.append(text) }
+            let plan = try await withConnection { [binds] connection in
+                try await connection.query("SET enable_seqscan = off", logger: Logger(label: "test"))
+                return try await connection.query(
+                    PostgresQuery(unsafeSQL: "EXPLAIN SELECT id FROM logs WHERE \(condition)", binds: binds),
+                    logger: Logger(label: "test")
+                ).collect().map { try $0.decode(String.self) }.joined(separator: "\n")
+            }
+            // Each partition's copy of the index is named after the indexed function.
+            #expect(plan.contains("Bitmap Index Scan on"), "query \(query):\n\(plan)")
+            #expect(plan.contains("\(MessageTrigrams.function)_idx"), "query \(query):\n\(plan)")
+        }
+    }
+
+    private static func flipCase(_ character: Character) -> Character {
+        let flipped = character.isUppercase ? character.lowercased() : character.uppercased()
+        return flipped.count == 1 ? Character(flipped) : character
+    }
+
+    private static func binds(_ values: String...) -> PostgresBindings {
+        var binds = PostgresBindings()
+        for value in values { binds.append(value) }
+        return binds
+    }
+
+    /// Runs `body` on one connection of a migrated test database.
+    private func withConnection<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws
+        -> T
+    {
+        let store = try postgresStore(logger: Logger(label: "test"), indexedSearch: .default)
+        try await running(store) {}
+        let url = try #require(ProcessInfo.processInfo.environment["LOGSMITH_TEST_DATABASE_URL"])
+        let client = PostgresClient(configuration: try .init(url: url), backgroundLogger: Logger(label: "test"))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await client.withConnection { try await body($0) }
+        }
+    }
+}
