@@ -20,9 +20,10 @@ struct MessageTrigramsTests {
         var messages: [String] = []
         var patterns: [String] = []
         for _ in 0..<2_000 {
-            let message = String((0..<Int.random(in: 1...24, using: &generator)).map { _ in
-                Self.alphabet.randomElement(using: &generator)!
-            })
+            let message = String(
+                (0..<Int.random(in: 1...24, using: &generator)).map { _ in
+                    Self.alphabet.randomElement(using: &generator)!
+                })
             let characters = Array(message)
             let start = Int.random(in: 0..<characters.count, using: &generator)
             let end = Int.random(in: start...characters.count, using: &generator)
@@ -47,7 +48,9 @@ struct MessageTrigramsTests {
         for row in rows {
             let (message, pattern, matches, mappedMatches) = try row.decode((String, String, Bool, Bool).self)
             #expect(matches, "\(message.debugDescription) ILIKE \(pattern.debugDescription)")
-            #expect(mappedMatches || !matches, "mapped test lost \(message.debugDescription) for \(pattern.debugDescription)")
+            #expect(
+                mappedMatches || !matches,
+                "mapped test lost \(message.debugDescription) for \(pattern.debugDescription)")
         }
     }
 
