@@ -59,6 +59,15 @@ struct IndexedSearchTests {
         }
     }
 
+    @Test("the store's connections run without JIT compilation, which costs searches more than it saves")
+    func connections_runWithoutJIT() async throws {
+        let store = try postgresStore(logger: Logger(label: "test"), indexedSearch: .default)
+        try await running(store) {
+            let setting = try await store.execute("SHOW jit", []).first?.first
+            #expect(setting == .text("off"))
+        }
+    }
+
     /// 10,000 records all holding the trigrams of the phrase, one in twenty the phrase itself (`beta
     /// gamma alpha` has those of `beta alpha` too): the index trial has 10,000 candidates to check and
     /// runs out of its millisecond, so the search reads on.
