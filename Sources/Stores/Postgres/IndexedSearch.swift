@@ -5,7 +5,8 @@
 /// Reading in time order costs 1-3 µs per row and stops at the page's last match, so it suits
 /// conditions common enough. The index costs about 13 µs per candidate (for text, a row holding every
 /// trigram of it), so it is fast for rare text and values, and takes seconds for text built of common
-/// trigrams (a date, digits, two common words). Nothing tells which in advance, and the planner's
+/// trigrams (digits inside longer numbers, common letters; dates and phrases less since
+/// ``MessageTrigrams``). Nothing tells which in advance, and the planner's
 /// estimates from a sample of rows miss both ways (a user ID seen by chance in the sample walks millions
 /// of rows in time order). So a search reads the newest ``firstRows`` rows first, estimates from the
 /// matches there how many more rows it would read to fill the page, and only then chooses
