@@ -12,7 +12,7 @@
 ///
 /// A search tests `message_trigram_text(message) ILIKE message_trigram_text(pattern)`, which holds
 /// whenever `message ILIKE pattern` does: the mapping is the same character for character on both
-/// sides, and `%` and `\\` (the pattern's wildcard and escape) are not mapped. The test is a
+/// sides, and `%` and `\` (the pattern's wildcard and escape) are not mapped. The test is a
 /// superset, so the exact ILIKE on the message stays beside it.
 enum MessageTrigrams {
     /// The SQL function that maps a message (or a LIKE pattern) before its trigrams are taken.
