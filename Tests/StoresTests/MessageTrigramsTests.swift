@@ -34,7 +34,9 @@ struct MessageTrigramsTests {
             let wildcard = Pattern(String(characters[start..<middle]) + "*" + String(characters[middle..<end]))
             patterns.append(SQLPatterns.like(wildcard, anchored: false))
         }
-        let binds = Self.binds(messages.joined(separator: "\u{1}"), patterns.joined(separator: "\u{1}"))
+        let binds = PostgresLogStore.bindings([
+            .text(messages.joined(separator: "\u{1}")), .text(patterns.joined(separator: "\u{1}")),
+        ])
         let sql = """
             SELECT m, p, m ILIKE p, \(MessageTrigrams.function)(m) ILIKE \(MessageTrigrams.function)(p)
             FROM unnest(string_to_array($1, chr(1)), string_to_array($2, chr(1))) AS pairs(m, p)
@@ -56,18 +58,23 @@ struct MessageTrigramsTests {
 
     @Test("a search on a word, a phrase or a punctuated ID is served by the message trigram index")
     func textSearches_useTheIndex() async throws {
-        for query in ["timeout", "\"connection reset\"", "05-07-20", "card_exp*ired", "résumé"] {
-            var builder = SQLBuilder<PostgresDialect>()
-            let condition = builder.condition(for: try QueryParser.parse(query))
-            var binds = PostgresBindings()
-            for case .text(let text) in builder.values { binds.append(text) }
-            let plan = try await withConnection { [binds] connection in
-                try await connection.query("SET enable_seqscan = off", logger: Logger(label: "test"))
-                return try await connection.query(
-                    PostgresQuery(unsafeSQL: "EXPLAIN SELECT id FROM logs WHERE \(condition)", binds: binds),
+        let queries = ["timeout", "\"connection reset\"", "05-07-20", "card_exp*ired", "résumé"]
+        let plans = try await withConnection { connection in
+            try await connection.query("SET enable_seqscan = off", logger: Logger(label: "test"))
+            var plans: [String: String] = [:]
+            for query in queries {
+                var builder = SQLBuilder<PostgresDialect>()
+                let condition = builder.condition(for: try QueryParser.parse(query))
+                plans[query] = try await connection.query(
+                    PostgresQuery(
+                        unsafeSQL: "EXPLAIN SELECT id FROM logs WHERE \(condition)",
+                        binds: PostgresLogStore.bindings(builder.values)),
                     logger: Logger(label: "test")
                 ).collect().map { try $0.decode(String.self) }.joined(separator: "\n")
             }
+            return plans
+        }
+        for (query, plan) in plans {
             // Each partition's copy of the index is named after the indexed function.
             #expect(plan.contains("Bitmap Index Scan on"), "query \(query):\n\(plan)")
             #expect(plan.contains("\(MessageTrigrams.function)_idx"), "query \(query):\n\(plan)")
@@ -77,12 +84,6 @@ struct MessageTrigramsTests {
     private static func flipCase(_ character: Character) -> Character {
         let flipped = character.isUppercase ? character.lowercased() : character.uppercased()
         return flipped.count == 1 ? Character(flipped) : character
-    }
-
-    private static func binds(_ values: String...) -> PostgresBindings {
-        var binds = PostgresBindings()
-        for value in values { binds.append(value) }
-        return binds
     }
 
     /// Runs `body` on one connection of a migrated test database.

@@ -281,7 +281,8 @@ public struct PostgresLogStore: LogStore {
         attributes::text
         """
 
-    private static func bindings(_ values: [SQLValue]) -> PostgresBindings {
+    /// The bound values of a statement, in the order of their parameters.
+    static func bindings(_ values: [SQLValue]) -> PostgresBindings {
         var bindings = PostgresBindings(capacity: values.count)
         for value in values {
             switch value {
