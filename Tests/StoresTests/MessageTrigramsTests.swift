@@ -56,6 +56,34 @@ struct MessageTrigramsTests {
         }
     }
 
+    /// Migration 6 replaced the function's body without rebuilding the index over it, which is
+    /// right only if the new body maps every text as migration 5's did.
+    @Test("the replace chain of migration 6 maps every text as the translate of migration 5 did")
+    func replaceChain_mapsAsTranslateDid() async throws {
+        let alphabet = (32...126).map { Character(UnicodeScalar(UInt8($0))) } + Array("\téǂʔ€")
+        var generator = SystemRandomNumberGenerator()
+        let texts = (0..<2_000).map { _ in
+            String((0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+        }
+        let translated = MessageTrigrams.translation.replacingOccurrences(of: "$1", with: "t")
+        let sql = """
+            SELECT t, \(MessageTrigrams.function)(t), \(translated)
+            FROM unnest(string_to_array($1, chr(1))) AS texts(t)
+            """
+        let rows = try await withConnection { connection in
+            try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: sql, binds: PostgresLogStore.bindings([.text(texts.joined(separator: "\u{1}"))])),
+                logger: Logger(label: "test")
+            ).collect()
+        }
+        #expect(rows.count == texts.count)
+        for row in rows {
+            let (text, replaced, translated) = try row.decode((String, String, String).self)
+            #expect(replaced == translated, "\(text.debugDescription)")
+        }
+    }
+
     @Test("a search on a word, a phrase or a punctuated ID is served by the message trigram index")
     func textSearches_useTheIndex() async throws {
         let queries = ["timeout", "\"connection reset\"", "05-07-20", "card_exp*ired", "résumé"]

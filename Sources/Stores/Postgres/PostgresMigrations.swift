@@ -14,7 +14,7 @@
 /// `log_counts`, records per tenant, minute, service and level, kept exact by statement triggers on
 /// every insert and delete, so counts over long ranges read minutes instead of rows
 /// (``PostgresLogCounts``). Migration 5 indexes the message's trigrams across spaces and
-/// punctuation (``MessageTrigrams``).
+/// punctuation (``MessageTrigrams``); migration 6 computes the same mapping faster.
 enum PostgresMigrations {
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -52,5 +52,6 @@ enum PostgresMigrations {
         (3, CredentialSchema.initialKeyStatements(boolean: "boolean")),
         (4, PostgresLogCounts.schema),
         (5, MessageTrigrams.schema),
+        (6, MessageTrigrams.replaceChain),
     ]
 }
