@@ -63,7 +63,8 @@ struct MessageTrigramsTests {
         let alphabet = (32...126).map { Character(UnicodeScalar(UInt8($0))) } + Array("\téǂʔ€")
         var generator = SystemRandomNumberGenerator()
         let texts = (0..<2_000).map { _ in
-            String((0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            String(
+                (0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
         }
         let translated = MessageTrigrams.translation.replacingOccurrences(of: "$1", with: "t")
         let sql = """
