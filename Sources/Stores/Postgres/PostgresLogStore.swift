@@ -140,11 +140,12 @@ public struct PostgresLogStore: LogStore {
         while true {
             switch step {
             case .read(let rows):
-                found += try await fetchAmongNewest(rest, rows: rows, limit: wanted - found.count)
-                guard found.count < wanted, let boundary = try await position(ofRow: rows, in: rest) else {
+                let read = try await fetchAmongNewest(rest, rows: rows, limit: wanted - found.count)
+                found += read.matches
+                guard found.count < wanted, let end = read.end else {
                     return SearchPage(fetched: found, limit: request.limit)
                 }
-                rest.cursor = boundary
+                rest.cursor = end
                 progress.read += rows
                 progress.matched = found.count
             case .tryIndex(let timeLimit):
@@ -208,43 +209,44 @@ public struct PostgresLogStore: LogStore {
     /// SQLSTATE of a statement stopped by `statement_timeout`.
     private static let queryCanceled = "57014"
 
-    /// The matches among the newest `rows` rows of the request's range. PostgreSQL never pushes a
-    /// filter into a subquery with a `LIMIT`, so the inner scan walks the time index, not the trigram
-    /// index; it reads only the columns the query tests, and the page's rows are then fetched whole by
-    /// their keys.
-    private func fetchAmongNewest(_ request: SearchRequest, rows: Int, limit: Int) async throws -> [LogRecord] {
+    /// The matches among the newest `rows` rows of the request's range, and the position of the last
+    /// of those rows (nil when the range holds fewer). PostgreSQL never pushes a filter into a subquery
+    /// with a `LIMIT`, so the inner scan walks the time index, not the trigram index; it reads only the
+    /// columns the query tests, and the page's rows are then fetched whole by their keys. The last row
+    /// read comes back beside the matches, flagged, so one walk of the index finds both.
+    private func fetchAmongNewest(_ request: SearchRequest, rows: Int, limit: Int) async throws -> (
+        matches: [LogRecord], end: SearchCursor?
+    ) {
         var unfiltered = request
         unfiltered.query = .all
         var builder = SQLBuilder<PostgresDialect>()
         let range = builder.searchCondition(unfiltered)
         let condition = builder.condition(for: request.query)
         let tested = Set(request.query.predicates.flatMap(PostgresDialect.columns(readBy:))).subtracting(["ts", "id"])
+        let rowCount = builder.bind(.integer(Int64(rows)))
         let sql = """
-            SELECT \(Self.columns) FROM logs JOIN (
-                SELECT id, ts FROM (
-                    SELECT \((["ts", "id"] + tested.sorted()).joined(separator: ", ")) FROM logs WHERE \(range)
-                    ORDER BY ts DESC, id DESC LIMIT \(builder.bind(.integer(Int64(rows))))
-                ) AS newest
-                WHERE \(condition) ORDER BY ts DESC, id DESC LIMIT \(builder.bind(.integer(Int64(limit))))
-            ) AS hits USING (id, ts)
+            SELECT read.matches, read.last, \(Self.columns) FROM logs JOIN (
+                SELECT id, ts, matches, last FROM (
+                    SELECT id, ts, coalesce(\(condition), false)::int4 AS matches,
+                        (row_number() OVER (ORDER BY ts DESC, id DESC) = \(rowCount))::int4 AS last
+                    FROM (
+                        SELECT \((["ts", "id"] + tested.sorted()).joined(separator: ", ")) FROM logs WHERE \(range)
+                        ORDER BY ts DESC, id DESC LIMIT \(rowCount)
+                    ) AS newest
+                ) AS tested
+                WHERE matches = 1 OR last = 1 ORDER BY ts DESC, id DESC LIMIT \(builder.bind(.integer(Int64(limit + 1))))
+            ) AS read USING (id, ts)
             WHERE logs.tenant = \(builder.bind(request.tenant)) ORDER BY ts DESC, id DESC
             """
-        return try await fetch(sql, builder.values)
-    }
-
-    /// The position of the `row`-th newest row of the request's range, whatever its query; nil when
-    /// the range holds fewer rows.
-    private func position(ofRow row: Int, in request: SearchRequest) async throws -> SearchCursor? {
-        var unfiltered = request
-        unfiltered.query = .all
-        var builder = SQLBuilder<PostgresDialect>()
-        let range = builder.searchCondition(unfiltered)
-        let sql = """
-            SELECT (extract(epoch FROM ts) * 1000000)::int8, id::text FROM logs WHERE \(range)
-            ORDER BY ts DESC, id DESC OFFSET \(builder.bind(.integer(Int64(row - 1)))) LIMIT 1
-            """
-        guard let found = try await execute(sql, builder.values).first else { return nil }
-        return SearchCursor(timestamp: Timestamp(microseconds: try found.integer(0)), id: try found.text(1))
+        let found = try await execute(sql, builder.values)
+        let matches = try found.filter { try $0.integer(0) == 1 }.prefix(limit).map {
+            try LogRows.record(from: Array($0.dropFirst(2)))
+        }
+        let end = try found.last.flatMap { row in
+            try row.integer(1) == 1
+                ? SearchCursor(timestamp: Timestamp(microseconds: try row.integer(4)), id: try row.text(2)) : nil
+        }
+        return (matches, end)
     }
 
     /// The record with the given ID in the tenant, or nil.
