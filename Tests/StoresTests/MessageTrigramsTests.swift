@@ -13,12 +13,14 @@ struct MessageTrigramsTests {
     private static let alphabet = Array("aAbZz09 -_.:/%\\'\"()[]=,;é\tǂ")
 
     /// 2,000 random messages and, for each, a substring of it (its case flipped at random) and a
-    /// wildcard pattern made of two of its pieces, as the query language renders them for LIKE.
+    /// wildcard pattern made of two of its pieces, as the query language renders them for LIKE; the
+    /// substring's index lookup tests only ``MessageTrigrams/lookupText(for:)`` of it.
     @Test("the mapped test holds wherever ILIKE does, for text full of punctuation, wildcards and escapes")
     func mappedTest_holdsWhereverILIKEDoes() async throws {
         var generator = SystemRandomNumberGenerator()
         var messages: [String] = []
         var patterns: [String] = []
+        var lookups: [String] = []
         for _ in 0..<2_000 {
             let message = String(
                 (0..<Int.random(in: 1...24, using: &generator)).map { _ in
@@ -30,16 +32,17 @@ struct MessageTrigramsTests {
             let middle = Int.random(in: start...end, using: &generator)
             let piece = String(characters[start..<end].map { Bool.random(using: &generator) ? $0 : Self.flipCase($0) })
             messages += [message, message]
-            patterns.append(SQLPatterns.likeContains(piece))
-            let wildcard = Pattern(String(characters[start..<middle]) + "*" + String(characters[middle..<end]))
-            patterns.append(SQLPatterns.like(wildcard, anchored: false))
+            let wildcard = SQLPatterns.like(
+                Pattern(String(characters[start..<middle]) + "*" + String(characters[middle..<end])), anchored: false)
+            patterns += [SQLPatterns.likeContains(piece), wildcard]
+            lookups += [SQLPatterns.likeContains(MessageTrigrams.lookupText(for: piece)), wildcard]
         }
-        let binds = PostgresLogStore.bindings([
-            .text(messages.joined(separator: "\u{1}")), .text(patterns.joined(separator: "\u{1}")),
-        ])
+        let binds = PostgresLogStore.bindings(
+            [messages, patterns, lookups].map { .text($0.joined(separator: "\u{1}")) })
         let sql = """
-            SELECT m, p, m ILIKE p, \(MessageTrigrams.function)(m) ILIKE \(MessageTrigrams.function)(p)
-            FROM unnest(string_to_array($1, chr(1)), string_to_array($2, chr(1))) AS pairs(m, p)
+            SELECT m, p, m ILIKE p, \(MessageTrigrams.function)(m) ILIKE \(MessageTrigrams.function)(l)
+            FROM unnest(string_to_array($1, chr(1)), string_to_array($2, chr(1)), string_to_array($3, chr(1)))
+                AS pairs(m, p, l)
             """
         let rows = try await withConnection { connection in
             try await connection.query(
@@ -54,6 +57,18 @@ struct MessageTrigramsTests {
                 mappedMatches || !matches,
                 "mapped test lost \(message.debugDescription) for \(pattern.debugDescription)")
         }
+    }
+
+    @Test(
+        "the index lookup tests nine characters around the last separator between words, or the whole text",
+        arguments: [
+            ("more authentication", "more auth"), ("/api/v1/users/123", "users/123"),
+            ("cancelNotificationWithTag pid", "thTag pid"), ("user_id=12345", "r_id=1234"), ("05-06-18", "05-06-18"),
+            ("authentication", "authentication"), ("--verbose-flag", "bose-flag"), ("ends with a dot.", "th a dot."),
+            ("résumé envoyé", "sumé envo"), ("trailing.", "trailing."),
+        ])
+    func lookupText_keepsNineCharactersAroundTheLastSeparator(text: String, lookup: String) {
+        #expect(MessageTrigrams.lookupText(for: text) == lookup)
     }
 
     /// Migration 6 replaced the function's body without rebuilding the index over it, which is

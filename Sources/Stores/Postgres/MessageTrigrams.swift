@@ -45,6 +45,32 @@ enum MessageTrigrams {
         "replace(\(text), \(literal(String(pair.character))), \(literal(String(pair.letter))))"
     }
 
+    /// The longest text whose every trigram the index lookup tests.
+    static let lookupLength = 9
+
+    /// The part of a searched text that the index lookup tests; the whole text is still matched
+    /// exactly. The lookup reads the posting list of every trigram of its pattern at each candidate
+    /// row, so its cost grows with the pattern's length: at 10M rows, `more authentication` took
+    /// 186 ms through all its 17 trigrams and 51 ms through those of `more auth`, for the same 2,554
+    /// candidates. The part kept is ``lookupLength`` characters around the last separator that has a
+    /// letter or digit on each side, because trigrams that span two words are rare where each word's
+    /// own trigrams are common (`authentication` alone has 271,723 candidates). Text without such a
+    /// separator is kept whole.
+    static func lookupText(for text: String) -> String {
+        let characters = Array(text)
+        guard characters.count > lookupLength else { return text }
+        let separators = Set(mapping.map(\.character))
+        let isWordCharacter = { (character: Character) in character.isLetter || character.isNumber }
+        guard
+            let separator = characters.indices.dropFirst().dropLast().last(where: {
+                separators.contains(characters[$0]) && isWordCharacter(characters[$0 - 1])
+                    && isWordCharacter(characters[$0 + 1])
+            })
+        else { return text }
+        let start = min(max(0, separator - lookupLength / 2), characters.count - lookupLength)
+        return String(characters[start..<start + lookupLength])
+    }
+
     private static func definition(command: String, body: String) -> String {
         """
         \(command) FUNCTION \(function)(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$

@@ -15,9 +15,12 @@ enum PostgresDialect: SQLDialect {
     static func condition(for predicate: QueryPredicate, _ builder: inout SQLBuilder<Self>) -> String {
         switch predicate {
         case .messageContains(let text):
-            return messageCondition(SQLPatterns.likeContains(text), &builder)
+            return messageCondition(
+                SQLPatterns.likeContains(text), lookup: SQLPatterns.likeContains(MessageTrigrams.lookupText(for: text)),
+                &builder)
         case .messageMatches(let pattern):
-            return messageCondition(SQLPatterns.like(pattern, anchored: false), &builder)
+            let like = SQLPatterns.like(pattern, anchored: false)
+            return messageCondition(like, lookup: like, &builder)
         case .fieldEquals(.id, let value):
             guard RecordID.isWellFormed(value.lowercased()) else { return "FALSE" }
             return "id = \(id(fromText: builder.bind(value.lowercased())))"
@@ -44,12 +47,16 @@ enum PostgresDialect: SQLDialect {
     }
 
     /// ILIKE on the message, with the superset test that the message trigram index serves
-    /// (``MessageTrigrams``). An ASCII pattern is tested first under the "C" collation, which folds
-    /// only ASCII letters (all such a pattern needs) and costs a third of folding the whole message
-    /// under the database's locale, so a read of the newest rows maps only the lines that match.
-    private static func messageCondition(_ pattern: String, _ builder: inout SQLBuilder<Self>) -> String {
+    /// (``MessageTrigrams``) on `lookup`, a pattern that every match of `pattern` matches too. An ASCII
+    /// pattern is tested first under the "C" collation, which folds only ASCII letters (all such a
+    /// pattern needs) and costs a third of folding the whole message under the database's locale, so
+    /// a read of the newest rows maps only the lines that match.
+    private static func messageCondition(_ pattern: String, lookup: String, _ builder: inout SQLBuilder<Self>)
+        -> String
+    {
         let parameter = builder.bind(pattern)
-        let trigrams = "\(MessageTrigrams.function)(message) ILIKE \(MessageTrigrams.function)(\(parameter))"
+        let lookupParameter = lookup == pattern ? parameter : builder.bind(lookup)
+        let trigrams = "\(MessageTrigrams.function)(message) ILIKE \(MessageTrigrams.function)(\(lookupParameter))"
         guard pattern.utf8.allSatisfy({ $0 < 0x80 }) else { return "(\(trigrams) AND message ILIKE \(parameter))" }
         return "(message COLLATE \"C\" ILIKE \(parameter) AND \(trigrams))"
     }
