@@ -24,7 +24,8 @@ def machine(args):
         "commit": run("git", "rev-parse", "--short", "HEAD"),
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "cores": os.cpu_count(), "cpu": cpu, "memory_gib": round(int(memory) / 1048576, 1),
-        "postgresql": args.postgres_version, "sqlite": args.sqlite_version,
+        "postgresql": args.postgres_version, "postgresql_settings": args.postgres_settings,
+        "sqlite": args.sqlite_version,
         "swift": run("swift", "--version").splitlines()[0] if run("swift", "--version") != "unknown" else "unknown",
         "records_per_ingest_run": args.records, "search_rows": args.rows, "smoke": args.smoke,
     }
@@ -92,6 +93,7 @@ def main():
     parser.add_argument("results")
     parser.add_argument("output")
     parser.add_argument("--postgres-version", default="unknown")
+    parser.add_argument("--postgres-settings", default="unknown")
     parser.add_argument("--sqlite-version", default="unknown")
     parser.add_argument("--rows", type=int, default=0)
     parser.add_argument("--records", type=int, default=0)
@@ -102,7 +104,8 @@ def main():
     facts = machine(args)
     lines = [f"# Benchmark run {facts['commit']}", "",
              f"{facts['date']}; {facts['cores']} cores ({facts['cpu']}), {facts['memory_gib']} GiB; "
-             f"PostgreSQL {facts['postgresql']}, SQLite {facts['sqlite']}; {facts['swift']}. "
+             f"PostgreSQL {facts['postgresql']} ({facts['postgresql_settings']}), SQLite {facts['sqlite']}; "
+             f"{facts['swift']}. "
              f"Command: `bench/run{' --smoke' if args.smoke else ''}"
              f"{'' if args.rows in (1000000,) or args.smoke else f' --rows {args.rows}'}"
              f"{f' --only {args.only}' if args.only else ''}`.", ""]

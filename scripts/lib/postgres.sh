@@ -1,6 +1,7 @@
 # Throwaway PostgreSQL on a free loopback port, for scripts/test and bench/run (source this file).
 #
-#   start_postgres DIR   # initdb under DIR/pg, start; sets pg_bin, pg_port, pg_url (superuser, db postgres)
+#   start_postgres DIR [NAME=VALUE...]   # initdb under DIR/pg, start with those server settings;
+#                                        # sets pg_bin, pg_port, pg_url (superuser, db postgres)
 #   stop_postgres DIR    # immediate stop; safe to call when it never started
 #
 # PostgreSQL refuses to run as root, so under root the cluster belongs to an unprivileged user.
@@ -16,7 +17,9 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 start_postgres() {
-    local dir=$1
+    local dir=$1 setting settings=""
+    shift
+    for setting in "$@"; do settings+=" -c $setting"; done
     if [ "$(id -u)" = 0 ]; then
         id logsmith-test >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin logsmith-test
         chown logsmith-test "$dir"
@@ -24,7 +27,7 @@ start_postgres() {
     pg_port=$(free_port)
     "${as_db_user[@]}" "$pg_bin/initdb" -D "$dir/pg" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     "${as_db_user[@]}" "$pg_bin/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -w \
-        -o "-p $pg_port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+        -o "-p $pg_port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200$settings" start >/dev/null
     pg_url="postgres://postgres@127.0.0.1:$pg_port/postgres"
 }
 
