@@ -238,15 +238,14 @@ public struct PostgresLogStore: LogStore {
             ) AS read USING (id, ts)
             WHERE logs.tenant = \(builder.bind(request.tenant)) ORDER BY ts DESC, id DESC
             """
-        let found = try await execute(sql, builder.values)
-        let matches = try found.filter { try $0.integer(0) == 1 }.prefix(limit).map {
-            try LogRows.record(from: Array($0.dropFirst(2)))
+        let found = try await execute(sql, builder.values).map { row in
+            (
+                matches: try row.integer(0) == 1, last: try row.integer(1) == 1,
+                record: try LogRows.record(from: Array(row.dropFirst(2)))
+            )
         }
-        let end = try found.last.flatMap { row in
-            try row.integer(1) == 1
-                ? SearchCursor(timestamp: Timestamp(microseconds: try row.integer(4)), id: try row.text(2)) : nil
-        }
-        return (matches, end)
+        let end = found.last.flatMap { $0.last ? SearchCursor(after: $0.record) : nil }
+        return (found.filter(\.matches).prefix(limit).map(\.record), end)
     }
 
     /// The record with the given ID in the tenant, or nil.
