@@ -22,10 +22,7 @@ struct MessageTrigramsTests {
         var patterns: [String] = []
         var lookups: [String] = []
         for _ in 0..<2_000 {
-            let message = String(
-                (0..<Int.random(in: 1...24, using: &generator)).map { _ in
-                    Self.alphabet.randomElement(using: &generator)!
-                })
+            let message = Self.randomText(Self.alphabet, lengths: 1...24, using: &generator)
             let characters = Array(message)
             let start = Int.random(in: 0..<characters.count, using: &generator)
             let end = Int.random(in: start...characters.count, using: &generator)
@@ -77,10 +74,7 @@ struct MessageTrigramsTests {
     func replaceChain_mapsAsTranslateDid() async throws {
         let alphabet = (32...126).map { Character(UnicodeScalar(UInt8($0))) } + Array("\téǂʔ€")
         var generator = SystemRandomNumberGenerator()
-        let texts = (0..<2_000).map { _ in
-            String(
-                (0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
-        }
+        let texts = (0..<2_000).map { _ in Self.randomText(alphabet, lengths: 0...40, using: &generator) }
         let translated = MessageTrigrams.translation.replacingOccurrences(of: "$1", with: "t")
         let sql = """
             SELECT t, \(MessageTrigrams.function)(t), \(translated)
@@ -123,6 +117,12 @@ struct MessageTrigramsTests {
             #expect(plan.contains("Bitmap Index Scan on"), "query \(query):\n\(plan)")
             #expect(plan.contains("\(MessageTrigrams.function)_idx"), "query \(query):\n\(plan)")
         }
+    }
+
+    private static func randomText(
+        _ alphabet: [Character], lengths: ClosedRange<Int>, using generator: inout SystemRandomNumberGenerator
+    ) -> String {
+        String((0..<Int.random(in: lengths, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
     }
 
     private static func flipCase(_ character: Character) -> Character {

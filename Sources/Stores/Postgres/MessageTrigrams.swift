@@ -22,6 +22,9 @@ enum MessageTrigrams {
     static let mapping: [(character: Character, letter: Character)] =
         zip(" -_.:", "ǃǂǁǀƻ").map { ($0, $1) } + "!\"#$&'()*+,/;<=>?@[]^`{|}~".map { ($0, "ʔ") }
 
+    /// The characters the mapping replaces: spaces and punctuation, where words part.
+    private static let separators = Set(mapping.map(\.character))
+
     /// Migration 5: the mapping function, the index over it, and the plain trigram index dropped.
     static let schema = [
         definition(command: "CREATE", body: translation),
@@ -59,7 +62,6 @@ enum MessageTrigrams {
     static func lookupText(for text: String) -> String {
         let characters = Array(text)
         guard characters.count > lookupLength else { return text }
-        let separators = Set(mapping.map(\.character))
         let isWordCharacter = { (character: Character) in character.isLetter || character.isNumber }
         guard
             let separator = characters.indices.dropFirst().dropLast().last(where: {
