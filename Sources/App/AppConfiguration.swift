@@ -23,6 +23,11 @@ struct AppConfiguration: Sendable {
     /// `LOGSMITH_INGEST_QUEUE_RECORDS`: most records waiting for a commit before ingest answers 503.
     /// Default 100,000.
     var maxQueuedRecords = 100_000
+    /// `LOGSMITH_INGEST_BATCH_RECORDS`: most records in one insert of the group-commit writer. Default 5,000.
+    var ingestBatchRecords = 5000
+    /// `LOGSMITH_INGEST_FLUSHES`: most batches being inserted at once. Default 4 with PostgreSQL, whose
+    /// backends insert in parallel; 1 with SQLite, which has one writer.
+    var ingestFlushes: Int?
     /// `LOGSMITH_LOG_LEVEL`: the service's own log level. Default `info`.
     var logLevel = "info"
     /// `LOGSMITH_LOG_FORMAT`: `json` (one object per line) or `text` for a human terminal. Default `json`.
@@ -74,6 +79,8 @@ struct AppConfiguration: Sendable {
         try integer("LOGSMITH_MAX_BODY_BYTES", 1024...1_073_741_824, into: \.maxBodyBytes, from: environment)
         try integer("LOGSMITH_MAX_BATCH_RECORDS", 1...1_000_000, into: \.maxRecordsPerRequest, from: environment)
         try integer("LOGSMITH_INGEST_QUEUE_RECORDS", 1...10_000_000, into: \.maxQueuedRecords, from: environment)
+        try integer("LOGSMITH_INGEST_BATCH_RECORDS", 1...100_000, into: \.ingestBatchRecords, from: environment)
+        ingestFlushes = try Self.integer("LOGSMITH_INGEST_FLUSHES", 1...64, from: environment)
         if let value = environment["LOGSMITH_LOG_LEVEL"] { logLevel = value }
         if let value = environment["LOGSMITH_LOG_FORMAT"] {
             guard let format = LogFormat(rawValue: value) else {
@@ -131,11 +138,17 @@ struct AppConfiguration: Sendable {
         _ name: String, _ range: ClosedRange<Int>, into setting: WritableKeyPath<Self, Int>,
         from environment: [String: String]
     ) throws(ConfigurationError) {
-        guard let text = environment[name] else { return }
+        if let value = try Self.integer(name, range, from: environment) { self[keyPath: setting] = value }
+    }
+
+    private static func integer(
+        _ name: String, _ range: ClosedRange<Int>, from environment: [String: String]
+    ) throws(ConfigurationError) -> Int? {
+        guard let text = environment[name] else { return nil }
         guard let value = Int(text), range.contains(value) else {
             throw ConfigurationError(message: "\(name) must be an integer in \(range.lowerBound)...\(range.upperBound)")
         }
-        self[keyPath: setting] = value
+        return value
     }
 }
 

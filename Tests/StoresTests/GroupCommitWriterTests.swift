@@ -32,6 +32,63 @@ struct GroupCommitWriterTests {
         }
     }
 
+    @Test("flushes run in parallel up to the configured number, never more", arguments: [1, 2, 3])
+    func submit_concurrentFlushes_boundedByConfiguration(flushes: Int) async throws {
+        try await withStore(.sqlite) { store in
+            let counting = CountingStore(base: store, holdingInsertsUntil: flushes)
+            let writer = GroupCommitWriter(
+                store: counting, configuration: .init(maxBatchRecords: 5, maxConcurrentFlushes: flushes),
+                clock: ContinuousClock())
+            let tenant = uniqueTenant()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await writer.run() }
+                try await withThrowingTaskGroup(of: Void.self) { clients in
+                    for client in 0..<40 {
+                        clients.addTask {
+                            try await writer.submit((0..<5).map { makeRecord("c\(client) r\($0)", tenant: tenant) })
+                        }
+                    }
+                    try await clients.waitForAll()
+                }
+                group.cancelAll()
+            }
+            #expect(try await store.search(SearchRequest(tenant: tenant, limit: 1000)).records.count == 200)
+            let peak: Int = counting.peakInserts.withLock { $0 }
+            #expect(peak == flushes)
+        }
+    }
+
+    @Test("graceful shutdown during flushes lets them finish and commits the queue behind them", arguments: [1, 3])
+    func run_gracefulShutdownDuringFlushes_commitsEverySubmission(flushes: Int) async throws {
+        try await withStore(.sqlite) { store in
+            let counting = CountingStore(base: store, holdingInsertsUntil: .max, atMost: .seconds(10))
+            let writer = GroupCommitWriter(
+                store: counting, configuration: .init(maxBatchRecords: 2, maxConcurrentFlushes: flushes),
+                clock: ContinuousClock())
+            let tenant = uniqueTenant()
+            let group = ServiceGroup(configuration: .init(services: [writer], logger: .init(label: "test")))
+            async let running: Void = try group.run()
+            try await withThrowingTaskGroup(of: Void.self) { clients in
+                for client in 0..<10 {
+                    clients.addTask { try await writer.submit([makeRecord("c\(client)", tenant: tenant)]) }
+                }
+                for poll in 0..<5000 {
+                    let inserting: Int = counting.runningInserts.withLock { $0 }
+                    let held: Int = counting.heldRecords.withLock { $0 }
+                    let queued: Int = await writer.depth
+                    if inserting == flushes, held + queued == 10 { break }
+                    try #require(poll < 4999, "the writer never had every record queued or in flight")
+                    try await Task.sleep(for: .milliseconds(1))
+                }
+                await group.triggerGracefulShutdown()
+                counting.release()
+                try await clients.waitForAll()
+            }
+            try await running
+            #expect(try await store.search(SearchRequest(tenant: tenant)).records.count == 10)
+        }
+    }
+
     @Test("a full queue refuses at once, committing nothing of the refused request")
     func submit_queueFull_throwsQueueFull() async throws {
         try await withStore(.sqlite) { store in
@@ -65,17 +122,47 @@ struct GroupCommitWriterTests {
     }
 }
 
-/// A real store that also counts its insert calls.
+/// A real store that also counts its insert calls and how many ran at once.
+///
+/// With `holdingInsertsUntil` above 1, each insert waits (up to `atMost`) until that many are running
+/// or ``release()`` is called before it goes on, so that inserts a writer lets overlap do overlap.
 final class CountingStore: LogStore {
     let base: any LogStore
+    let holdUntil: Mutex<Int>
+    let holdLimit: Duration
     let inserts = Mutex(0)
+    let runningInserts = Mutex(0)
+    let peakInserts = Mutex(0)
+    let heldRecords = Mutex(0)
 
-    init(base: any LogStore) { self.base = base }
+    init(base: any LogStore, holdingInsertsUntil holdUntil: Int = 1, atMost holdLimit: Duration = .seconds(1)) {
+        self.base = base
+        self.holdUntil = Mutex(holdUntil)
+        self.holdLimit = holdLimit
+    }
+
+    /// Lets every held insert go on, and every later one go on at once.
+    func release() { holdUntil.withLock { $0 = 0 } }
 
     func run() async throws {}
     func migrate() async throws { try await base.migrate() }
     func insert(_ records: [LogRecord]) async throws {
         inserts.withLock { $0 += 1 }
+        let running: Int = runningInserts.withLock { running in
+            running += 1
+            return running
+        }
+        peakInserts.withLock { peak in peak = max(peak, running) }
+        defer { runningInserts.withLock { $0 -= 1 } }
+        heldRecords.withLock { $0 += records.count }
+        let deadline = ContinuousClock.now + holdLimit
+        while ContinuousClock.now < deadline {
+            let inserting: Int = runningInserts.withLock { $0 }
+            let wanted: Int = holdUntil.withLock { $0 }
+            if inserting >= wanted { break }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        heldRecords.withLock { $0 -= records.count }
         try await base.insert(records)
     }
     func search(_ request: SearchRequest) async throws -> SearchPage { try await base.search(request) }

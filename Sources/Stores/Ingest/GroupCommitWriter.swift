@@ -7,9 +7,9 @@ import Tracing
 /// Coalesces concurrent ingest requests into one store insert per batch (group commit).
 ///
 /// Each ``submit(_:)`` waits until the batch holding its records is committed, so a caller that
-/// returns normally may acknowledge its records as durable. A flush starts when records are waiting
-/// and either the batch is full or `linger` has passed; requests that arrive during a flush form the
-/// next batch. The queue is bounded in records: past it, ``submit(_:)`` fails at once with
+/// returns normally may acknowledge its records as durable. A flush starts when records are waiting,
+/// fewer than `maxConcurrentFlushes` flushes are running, and either the batch is full or `linger` has
+/// passed; requests that arrive meanwhile form the next batch. The queue is bounded in records: past it, ``submit(_:)`` fails at once with
 /// ``IngestUnavailable/queueFull`` instead of waiting. On graceful shutdown the writer stops taking
 /// work, commits what it holds, and returns.
 ///
@@ -24,12 +24,19 @@ public actor GroupCommitWriter<Store: LogStore, WriterClock: Clock<Duration>>: S
         public var maxQueuedRecords: Int
         /// How long a partial batch waits for more records before it is flushed. Default 2 ms.
         public var linger: Duration
+        /// Most batches being inserted at once. Default 1. More than one suits a store whose inserts run
+        /// in parallel (PostgreSQL's indexes of one batch take one core).
+        public var maxConcurrentFlushes: Int
 
         /// Creates a configuration.
-        public init(maxBatchRecords: Int = 5000, maxQueuedRecords: Int = 100_000, linger: Duration = .milliseconds(2)) {
+        public init(
+            maxBatchRecords: Int = 5000, maxQueuedRecords: Int = 100_000, linger: Duration = .milliseconds(2),
+            maxConcurrentFlushes: Int = 1
+        ) {
             self.maxBatchRecords = maxBatchRecords
             self.maxQueuedRecords = maxQueuedRecords
             self.linger = linger
+            self.maxConcurrentFlushes = max(1, maxConcurrentFlushes)
         }
     }
 
@@ -47,8 +54,9 @@ public actor GroupCommitWriter<Store: LogStore, WriterClock: Clock<Duration>>: S
     private let metrics: ServiceMetrics?
     private var queue: [Submission] = []
     private var queuedRecords = 0
+    private var flushing = 0
     private var accepting = true
-    private var idle: CheckedContinuation<Void, Never>?
+    private var waiting: CheckedContinuation<Void, Never>?
 
     /// Creates a writer over a store; with `observability`, flushes are traced and measured.
     public init(
@@ -77,8 +85,7 @@ public actor GroupCommitWriter<Store: LogStore, WriterClock: Clock<Duration>>: S
             queue.append(Submission(records: records, bytes: bytes, context: context, continuation: continuation))
             queuedRecords += records.count
             metrics?.queueDepth(queuedRecords)
-            idle?.resume()
-            idle = nil
+            wakeFlushLoop()
         }
     }
 
@@ -93,26 +100,48 @@ public actor GroupCommitWriter<Store: LogStore, WriterClock: Clock<Duration>>: S
 
     private func stopAccepting() {
         accepting = false
-        idle?.resume()
-        idle = nil
+        wakeFlushLoop()
     }
 
+    private func wakeFlushLoop() {
+        waiting?.resume()
+        waiting = nil
+    }
+
+    /// Starts flushes while there is work and a free slot; on shutdown, returns once the queue is
+    /// empty and every flush has finished.
     private func flushLoop() async {
-        while true {
-            if queue.isEmpty {
-                guard accepting, !Task.isCancelled else { return }
-                await withTaskCancellationHandler {
-                    await withCheckedContinuation { idle = $0 }
-                } onCancel: {
-                    Task { await self.stopAccepting() }
+        await withDiscardingTaskGroup { flushes in
+            while true {
+                if queue.isEmpty {
+                    guard accepting, !Task.isCancelled else { return }
+                    await withTaskCancellationHandler {
+                        await withCheckedContinuation { waiting = $0 }
+                    } onCancel: {
+                        Task { await self.stopAccepting() }
+                    }
+                    continue
                 }
-                continue
+                if flushing >= configuration.maxConcurrentFlushes {
+                    await withCheckedContinuation { waiting = $0 }
+                    continue
+                }
+                if accepting, (queuedRecords < configuration.maxBatchRecords), configuration.linger > .zero {
+                    try? await clock.sleep(for: configuration.linger)
+                }
+                let batch = takeBatch()
+                flushing += 1
+                flushes.addTask {
+                    await self.flush(batch)
+                    await self.flushFinished()
+                }
             }
-            if accepting, (queuedRecords < configuration.maxBatchRecords), configuration.linger > .zero {
-                try? await clock.sleep(for: configuration.linger)
-            }
-            await flush(takeBatch())
         }
+    }
+
+    private func flushFinished() {
+        flushing -= 1
+        wakeFlushLoop()
     }
 
     /// Takes whole submissions from the head of the queue up to the batch size (at least one).

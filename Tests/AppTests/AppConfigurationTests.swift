@@ -1,0 +1,32 @@
+import Testing
+
+@testable import App
+
+/// Settings read from the environment: defaults, values, and refusals that name the variable.
+@Suite("AppConfiguration")
+struct AppConfigurationTests {
+    @Test("the group-commit writer's settings default to the store's choice and read their variables")
+    func ingestWriterSettings_readFromEnvironment() throws {
+        let defaults = try AppConfiguration(environment: [:])
+        #expect(defaults.ingestFlushes == nil)
+        #expect(defaults.ingestBatchRecords == 5000)
+        let set = try AppConfiguration(
+            environment: ["LOGSMITH_INGEST_FLUSHES": "2", "LOGSMITH_INGEST_BATCH_RECORDS": "1000"])
+        #expect(set.ingestFlushes == 2)
+        #expect(set.ingestBatchRecords == 1000)
+    }
+
+    @Test(
+        "an integer setting out of its range or not a number is refused, naming the variable",
+        arguments: [
+            ("LOGSMITH_INGEST_FLUSHES", "0"), ("LOGSMITH_INGEST_FLUSHES", "65"), ("LOGSMITH_INGEST_FLUSHES", "two"),
+            ("LOGSMITH_INGEST_BATCH_RECORDS", "0"), ("LOGSMITH_PORT", "70000"),
+        ])
+    func integerSetting_invalid_isRefused(name: String, value: String) {
+        #expect {
+            try AppConfiguration(environment: [name: value])
+        } throws: { error in
+            (error as? ConfigurationError)?.message.hasPrefix("\(name) must be an integer in") == true
+        }
+    }
+}
