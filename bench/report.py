@@ -39,6 +39,9 @@ def ingest_table(rows, store, floor):
     lines = [f"| batch | concurrency | records/s | vs {floor['method']} | p50 ms | p95 ms | p99 ms | server peak RSS MiB | server CPU % |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
              f"| {floor['method']} | 1 | {floor['records_per_second']:.0f} | 1.00 | | | | | |"]
+    for other in (r for r in rows if r["kind"] == "floor" and r["store"] == store and r is not floor):
+        lines.append(f"| {other['method']} | {other.get('streams', 1)} | {other['records_per_second']:.0f} | "
+                     f"{other['records_per_second'] / floor['records_per_second']:.2f} | | | | | |")
     for row in rows:
         if row["kind"] == "ingest" and row["store"] == store:
             lines.append(
