@@ -8,10 +8,11 @@ import Tracing
 ///
 /// Each ``submit(_:)`` waits until the batch holding its records is committed, so a caller that
 /// returns normally may acknowledge its records as durable. A flush starts when records are waiting,
-/// fewer than `maxConcurrentFlushes` flushes are running, and either the batch is full or `linger` has
-/// passed; requests that arrive meanwhile form the next batch. The queue is bounded in records: past it, ``submit(_:)`` fails at once with
-/// ``IngestUnavailable/queueFull`` instead of waiting. On graceful shutdown the writer stops taking
-/// work, commits what it holds, and returns.
+/// fewer than `maxConcurrentFlushes` flushes are running, and either the batch is full or `linger`
+/// has passed; requests that arrive meanwhile form the next batch. The queue is bounded in records:
+/// past it, ``submit(_:)`` fails at once with ``IngestUnavailable/queueFull`` instead of waiting. On
+/// graceful shutdown the writer stops taking work, commits what it holds, waits for the flushes
+/// running, and returns.
 ///
 /// Each flush is an `ingest.flush` span: a child of the first request it serves, linked to the
 /// others, with the batch's size in requests, records and bytes; the insert's span is its child.
