@@ -14,18 +14,7 @@ struct GroupCommitWriterTests {
             let counting = CountingStore(base: store)
             let writer = GroupCommitWriter(store: counting, clock: ContinuousClock())
             let tenant = uniqueTenant()
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await writer.run() }
-                try await withThrowingTaskGroup(of: Void.self) { clients in
-                    for client in 0..<64 {
-                        clients.addTask {
-                            try await writer.submit((0..<5).map { makeRecord("c\(client) r\($0)", tenant: tenant) })
-                        }
-                    }
-                    try await clients.waitForAll()
-                }
-                group.cancelAll()
-            }
+            try await submitFromClients(64, to: writer, tenant: tenant)
             let page = try await store.search(SearchRequest(tenant: tenant, limit: 1000))
             #expect(page.records.count == 320)
             #expect(counting.inserts.withLock { $0 } < 64)
@@ -40,18 +29,7 @@ struct GroupCommitWriterTests {
                 store: counting, configuration: .init(maxBatchRecords: 5, maxConcurrentFlushes: flushes),
                 clock: ContinuousClock())
             let tenant = uniqueTenant()
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await writer.run() }
-                try await withThrowingTaskGroup(of: Void.self) { clients in
-                    for client in 0..<40 {
-                        clients.addTask {
-                            try await writer.submit((0..<5).map { makeRecord("c\(client) r\($0)", tenant: tenant) })
-                        }
-                    }
-                    try await clients.waitForAll()
-                }
-                group.cancelAll()
-            }
+            try await submitFromClients(40, to: writer, tenant: tenant)
             #expect(try await store.search(SearchRequest(tenant: tenant, limit: 1000)).records.count == 200)
             let peak: Int = counting.peakInserts.withLock { $0 }
             #expect(peak == flushes)
@@ -118,6 +96,24 @@ struct GroupCommitWriterTests {
                 try await writer.submit([makeRecord("after shutdown", tenant: tenant)])
             }
             #expect(try await store.search(SearchRequest(tenant: tenant)).records.map(\.message) == ["before shutdown"])
+        }
+    }
+
+    /// Runs the writer while `count` clients each submit five records at once, then stops it.
+    func submitFromClients<Store: LogStore>(
+        _ count: Int, to writer: GroupCommitWriter<Store, ContinuousClock>, tenant: String
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await writer.run() }
+            try await withThrowingTaskGroup(of: Void.self) { clients in
+                for client in 0..<count {
+                    clients.addTask {
+                        try await writer.submit((0..<5).map { makeRecord("c\(client) r\($0)", tenant: tenant) })
+                    }
+                }
+                try await clients.waitForAll()
+            }
+            group.cancelAll()
         }
     }
 }
