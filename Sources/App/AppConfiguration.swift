@@ -25,9 +25,8 @@ struct AppConfiguration: Sendable {
     var maxQueuedRecords = 100_000
     /// `LOGSMITH_INGEST_BATCH_RECORDS`: most records in one insert of the group-commit writer. Default 5,000.
     var ingestBatchRecords = 5000
-    /// `LOGSMITH_INGEST_FLUSHES`: most batches being inserted at once. Default 4 with PostgreSQL, whose
-    /// backends insert in parallel; 1 with SQLite, which has one writer.
-    var ingestFlushes: Int?
+    /// `LOGSMITH_INGEST_FLUSHES`: most batches being inserted at once; unset, ``ingestFlushes`` decides.
+    var ingestFlushesSetting: Int?
     /// `LOGSMITH_LOG_LEVEL`: the service's own log level. Default `info`.
     var logLevel = "info"
     /// `LOGSMITH_LOG_FORMAT`: `json` (one object per line) or `text` for a human terminal. Default `json`.
@@ -80,7 +79,7 @@ struct AppConfiguration: Sendable {
         try integer("LOGSMITH_MAX_BATCH_RECORDS", 1...1_000_000, into: \.maxRecordsPerRequest, from: environment)
         try integer("LOGSMITH_INGEST_QUEUE_RECORDS", 1...10_000_000, into: \.maxQueuedRecords, from: environment)
         try integer("LOGSMITH_INGEST_BATCH_RECORDS", 1...100_000, into: \.ingestBatchRecords, from: environment)
-        ingestFlushes = try Self.integer("LOGSMITH_INGEST_FLUSHES", 1...64, from: environment)
+        ingestFlushesSetting = try Self.integer("LOGSMITH_INGEST_FLUSHES", 1...64, from: environment)
         if let value = environment["LOGSMITH_LOG_LEVEL"] { logLevel = value }
         if let value = environment["LOGSMITH_LOG_FORMAT"] {
             guard let format = LogFormat(rawValue: value) else {
@@ -134,6 +133,10 @@ struct AppConfiguration: Sendable {
     }
 
     /// Sets `setting` from the environment variable `name` when it is present.
+    /// Most batches the group-commit writer inserts at once: the setting, else 4 with PostgreSQL, whose
+    /// backends insert in parallel, and 1 with SQLite, which has one writer.
+    var ingestFlushes: Int { ingestFlushesSetting ?? (databaseURL == nil ? 1 : 4) }
+
     private mutating func integer(
         _ name: String, _ range: ClosedRange<Int>, into setting: WritableKeyPath<Self, Int>,
         from environment: [String: String]

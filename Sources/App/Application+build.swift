@@ -47,15 +47,13 @@ func buildApplication(
         let store = PostgresLogStore(configuration: try .init(url: url), logger: logger, observability: observability)
         return buildApplication(
             configuration, store: store, credentials: store.credentials, dependencies: dependencies,
-            ingestFlushes: configuration.ingestFlushes ?? 4, sessions: sessions, observability: observability,
-            logger: logger)
+            sessions: sessions, observability: observability, logger: logger)
     }
     let store = try await SQLiteLogStore.open(
         directory: configuration.dataDirectory, logger: logger, observability: observability)
     return buildApplication(
         configuration, store: store, credentials: store.credentials, dependencies: dependencies,
-        ingestFlushes: configuration.ingestFlushes ?? 1, sessions: sessions, observability: observability,
-        logger: logger)
+        sessions: sessions, observability: observability, logger: logger)
 }
 
 /// What the stores are complemented by: the rate limiter, the search cache and, when configured,
@@ -66,18 +64,17 @@ struct Dependencies<Limiter: RateLimiter> {
     var redis: RedisClient?
 }
 
-/// Builds the application over a given log store, credential store, limiter and cache; the writer
-/// inserts up to `ingestFlushes` batches at once.
+/// Builds the application over a given log store, credential store, limiter and cache.
 func buildApplication(
     _ configuration: AppConfiguration, store: some LogStore, credentials: some CredentialStore,
-    dependencies: Dependencies<some RateLimiter>, ingestFlushes: Int, sessions: SessionTokens,
-    observability: Observability, logger: Logger
+    dependencies: Dependencies<some RateLimiter>, sessions: SessionTokens, observability: Observability,
+    logger: Logger
 ) -> some ApplicationProtocol {
     let writer = GroupCommitWriter(
         store: store,
         configuration: .init(
             maxBatchRecords: configuration.ingestBatchRecords, maxQueuedRecords: configuration.maxQueuedRecords,
-            maxConcurrentFlushes: ingestFlushes),
+            maxConcurrentFlushes: configuration.ingestFlushes),
         clock: ContinuousClock(), observability: observability)
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestTelemetryMiddleware(tracer: observability.tracer, metrics: observability.metrics))

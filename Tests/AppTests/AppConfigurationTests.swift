@@ -8,11 +8,11 @@ struct AppConfigurationTests {
     @Test("the group-commit writer's settings default to the store's choice and read their variables")
     func ingestWriterSettings_readFromEnvironment() throws {
         let defaults = try AppConfiguration(environment: [:])
-        #expect(defaults.ingestFlushes == nil)
+        #expect(defaults.ingestFlushesSetting == nil)
         #expect(defaults.ingestBatchRecords == 5000)
         let set = try AppConfiguration(
             environment: ["LOGSMITH_INGEST_FLUSHES": "2", "LOGSMITH_INGEST_BATCH_RECORDS": "1000"])
-        #expect(set.ingestFlushes == 2)
+        #expect(set.ingestFlushesSetting == 2)
         #expect(set.ingestBatchRecords == 1000)
     }
 
