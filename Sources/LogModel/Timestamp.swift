@@ -26,6 +26,13 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
         Timestamp(microseconds: microseconds + delta)
     }
 
+    /// The latest instant at or before this one that is a whole multiple of `unit` microseconds from
+    /// the epoch: with a day's microseconds, the midnight (UTC) that starts its day.
+    public func floored(toMultipleOf unit: Int64) -> Timestamp {
+        let quotient = microseconds >= 0 ? microseconds / unit : (microseconds + 1) / unit - 1
+        return Timestamp(microseconds: quotient * unit)
+    }
+
     /// Decodes an RFC 3339 string.
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)

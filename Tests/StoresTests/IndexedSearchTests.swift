@@ -45,6 +45,39 @@ struct IndexedSearchTests {
         #expect(strategy.next(after: progress(read: 99_000, matched: 100)) == .read(rows: 1_000))
     }
 
+    @Test("an index lookup covers its range newest first in slices, each twice the last, a month partition whole")
+    func slices_newestFirstDoubling() throws {
+        let days = IndexedSearch(
+            firstRows: 1_000, shortRead: 5_000, readBudget: 100_000, rowReadTime: .microseconds(2),
+            trialBounds: .milliseconds(25) ... .seconds(1), sliceLength: .seconds(86_400), doublings: 3)
+        func starts(below position: String, from start: String?) throws -> [String?] {
+            try days.sliceStarts(below: time(position), from: start.map(time)).map { $0?.rfc3339 }
+        }
+        func time(_ text: String) throws -> Timestamp { try #require(Timestamp(rfc3339: text)) }
+        let position = "2026-11-24T05:00:00Z"
+        #expect(
+            try starts(below: position, from: nil) == [
+                "2026-11-24T00:00:00.000000Z", "2026-11-23T00:00:00.000000Z", "2026-11-21T00:00:00.000000Z",
+                "2026-11-17T00:00:00.000000Z", nil,
+            ])
+        #expect(
+            try starts(below: position, from: "2026-11-22T12:00:00Z") == [
+                "2026-11-24T00:00:00.000000Z", "2026-11-23T00:00:00.000000Z", "2026-11-21T00:00:00.000000Z",
+            ])
+        #expect(try starts(below: position, from: "2026-11-24T00:00:00Z") == ["2026-11-24T00:00:00.000000Z"])
+        #expect(try starts(below: position, from: "2026-11-17T00:00:00Z").count == 4)
+        #expect(try starts(below: "2026-11-24T00:00:00Z", from: nil).first == "2026-11-24T00:00:00.000000Z")
+        let november = try time("2026-11-01T00:00:00Z")..<time("2026-12-01T00:00:00Z")
+        let monthly = days.sliceStarts(below: try time(position), from: nil) {
+            november.contains($0) ? november.lowerBound : $0
+        }
+        #expect(
+            monthly.map { $0?.rfc3339 } == [
+                "2026-11-01T00:00:00.000000Z", "2026-10-31T00:00:00.000000Z", "2026-10-29T00:00:00.000000Z",
+                "2026-10-25T00:00:00.000000Z", nil,
+            ])
+    }
+
     @Test("an index can find every match only when every match satisfies a condition it serves")
     func requiresIndexedCondition() throws {
         let cases: [(String, Bool)] = [
@@ -68,9 +101,10 @@ struct IndexedSearchTests {
         }
     }
 
-    /// 10,000 records all holding the trigrams of the phrase, one in twenty the phrase itself (`beta
-    /// gamma alpha` has those of `beta alpha` too): the index trial has 10,000 candidates to check and
-    /// runs out of its millisecond, so the search reads on.
+    /// 10,000 records a second apart, all holding the trigrams of the phrase, one in twenty the phrase
+    /// itself (`beta gamma alpha` has those of `beta alpha` too): the index trial has 10,000 candidates
+    /// to check and runs out of its millisecond, after none or some of its ten-minute slices, so the
+    /// search reads on from where the slices it finished end.
     @Test("a search whose index trial runs out of time reads on and returns the same pages as the index")
     func indexTrialTimesOut_samePages() async throws {
         let tenant = uniqueTenant()
@@ -82,10 +116,10 @@ struct IndexedSearchTests {
         let logger = Logger(label: "test")
         let hurried = IndexedSearch(
             firstRows: 100, shortRead: 50, readBudget: 5_000, rowReadTime: .nanoseconds(1),
-            trialBounds: .milliseconds(1) ... .milliseconds(1))
+            trialBounds: .milliseconds(1) ... .milliseconds(1), sliceLength: .seconds(600), doublings: 3)
         let patient = IndexedSearch(
             firstRows: 100, shortRead: 50, readBudget: 5_000, rowReadTime: .seconds(1),
-            trialBounds: .seconds(30) ... .seconds(30))
+            trialBounds: .seconds(30) ... .seconds(30), sliceLength: .seconds(600), doublings: 3)
         for strategy in [hurried, patient] {
             let store = try postgresStore(logger: logger, indexedSearch: strategy)
             try await running(store) {

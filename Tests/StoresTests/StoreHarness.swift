@@ -37,7 +37,7 @@ func withStores(
         (store, credentials) = (sqlite, sqlite.credentials)
     case .postgres:
         // A few rows at a time, so that the message-text searches of the contract tests take every step
-        // that searches over millions of rows take: reading the newest rows, reading on, the index.
+        // that searches over millions of rows take: reading the newest rows, reading on, the index slice by slice.
         let postgres = try postgresStore(logger: logger, indexedSearch: contractIndexedSearch)
         (store, credentials) = (postgres, postgres.credentials)
     }
@@ -62,10 +62,11 @@ func running<Store: LogStore>(_ store: Store, _ body: () async throws -> Void) a
     }
 }
 
-/// The PostgreSQL text search of the contract tests: steps of a few rows, and an index trial long
-/// enough never to run out.
+/// The PostgreSQL text search of the contract tests: steps of a few rows, index lookups over slices of
+/// a few seconds (the records are seconds apart), and an index trial long enough never to run out.
 let contractIndexedSearch = IndexedSearch(
-    firstRows: 4, shortRead: 8, readBudget: 32, rowReadTime: .seconds(1), trialBounds: .seconds(30) ... .seconds(30))
+    firstRows: 4, shortRead: 8, readBudget: 32, rowReadTime: .seconds(1), trialBounds: .seconds(30) ... .seconds(30),
+    sliceLength: .seconds(1), doublings: 1)
 
 /// A tenant name no other test uses.
 func uniqueTenant() -> String { "test-\(UUID().uuidString.prefix(8).lowercased())" }

@@ -1,3 +1,5 @@
+import LogModel
+
 /// How a PostgreSQL search with a condition that a GIN index serves (text in the message, through the
 /// trigram index; an attribute's value or presence, through the attributes index) finds its page: by
 /// reading the newest rows of the range in time order, or through the index.
@@ -11,6 +13,11 @@
 /// of rows in time order). So a search reads the newest ``firstRows`` rows first, estimates from the
 /// matches there how many more rows it would read to fill the page, and only then chooses
 /// (``next(after:)``).
+///
+/// A lookup through an index covers its range one slice of time at a time, newest first
+/// (``sliceStarts(below:from:)``), and stops once the page is full: a GIN bitmap has no time order, so one
+/// lookup over the whole range would read every candidate of every day to return the newest hundred.
+/// With the table partitioned by day, a slice reads only its days' indexes.
 public struct IndexedSearch: Sendable, Equatable {
     /// Rows read first, newest first.
     public var firstRows: Int
@@ -22,16 +29,25 @@ public struct IndexedSearch: Sendable, Equatable {
     public var rowReadTime: Duration
     /// The shortest and longest index trial.
     public var trialBounds: ClosedRange<Duration>
+    /// The stretch of time an index lookup covers first, aligned to whole multiples of it from the epoch:
+    /// by default a day, a partition's.
+    public var sliceLength: Duration
+    /// How many slices follow the first, each twice as long as the one before (the first of them one
+    /// slice length), before one more covers every older row.
+    public var doublings: Int
 
     /// A strategy with the given bounds.
     public init(
-        firstRows: Int, shortRead: Int, readBudget: Int, rowReadTime: Duration, trialBounds: ClosedRange<Duration>
+        firstRows: Int, shortRead: Int, readBudget: Int, rowReadTime: Duration, trialBounds: ClosedRange<Duration>,
+        sliceLength: Duration = .seconds(86_400), doublings: Int = 5
     ) {
         self.firstRows = firstRows
         self.shortRead = shortRead
         self.readBudget = readBudget
         self.rowReadTime = rowReadTime
         self.trialBounds = trialBounds
+        self.sliceLength = sliceLength
+        self.doublings = doublings
     }
 
     /// The bounds measured on the benchmark machine at 10M rows (`bench/README.md`): reading takes 1-3 µs
@@ -42,13 +58,36 @@ public struct IndexedSearch: Sendable, Equatable {
         firstRows: 20_000, shortRead: 100_000, readBudget: 4_000_000, rowReadTime: .nanoseconds(1_200),
         trialBounds: .milliseconds(25) ... .seconds(1))
 
+    /// Where the slices of an index lookup for rows before `position` and from `start` on begin, newest
+    /// first; each slice reaches from its beginning up to the beginning of the one before it, the first
+    /// up to `position`. The first is the slice length `position` falls in; ``doublings`` slices follow,
+    /// each twice as long as the one before; nil, the last, stands for every older row. They stop at
+    /// the first that reaches back to `start`. Together they cover all of time once, so the lookup
+    /// finds every row of its range in exactly one of them. `partitionStart` moves a beginning back to
+    /// the start of a partition longer than a slice that holds it (identity elsewhere): such a
+    /// partition's index serves its whole length in each lookup, so it is looked up once.
+    func sliceStarts(
+        below position: Timestamp, from start: Timestamp?, partitionStart: (Timestamp) -> Timestamp = { $0 }
+    ) -> [Timestamp?] {
+        let unit = Int64(sliceLength / .microseconds(1))
+        var starts = [partitionStart(position.floored(toMultipleOf: unit))]
+        var length = unit
+        for _ in 0..<doublings {
+            if let start, start >= starts.last! { return starts }
+            starts.append(partitionStart(starts.last!.adding(microseconds: -length)))
+            length *= 2
+        }
+        if let start, start >= starts.last! { return starts }
+        return starts + [nil]
+    }
+
     /// What a search has done so far.
     struct Progress: Equatable {
         /// Rows read in time order.
         var read: Int
         /// Matches found among them.
         var matched: Int
-        /// Matches the page needs in all.
+        /// Matches the page needs from reading: in all, less those an index trial found before it ran out.
         var wanted: Int
         /// Whether the index was tried and ran out of time.
         var indexTried: Bool

@@ -13,7 +13,7 @@ public struct PostgresLogStore: LogStore {
     private let indexedSearch: IndexedSearch
     private let client: PostgresClient
     private let logger: Logger
-    private let partitions = PostgresPartitions()
+    let partitions = PostgresPartitions()
     private let instrumentation: StatementInstrumentation
 
     /// Creates a store; connections open once ``run()`` is running. With `observability`, every
@@ -47,8 +47,8 @@ public struct PostgresLogStore: LogStore {
     public func migrate() async throws {
         try await withStoreErrors("migration failed") {
             try await instrumentation.statement("", operation: "migrate") { try await applyMigrations() }
-            let now = Timestamp.now()
-            try await ensurePartitions(for: [now, now.adding(microseconds: 32 * 86_400 * 1_000_000)])
+            try await loadMonthlyPartitions()
+            try await ensurePartitions(for: [.now()])
         }
     }
 
@@ -124,9 +124,9 @@ public struct PostgresLogStore: LogStore {
     ///
     /// A query that every match must satisfy through a condition a GIN index serves goes the way
     /// ``IndexedSearch`` chooses, step by step: the newest rows of the range in time order, the index
-    /// for the rest, or both. A query with such a condition that matches without it (a negation, an
-    /// `OR`) reads the newest rows first and leaves the rest to the planner; any other query is the
-    /// planner's.
+    /// for the rest, slice by slice, or both. A query with such a condition that matches without it (a
+    /// negation, an `OR`) reads the newest rows first and leaves the rest to the planner; any other
+    /// query is the planner's.
     public func search(_ request: SearchRequest) async throws -> SearchPage {
         let indexed = request.query.requires(PostgresDialect.isIndexed)
         guard indexed || request.query.predicates.contains(where: PostgresDialect.isIndexed) else {
@@ -147,16 +147,20 @@ public struct PostgresLogStore: LogStore {
                 }
                 rest.cursor = end
                 progress.read += rows
-                progress.matched = found.count
+                progress.matched += read.matches.count
             case .tryIndex(let timeLimit):
                 progress.indexTried = true
-                if let hits = try await fetchThroughIndex(rest, limit: wanted - found.count, within: timeLimit) {
-                    return SearchPage(fetched: found + hits, limit: request.limit)
+                let lookup = try await fetchThroughIndex(rest, limit: wanted - found.count, within: timeLimit)
+                found += lookup.matches
+                guard let unsearched = lookup.unsearched else {
+                    return SearchPage(fetched: found, limit: request.limit)
                 }
+                rest = unsearched
+                progress.wanted -= lookup.matches.count
             case .index:
                 let hits =
                     indexed
-                    ? try await fetchThroughIndex(rest, limit: wanted - found.count, within: nil) ?? []
+                    ? try await fetchThroughIndex(rest, limit: wanted - found.count, within: nil).matches
                     : try await fetchPage(rest, limit: wanted - found.count)
                 return SearchPage(fetched: found + hits, limit: request.limit)
             }
@@ -174,11 +178,39 @@ public struct PostgresLogStore: LogStore {
         return try await fetch(sql, builder.values)
     }
 
-    /// The page through the indexes: every match, then sorted. The subquery keeps the planner from
-    /// walking the time index instead, which it would for a `LIMIT` when it overestimates how common a
-    /// condition is. With a time limit, nil when the statement ran out of it.
+    /// Up to `limit` matches through the indexes, newest first, looked up one slice of the range at a
+    /// time (``IndexedSearch/sliceStarts(below:from:)``) until the page is full or the range ends. With a
+    /// time limit, the lookup stops when it runs out, with the matches of the slices it finished and,
+    /// as `unsearched`, the request for the rows older than them; `unsearched` is nil once the lookup is
+    /// done.
     private func fetchThroughIndex(_ request: SearchRequest, limit: Int, within timeLimit: Duration?) async throws
-        -> [LogRecord]?
+        -> (matches: [LogRecord], unsearched: SearchRequest?)
+    {
+        let deadline = timeLimit.map { ContinuousClock.now + $0 }
+        let position = [request.cursor?.timestamp, request.end?.adding(microseconds: -1)].compactMap(\.self).min()
+        var matches: [LogRecord] = []
+        var unsearched = request
+        let sliceStarts = indexedSearch.sliceStarts(
+            below: position ?? .now(), from: request.start, partitionStart: partitions.monthStart(orSelf:))
+        for sliceStart in sliceStarts {
+            var slice = unsearched
+            if let sliceStart { slice.start = max(sliceStart, slice.start ?? sliceStart) }
+            let remaining = deadline.map { $0 - ContinuousClock.now }
+            if let remaining, remaining <= .zero { return (matches, unsearched) }
+            guard let hits = try await fetchSliceThroughIndex(slice, limit: limit - matches.count, within: remaining)
+            else { return (matches, unsearched) }
+            matches += hits
+            guard matches.count < limit, let sliceStart else { return (matches, nil) }
+            unsearched.end = sliceStart
+        }
+        return (matches, nil)
+    }
+
+    /// The page of one slice through the indexes: every match, then sorted. The subquery keeps the
+    /// planner from walking the time index instead, which it would for a `LIMIT` when it overestimates
+    /// how common a condition is. With a time limit, nil when the statement ran out of it.
+    private func fetchSliceThroughIndex(_ request: SearchRequest, limit: Int, within timeLimit: Duration?)
+        async throws -> [LogRecord]?
     {
         var builder = SQLBuilder<PostgresDialect>()
         let condition = builder.searchCondition(request)
@@ -333,19 +365,39 @@ public struct PostgresLogStore: LogStore {
     /// The tenants, API keys and users kept in the same database.
     public var credentials: some CredentialStore { SQLCredentialStore(database: self) }
 
+    /// Creates the partitions the records of these timestamps need, and those of the following days.
     private func ensurePartitions(for timestamps: [Timestamp]) async throws {
-        for month in partitions.missing(for: timestamps) {
-            let create = { try await client.query(PostgresQuery(unsafeSQL: month.createStatement), logger: logger) }
+        for day in partitions.missing(for: timestamps) {
+            let create = { try await client.query(PostgresQuery(unsafeSQL: day.createStatement), logger: logger) }
             do {
-                try await instrumentation.statement(month.createStatement, create)
+                try await instrumentation.statement(day.createStatement, create)
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == Self.overlappingPartition {
+                // A monthly partition from before partitions were daily holds the day (a replica of an
+                // older version may have just created it), or another process created the day's
+                // partition after our statement checked that it did not exist.
+                try await loadMonthlyPartitions()
             } catch {
                 // Another process may have created the same partition between our check and our
                 // statement; the second attempt then finds it and does nothing.
-                try await instrumentation.statement(month.createStatement, create)
+                try await instrumentation.statement(day.createStatement, create)
             }
-            partitions.markCreated(month)
+            partitions.markCovered(day)
         }
     }
+
+    /// Reads which partitions of the log table are months, which index lookups take whole.
+    private func loadMonthlyPartitions() async throws {
+        let rows = try await execute(
+            "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                + "WHERE i.inhparent = 'logs'::regclass", [])
+        partitions.setMonths(
+            fromPartitionNames: rows.compactMap { row in
+                if case .text(let name) = row.first { name } else { nil }
+            })
+    }
+
+    /// SQLSTATE of a partition whose bounds overlap an existing partition's.
+    private static let overlappingPartition = "42P17"
 }
 
 /// Runs `body`, turning any error other than a ``StoreError`` into one that hides SQL and values.

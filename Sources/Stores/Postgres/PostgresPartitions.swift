@@ -1,53 +1,87 @@
 import LogModel
 import Synchronization
 
-/// Names and bounds of the monthly partitions of the log table, and which ones exist already.
+/// The daily partitions of the log table: their names and bounds, and which days are known to have one.
+///
+/// Days are UTC calendar days. A search through the message or attributes indexes looks them up one
+/// stretch of days at a time, newest first (``PostgresLogStore/search(_:)``), so that each lookup reads
+/// only the indexes of the partitions it needs. Databases created before partitions were daily keep
+/// their monthly ones: a day inside such a month is already covered.
 final class PostgresPartitions: Sendable {
-    /// A calendar month in UTC.
-    struct Month: Hashable, Sendable, Comparable {
-        var year: Int
-        var month: Int
+    /// A UTC calendar day.
+    struct Day: Hashable, Sendable, Comparable {
+        /// Microseconds in a day.
+        static let length: Int64 = 86_400_000_000
 
-        init(year: Int, month: Int) {
-            self.year = year
-            self.month = month
-        }
+        /// Days since 1970-01-01, negative before it.
+        var number: Int64
 
-        /// The month an instant falls in.
+        /// The day an instant falls in.
         init(_ timestamp: Timestamp) {
-            let text = timestamp.rfc3339
-            year = Int(text.prefix(4))!
-            month = Int(text.dropFirst(5).prefix(2))!
+            number = timestamp.floored(toMultipleOf: Self.length).microseconds / Self.length
         }
 
-        var next: Month { month == 12 ? Month(year: year + 1, month: 1) : Month(year: year, month: month + 1) }
+        private init(number: Int64) { self.number = number }
 
-        var tableName: String { "logs_y\(year)m" + (month < 10 ? "0\(month)" : "\(month)") }
+        /// The day `count` days later (earlier when negative).
+        func adding(days count: Int64) -> Day { Day(number: number + count) }
 
-        var firstDay: String {
-            let paddedYear = String(repeating: "0", count: max(0, 4 - String(year).count)) + String(year)
-            return "\(paddedYear)-" + (month < 10 ? "0\(month)" : "\(month)") + "-01 00:00:00+00"
+        /// Midnight at the start of the day.
+        var start: Timestamp { Timestamp(microseconds: number * Self.length) }
+
+        /// `logs_yYYYYmMMdDD`.
+        var tableName: String {
+            let date = start.rfc3339
+            return "logs_y\(date.prefix(4))m\(date.dropFirst(5).prefix(2))d\(date.dropFirst(8).prefix(2))"
         }
 
-        static func < (lhs: Month, rhs: Month) -> Bool { (lhs.year, lhs.month) < (rhs.year, rhs.month) }
+        static func < (lhs: Day, rhs: Day) -> Bool { lhs.number < rhs.number }
 
-        /// The DDL that creates the month's partition. Built only from integers, so it needs no binding.
+        /// The DDL that creates the day's partition. Built only from integers, so it needs no binding.
         var createStatement: String {
-            "CREATE TABLE IF NOT EXISTS \(tableName) PARTITION OF logs "
-                + "FOR VALUES FROM ('\(firstDay)') TO ('\(next.firstDay)')"
+            let seconds = number * 86_400
+            return "CREATE TABLE IF NOT EXISTS \(tableName) PARTITION OF logs "
+                + "FOR VALUES FROM (to_timestamp(\(seconds))) TO (to_timestamp(\(seconds + 86_400)))"
         }
     }
 
-    private let known = Mutex<Set<Month>>([])
+    private let known = Mutex<Set<Day>>([])
+    private let months = Mutex<[Range<Timestamp>]>([])
 
-    /// The months among `timestamps` whose partitions are not known to exist.
-    func missing(for timestamps: some Sequence<Timestamp>) -> [Month] {
-        let months = Set(timestamps.map(Month.init))
-        return known.withLock { known in months.subtracting(known).sorted() }
+    /// The days `timestamps` fall in, and the day after each, that are not known to have a partition.
+    /// Creating the next day's partition ahead means that a day's first records usually find theirs.
+    func missing(for timestamps: some Sequence<Timestamp>) -> [Day] {
+        let days = Set(timestamps.lazy.map(Day.init).flatMap { [$0, $0.adding(days: 1)] })
+        return known.withLock { known in days.subtracting(known).sorted() }
     }
 
-    /// Records that a month's partition exists.
-    func markCreated(_ month: Month) {
-        _ = known.withLock { $0.insert(month) }
+    /// Records that a day has a partition (its own, or an older month's).
+    func markCovered(_ day: Day) {
+        _ = known.withLock { $0.insert(day) }
+    }
+
+    /// Remembers which of the log table's partitions, by these names, are months (`logs_yYYYYmMM`).
+    func setMonths(fromPartitionNames names: [String]) {
+        let ranges = names.compactMap { name -> Range<Timestamp>? in
+            guard name.count == 13, name.hasPrefix("logs_y"), let year = Int(name.dropFirst(6).prefix(4)),
+                name.dropFirst(10).first == "m", let month = Int(name.suffix(2)), (1...12).contains(month),
+                let start = Self.firstDay(year: year, month: month),
+                let end = month == 12
+                    ? Self.firstDay(year: year + 1, month: 1) : Self.firstDay(year: year, month: month + 1)
+            else { return nil }
+            return start..<end
+        }
+        months.withLock { $0 = ranges }
+    }
+
+    /// The start of the monthly partition holding `timestamp`, or `timestamp` itself outside them.
+    func monthStart(orSelf timestamp: Timestamp) -> Timestamp {
+        months.withLock { months in months.first { $0.contains(timestamp) }?.lowerBound } ?? timestamp
+    }
+
+    private static func firstDay(year: Int, month: Int) -> Timestamp? {
+        let digits = String(year)
+        let paddedYear = String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+        return Timestamp(rfc3339: "\(paddedYear)-\(month < 10 ? "0" : "")\(month)-01T00:00:00Z")
     }
 }
