@@ -13,6 +13,7 @@ public struct PostgresLogStore: LogStore {
     private let indexedSearch: IndexedSearch
     private let client: PostgresClient
     private let logger: Logger
+    /// Which days have partitions, and which partitions are months.
     let partitions = PostgresPartitions()
     private let instrumentation: StatementInstrumentation
 

@@ -1,7 +1,8 @@
 /// The PostgreSQL schema, as numbered migrations applied in order.
 ///
-/// The log table is range-partitioned on `ts`, by UTC day; partitions are created by the store ahead of
-/// the data (see ``PostgresPartitions``; databases created before then keep their monthly ones). Indexes on the parent propagate to every partition:
+/// The log table is range-partitioned on `ts` by UTC day; partitions are created by the store ahead
+/// of the data (see ``PostgresPartitions``; databases created before then keep their monthly ones).
+/// Indexes on the parent propagate to every partition:
 /// - `(tenant, ts DESC, id DESC)`: newest-first pages and time ranges per tenant;
 /// - `(tenant, service, level, ts DESC)`: service and level filters;
 /// - pg_trgm GIN on `message`: words, phrases and substrings (IDs, IPs, paths) with ILIKE
