@@ -27,6 +27,9 @@ struct AppConfiguration: Sendable {
     var ingestBatchRecords = 5000
     /// `LOGSMITH_INGEST_FLUSHES`: most batches being inserted at once; unset, ``ingestFlushes`` decides.
     var ingestFlushesSetting: Int?
+    /// Most batches the group-commit writer inserts at once: the setting, else 4 with PostgreSQL, whose
+    /// backends insert in parallel, and 1 with SQLite, which has one writer.
+    var ingestFlushes: Int { ingestFlushesSetting ?? (databaseURL == nil ? 1 : 4) }
     /// `LOGSMITH_LOG_LEVEL`: the service's own log level. Default `info`.
     var logLevel = "info"
     /// `LOGSMITH_LOG_FORMAT`: `json` (one object per line) or `text` for a human terminal. Default `json`.
@@ -133,10 +136,6 @@ struct AppConfiguration: Sendable {
     }
 
     /// Sets `setting` from the environment variable `name` when it is present.
-    /// Most batches the group-commit writer inserts at once: the setting, else 4 with PostgreSQL, whose
-    /// backends insert in parallel, and 1 with SQLite, which has one writer.
-    var ingestFlushes: Int { ingestFlushesSetting ?? (databaseURL == nil ? 1 : 4) }
-
     private mutating func integer(
         _ name: String, _ range: ClosedRange<Int>, into setting: WritableKeyPath<Self, Int>,
         from environment: [String: String]
@@ -144,6 +143,7 @@ struct AppConfiguration: Sendable {
         if let value = try Self.integer(name, range, from: environment) { self[keyPath: setting] = value }
     }
 
+    /// The integer in the environment variable `name`, nil when it is absent; refused outside `range`.
     private static func integer(
         _ name: String, _ range: ClosedRange<Int>, from environment: [String: String]
     ) throws(ConfigurationError) -> Int? {

@@ -39,9 +39,9 @@ final class PostgresPartitions: Sendable {
 
         /// The DDL that creates the day's partition. Built only from integers, so it needs no binding.
         var createStatement: String {
-            let seconds = number * 86_400
+            let (from, to) = (start.microseconds / 1_000_000, adding(days: 1).start.microseconds / 1_000_000)
             return "CREATE TABLE IF NOT EXISTS \(tableName) PARTITION OF logs "
-                + "FOR VALUES FROM (to_timestamp(\(seconds))) TO (to_timestamp(\(seconds + 86_400)))"
+                + "FOR VALUES FROM (to_timestamp(\(from))) TO (to_timestamp(\(to)))"
         }
     }
 
