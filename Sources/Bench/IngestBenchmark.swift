@@ -22,6 +22,8 @@ struct IngestBenchmark: AsyncParsableCommand {
     var rate: Double?
     @Option(help: "The server's process ID, to report its peak RSS and CPU while the benchmark runs.")
     var serverPid: Int32?
+    @Option(help: "The database server's main process ID (PostgreSQL's postmaster), to report its CPU.")
+    var databasePid: Int32?
 
     func validate() throws {
         guard records > 0, batch > 0, concurrency > 0, maxSeconds > 0, (rate ?? 1) > 0 else {
@@ -37,6 +39,7 @@ struct IngestBenchmark: AsyncParsableCommand {
         var workload = try Workload(dataDirectory: data, seed: seed)
         let target = server.target
         let sampler = serverPid.flatMap(ServerSampler.init(pid:))
+        let cpu = CPUSampler(databasePid: databasePid)
         let deadline = ContinuousClock.now + .seconds(maxSeconds)
         let interval = rate.map { Duration.seconds(Double(batch) / $0) }
         var results: [ClientResult] = []
@@ -63,6 +66,7 @@ struct IngestBenchmark: AsyncParsableCommand {
         var extra: [String: Any] = ["batch": batch, "concurrency": concurrency]
         if let rate { extra["offered_records_per_second"] = rate }
         if let sampler { extra.merge(await sampler.finish()) { $1 } }
+        extra.merge(cpu.finish()) { $1 }
         try Summary.print(results, elapsed: elapsed, extra: extra)
     }
 

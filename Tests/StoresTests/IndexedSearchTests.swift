@@ -101,6 +101,15 @@ struct IndexedSearchTests {
         }
     }
 
+    @Test("the store's connections let GIN pending lists reach 8 MB, so fewer inserts wait for a merge")
+    func connections_mergeLargerPendingLists() async throws {
+        let store = try postgresStore(logger: Logger(label: "test"), indexedSearch: .default)
+        try await running(store) {
+            let setting = try await store.execute("SHOW gin_pending_list_limit", []).first?.first
+            #expect(setting == .text("8MB"))
+        }
+    }
+
     /// 10,000 records a second apart, all holding the trigrams of the phrase, one in twenty the phrase
     /// itself (`beta gamma alpha` has those of `beta alpha` too): the index trial has 10,000 candidates
     /// to check and runs out of its millisecond, after none or some of its ten-minute slices, so the
