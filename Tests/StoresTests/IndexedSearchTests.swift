@@ -92,21 +92,16 @@ struct IndexedSearchTests {
         }
     }
 
-    @Test("the store's connections run without JIT compilation, which costs searches more than it saves")
-    func connections_runWithoutJIT() async throws {
+    /// JIT compilation costs searches more than it saves; GIN pending lists of 8 MB make half as many
+    /// inserts wait for a merge.
+    @Test(
+        "the store's connections run without JIT and let GIN pending lists reach 8 MB",
+        arguments: [("jit", "off"), ("gin_pending_list_limit", "8MB")])
+    func connections_sessionSettings(name: String, expected: String) async throws {
         let store = try postgresStore(logger: Logger(label: "test"), indexedSearch: .default)
         try await running(store) {
-            let setting = try await store.execute("SHOW jit", []).first?.first
-            #expect(setting == .text("off"))
-        }
-    }
-
-    @Test("the store's connections let GIN pending lists reach 8 MB, so fewer inserts wait for a merge")
-    func connections_mergeLargerPendingLists() async throws {
-        let store = try postgresStore(logger: Logger(label: "test"), indexedSearch: .default)
-        try await running(store) {
-            let setting = try await store.execute("SHOW gin_pending_list_limit", []).first?.first
-            #expect(setting == .text("8MB"))
+            let setting = try await store.execute("SHOW \(name)", []).first?.first
+            #expect(setting == .text(expected))
         }
     }
 
