@@ -50,13 +50,11 @@ struct GroupCommitWriterTests {
                 for client in 0..<10 {
                     clients.addTask { try await writer.submit([makeRecord("c\(client)", tenant: tenant)]) }
                 }
-                for poll in 0..<5000 {
+                try await waitUntil("the writer never had every record queued or in flight") {
                     let inserting: Int = counting.runningInserts.withLock { $0 }
                     let held: Int = counting.heldRecords.withLock { $0 }
                     let queued: Int = await writer.depth
-                    if inserting == flushes, held + queued == 10 { break }
-                    try #require(poll < 4999, "the writer never had every record queued or in flight")
-                    try await Task.sleep(for: .milliseconds(1))
+                    return inserting == flushes && held + queued == 10
                 }
                 await group.triggerGracefulShutdown()
                 counting.release()
@@ -99,6 +97,40 @@ struct GroupCommitWriterTests {
         }
     }
 
+    /// One insert held and one request queued behind it, so the cancellation finds the writer waiting
+    /// for a free flush rather than for work.
+    @Test("a writer cancelled while its flushes are busy refuses new work once it has stopped")
+    func run_cancelledWhileFlushesBusy_refusesNewWork() async throws {
+        try await withStore(.sqlite) { store in
+            let counting = CountingStore(base: store, holdingInsertsUntil: .max, atMost: .seconds(30))
+            let writer = GroupCommitWriter(store: counting, clock: ContinuousClock())
+            let tenant = uniqueTenant()
+            let running = Task { try await writer.run() }
+            let inFlight = Task { try await writer.submit([makeRecord("in flight", tenant: tenant)]) }
+            try await waitUntil("the writer never started the insert") { counting.runningInserts.withLock { $0 } == 1 }
+            let queued = Task { try await writer.submit([makeRecord("queued", tenant: tenant)]) }
+            try await waitUntil("the second request was never queued") { await writer.depth == 1 }
+            running.cancel()
+            _ = await (inFlight.result, queued.result)
+            try await running.value
+            let late = Outcome()
+            Task { late.set(await Task { try await writer.submit([makeRecord("late", tenant: tenant)]) }.result) }
+            try await waitUntil("a request after the writer stopped was queued instead of refused") {
+                late.result != nil
+            }
+            #expect(throws: IngestUnavailable.shuttingDown) { try late.result?.get() }
+        }
+    }
+
+    /// Polls `condition` every millisecond for up to five seconds.
+    func waitUntil(_ failure: Comment, _ condition: () async -> Bool) async throws {
+        for poll in 0..<5000 {
+            if await condition() { return }
+            try #require(poll < 4999, failure)
+            try await Task.sleep(for: .milliseconds(1))
+        }
+    }
+
     /// Runs the writer while `count` clients each submit five records at once, then stops it.
     func submitFromClients<Store: LogStore>(
         _ count: Int, to writer: GroupCommitWriter<Store, ContinuousClock>, tenant: String
@@ -116,6 +148,15 @@ struct GroupCommitWriterTests {
             group.cancelAll()
         }
     }
+}
+
+/// The result of a task that may never finish, so that a test can give up waiting for it.
+final class Outcome: Sendable {
+    private let value = Mutex<Result<Void, any Error>?>(nil)
+
+    var result: Result<Void, any Error>? { value.withLock { $0 } }
+
+    func set(_ result: Result<Void, any Error>) { value.withLock { $0 = result } }
 }
 
 /// A real store that also counts its insert calls and how many ran at once.

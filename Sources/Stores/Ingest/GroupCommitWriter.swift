@@ -115,7 +115,10 @@ public actor GroupCommitWriter<Store: LogStore, WriterClock: Clock<Duration>>: S
         await withDiscardingTaskGroup { flushes in
             while true {
                 if queue.isEmpty {
-                    guard accepting, !Task.isCancelled else { return }
+                    guard accepting, !Task.isCancelled else {
+                        accepting = false
+                        return
+                    }
                     await withTaskCancellationHandler {
                         await withCheckedContinuation { waiting = $0 }
                     } onCancel: {
