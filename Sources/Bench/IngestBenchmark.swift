@@ -17,7 +17,7 @@ struct IngestBenchmark: AsyncParsableCommand {
     @Option(help: "Concurrent clients.") var concurrency = 8
     @Option(help: "Workload seed.") var seed: UInt64 = 42
     @Option(help: "Stop after this many seconds even if records remain.") var maxSeconds = 120.0
-    @Option(help: "Directory of the shared log data.") var data = "../shared/data"
+    @Option(help: "Directory of the log data (the repository's testdata).") var data = "testdata"
     @Option(help: "Offer this many records/s (open loop) instead of sending as fast as answers come.")
     var rate: Double?
     @Option(help: "The server's process ID, to report its peak RSS and CPU while the benchmark runs.")

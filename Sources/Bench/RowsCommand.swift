@@ -19,7 +19,7 @@ struct RowsCommand: ParsableCommand {
 
     @Option(help: "Records to write.") var records = 100_000
     @Option(help: "Workload seed (the same as ingest's gives the same records).") var seed: UInt64 = 42
-    @Option(help: "Directory of the shared log data.") var data = "../shared/data"
+    @Option(help: "Directory of the log data (the repository's testdata).") var data = "testdata"
     @Option(help: "Tenant of every row.") var tenant = "default"
     @Option(help: "Timestamp and null conventions: postgres or sqlite.") var format = Format.postgres
 

@@ -1,7 +1,7 @@
 import Foundation
 import LogModel
 
-/// A deterministic stream of realistic log records built from `shared/data`: the LogHub systems'
+/// A deterministic stream of realistic log records built from `testdata`: the LogHub systems'
 /// lines and the nginx/Apache access logs, spread over about 20 services with skewed levels,
 /// correlation IDs shared by 2-20 records across services, trace IDs, and attributes with a few
 /// high-cardinality keys (user ID, request path, client IP).

@@ -6,7 +6,7 @@ import Testing
 
 @testable import App
 
-/// Ingest of real LogHub lines from `shared/data`, then word and substring searches that must find
+/// Ingest of real LogHub lines from `testdata`, then word and substring searches that must find
 /// exactly the lines a plain case-insensitive scan finds.
 @Suite("LogHub ingest")
 struct LoghubIngestTests {
@@ -14,8 +14,8 @@ struct LoghubIngestTests {
 
     static func lines(_ system: String) throws -> [String] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let path = root.appendingPathComponent("shared/data/loghub/\(system)/\(system)_2k.log").path
+            .deletingLastPathComponent()
+        let path = root.appendingPathComponent("testdata/loghub/\(system)/\(system)_2k.log").path
         let text = try String(contentsOfFile: path, encoding: .utf8)
         return text.split(separator: "\r\n").map(String.init).filter { !$0.isEmpty }
     }
