@@ -12,23 +12,58 @@ import LogModel
 ///   `status>=500`, `duration_ms:>250`: attribute equality and numeric comparison; `KEY:*` for presence.
 /// - `-term` or `NOT term` negates; terms side by side (or with `AND`) must all match; `OR` offers
 ///   alternatives and binds looser than AND; parentheses group.
+///
+/// A query past any of its ``QueryLimits`` is refused with an error naming the limit; nesting is
+/// checked before each step down, so the parser's recursion is bounded by ``QueryLimits/maxDepth``.
 public enum QueryParser {
     /// Parses a query string; an empty or blank query matches everything.
-    public static func parse(_ text: String) throws(QuerySyntaxError) -> QueryNode {
+    public static func parse(_ text: String, limits: QueryLimits = .default) throws(QuerySyntaxError) -> QueryNode {
+        guard text.utf8.count <= limits.maxBytes else {
+            throw QuerySyntaxError(position: 0, reason: "the query is longer than \(limits.maxBytes) bytes (the limit)")
+        }
         var tokenizer = QueryTokenizer(text)
-        var parser = Parser(tokens: try tokenizer.tokens(), end: text.count)
+        let tokens = try tokenizer.tokens()
+        try check(tokens, limits)
+        var parser = Parser(tokens: tokens, end: text.count, maxDepth: limits.maxDepth)
         return try parser.parseQuery()
+    }
+
+    private static func check(_ tokens: [QueryToken], _ limits: QueryLimits) throws(QuerySyntaxError) {
+        var terms = 0
+        var wildcards = 0
+        for token in tokens {
+            guard case .term(_, _, let value, let quoted) = token.kind else { continue }
+            terms += 1
+            guard terms <= limits.maxTerms else {
+                throw QuerySyntaxError(
+                    position: token.position, reason: "the query has more than \(limits.maxTerms) terms (the limit)")
+            }
+            guard value.utf8.count <= limits.maxTermBytes else {
+                throw QuerySyntaxError(
+                    position: token.valuePosition,
+                    reason: "a term is longer than \(limits.maxTermBytes) bytes (the limit)")
+            }
+            if !quoted { wildcards += value.utf8.count { $0 == UInt8(ascii: "*") } }
+            guard wildcards <= limits.maxWildcards else {
+                throw QuerySyntaxError(
+                    position: token.valuePosition,
+                    reason: "the query has more than \(limits.maxWildcards) wildcards (the limit)")
+            }
+        }
     }
 }
 
 private struct Parser {
     let tokens: [QueryToken]
     let end: Int
+    let maxDepth: Int
     var index = 0
+    var depth = 0
 
-    init(tokens: [QueryToken], end: Int) {
+    init(tokens: [QueryToken], end: Int, maxDepth: Int) {
         self.tokens = tokens
         self.end = end
+        self.maxDepth = maxDepth
     }
 
     var current: QueryToken? { index < tokens.count ? tokens[index] : nil }
@@ -71,10 +106,12 @@ private struct Parser {
         }
         switch token.kind {
         case .negate:
-            index += 1
+            try descend(at: token)
+            defer { depth -= 1 }
             return .not(try parseUnary())
         case .open:
-            index += 1
+            try descend(at: token)
+            defer { depth -= 1 }
             let inner = try parseOr()
             guard let close = current, close.kind == .close else {
                 throw QuerySyntaxError(position: current?.position ?? end, reason: "expected ')'")
@@ -91,6 +128,16 @@ private struct Parser {
             return try TermResolver(valuePosition: token.valuePosition).resolve(
                 name: name, op: op, value: value, quoted: quoted)
         }
+    }
+
+    /// Steps past a `(` or a negation into one more level of nesting, refusing to go past the limit.
+    private mutating func descend(at token: QueryToken) throws(QuerySyntaxError) {
+        guard depth < maxDepth else {
+            throw QuerySyntaxError(
+                position: token.position, reason: "the query nests deeper than \(maxDepth) levels (the limit)")
+        }
+        depth += 1
+        index += 1
     }
 }
 

@@ -59,4 +59,36 @@ struct QueryParserTests {
             try QueryParser.parse(query)
         }
     }
+
+    @Test(
+        "a query past a limit is refused with the limit named, however deep it nests",
+        arguments: [
+            (
+                String(repeating: "(", count: 2000) + "a" + String(repeating: ")", count: 2000), 32,
+                "the query nests deeper than 32 levels (the limit)"
+            ),
+            (String(repeating: "-", count: 3000) + "a", 32, "the query nests deeper than 32 levels (the limit)"),
+            (String(repeating: "NOT ", count: 40) + "a", 128, "the query nests deeper than 32 levels (the limit)"),
+            (String(repeating: "a ", count: 2049), 0, "the query is longer than 4096 bytes (the limit)"),
+            ((0..<65).map { "w\($0)" }.joined(separator: " "), 246, "the query has more than 64 terms (the limit)"),
+            (String(repeating: "x", count: 257), 0, "a term is longer than 256 bytes (the limit)"),
+            ("service:" + String(repeating: "s", count: 257), 8, "a term is longer than 256 bytes (the limit)"),
+            (String(repeating: "a*", count: 17), 0, "the query has more than 16 wildcards (the limit)"),
+        ])
+    func parse_pastLimit_refused(query: String, position: Int, reason: String) {
+        #expect(throws: QuerySyntaxError(position: position, reason: reason)) {
+            try QueryParser.parse(query)
+        }
+    }
+
+    @Test("a query at every limit parses")
+    func parse_atLimits_parses() throws {
+        let nested = String(repeating: "(", count: 32) + "a" + String(repeating: ")", count: 32)
+        #expect(try QueryParser.parse(nested) == .predicate(.messageContains("a")))
+        let terms = (0..<64).map { "w\($0)" }.joined(separator: " ")
+        #expect(try QueryParser.parse(terms).predicates.count == 64)
+        let long = String(repeating: "x", count: 256)
+        #expect(try QueryParser.parse(long) == .predicate(.messageContains(long)))
+        #expect(try QueryParser.parse(String(repeating: "a*", count: 16)).predicates.count == 1)
+    }
 }
