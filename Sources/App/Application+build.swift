@@ -83,6 +83,7 @@ func buildApplication(
         middleware: AuthMiddleware(
             authenticator: Authenticator(
                 credentials: credentials, sessions: sessions, enabled: configuration.authEnabled)))
+    router.add(middleware: QueryParameterMiddleware())
     let passwords = PasswordHasher(cost: UInt8(configuration.bcryptCost))
     let gate = RateLimitGate(limiter: dependencies.limiter, metrics: observability.metrics)
     let limits = RateLimits(configuration)
@@ -97,7 +98,8 @@ func buildApplication(
     StatsRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache).register(on: router)
     AuthRoutes(credentials: credentials, sessions: sessions, passwords: passwords, gate: gate, limits: limits)
         .register(on: router)
-    AdminRoutes(store: store, credentials: credentials, passwords: passwords).register(on: router)
+    AdminRoutes(store: store, credentials: credentials, passwords: passwords, cache: dependencies.cache)
+        .register(on: router)
     var services: [any Service] = [store, writer]
     if let processor = observability.processor { services.insert(processor, at: 0) }
     var app = Application(

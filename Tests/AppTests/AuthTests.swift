@@ -119,6 +119,39 @@ struct AuthTests {
         }
     }
 
+    @Test("a key can grant only the scopes its creator holds")
+    func createKey_scopesBeyondCreator_403() async throws {
+        try await withAuthApp { client, admin, _ in
+            let adminOnly = try await client.createKey(as: admin, scopes: ["admin"]).key
+            for scopes in [#"["read"]"#, #"["admin", "ingest"]"#] {
+                let response = try await client.send(
+                    .post, "/api/v1/admin/keys", as: adminOnly, json: #"{"name": "escalate", "scopes": \#(scopes)}"#)
+                #expect(response.status == .forbidden)
+            }
+            let same = try await client.send(
+                .post, "/api/v1/admin/keys", as: adminOnly, json: #"{"name": "peer", "scopes": ["admin"]}"#)
+            #expect(same.status == .created)
+        }
+    }
+
+    @Test(
+        "a password that bcrypt would cut short is refused",
+        arguments: [
+            "secret\u{0000}\u{0000}\u{0000}\u{0000}\u{0000}\u{0000}", String(repeating: "\u{0000}", count: 12),
+            String(repeating: "p", count: 73), String(repeating: "é", count: 37), "short",
+        ])
+    func createUser_passwordBcryptCannotKeep_400(password: String) async throws {
+        try await withAuthApp { client, admin, _ in
+            let body = try JSONSerialization.data(withJSONObject: [
+                "username": "pw", "password": password, "role": "viewer",
+            ])
+            let response = try await client.send(
+                .post, "/api/v1/admin/users", as: admin, json: String(decoding: body, as: UTF8.self))
+            #expect(response.status == .badRequest)
+            #expect((try response.json()["errors"] as? [[String: Any]])?.first?["pointer"] as? String == "/password")
+        }
+    }
+
     @Test("a revoked key is refused")
     func revokedKey_401() async throws {
         try await withAuthApp { client, admin, _ in

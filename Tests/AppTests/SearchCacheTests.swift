@@ -131,7 +131,7 @@ private actor CountingCache: ResultCache {
 
 extension TestClientProtocol {
     /// `GET /api/v1/cache/stats` as JSON.
-    fileprivate func cacheStats() async throws -> [String: Any] {
+    func cacheStats() async throws -> [String: Any] {
         try await get("/api/v1/cache/stats").json()
     }
 }

@@ -2,6 +2,7 @@ import Access
 import Foundation
 import Hummingbird
 import LogModel
+import LogQuery
 import Logging
 import Stores
 
@@ -14,6 +15,8 @@ struct AdminRoutes<Store: LogStore, Credentials: CredentialStore> {
     let store: Store
     let credentials: Credentials
     let passwords: PasswordHasher
+    /// Invalidated after every delete, so no cached answer returns a deleted record.
+    let cache: SearchCache
 
     func register(on router: Router<AppRequestContext>) {
         let admin = router.group("/api/v1/admin")
@@ -56,18 +59,23 @@ struct AdminRoutes<Store: LogStore, Credentials: CredentialStore> {
             guard try await store.delete(tenant: tenant, id: id) else {
                 throw Problem(status: .notFound, kind: "not-found", detail: "no log with this id")
             }
+            await cache.invalidate(tenant: tenant)
             audit(context, tenant: tenant, action: "logs.delete", target: id)
             return HTTPResponse.Status.noContent
         }
         admin.delete("/logs") { request, context in
             let tenant = try await targetTenant(request, context)
-            let parameters = FormQuery(request.uri.query)
-            guard let text = parameters["q"], !text.isEmpty else {
+            let parameters = try FormQuery(request.uri.query)
+            guard let text = parameters["q"], !text.allSatisfy(\.isWhitespace) else {
                 throw Problem.badParameter("q", "is required; use q=* to delete every log in the time range")
             }
             let filter = try SearchFilter(parameters)
+            guard filter.query != .all || text == "*" else {
+                throw Problem.badParameter("q", "matches every log; use q=* to delete every log in the time range")
+            }
             let deleted = try await store.delete(
                 matching: SearchRequest(tenant: tenant, query: filter.query, start: filter.start, end: filter.end))
+            await cache.invalidate(tenant: tenant)
             audit(context, tenant: tenant, action: "logs.delete_by_query", target: String(text.prefix(200)))
             return Deleted(deleted: deleted)
         }
@@ -100,6 +108,12 @@ struct AdminRoutes<Store: LogStore, Credentials: CredentialStore> {
         }
         guard let scopes = Scope.parseList(body.scopes.joined(separator: ",")) else {
             throw Problem.badField([NameKey.scopes], "must be a non-empty list of ingest, read, admin")
+        }
+        let creator = try context.require(.admin)
+        if let missing = scopes.sorted(by: { $0.rawValue < $1.rawValue }).first(where: { !creator.allows($0) }) {
+            throw Problem(
+                status: .forbidden, kind: "forbidden",
+                detail: "a key cannot grant the \(missing.rawValue) scope, which its creator lacks")
         }
         let (secret, key) = APIKeySecret.make(tenant: tenant, name: body.name, scopes: scopes, at: .now())
         try await credentials.insertKey(key)
@@ -139,7 +153,7 @@ struct AdminRoutes<Store: LogStore, Credentials: CredentialStore> {
     /// The tenant an admin request acts on: the caller's own, or for operators the `tenant` parameter.
     private func targetTenant(_ request: Request, _ context: AppRequestContext) async throws -> String {
         let identity = try context.require(.admin)
-        guard let requested = FormQuery(request.uri.query)["tenant"], requested != identity.tenant
+        guard let requested = try FormQuery(request.uri.query)["tenant"], requested != identity.tenant
         else {
             return identity.tenant
         }
@@ -190,10 +204,17 @@ enum UserRules {
                     Problem.Detail(pointer: "/username", reason: "must be 1-64 letters, digits, '.', '_', '-' or '@'")
                 ])
         }
-        guard (12...256).contains(password.count) else {
+        // bcrypt reads at most 72 bytes and stops at a NUL: anything past either would be ignored.
+        let reason: String? =
+            password.count < 12
+            ? "must be at least 12 characters"
+            : password.utf8.count > 72
+                ? "must be at most 72 bytes in UTF-8 (bcrypt reads no further)"
+                : password.utf8.contains(0) ? "must not contain a NUL character" : nil
+        if let reason {
             throw Problem(
-                status: .badRequest, kind: "invalid-field", detail: "/password: must be 12-256 characters",
-                errors: [Problem.Detail(pointer: "/password", reason: "must be 12-256 characters")])
+                status: .badRequest, kind: "invalid-field", detail: "/password: \(reason)",
+                errors: [Problem.Detail(pointer: "/password", reason: reason)])
         }
     }
 }

@@ -17,7 +17,7 @@ struct StatsRoutes<Store: LogStore, Limiter: RateLimiter> {
         router.get("/api/v1/stats") { request, context in
             let tenant = try context.require(.read).tenant
             let headers = try await gate.enforceRead(limits, context)
-            let parameters = FormQuery(request.uri.query)
+            let parameters = try FormQuery(request.uri.query)
             let filter = try SearchFilter(parameters)
             let key = ["stats", String(describing: filter.query), parameters["start"] ?? "", parameters["end"] ?? ""]
             let body = try await cache.answer(tenant: tenant, request: key) {

@@ -1,0 +1,41 @@
+import Hummingbird
+
+/// Refuses a request that names a query parameter its route does not take (400 naming it and the
+/// parameters the route does take), so a misspelt or unsupported option is never silently ignored.
+struct QueryParameterMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    /// The parameters of each route that takes any, by method and route template; every other route
+    /// takes none.
+    static let parameters: [String: [String]] = {
+        let filter = ["q", "start", "end"]
+        let tenant = ["tenant"]
+        return [
+            "GET /api/v1/logs": filter + ["limit", "cursor"],
+            "GET /api/v1/stats": filter,
+            "DELETE /api/v1/admin/logs": filter + tenant,
+            "DELETE /api/v1/admin/logs/{id}": tenant,
+            "GET /api/v1/admin/keys": tenant,
+            "POST /api/v1/admin/keys": tenant,
+            "DELETE /api/v1/admin/keys/{id}": tenant,
+            "GET /api/v1/admin/users": tenant,
+            "POST /api/v1/admin/users": tenant,
+            "POST /api/v1/admin/users/{username}/disable": tenant,
+        ]
+    }()
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        guard let query = request.uri.query, !query.isEmpty else { return try await next(request, context) }
+        let allowed = Self.parameters["\(request.method.rawValue) \(context.endpointPath ?? "")"] ?? []
+        let parameters = try FormQuery(query)
+        if let unknown = parameters.names.sorted().first(where: { !allowed.contains($0) }) {
+            let takes =
+                allowed.isEmpty
+                ? "this route takes no parameters" : "this route takes " + allowed.joined(separator: ", ")
+            throw Problem.badParameter(String(unknown.prefix(64)), "is not a parameter of this route; \(takes)")
+        }
+        return try await next(request, context)
+    }
+}
