@@ -1,3 +1,4 @@
+import LogModel
 import Telemetry
 
 /// Everything `logsmith serve` needs to start, read from flags and the environment.
@@ -30,6 +31,16 @@ struct AppConfiguration: Sendable {
     /// Most batches the group-commit writer inserts at once: the setting, else 4 with PostgreSQL, whose
     /// backends insert in parallel, and 1 with SQLite, which has one writer.
     var ingestFlushes: Int { ingestFlushesSetting ?? (databaseURL == nil ? 1 : 4) }
+    /// `LOGSMITH_RETENTION_DAYS`: how many days of records are kept; ingest refuses records dated
+    /// earlier (`too_old`). Default 30.
+    var retentionDays = 30
+    /// `LOGSMITH_MAX_FUTURE_MINUTES`: how far ahead of receipt a record's timestamp may lie; ingest
+    /// refuses records dated later (`too_far_in_future`). Default 10.
+    var maxFutureMinutes = 10
+    /// The timestamps ingest accepts: ``retentionDays`` back and ``maxFutureMinutes`` ahead of receipt.
+    var timestampWindow: TimestampWindow {
+        TimestampWindow(retentionDays: retentionDays, aheadSeconds: maxFutureMinutes * 60)
+    }
     /// `LOGSMITH_LOG_LEVEL`: the service's own log level. Default `info`.
     var logLevel = "info"
     /// `LOGSMITH_LOG_FORMAT`: `json` (one object per line) or `text` for a human terminal. Default `json`.
@@ -83,6 +94,8 @@ struct AppConfiguration: Sendable {
         try integer("LOGSMITH_INGEST_QUEUE_RECORDS", 1...10_000_000, into: \.maxQueuedRecords, from: environment)
         try integer("LOGSMITH_INGEST_BATCH_RECORDS", 1...100_000, into: \.ingestBatchRecords, from: environment)
         ingestFlushesSetting = try Self.integer("LOGSMITH_INGEST_FLUSHES", 1...64, from: environment)
+        try integer("LOGSMITH_RETENTION_DAYS", 1...36_500, into: \.retentionDays, from: environment)
+        try integer("LOGSMITH_MAX_FUTURE_MINUTES", 0...1440, into: \.maxFutureMinutes, from: environment)
         if let value = environment["LOGSMITH_LOG_LEVEL"] { logLevel = value }
         if let value = environment["LOGSMITH_LOG_FORMAT"] {
             guard let format = LogFormat(rawValue: value) else {

@@ -70,4 +70,30 @@ extension JSONValue {
         case .object(let members): members.contains { $0.key.utf8.contains(0) || $0.value.containsNUL }
         }
     }
+
+    /// How deep arrays and objects nest in the value (0 for a scalar, 1 for a flat array or object)
+    /// and how many object keys it holds at every level, counting no further than `limit` of either.
+    public func shape(upTo limit: Int) -> (depth: Int, keys: Int) {
+        var keys = 0
+        let depth = shape(depthLimit: limit, keys: &keys, keyLimit: limit)
+        return (depth, keys)
+    }
+
+    private func shape(depthLimit: Int, keys: inout Int, keyLimit: Int) -> Int {
+        let children: [JSONValue]
+        switch self {
+        case .null, .bool, .integer, .double, .string: return 0
+        case .array(let values): children = values
+        case .object(let members):
+            keys += members.count
+            children = Array(members.values)
+        }
+        guard depthLimit > 0 else { return 1 }
+        var deepest = 0
+        for child in children where keys <= keyLimit {
+            deepest = max(deepest, child.shape(depthLimit: depthLimit - 1, keys: &keys, keyLimit: keyLimit))
+            if deepest >= depthLimit { break }
+        }
+        return deepest + 1
+    }
 }

@@ -14,13 +14,26 @@ public struct RecordDecoder: Sendable {
 
     /// Why one record was rejected: the field at fault and the reason, in words a client can act on.
     public struct Rejection: Error, Sendable, Hashable, CustomStringConvertible {
+        /// The kind of rejection, a stable slug for clients and metrics.
+        public enum Code: String, Sendable, Hashable {
+            /// The record is malformed or breaks a size limit.
+            case invalid
+            /// The timestamp lies before the tenant's retention.
+            case tooOld = "too_old"
+            /// The timestamp lies further ahead of receipt than clocks drift.
+            case tooFarInFuture = "too_far_in_future"
+        }
+
+        /// The kind of rejection.
+        public var code: Code
         /// The top-level field at fault, nil when the record as a whole is at fault.
         public var field: String?
         /// What is wrong.
         public var reason: String
 
         /// Creates a rejection.
-        public init(field: String?, reason: String) {
+        public init(_ code: Code = .invalid, field: String?, reason: String) {
+            self.code = code
             self.field = field
             self.reason = reason
         }
@@ -40,20 +53,25 @@ public struct RecordDecoder: Sendable {
     private static let correlationKeys = ["correlation_id", "correlationId"]
     private static let reserved: Set<String> = Set(
         messageKeys + levelKeys + timestampKeys + serviceKeys + hostKeys + environmentKeys + traceKeys
-            + spanKeys + correlationKeys + ["attributes", "severity_number", "id", "tenant", "observed_at"])
+            + spanKeys + correlationKeys + ["attributes", "severity_number"])
 
     /// Decodes one record.
     /// - Parameters:
     ///   - value: the JSON value the client sent for this record.
     ///   - tenant: the tenant the record is stored under.
     ///   - receivedAt: the time of receipt, used as `observed_at` and as the default `timestamp`.
-    public func decode(_ value: JSONValue, tenant: String, receivedAt: Timestamp) -> Result<LogRecord, Rejection> {
-        Result { () throws(Rejection) in try decodeThrowing(value, tenant: tenant, receivedAt: receivedAt) }
+    ///   - window: the timestamps accepted; a record outside is rejected as `too_old` or `too_far_in_future`.
+    public func decode(
+        _ value: JSONValue, tenant: String, receivedAt: Timestamp, window: TimestampWindow = .unbounded
+    ) -> Result<LogRecord, Rejection> {
+        Result { () throws(Rejection) in
+            try decodeThrowing(value, tenant: tenant, receivedAt: receivedAt, window: window)
+        }
     }
 
-    private func decodeThrowing(_ value: JSONValue, tenant: String, receivedAt: Timestamp) throws(Rejection)
-        -> LogRecord
-    {
+    private func decodeThrowing(
+        _ value: JSONValue, tenant: String, receivedAt: Timestamp, window: TimestampWindow
+    ) throws(Rejection) -> LogRecord {
         guard case .object(let fields) = value else {
             throw Rejection(field: nil, reason: "a record must be a JSON object, not \(value.typeName)")
         }
@@ -62,6 +80,10 @@ public struct RecordDecoder: Sendable {
         }
         let (level, severityNumber) = try levelAndSeverity(fields)
         let timestamp = try self.timestamp(fields) ?? receivedAt
+        if let code = window.rejection(of: timestamp, receivedAt: receivedAt) {
+            let side = code == .tooOld ? "before the retention window" : "too far ahead of the time of receipt"
+            throw Rejection(code, field: "timestamp", reason: "\(timestamp.rfc3339) lies \(side)")
+        }
         let record = LogRecord(
             id: RecordID.make(at: receivedAt),
             tenant: tenant,
@@ -172,7 +194,17 @@ public struct RecordDecoder: Sendable {
         if attributes.count > limits.maxAttributeCount {
             throw Rejection(field: "attributes", reason: "has more than \(limits.maxAttributeCount) keys")
         }
+        var keys = attributes.count
         for (key, value) in attributes {
+            let shape = value.shape(upTo: max(limits.maxAttributeDepth, limits.maxAttributeKeys))
+            if shape.depth > limits.maxAttributeDepth {
+                throw Rejection(field: key, reason: "nests deeper than \(limits.maxAttributeDepth) levels")
+            }
+            keys += shape.keys
+            if keys > limits.maxAttributeKeys {
+                throw Rejection(
+                    field: "attributes", reason: "has more than \(limits.maxAttributeKeys) keys, nested ones included")
+            }
             try check(key, field: "attributes", maxBytes: limits.maxFieldBytes)
             if value.containsNUL {
                 throw Rejection(field: key, reason: "contains a NUL character")

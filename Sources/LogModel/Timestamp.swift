@@ -13,6 +13,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
         self.microseconds = microseconds
     }
 
+    /// The instants that every part of Logsmith can store and compute with: the years 0001 to 9999.
+    public static let supportedRange =
+        Timestamp(microseconds: -62_135_596_800_000_000)...Timestamp(microseconds: 253_402_300_799_999_999)
+
     /// The current time, to the microsecond.
     public static func now() -> Timestamp {
         Timestamp(microseconds: Int64((Date().timeIntervalSince1970 * 1e6).rounded()))

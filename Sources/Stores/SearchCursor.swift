@@ -21,13 +21,16 @@ public struct SearchCursor: Sendable, Hashable {
         self.init(timestamp: record.timestamp, id: record.id)
     }
 
-    /// Decodes a cursor's text form; nil when the text is not one this type made.
+    /// Decodes a cursor's text form; nil when the text is not one this type made (its instant lies
+    /// outside ``Timestamp/supportedRange``, or its ID is not a record ID).
     public init?(encoded: String) {
         guard let data = Base64URL.decode(encoded), let text = String(data: data, encoding: .utf8) else {
             return nil
         }
         let parts = text.split(separator: ":", maxSplits: 1)
-        guard parts.count == 2, let micros = Int64(parts[0]), RecordID.isWellFormed(String(parts[1])) else {
+        guard parts.count == 2, let micros = Int64(parts[0]), RecordID.isWellFormed(String(parts[1])),
+            Timestamp.supportedRange.contains(Timestamp(microseconds: micros))
+        else {
             return nil
         }
         self.init(timestamp: Timestamp(microseconds: micros), id: String(parts[1]))

@@ -25,12 +25,14 @@ func testDatabaseURL() throws -> String {
 }
 
 /// A configuration for a test: SQLite in a fresh temporary directory, or the test PostgreSQL;
-/// authentication off (suites about authentication turn it on).
+/// authentication off (suites about authentication turn it on); records dated up to 100 years back
+/// accepted, since tests write fixed dates (the time-window suite sets its own).
 func testConfiguration(_ kind: StoreKind, dataDirectory: String) throws -> AppConfiguration {
     var configuration = try AppConfiguration(environment: [:])
     configuration.port = 0
     configuration.dataDirectory = dataDirectory
     configuration.authEnabled = false
+    configuration.retentionDays = 36_500
     configuration.bcryptCost = 4
     if kind == .postgres { configuration.databaseURL = try testDatabaseURL() }
     return configuration

@@ -23,6 +23,7 @@ struct PostgresPartitionsTests {
                 == "CREATE TABLE IF NOT EXISTS logs_y2032m02d29 PARTITION OF logs "
                 + "FOR VALUES FROM (to_timestamp(1961625600)) TO (to_timestamp(1961712000))")
         #expect(try day("1969-12-31T23:59:59.999999Z").tableName == "logs_y1969m12d31")
+        #expect(try day("9999-12-31T12:00:00Z").adding(days: 1).tableName == "logs_y10000m01d01")
         #expect(try day("1969-12-31T23:59:59Z").start == Timestamp(microseconds: -86_400_000_000))
     }
 

@@ -7,21 +7,25 @@ struct IngestBatch {
     /// An item that could not be ingested, by its position in the body.
     struct Rejected: Encodable {
         var index: Int
+        /// `invalid`, `too_old` or `too_far_in_future`.
+        var code: String
         var reason: String
     }
 
     let decoder: RecordDecoder
     let tenant: String
     let receivedAt: Timestamp
+    let window: TimestampWindow
     let maxItems: Int
     private(set) var accepted: [LogRecord] = []
     private(set) var rejected: [Rejected] = []
     private(set) var itemCount = 0
 
-    init(decoder: RecordDecoder, tenant: String, receivedAt: Timestamp, maxItems: Int) {
+    init(decoder: RecordDecoder, tenant: String, receivedAt: Timestamp, window: TimestampWindow, maxItems: Int) {
         self.decoder = decoder
         self.tenant = tenant
         self.receivedAt = receivedAt
+        self.window = window
         self.maxItems = maxItems
     }
 
@@ -33,9 +37,10 @@ struct IngestBatch {
                 status: .contentTooLarge, kind: "too-many-records",
                 detail: "more than \(maxItems) records in one request")
         }
-        switch item.flatMap({ decoder.decode($0, tenant: tenant, receivedAt: receivedAt) }) {
+        switch item.flatMap({ decoder.decode($0, tenant: tenant, receivedAt: receivedAt, window: window) }) {
         case .success(let record): accepted.append(record)
-        case .failure(let rejection): rejected.append(Rejected(index: itemCount, reason: rejection.description))
+        case .failure(let rejection):
+            rejected.append(Rejected(index: itemCount, code: rejection.code.rawValue, reason: rejection.description))
         }
         itemCount += 1
     }

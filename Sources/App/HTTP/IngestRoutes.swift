@@ -35,7 +35,8 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
             throw Problem.bodyTooLarge(limit: configuration.maxBodyBytes)
         }
         var batch = IngestBatch(
-            decoder: decoder, tenant: tenant, receivedAt: .now(), maxItems: configuration.maxRecordsPerRequest)
+            decoder: decoder, tenant: tenant, receivedAt: .now(), window: configuration.timestampWindow,
+            maxItems: configuration.maxRecordsPerRequest)
         let bodyBytes = try await IngestBodyReader(maxBodyBytes: configuration.maxBodyBytes)
             .read(request.body, format: format, into: &batch)
         guard batch.itemCount > 0 else {
@@ -43,7 +44,9 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
         }
         let accepted = batch.accepted
         let rejected = batch.rejected
-        metrics.ingestRejected(reason: "invalid", records: rejected.count)
+        for (code, items) in Dictionary(grouping: rejected, by: \.code) {
+            metrics.ingestRejected(reason: code, records: items.count)
+        }
         guard !accepted.isEmpty else {
             throw Problem(
                 status: .badRequest, kind: "invalid-records", detail: "no record in the body is valid",

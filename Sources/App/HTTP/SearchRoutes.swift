@@ -40,7 +40,7 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
 
     /// One page, as encoded JSON, through the search cache.
     private func search(_ request: Request, tenant: String) async throws -> [UInt8] {
-        let parameters = FormQuery(request.uri.query)
+        let parameters = try FormQuery(request.uri.query)
         let filter = try SearchFilter(parameters)
         var limit = 100
         if let text = parameters["limit"] {
@@ -85,11 +85,12 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
     }
 }
 
-/// The `q`, `start` and `end` parameters that select logs, for searching and for deleting.
+/// The `q`, `start` and `end` parameters that select logs, for searching and for deleting; `end`
+/// defaults to now, so records dated ahead of the clock are not found before their time.
 struct SearchFilter {
     var query: QueryNode
     var start: Timestamp?
-    var end: Timestamp?
+    var end: Timestamp
 
     init(_ parameters: FormQuery) throws {
         do {
@@ -101,8 +102,8 @@ struct SearchFilter {
         }
         let now = Timestamp.now()
         start = try Self.time(parameters["start"], "start", now: now)
-        end = try Self.time(parameters["end"], "end", now: now)
-        if let start, let end, start >= end {
+        end = try Self.time(parameters["end"], "end", now: now) ?? now
+        if let start, start >= end {
             throw Problem.badParameter("end", "must be later than start")
         }
     }

@@ -1,11 +1,21 @@
 import LogModel
 
 /// Reads the `start` and `end` of a search: RFC 3339, an epoch number, `now`, or `now-15m` style
-/// offsets with units s, m, h, d and w.
+/// offsets with units s, m, h, d and w; nil for anything else, and for instants outside
+/// ``Timestamp/supportedRange`` (which a database could not compute with).
 enum TimeExpression {
     static func parse(_ text: String, now: Timestamp) -> Timestamp? {
+        guard let value = instant(text, now: now), Timestamp.supportedRange.contains(value) else { return nil }
+        return value
+    }
+
+    private static func instant(_ text: String, now: Timestamp) -> Timestamp? {
         if text == "now" { return now }
-        if text.hasPrefix("now-"), let offset = duration(text.dropFirst(4)) { return now.adding(microseconds: -offset) }
+        if text.hasPrefix("now-") {
+            guard let offset = duration(text.dropFirst(4)) else { return nil }
+            let (microseconds, overflow) = now.microseconds.subtractingReportingOverflow(offset)
+            return overflow ? nil : Timestamp(microseconds: microseconds)
+        }
         if let number = Int64(text) { return Timestamp(epoch: number) }
         return Timestamp(rfc3339: text)
     }

@@ -29,10 +29,10 @@ final class PostgresPartitions: Sendable {
         /// Midnight at the start of the day.
         var start: Timestamp { Timestamp(microseconds: number * Self.length) }
 
-        /// `logs_yYYYYmMMdDD`.
+        /// `logs_yYYYYmMMdDD` (five digits of year after 9999).
         var tableName: String {
-            let date = start.rfc3339
-            return "logs_y\(date.prefix(4))m\(date.dropFirst(5).prefix(2))d\(date.dropFirst(8).prefix(2))"
+            let date = start.rfc3339.prefix { $0 != "T" }.split(separator: "-")
+            return "logs_y\(date[0])m\(date[1])d\(date[2])"
         }
 
         static func < (lhs: Day, rhs: Day) -> Bool { lhs.number < rhs.number }

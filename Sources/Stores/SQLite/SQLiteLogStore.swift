@@ -28,12 +28,24 @@ public struct SQLiteLogStore: LogStore {
 
     /// Opens (creating if needed) `logsmith.sqlite` in `directory`. With `observability`, every
     /// statement gets a span and its duration is recorded.
+    ///
+    /// The file holds the logs and the key and password hashes, so it is readable by its owner only
+    /// (0600, set on every open); SQLite gives its WAL and shared-memory files the same mode. A new
+    /// directory is made 0700.
     public static func open(
         directory: String, logger: Logger, observability: Observability? = nil
     ) async throws -> SQLiteLogStore {
         try await withStoreErrors("cannot open the SQLite database") {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let files = FileManager.default
+            try files.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let path = URL(fileURLWithPath: directory).appendingPathComponent("logsmith.sqlite").path
+            if !files.fileExists(atPath: path),
+                !files.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            {
+                throw StoreError(.unavailable, "cannot create the SQLite database file")
+            }
+            try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
             let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
             for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=10000"] {
                 _ = try await writer.query(pragma, [])

@@ -32,6 +32,8 @@ public final class ServiceMetrics: Sendable {
             descriptor: Self.name("logsmith_build_info", "Build of the running service; always 1."),
             labels: [("version", version)]
         ).set(1.0)
+        // The ingest error-rate SLO divides by a sum that includes this counter: it exists from the start.
+        ingestRejected(reason: "invalid", records: 0)
     }
 
     /// The Prometheus text exposition of every metric, with process figures read now.
@@ -65,7 +67,8 @@ public final class ServiceMetrics: Sendable {
         ).increment(by: Int64(bytes))
     }
 
-    /// Counts records refused on ingest, by reason (`invalid`, `rate_limited`, `unavailable`, ...).
+    /// Counts records refused on ingest, by reason (`invalid`, `too_old`, `too_far_in_future`,
+    /// `rate_limited`, `unavailable`, ...).
     public func ingestRejected(reason: String, records: Int) {
         registry.makeCounter(
             descriptor: Self.name(
