@@ -20,8 +20,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 kind: error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "-"),
                 detail: error.body ?? error.status.reasonPhrase, headers: error.headers)
         } catch let error as StoreError {
-            context.logger.error(
-                "store failed", metadata: ["error.type": "\(error.code)", "error.message": "\(error)"])
+            var metadata: Logger.Metadata = ["error.type": "\(error.code)", "error.message": "\(error)"]
+            if let reason = error.databaseReason { metadata["db.response.reason"] = "\(reason)" }
+            context.logger.error("store failed", metadata: metadata)
             throw Problem.unavailable("storage is unavailable; retry shortly")
         } catch {
             context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))"])
