@@ -183,4 +183,16 @@ struct HardeningTests {
             }
         }
     }
+
+    @Test("a JSON array with more items than the limit is refused at the first item over it")
+    func ingest_hugeArray_413() async throws {
+        try await withApp(configure: { $0.maxRecordsPerRequest = 100 }) { client in
+            let body = "[" + Array(repeating: "0", count: 1_000_000).joined(separator: ",") + "]"
+            let response = try await client.ingest(body)
+            #expect(response.status == .contentTooLarge)
+            #expect(try response.json()["detail"] as? String == "more than 100 records in one request")
+            let split = try await client.ingest(#"[{"message": "one"}, {"message": "two"}]"#)
+            #expect(try split.json()["accepted"] as? Int == 2)
+        }
+    }
 }

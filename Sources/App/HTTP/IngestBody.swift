@@ -27,55 +27,55 @@ enum IngestFormat {
 ///
 /// NDJSON is parsed as a stream: each line is parsed and decoded into a record as soon as it is
 /// complete, so neither the whole body nor its parsed JSON is ever held, only the records; a line
-/// that is not JSON becomes a per-item error. A JSON body is one value, read whole (it is bounded by
-/// the body limit) and then decoded item by item; if it is not JSON the whole request fails. The body
-/// limit and the item limit are enforced while reading, so an oversized request stops being read at
-/// the first byte or item over the limit.
+/// that is not JSON becomes a per-item error. A JSON array is parsed the same way, element by element
+/// (``JSONArrayItems``), but if any of it is not JSON the whole request fails; a single object is read
+/// whole (it is bounded by the body limit). The body limit and the item limit are enforced while
+/// reading, so an oversized request stops being read at the first byte or item over the limit.
 struct IngestBodyReader {
     let maxBodyBytes: Int
 
     /// Reads the whole body into `batch`; returns the number of body bytes read.
     func read(_ body: RequestBody, format: IngestFormat, into batch: inout IngestBatch) async throws -> Int {
+        var bytes = 0
         switch format {
         case .json:
-            let buffer: ByteBuffer
-            do {
-                buffer = try await body.collect(upTo: maxBodyBytes)
-            } catch let error as HTTPError where error.status == .contentTooLarge {
-                throw Problem.bodyTooLarge(limit: maxBodyBytes)
+            var items = JSONArrayItems()
+            for try await chunk in body {
+                bytes += chunk.readableBytes
+                guard bytes <= maxBodyBytes else { throw Problem.bodyTooLarge(limit: maxBodyBytes) }
+                try items.feed(chunk) { item throws(Problem) in try Self.addJSON(item, to: &batch) }
             }
-            try Self.addJSON(buffer, to: &batch)
-            return buffer.readableBytes
+            try items.finish { item throws(Problem) in try Self.addJSON(item, to: &batch) }
         case .ndjson:
             var lines = NDJSONLines()
-            var bytes = 0
             for try await chunk in body {
                 bytes += chunk.readableBytes
                 guard bytes <= maxBodyBytes else { throw Problem.bodyTooLarge(limit: maxBodyBytes) }
                 try lines.feed(chunk) { line throws(Problem) in try Self.addLine(line, to: &batch) }
             }
             try lines.finish { line throws(Problem) in try Self.addLine(line, to: &batch) }
-            return bytes
         }
+        return bytes
     }
 
-    private static func addJSON(_ buffer: ByteBuffer, to batch: inout IngestBatch) throws(Problem) {
+    /// Adds one element of an array body, or the whole of any other body, which must be one object.
+    private static func addJSON(_ item: JSONArrayItems.Item, to batch: inout IngestBatch) throws(Problem) {
         let value: JSONValue
         do {
-            value = try JSONParser.parse(buffer.readableBytesView)
+            value = try JSONParser.parse(item.bytes)
         } catch {
-            throw Problem(status: .badRequest, kind: "invalid-json", detail: "body is not valid JSON: \(error)")
-        }
-        switch value {
-        case .array(let values):
-            for value in values { try batch.add(.success(value)) }
-        case .object:
-            try batch.add(.success(value))
-        default:
             throw Problem(
                 status: .badRequest, kind: "invalid-json",
-                detail: "body must be a JSON object or an array of objects, not \(value.typeName)")
+                detail: "body is not valid JSON: \(error.reason) at byte \((item.offset ?? 0) + error.offset)")
         }
+        if item.offset == nil {
+            guard case .object = value else {
+                throw Problem(
+                    status: .badRequest, kind: "invalid-json",
+                    detail: "body must be a JSON object or an array of objects, not \(value.typeName)")
+            }
+        }
+        try batch.add(.success(value))
     }
 
     private static func addLine(_ line: UnsafeRawBufferPointer, to batch: inout IngestBatch) throws(Problem) {
