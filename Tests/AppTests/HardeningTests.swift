@@ -170,16 +170,20 @@ struct HardeningTests {
         }
     }
 
-    @Test("the SQLite database file is readable by its owner only")
+    @Test("the data directory and the SQLite database in it are readable by their owner only")
     func sqliteFile_mode0600() async throws {
-        try await withTemporaryDirectory { directory in
+        try await withTemporaryDirectory { parent in
+            let directory = URL(fileURLWithPath: parent).appendingPathComponent("data").path
             var configuration = try testConfiguration(.sqlite, dataDirectory: directory)
-            configuration.migrateOnStart = true
+            configuration.authEnabled = true
             let app = try await buildApplication(configuration, logger: quietLogger)
             try await app.test(.router) { _ in
+                let files = FileManager.default
                 let path = URL(fileURLWithPath: directory).appendingPathComponent("logsmith.sqlite").path
-                let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
-                #expect(mode == 0o600)
+                let fileMode = try files.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+                let directoryMode = try files.attributesOfItem(atPath: directory)[.posixPermissions] as? Int
+                #expect(fileMode == 0o600)
+                #expect(directoryMode == 0o700)
             }
         }
     }

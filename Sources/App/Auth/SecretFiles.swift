@@ -42,10 +42,12 @@ enum SecretFiles {
         logger.notice("initial admin key created", metadata: ["file.path": "\(path)", "key.id": "\(key.id)"])
     }
 
-    /// Writes text to a new file that only the owner can read and write.
+    /// Writes text to a new file that only the owner can read and write, in a directory made 0700
+    /// when it is new (it holds the database too).
     private static func writePrivate(_ text: String, to path: String) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try? FileManager.default.removeItem(atPath: path)
         guard
             FileManager.default.createFile(
