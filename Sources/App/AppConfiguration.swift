@@ -1,3 +1,4 @@
+import Foundation
 import LogModel
 import Telemetry
 
@@ -65,6 +66,9 @@ struct AppConfiguration: Sendable {
     /// `LOGSMITH_LIMIT_SEARCH`: search and read requests per second per client address; 0 is off.
     /// Default 50.
     var searchRequestsPerSecond = 50
+    /// `LOGSMITH_TRUSTED_PROXIES`: comma-separated addresses of reverse proxies whose
+    /// `X-Forwarded-For` names the client for per-address limits and logs. Default: none.
+    var trustedProxies: Set<String> = []
     /// `LOGSMITH_REDIS_URL`: `redis://[user:password@]host:port/db`; when set, rate limits are kept in
     /// Redis and hold across every replica. Default unset: limits are kept in process.
     var redisURL: String?
@@ -121,6 +125,9 @@ struct AppConfiguration: Sendable {
             "LOGSMITH_LIMIT_INGEST_RECORDS_PER_KEY", 0...100_000_000, into: \.ingestRecordsPerCredentialPerSecond,
             from: environment)
         try integer("LOGSMITH_LIMIT_SEARCH", 0...1_000_000, into: \.searchRequestsPerSecond, from: environment)
+        if let value = environment["LOGSMITH_TRUSTED_PROXIES"] {
+            trustedProxies = Set(value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        }
         if let value = environment["LOGSMITH_REDIS_URL"], !value.isEmpty { redisURL = value }
         if let value = environment["LOGSMITH_LIMIT_FAIL_CLOSED"] {
             guard ["true", "false"].contains(value) else {

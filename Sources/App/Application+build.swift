@@ -77,6 +77,7 @@ func buildApplication(
             maxConcurrentFlushes: configuration.ingestFlushes),
         clock: ContinuousClock(), observability: observability)
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))
     router.add(middleware: RequestTelemetryMiddleware(tracer: observability.tracer, metrics: observability.metrics))
     router.add(middleware: ProblemMiddleware())
     router.add(

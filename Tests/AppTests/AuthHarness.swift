@@ -34,7 +34,8 @@ let testJWTSecret = "test-signing-secret-of-at-least-32-characters"
 /// Runs `body` against an application with authentication on over a fresh SQLite directory, handing
 /// it the initial admin key the first start wrote; afterwards checks that the key never reached the log.
 func withAuthApp(
-    log: CapturedLog = CapturedLog(), configure: (inout AppConfiguration) -> Void = { _ in },
+    log: CapturedLog = CapturedLog(), testing: TestingSetup = .router,
+    configure: (inout AppConfiguration) -> Void = { _ in },
     _ body:
         @escaping @Sendable (any TestClientProtocol, _ adminKey: String, _ dataDirectory: String) async throws -> Void
 ) async throws {
@@ -44,7 +45,7 @@ func withAuthApp(
         configuration.jwtSecret = testJWTSecret
         configure(&configuration)
         let app = try await buildApplication(configuration, logger: log.logger(), limiterClock: ManualClock())
-        try await app.test(.router) { client in
+        try await app.test(testing) { client in
             let keyPath = URL(fileURLWithPath: directory).appendingPathComponent("initial-admin-key").path
             let adminKey = try String(contentsOfFile: keyPath, encoding: .utf8)
                 .trimmingCharacters(in: .whitespacesAndNewlines)

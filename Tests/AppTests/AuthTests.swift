@@ -232,6 +232,30 @@ struct AuthTests {
         }
     }
 
+    @Test(
+        "behind a trusted proxy, login limits count per forwarded address, and one address cannot lock a user out",
+        arguments: [true, false])
+    func login_perForwardedAddress(trusted: Bool) async throws {
+        try await withAuthApp(testing: .live, configure: { $0.trustedProxies = trusted ? ["127.0.0.1", "::1"] : [] }) {
+            client, admin, _ in
+            let password = "correct horse battery staple"
+            let created = try await client.send(
+                .post, "/api/v1/admin/users", as: admin,
+                json: #"{"username": "target", "password": "\#(password)", "role": "viewer"}"#)
+            #expect(created.status == .created)
+            func login(from address: String, _ password: String) async throws -> HTTPResponse.Status {
+                try await client.execute(
+                    uri: "/api/v1/auth/login", method: .post,
+                    headers: [.contentType: "application/json", .xForwardedFor: "\(address), 127.0.0.1"],
+                    body: ByteBuffer(string: #"{"username": "target", "password": "\#(password)"}"#)
+                ).status
+            }
+            for _ in 0..<10 { #expect(try await login(from: "192.0.2.1", "wrong password!!") == .unauthorized) }
+            #expect(try await login(from: "192.0.2.1", password) == .tooManyRequests)
+            #expect(try await login(from: "192.0.2.2", password) == (trusted ? .ok : .tooManyRequests))
+        }
+    }
+
     @Test("only hashes are stored: no key or password appears in the database files")
     func storage_keepsOnlyHashes() async throws {
         let password = "a long enough password"

@@ -8,8 +8,9 @@ struct AppRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// Who is calling; nil until authenticated, and for requests without credentials.
     var identity: Identity?
-    /// The client's IP address, when the transport knows it.
-    let clientAddress: String?
+    /// The client's IP address, when the transport knows it; behind a trusted proxy, the address the
+    /// proxy names (``ClientAddressMiddleware``).
+    var clientAddress: String?
     /// The port the request arrived on.
     let localPort: Int?
 

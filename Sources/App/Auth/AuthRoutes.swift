@@ -54,7 +54,7 @@ struct AuthRoutes<Credentials: CredentialStore, Limiter: RateLimiter> {
         let login = try await decodeJSONBody(Login.self, from: request)
         _ = try await gate.enforce([
             (limits.login, "ip:\(context.clientAddress ?? "unknown")", 1),
-            (limits.login, "user:\(login.username.lowercased())", 1),
+            (limits.loginPerUser, "user:\(login.username.lowercased())", 1),
         ])
         let user = try await credentials.user(username: login.username)
         let matches = try await passwords.verify(login.password, hash: user?.passwordHash)

@@ -13,8 +13,11 @@ struct RateLimits: Sendable {
     var ingestRecordsPerCredential: RateLimit?
     /// Search and read requests per second, per client address.
     var search: RateLimit?
-    /// Login attempts, per client address and per username.
+    /// Login attempts per client address.
     var login = RateLimit(name: "auth.login", perSecond: 10.0 / 60, burst: 10)
+    /// Login attempts per username, from all addresses: ten times the per-address limit, so that one
+    /// address alone cannot lock a user out, while a guessing attack spread over many stays slow.
+    var loginPerUser = RateLimit(name: "auth.login.user", perSecond: 100.0 / 60, burst: 100)
 
     init(_ configuration: AppConfiguration) {
         ingestRecords = Self.limit(
