@@ -3,6 +3,8 @@ import HTTPTypes
 import HummingbirdTesting
 import LogModel
 import NIOCore
+import NIOPosix
+import Synchronization
 import Testing
 
 @testable import App
@@ -199,4 +201,54 @@ struct HardeningTests {
             #expect(try split.json()["accepted"] as? Int == 2)
         }
     }
+
+    @Test("with every thread of NIO's shared pool busy, ingest, search and login on SQLite still answer")
+    func sqlite_sharedPoolBusy_stillAnswers() async throws {
+        try await withAuthApp { client, admin, _ in
+            let created = try await client.send(
+                .post, "/api/v1/admin/users", as: admin,
+                json: #"{"username": "busy", "password": "a long passphrase", "role": "viewer"}"#)
+            #expect(created.status == .created)
+            let release = DispatchSemaphore(value: 0)
+            let threads = NIOThreadPool.singleton.numberOfThreads
+            let blocked = BlockedThreads()
+            let blockers = (0..<threads).map { _ in
+                Task {
+                    try await NIOThreadPool.singleton.runIfActive {
+                        blocked.count.withLock { $0 += 1 }
+                        release.wait()
+                    }
+                }
+            }
+            while blocked.count.withLock({ $0 }) < threads { try await Task.sleep(for: .milliseconds(1)) }
+            defer {
+                for _ in 0..<threads { release.signal() }
+            }
+            let answered = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    let ingest = try await client.send(.post, "/api/v1/logs", as: admin, json: #"{"message": "busy"}"#)
+                    let search = try await client.send(.get, "/api/v1/logs?q=busy", as: admin)
+                    let login = try await client.send(
+                        .post, "/api/v1/auth/login", as: nil,
+                        json: #"{"username": "busy", "password": "a long passphrase"}"#)
+                    return ingest.status == .ok && search.status == .ok && login.status == .ok
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(20))
+                    for _ in 0..<threads { release.signal() }
+                    return false
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? false
+            }
+            #expect(answered, "a request waited for NIO's shared thread pool")
+            for _ in 0..<threads { release.signal() }
+            for blocker in blockers { _ = try await blocker.value }
+        }
+    }
+}
+
+/// How many threads of a pool a test has taken.
+private final class BlockedThreads: Sendable {
+    let count = Mutex(0)
 }

@@ -17,14 +17,14 @@ struct SQLCredentialStore<Database: SQLDatabase>: CredentialStore {
     }
 
     func tenants() async throws -> [Tenant] {
-        try await database.execute("SELECT name, created_at FROM tenants ORDER BY name", []).map { row in
+        try await database.read("SELECT name, created_at FROM tenants ORDER BY name", []).map { row in
             Tenant(name: try row.text(0), createdAt: Timestamp(microseconds: try row.integer(1)))
         }
     }
 
     func tenantExists(_ name: String) async throws -> Bool {
         var sql = Builder()
-        return try await !database.execute("SELECT 1 FROM tenants WHERE name = \(sql.bind(name))", sql.values).isEmpty
+        return try await !database.read("SELECT 1 FROM tenants WHERE name = \(sql.bind(name))", sql.values).isEmpty
     }
 
     func insertKey(_ key: APIKey) async throws {
@@ -45,14 +45,14 @@ struct SQLCredentialStore<Database: SQLDatabase>: CredentialStore {
 
     func key(hash: String) async throws -> APIKey? {
         var sql = Builder()
-        return try await database.execute(
+        return try await database.read(
             "SELECT \(CredentialRows.keyColumns) FROM api_keys WHERE hash = \(sql.bind(hash))", sql.values
         ).map(Self.key(from:)).first
     }
 
     func keys(tenant: String) async throws -> [APIKey] {
         var sql = Builder()
-        return try await database.execute(
+        return try await database.read(
             "SELECT \(CredentialRows.keyColumns) FROM api_keys WHERE tenant = \(sql.bind(tenant)) ORDER BY created_at, id",
             sql.values
         ).map(Self.key(from:))
@@ -90,14 +90,14 @@ struct SQLCredentialStore<Database: SQLDatabase>: CredentialStore {
 
     func user(username: String) async throws -> User? {
         var sql = Builder()
-        return try await database.execute(
+        return try await database.read(
             "SELECT \(CredentialRows.userColumns) FROM users WHERE username = \(sql.bind(username))", sql.values
         ).map(Self.user(from:)).first
     }
 
     func users(tenant: String) async throws -> [User] {
         var sql = Builder()
-        return try await database.execute(
+        return try await database.read(
             "SELECT \(CredentialRows.userColumns) FROM users WHERE tenant = \(sql.bind(tenant)) ORDER BY created_at, id",
             sql.values
         ).map(Self.user(from:))

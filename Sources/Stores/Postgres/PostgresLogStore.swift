@@ -426,6 +426,11 @@ extension PostgresLogStore: SQLDatabase {
         }
     }
 
+    /// The same as ``execute(_:_:)``: every statement takes a connection of its own from the pool.
+    func read(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]] {
+        try await execute(sql, values)
+    }
+
     private func rows(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]] {
         try await Self.rows(client.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger))
     }

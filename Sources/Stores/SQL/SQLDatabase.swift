@@ -6,6 +6,11 @@ protocol SQLDatabase: Sendable {
 
     /// Runs a statement; each row is its columns in order, nil for NULL.
     func execute(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]]
+
+    /// Runs a short statement that changes nothing (a credential lookup), on a connection that waits
+    /// neither behind writes nor behind long reads; it sees every change that ``execute(_:_:)``
+    /// committed before it was called.
+    func read(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]]
 }
 
 extension SQLValue {

@@ -1,27 +1,43 @@
 import Foundation
 public import LogModel
 public import Logging
+import NIOPosix
 import SQLiteNIO
 import ServiceLifecycle
 public import Telemetry
 
 /// The embedded ``LogStore`` on a SQLite file in WAL mode, the default when no database URL is set.
 ///
-/// One connection writes and one reads, so searches never wait behind a commit. A batch is inserted
-/// by a single statement over `json_each` of one JSON parameter: atomic without an explicit
-/// transaction, and bound whatever its size. `synchronous=FULL` makes every commit durable.
+/// Three connections, so that no kind of work waits behind another: one writes (inserts, deletes,
+/// credential changes), one reads records (searches, stories, stats), and one answers the short
+/// credential lookups that authenticate every request; in WAL mode readers never wait for a commit.
+/// They run on a thread pool of their own (``threadPool``), so a long statement holds none of the
+/// threads that bcrypt or Redis use. A batch is inserted by a single statement over `json_each` of one
+/// JSON parameter: atomic without an explicit transaction, and bound whatever its size.
+/// `synchronous=FULL` makes every commit durable.
 public struct SQLiteLogStore: LogStore {
     private let writer: SQLiteConnection
     private let reader: SQLiteConnection
+    private let lookups: SQLiteConnection
     private let logger: Logger
     private let instrumentation: StatementInstrumentation
     private let statistics = PlannerStatistics()
 
+    /// The threads every SQLite connection of the process blocks on: one per connection of a store,
+    /// and one to spare. Started once and kept for the life of the process, like NIO's own singleton.
+    static let threadPool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 4)
+        pool.start()
+        return pool
+    }()
+
     private init(
-        writer: SQLiteConnection, reader: SQLiteConnection, logger: Logger, instrumentation: StatementInstrumentation
+        writer: SQLiteConnection, reader: SQLiteConnection, lookups: SQLiteConnection, logger: Logger,
+        instrumentation: StatementInstrumentation
     ) {
         self.writer = writer
         self.reader = reader
+        self.lookups = lookups
         self.logger = logger
         self.instrumentation = instrumentation
     }
@@ -46,14 +62,19 @@ public struct SQLiteLogStore: LogStore {
                 throw StoreError(.unavailable, "cannot create the SQLite database file")
             }
             try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
-            let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            let open = { @Sendable in
+                try await SQLiteConnection.open(
+                    storage: .file(path: path), threadPool: threadPool, logger: logger,
+                    on: MultiThreadedEventLoopGroup.singleton.any())
+            }
+            let writer = try await open()
             for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=10000"] {
                 _ = try await writer.query(pragma, [])
             }
-            let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            _ = try await reader.query("PRAGMA busy_timeout=10000", [])
+            let (reader, lookups) = (try await open(), try await open())
+            for connection in [reader, lookups] { _ = try await connection.query("PRAGMA busy_timeout=10000", []) }
             return SQLiteLogStore(
-                writer: writer, reader: reader, logger: logger,
+                writer: writer, reader: reader, lookups: lookups, logger: logger,
                 instrumentation: StatementInstrumentation(system: "sqlite", observability: observability))
         }
     }
@@ -62,6 +83,7 @@ public struct SQLiteLogStore: LogStore {
     public func run() async throws {
         try? await gracefulShutdown()
         // The future-based close runs even when this task is cancelled; the async one would not.
+        try await lookups.close().get()
         try await reader.close().get()
         try await writer.close().get()
     }
@@ -164,7 +186,7 @@ public struct SQLiteLogStore: LogStore {
     /// Runs a trivial query to show the database answers.
     public func ping() async throws {
         try await withStoreErrors("database unreachable") {
-            _ = try await instrumentation.statement("SELECT 1") { try await reader.query("SELECT 1", []) }
+            _ = try await instrumentation.statement("SELECT 1") { try await lookups.query("SELECT 1", []) }
         }
     }
 
@@ -187,9 +209,16 @@ public struct SQLiteLogStore: LogStore {
     }
 
     private func fetch(_ sql: String, _ values: [SQLValue]) async throws -> [LogRecord] {
-        try await withStoreErrors("query failed") {
-            try await instrumentation.statement(sql) { try await reader.query(sql, Self.binds(values)) }
-                .map { try LogRows.record(from: Self.values(of: $0)) }
+        try await rows(on: reader, sql, values).map(LogRows.record(from:))
+    }
+
+    /// Runs a statement on one of the connections, turning each row into plain values.
+    private func rows(on connection: SQLiteConnection, _ sql: String, _ values: [SQLValue]) async throws
+        -> [[SQLValue?]]
+    {
+        try await withStoreErrors("statement failed") {
+            try await instrumentation.statement(sql) { try await connection.query(sql, Self.binds(values)) }
+                .map(Self.values(of:))
         }
     }
 
@@ -200,7 +229,8 @@ public struct SQLiteLogStore: LogStore {
 
     /// Counts the records matching the request's tenant, query and time range, by level and service.
     public func stats(_ request: SearchRequest) async throws -> LogStats {
-        try await SQLLogStats(database: self).stats(request)
+        let (sql, values) = SQLLogStats<Self>.statement(request)
+        return try SQLLogStats<Self>.fold(try await rows(on: reader, sql, values))
     }
 
     /// Deletes every record matching the request's tenant, query and time range.
@@ -227,12 +257,14 @@ public struct SQLiteLogStore: LogStore {
 extension SQLiteLogStore: SQLDatabase {
     typealias Dialect = SQLiteDialect
 
-    /// Runs a statement on the writer connection, so that changes and reads of credentials are
-    /// ordered with each other.
+    /// Runs a statement on the writer connection.
     func execute(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]] {
-        try await withStoreErrors("statement failed") {
-            try await instrumentation.statement(sql) { try await writer.query(sql, Self.binds(values)) }
-                .map(Self.values(of:))
-        }
+        try await rows(on: writer, sql, values)
+    }
+
+    /// Runs a lookup on the connection kept for lookups: it starts after every commit that returned
+    /// before it, so in WAL mode it sees them.
+    func read(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]] {
+        try await rows(on: lookups, sql, values)
     }
 }
