@@ -246,6 +246,19 @@ struct HardeningTests {
             for blocker in blockers { _ = try await blocker.value }
         }
     }
+
+    @Test("the cache's statistics are for operators only")
+    func cacheStats_operatorsOnly() async throws {
+        try await withAuthApp { client, admin, _ in
+            let created = try await client.send(.post, "/api/v1/admin/tenants", as: admin, json: #"{"name": "shop"}"#)
+            #expect(created.status == .created)
+            let reader = try await client.createKey(as: admin, scopes: ["read"]).key
+            let tenantAdmin = try await client.createKey(as: admin, scopes: ["admin"], tenant: "shop").key
+            #expect(try await client.send(.get, "/api/v1/cache/stats", as: reader).status == .forbidden)
+            #expect(try await client.send(.get, "/api/v1/cache/stats", as: tenantAdmin).status == .forbidden)
+            #expect(try await client.send(.get, "/api/v1/cache/stats", as: admin).status == .ok)
+        }
+    }
 }
 
 /// How many threads of a pool a test has taken.

@@ -1,15 +1,18 @@
 import Access
 import Hummingbird
 
-/// `GET /api/v1/cache/stats` (read scope): the result cache's backend, TTL, this process's hits
-/// and misses, and its size. `DELETE /api/v1/cache` (admin scope): removes the caller's tenant's
-/// cached results.
+/// `GET /api/v1/cache/stats` (admin scope of the operator tenant, as it describes every tenant's use
+/// of the cache): the result cache's backend, TTL, this process's hits and misses, and its size.
+/// `DELETE /api/v1/cache` (admin scope): removes the caller's tenant's cached results.
 struct CacheRoutes {
     let cache: SearchCache
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/api/v1/cache/stats") { _, context in
-            _ = try context.require(.read)
+            guard try context.require(.admin).tenant == defaultTenant else {
+                throw Problem(
+                    status: .forbidden, kind: "forbidden", detail: "only operators read the cache's statistics")
+            }
             return try await Stats(stats: cache.stats())
         }
         router.delete("/api/v1/cache") { _, context in

@@ -26,6 +26,10 @@ final class SearchCache: Sendable {
     private let metrics: ServiceMetrics
     private let degradation: DegradationReporter
     private let counts = Mutex((hits: 0, misses: 0, bypassed: 0))
+    /// Redis's size as last measured, and when: counting its entries walks its keyspace, so it is done
+    /// at most once per ``sizeInterval``.
+    private let measuredSize = Mutex<(size: (entries: Int, bytes: Int?), at: ContinuousClock.Instant)?>(nil)
+    private let sizeInterval = Duration.seconds(10)
     private let invalidations = Mutex((next: UInt64(0), byTenant: [String: Invalidation]()))
 
     /// A cache of search pages; nil `cache` (TTL 0) turns caching off. After an ingest, the
@@ -112,11 +116,22 @@ final class SearchCache: Sendable {
     /// Hits, misses and bypasses of this process, and the cache's size.
     func stats() async throws -> CacheStats {
         let (hits, misses, bypassed) = counts.withLock { ($0.hits, $0.misses, $0.bypassed) }
-        let size = try await cache?.size()
+        let size = try await currentSize()
         if let size { metrics.cacheSize(entries: size.entries, bytes: size.bytes) }
         return CacheStats(
             backend: cache?.backend ?? "off", ttlSeconds: Int(ttl / .seconds(1)), hits: hits, misses: misses,
             bypassed: bypassed, entries: size?.entries ?? 0, bytes: size?.bytes)
+    }
+
+    /// The cache's size; Redis's is measured again only when the last measure is older than ``sizeInterval``.
+    private func currentSize() async throws -> (entries: Int, bytes: Int?)? {
+        guard let cache else { return nil }
+        guard cache.backend == "redis" else { return try await cache.size() }
+        let now = ContinuousClock.now
+        if let recent = measuredSize.withLock({ $0 }), now - recent.at < sizeInterval { return recent.size }
+        let size = try await cache.size()
+        measuredSize.withLock { $0 = (size, now) }
+        return size
     }
 
     private func count(_ result: CacheLookup) {
