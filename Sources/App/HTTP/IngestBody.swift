@@ -36,25 +36,29 @@ struct IngestBodyReader {
 
     /// Reads the whole body into `batch`; returns the number of body bytes read.
     func read(_ body: RequestBody, format: IngestFormat, into batch: inout IngestBatch) async throws -> Int {
-        var bytes = 0
         switch format {
         case .json:
             var items = JSONArrayItems()
-            for try await chunk in body {
-                bytes += chunk.readableBytes
-                guard bytes <= maxBodyBytes else { throw Problem.bodyTooLarge(limit: maxBodyBytes) }
-                try items.feed(chunk) { item throws(Problem) in try Self.addJSON(item, to: &batch) }
+            return try await read(body, splitting: &items) { item throws(Problem) in try Self.addJSON(item, to: &batch)
             }
-            try items.finish { item throws(Problem) in try Self.addJSON(item, to: &batch) }
         case .ndjson:
             var lines = NDJSONLines()
-            for try await chunk in body {
-                bytes += chunk.readableBytes
-                guard bytes <= maxBodyBytes else { throw Problem.bodyTooLarge(limit: maxBodyBytes) }
-                try lines.feed(chunk) { line throws(Problem) in try Self.addLine(line, to: &batch) }
+            return try await read(body, splitting: &lines) { line throws(Problem) in try Self.addLine(line, to: &batch)
             }
-            try lines.finish { line throws(Problem) in try Self.addLine(line, to: &batch) }
         }
+    }
+
+    /// Feeds the body to `splitter` chunk by chunk, up to the body limit; returns the bytes read.
+    private func read<Splitter: BodySplitter>(
+        _ body: RequestBody, splitting splitter: inout Splitter, _ handle: (Splitter.Item) throws(Problem) -> Void
+    ) async throws -> Int {
+        var bytes = 0
+        for try await chunk in body {
+            bytes += chunk.readableBytes
+            guard bytes <= maxBodyBytes else { throw Problem.bodyTooLarge(limit: maxBodyBytes) }
+            try splitter.feed(chunk, handle)
+        }
+        try splitter.finish(handle)
         return bytes
     }
 

@@ -10,7 +10,7 @@ import NIOCore
 /// or `]` after it arrives (only an element that spans chunks is copied); anything else (one object)
 /// is kept and handed over whole at the end. Element bytes are found by tracking strings, escapes
 /// and bracket depth only; the elements themselves are parsed, and so checked, by the caller.
-struct JSONArrayItems {
+struct JSONArrayItems: BodySplitter {
     private enum State {
         case start
         case whole
@@ -31,16 +31,6 @@ struct JSONArrayItems {
     private var offset = 0
     private var elementStart = 0
 
-    /// Hands every element that `chunk` completes to `handle`.
-    mutating func feed(
-        _ chunk: ByteBuffer, _ handle: (Item) throws(Problem) -> Void
-    ) throws(Problem) {
-        let result = chunk.withUnsafeReadableBytes { bytes in
-            Result { () throws(Problem) in try scan(bytes, handle) }
-        }
-        try result.get()
-    }
-
     /// Hands over a single object body, and checks that an array body was closed.
     mutating func finish(_ handle: (Item) throws(Problem) -> Void) throws(Problem) {
         switch state {
@@ -57,9 +47,8 @@ struct JSONArrayItems {
         }
     }
 
-    private mutating func scan(
-        _ bytes: UnsafeRawBufferPointer, _ handle: (Item) throws(Problem) -> Void
-    ) throws(Problem) {
+    /// Hands every element that `bytes` completes to `handle`.
+    mutating func scan(_ bytes: UnsafeRawBufferPointer, _ handle: (Item) throws(Problem) -> Void) throws(Problem) {
         var chunkStart: Int?
         for (index, byte) in bytes.enumerated() {
             defer { offset += 1 }

@@ -2,18 +2,8 @@ import NIOCore
 
 /// Splits a body that arrives in chunks into its lines, handing each complete line over without
 /// copying it unless it spans chunks. Only the unfinished last line of a chunk is kept.
-struct NDJSONLines {
+struct NDJSONLines: BodySplitter {
     private var partial: [UInt8] = []
-
-    /// Hands every line that `chunk` completes to `handle`, and keeps the rest for the next chunk.
-    mutating func feed(
-        _ chunk: ByteBuffer, _ handle: (UnsafeRawBufferPointer) throws(Problem) -> Void
-    ) throws(Problem) {
-        let result = chunk.withUnsafeReadableBytes { bytes in
-            Result { () throws(Problem) in try split(bytes, handle) }
-        }
-        try result.get()
-    }
 
     /// Hands over the last line when the body does not end with a newline.
     mutating func finish(_ handle: (UnsafeRawBufferPointer) throws(Problem) -> Void) throws(Problem) {
@@ -21,7 +11,8 @@ struct NDJSONLines {
         try handleJoinedPartial(handle)
     }
 
-    private mutating func split(
+    /// Hands every line that `bytes` completes to `handle`, and keeps the rest for the next chunk.
+    mutating func scan(
         _ bytes: UnsafeRawBufferPointer, _ handle: (UnsafeRawBufferPointer) throws(Problem) -> Void
     ) throws(Problem) {
         var start = 0
