@@ -18,7 +18,7 @@ public struct RecordDecoder: Sendable {
         public enum Code: String, Sendable, Hashable {
             /// The record is malformed or breaks a size limit.
             case invalid
-            /// The timestamp lies before the tenant's retention.
+            /// The timestamp lies before the retention window.
             case tooOld = "too_old"
             /// The timestamp lies further ahead of receipt than clocks drift.
             case tooFarInFuture = "too_far_in_future"
