@@ -18,6 +18,9 @@ struct AppConfiguration: Sendable {
     var databaseURL: String?
     /// `--no-migrate` / `LOGSMITH_MIGRATE=false`: skip schema migration on start. Default: migrate.
     var migrateOnStart = true
+    /// `LOGSMITH_HTTP_IDLE_TIMEOUT_SECONDS`: a connection that completes no request head for this long
+    /// (idle between requests, or trickling its headers) is closed. Default 30.
+    var httpIdleTimeoutSeconds = 30
     /// `LOGSMITH_MAX_BODY_BYTES`: largest ingest request body. Default 10 MiB.
     var maxBodyBytes = 10 * 1024 * 1024
     /// `LOGSMITH_MAX_BATCH_RECORDS`: most records in one ingest request. Default 10,000.
@@ -93,6 +96,7 @@ struct AppConfiguration: Sendable {
         if let value = environment["LOGSMITH_DATA_DIR"] { dataDirectory = value }
         if let value = environment["LOGSMITH_DATABASE_URL"], !value.isEmpty { databaseURL = value }
         if let value = environment["LOGSMITH_MIGRATE"] { migrateOnStart = !["false", "0", "no"].contains(value) }
+        try integer("LOGSMITH_HTTP_IDLE_TIMEOUT_SECONDS", 1...3600, into: \.httpIdleTimeoutSeconds, from: environment)
         try integer("LOGSMITH_MAX_BODY_BYTES", 1024...1_073_741_824, into: \.maxBodyBytes, from: environment)
         try integer("LOGSMITH_MAX_BATCH_RECORDS", 1...1_000_000, into: \.maxRecordsPerRequest, from: environment)
         try integer("LOGSMITH_INGEST_QUEUE_RECORDS", 1...10_000_000, into: \.maxQueuedRecords, from: environment)

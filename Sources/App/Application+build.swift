@@ -105,6 +105,7 @@ func buildApplication(
     if let processor = observability.processor { services.insert(processor, at: 0) }
     var app = Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.httpIdleTimeoutSeconds)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "logsmith"),
         services: services,
         onServerRunning: { channel in
