@@ -80,20 +80,27 @@ extension JSONValue {
     }
 
     private func shape(depthLimit: Int, keys: inout Int, keyLimit: Int) -> Int {
-        let children: [JSONValue]
         switch self {
-        case .null, .bool, .integer, .double, .string: return 0
-        case .array(let values): children = values
+        case .null, .bool, .integer, .double, .string:
+            return 0
+        case .array(let values):
+            return 1 + Self.deepest(values, depthLimit: depthLimit, keys: &keys, keyLimit: keyLimit)
         case .object(let members):
             keys += members.count
-            children = Array(members.values)
+            return 1 + Self.deepest(members.values, depthLimit: depthLimit, keys: &keys, keyLimit: keyLimit)
         }
-        guard depthLimit > 0 else { return 1 }
+    }
+
+    /// The deepest shape among `children`, read without copying them, stopping at either limit.
+    private static func deepest(
+        _ children: some Sequence<JSONValue>, depthLimit: Int, keys: inout Int, keyLimit: Int
+    ) -> Int {
+        guard depthLimit > 0 else { return 0 }
         var deepest = 0
         for child in children where keys <= keyLimit {
             deepest = max(deepest, child.shape(depthLimit: depthLimit - 1, keys: &keys, keyLimit: keyLimit))
             if deepest >= depthLimit { break }
         }
-        return deepest + 1
+        return deepest
     }
 }

@@ -1,5 +1,4 @@
-/// The event times ingest accepts, relative to the moment of receipt: no older than the tenant's
-/// retention, and no further ahead than a few minutes of clock skew. Anything outside would either
+/// The event times ingest accepts, relative to the moment of receipt: no older than the retention, and no further ahead than a few minutes of clock skew. Anything outside would either
 /// be deleted at once or be a date no sender means, and on PostgreSQL each new day costs a partition.
 public struct TimestampWindow: Sendable, Hashable {
     /// How far before receipt a timestamp may lie, in microseconds.

@@ -2,9 +2,10 @@ import PostgresNIO
 import SQLiteNIO
 
 extension StoreError {
-    /// What the database said when it refused a statement: PostgreSQL's SQLSTATE and primary message,
-    /// or SQLite's result code and message; nil when the failure came from elsewhere (a lost
-    /// connection, a pool timeout). It names no bound value and no SQL text, so it may be logged.
+    /// What the database said when it refused a statement: PostgreSQL's SQLSTATE and primary message
+    /// (or postgres-nio's error code, such as a lost connection, when the server said nothing), or
+    /// SQLite's result code and message; nil for any other failure. It names no bound value and no
+    /// SQL text, so it may be logged.
     public var databaseReason: String? {
         switch underlying {
         case let error as PSQLError:

@@ -54,19 +54,14 @@ struct JSONArrayItems: BodySplitter {
             defer { offset += 1 }
             switch state {
             case .whole:
-                partial.append(contentsOf: bytes[index...])
-                offset += bytes.count - index - 1
-                return
+                return keep(bytes, from: index)
             case .start:
                 if Self.isBlank(byte) { continue }
-                if byte == UInt8(ascii: "[") {
-                    state = .beforeElement(first: true)
-                } else {
+                guard byte == UInt8(ascii: "[") else {
                     state = .whole
-                    partial.append(contentsOf: bytes[index...])
-                    offset += bytes.count - index - 1
-                    return
+                    return keep(bytes, from: index)
                 }
+                state = .beforeElement(first: true)
             case .beforeElement(let first):
                 if Self.isBlank(byte) { continue }
                 if byte == UInt8(ascii: "]"), first {
@@ -99,6 +94,12 @@ struct JSONArrayItems: BodySplitter {
         if case .element = state, let chunkStart {
             partial.append(contentsOf: bytes[chunkStart...])
         }
+    }
+
+    /// Keeps the rest of a body that is not an array, from `index` of this chunk, for ``finish(_:)``.
+    private mutating func keep(_ bytes: UnsafeRawBufferPointer, from index: Int) {
+        partial.append(contentsOf: bytes[index...])
+        offset += bytes.count - index - 1
     }
 
     /// Moves the element's state past one byte of it.
