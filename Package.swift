@@ -38,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "App",
             dependencies: [
-                "Access", "LogModel", "LogQuery", "Stores", "Telemetry",
+                "Access", "LogModel", "LogQuery", "Retention", "Stores", "Telemetry",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -87,6 +87,15 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
+            name: "Retention",
+            dependencies: [
+                "Access", "LogModel", "Stores", "Telemetry",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: upcomingFeatures
         ),
@@ -163,7 +172,7 @@ let package = Package(
         .testTarget(
             name: "StoresTests",
             dependencies: [
-                "Access", "Stores", "LogModel", "LogQuery", "TestSupport",
+                "Access", "Retention", "Stores", "LogModel", "LogQuery", "Telemetry", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -6,12 +6,18 @@ public struct Tenant: Sendable, Hashable, Codable {
     public var name: String
     /// When it was created.
     public var createdAt: Timestamp
+    /// How many days its records are kept; nil for the service's default.
+    public var retentionDays: Int?
 
     /// Creates a tenant.
-    public init(name: String, createdAt: Timestamp) {
+    public init(name: String, createdAt: Timestamp, retentionDays: Int? = nil) {
         self.name = name
         self.createdAt = createdAt
+        self.retentionDays = retentionDays
     }
+
+    /// The retention periods a tenant may have: one day to a hundred years.
+    public static let retentionDaysRange = 1...36_500
 
     /// Whether a name is usable: 1-64 characters of lowercase letters, digits, `-` and `_`.
     public static func isValidName(_ name: String) -> Bool {

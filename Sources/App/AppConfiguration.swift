@@ -35,16 +35,19 @@ struct AppConfiguration: Sendable {
     /// Most batches the group-commit writer inserts at once: the setting, else 4 with PostgreSQL, whose
     /// backends insert in parallel, and 1 with SQLite, which has one writer.
     var ingestFlushes: Int { ingestFlushesSetting ?? (databaseURL == nil ? 1 : 4) }
-    /// `LOGSMITH_RETENTION_DAYS`: how many days of records are kept; ingest refuses records dated
-    /// earlier (`too_old`). Default 30.
+    /// `LOGSMITH_RETENTION_DAYS`: how many days of records are kept for a tenant without a retention
+    /// of its own; ingest refuses records dated earlier than the tenant's retention (`too_old`), and
+    /// the retention job removes them. Default 30.
     var retentionDays = 30
+    /// `LOGSMITH_RETENTION_INTERVAL_SECONDS`: time between runs of the retention job (the first runs
+    /// at start). Default 3600.
+    var retentionIntervalSeconds = 3600
+    /// `LOGSMITH_RETENTION_BATCH_RECORDS`: most records one delete of the retention job removes.
+    /// Default 10,000.
+    var retentionBatchRecords = 10_000
     /// `LOGSMITH_MAX_FUTURE_MINUTES`: how far ahead of receipt a record's timestamp may lie; ingest
     /// refuses records dated later (`too_far_in_future`). Default 10.
     var maxFutureMinutes = 10
-    /// The timestamps ingest accepts: ``retentionDays`` back and ``maxFutureMinutes`` ahead of receipt.
-    var timestampWindow: TimestampWindow {
-        TimestampWindow(retentionDays: retentionDays, aheadSeconds: maxFutureMinutes * 60)
-    }
     /// `LOGSMITH_LOG_LEVEL`: the service's own log level. Default `info`.
     var logLevel = "info"
     /// `LOGSMITH_LOG_FORMAT`: `json` (one object per line) or `text` for a human terminal. Default `json`.
@@ -103,6 +106,10 @@ struct AppConfiguration: Sendable {
         try integer("LOGSMITH_INGEST_BATCH_RECORDS", 1...100_000, into: \.ingestBatchRecords, from: environment)
         ingestFlushesSetting = try Self.integer("LOGSMITH_INGEST_FLUSHES", 1...64, from: environment)
         try integer("LOGSMITH_RETENTION_DAYS", 1...36_500, into: \.retentionDays, from: environment)
+        try integer(
+            "LOGSMITH_RETENTION_INTERVAL_SECONDS", 1...86_400, into: \.retentionIntervalSeconds, from: environment)
+        try integer(
+            "LOGSMITH_RETENTION_BATCH_RECORDS", 100...1_000_000, into: \.retentionBatchRecords, from: environment)
         try integer("LOGSMITH_MAX_FUTURE_MINUTES", 0...1440, into: \.maxFutureMinutes, from: environment)
         if let value = environment["LOGSMITH_LOG_LEVEL"] { logLevel = value }
         if let value = environment["LOGSMITH_LOG_FORMAT"] {

@@ -1,6 +1,7 @@
 import Access
 import Hummingbird
 import Logging
+import Retention
 import ServiceLifecycle
 import Stores
 import Telemetry
@@ -66,7 +67,8 @@ struct Dependencies<Limiter: RateLimiter> {
 
 /// Builds the application over a given log store, credential store, limiter and cache.
 func buildApplication(
-    _ configuration: AppConfiguration, store: some LogStore, credentials: some CredentialStore,
+    _ configuration: AppConfiguration, store: some LogStore & RetentionStore & JobElection,
+    credentials: some CredentialStore,
     dependencies: Dependencies<some RateLimiter>, sessions: SessionTokens, observability: Observability,
     logger: Logger
 ) -> some ApplicationProtocol {
@@ -88,20 +90,29 @@ func buildApplication(
     let passwords = PasswordHasher(cost: UInt8(configuration.bcryptCost))
     let gate = RateLimitGate(limiter: dependencies.limiter, metrics: observability.metrics)
     let limits = RateLimits(configuration)
+    let retentions = TenantRetentions(
+        credentials: credentials, defaultDays: configuration.retentionDays, implicitTenant: defaultTenant)
     HealthRoutes(store: store, redis: dependencies.redis).register(on: router)
     CacheRoutes(cache: dependencies.cache).register(on: router)
     MetricsRoutes(metrics: observability.metrics).register(on: router)
     IngestRoutes(
-        writer: writer, configuration: configuration, gate: gate, limits: limits, metrics: observability.metrics,
-        cache: dependencies.cache
+        writer: writer, configuration: configuration, retentions: retentions, gate: gate, limits: limits,
+        metrics: observability.metrics, cache: dependencies.cache
     ).register(on: router)
     SearchRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache).register(on: router)
     StatsRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache).register(on: router)
     AuthRoutes(credentials: credentials, sessions: sessions, passwords: passwords, gate: gate, limits: limits)
         .register(on: router)
-    AdminRoutes(store: store, credentials: credentials, passwords: passwords, cache: dependencies.cache)
-        .register(on: router)
-    var services: [any Service] = [store, writer]
+    AdminRoutes(
+        store: store, credentials: credentials, passwords: passwords, cache: dependencies.cache, retentions: retentions
+    ).register(on: router)
+    let retention = RetentionJob(
+        store: store, retentions: retentions,
+        settings: .init(
+            interval: .seconds(configuration.retentionIntervalSeconds),
+            batchRecords: configuration.retentionBatchRecords),
+        metrics: observability.metrics, logger: logger)
+    var services: [any Service] = [store, writer, retention]
     if let processor = observability.processor { services.insert(processor, at: 0) }
     var app = Application(
         router: router,

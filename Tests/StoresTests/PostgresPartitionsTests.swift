@@ -27,6 +27,23 @@ struct PostgresPartitionsTests {
         #expect(try day("1969-12-31T23:59:59Z").start == Timestamp(microseconds: -86_400_000_000))
     }
 
+    @Test("a partition's range is read from its name, for days and for the months of older databases only")
+    func rangesFromNames() throws {
+        let day = try #require(PostgresPartitions.range(ofPartitionNamed: "logs_y2032m02d29"))
+        #expect(
+            day.lowerBound == Timestamp(rfc3339: "2032-02-29T00:00:00Z")
+                && day.upperBound == Timestamp(rfc3339: "2032-03-01T00:00:00Z"))
+        let month = try #require(PostgresPartitions.range(ofPartitionNamed: "logs_y2026m12"))
+        #expect(
+            month.lowerBound == Timestamp(rfc3339: "2026-12-01T00:00:00Z")
+                && month.upperBound == Timestamp(rfc3339: "2027-01-01T00:00:00Z"))
+        for name in [
+            "logs_y2026m02d30", "logs_y2026m13", "logs_default", "logs_y2026m01d01_old", "users", "logs_y10000m01d01",
+        ] {
+            #expect(PostgresPartitions.range(ofPartitionNamed: name) == nil, "\(name)")
+        }
+    }
+
     @Test("the days records need are those they fall in and the days after, less the days known")
     func missingDays() throws {
         let partitions = PostgresPartitions()

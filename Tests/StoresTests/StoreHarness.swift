@@ -86,3 +86,48 @@ func makeRecord(
         severityNumber: level.defaultSeverityNumber, service: service, host: host, environment: environment,
         message: message, traceID: traceID, spanID: nil, correlationID: correlationID, attributes: attributes)
 }
+
+/// Like ``withStores(_:_:)``, but on a database of the test's own, for tests that act on every tenant
+/// at once (dropping partitions): SQLite in a fresh directory, PostgreSQL in a new database on the
+/// test server, dropped afterwards.
+func withIsolatedStores(
+    _ kind: StoreKind,
+    _ body: @Sendable (any LogStore & RetentionStore & JobElection, any CredentialStore) async throws -> Void
+) async throws {
+    let logger = Logger(label: "test")
+    switch kind {
+    case .sqlite:
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logsmith-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try await SQLiteLogStore.open(directory: directory.path, logger: logger)
+        try await running(store) { try await body(store, store.credentials) }
+    case .postgres:
+        try await withFreshPostgresDatabase { url in
+            let store = PostgresLogStore(configuration: try .init(url: url), logger: logger)
+            try await running(store) { try await body(store, store.credentials) }
+        }
+    }
+}
+
+/// Creates a database on the server of `LOGSMITH_TEST_DATABASE_URL`, hands its URL to `body`, and
+/// drops it afterwards.
+func withFreshPostgresDatabase(_ body: @Sendable (String) async throws -> Void) async throws {
+    let url = try #require(
+        ProcessInfo.processInfo.environment["LOGSMITH_TEST_DATABASE_URL"],
+        "set LOGSMITH_TEST_DATABASE_URL to a PostgreSQL database (scripts/test does)")
+    let name = "logsmith_\(UUID().uuidString.prefix(8).lowercased())"
+    let client = PostgresClient(configuration: try .init(url: url), backgroundLogger: Logger(label: "test"))
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { await client.run() }
+        defer { group.cancelAll() }
+        try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+        let fresh = url.prefix(upTo: try #require(url.lastIndex(of: "/"))) + "/" + name
+        do {
+            try await body(String(fresh))
+        } catch {
+            _ = try? await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"))
+            throw error
+        }
+        try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"))
+    }
+}

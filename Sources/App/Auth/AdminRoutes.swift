@@ -4,6 +4,7 @@ import Hummingbird
 import LogModel
 import LogQuery
 import Logging
+import Retention
 import Stores
 
 /// The admin API under `/api/v1/admin` (admin scope): keys, users, tenants, and deleting logs.
@@ -17,14 +18,17 @@ struct AdminRoutes<Store: LogStore, Credentials: CredentialStore> {
     let passwords: PasswordHasher
     /// Invalidated after every delete, so no cached answer returns a deleted record.
     let cache: SearchCache
+    /// Told of every retention change, so this process's ingest applies it at once.
+    let retentions: TenantRetentions
 
     func register(on router: Router<AppRequestContext>) {
         let admin = router.group("/api/v1/admin")
         admin.post("/tenants") { request, context in try await createTenant(request, context) }
         admin.get("/tenants") { _, context in
             _ = try requireOperator(context)
-            return Tenants(tenants: try await credentials.tenants().map(TenantView.init))
+            return Tenants(tenants: try await credentials.tenants().map(view))
         }
+        admin.patch("/tenants/:name") { request, context in try await changeTenant(request, context) }
         admin.post("/keys") { request, context in try await createKey(request, context) }
         admin.get("/keys") { request, context in
             let tenant = try await targetTenant(request, context)
@@ -92,12 +96,45 @@ struct AdminRoutes<Store: LogStore, Credentials: CredentialStore> {
             throw Problem.badField(
                 [NameKey.name], "must be 1-64 lowercase letters, digits, '-' or '_'")
         }
-        let tenant = Tenant(name: body.name, createdAt: .now())
+        let days = try Self.retentionDays(body.retentionDays)
+        let tenant = Tenant(name: body.name, createdAt: .now(), retentionDays: days)
         guard try await credentials.createTenant(tenant) else {
             throw Problem(status: .conflict, kind: "conflict", detail: "the tenant exists already")
         }
+        await retentions.changed(tenant: tenant.name, days: days)
         audit(context, tenant: tenant.name, action: "tenant.create", target: tenant.name)
-        return EditedResponse(status: .created, response: TenantView(tenant))
+        return EditedResponse(status: .created, response: view(tenant))
+    }
+
+    /// `PATCH /tenants/{name}` with `{"retention_days": N}`, or `null` for the service's default.
+    private func changeTenant(_ request: Request, _ context: AppRequestContext) async throws -> TenantView {
+        _ = try requireOperator(context)
+        let name = try context.parameters.require("name")
+        let body = try await decodeJSONBody(TenantChangeBody.self, from: request)
+        let days = try Self.retentionDays(body.retentionDays)
+        guard try await credentials.setRetention(tenant: name, days: days),
+            let tenant = try await credentials.tenants().first(where: { $0.name == name })
+        else {
+            throw Problem(status: .notFound, kind: "not-found", detail: "no tenant with this name")
+        }
+        await retentions.changed(tenant: name, days: days)
+        audit(context, tenant: name, action: "tenant.retention", target: days.map(String.init) ?? "default")
+        return view(tenant)
+    }
+
+    private static func retentionDays(_ days: Int?) throws -> Int? {
+        guard let days else { return nil }
+        guard Tenant.retentionDaysRange.contains(days) else {
+            throw Problem.badField(
+                [NameKey.retentionDays],
+                "must be \(Tenant.retentionDaysRange.lowerBound)-\(Tenant.retentionDaysRange.upperBound), "
+                    + "or null for the default")
+        }
+        return days
+    }
+
+    private func view(_ tenant: Tenant) -> TenantView {
+        TenantView(tenant, defaultRetentionDays: retentions.defaultDays)
     }
 
     private func createKey(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<NewKey> {
@@ -173,6 +210,26 @@ struct AdminRoutes<Store: LogStore, Credentials: CredentialStore> {
 
     private struct NewTenantBody: Decodable {
         var name: String
+        var retentionDays: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case name
+            case retentionDays = "retention_days"
+        }
+    }
+
+    /// A change of tenant settings; `retention_days` must be present, `null` meaning the default.
+    private struct TenantChangeBody: Decodable {
+        var retentionDays: Int?
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: NameKey.self)
+            guard container.contains(.retentionDays) else {
+                throw DecodingError.keyNotFound(
+                    NameKey.retentionDays, .init(codingPath: [], debugDescription: "retention_days is required"))
+            }
+            retentionDays = try container.decodeIfPresent(Int.self, forKey: .retentionDays)
+        }
     }
 
     private struct NewKeyBody: Decodable {
@@ -188,6 +245,7 @@ struct AdminRoutes<Store: LogStore, Credentials: CredentialStore> {
 
     private enum NameKey: String, CodingKey {
         case name, scopes, role
+        case retentionDays = "retention_days"
     }
 }
 

@@ -6,15 +6,23 @@ import LogModel
 struct TenantView: ResponseEncodable {
     var name: String
     var createdAt: Timestamp
+    /// The tenant's own retention; nil when it keeps the default.
+    var retentionDays: Int?
+    /// The retention in force: its own, or the default.
+    var effectiveRetentionDays: Int
 
-    init(_ tenant: Tenant) {
+    init(_ tenant: Tenant, defaultRetentionDays: Int) {
         name = tenant.name
         createdAt = tenant.createdAt
+        retentionDays = tenant.retentionDays
+        effectiveRetentionDays = tenant.retentionDays ?? defaultRetentionDays
     }
 
     enum CodingKeys: String, CodingKey {
         case name
         case createdAt = "created_at"
+        case retentionDays = "retention_days"
+        case effectiveRetentionDays = "effective_retention_days"
     }
 }
 

@@ -2,6 +2,7 @@ import Access
 import Foundation
 import Hummingbird
 import LogModel
+import Retention
 import Stores
 import Telemetry
 
@@ -11,6 +12,8 @@ import Telemetry
 struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: RateLimiter> {
     let writer: GroupCommitWriter<Store, WriterClock>
     let configuration: AppConfiguration
+    /// Each tenant's retention, which bounds the timestamps it may send.
+    let retentions: TenantRetentions
     let gate: RateLimitGate<Limiter>
     let limits: RateLimits
     let metrics: ServiceMetrics
@@ -35,7 +38,8 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
             throw Problem.bodyTooLarge(limit: configuration.maxBodyBytes)
         }
         var batch = IngestBatch(
-            decoder: decoder, tenant: tenant, receivedAt: .now(), window: configuration.timestampWindow,
+            decoder: decoder, tenant: tenant, receivedAt: .now(),
+            window: await retentions.window(for: tenant, aheadSeconds: configuration.maxFutureMinutes * 60),
             maxItems: configuration.maxRecordsPerRequest)
         let bodyBytes = try await IngestBodyReader(maxBodyBytes: configuration.maxBodyBytes)
             .read(request.body, format: format, into: &batch)
@@ -50,7 +54,7 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
         guard !accepted.isEmpty else {
             throw Problem(
                 status: .badRequest, kind: "invalid-records", detail: "no record in the body is valid",
-                errors: rejected.map { Problem.Detail(index: $0.index, reason: $0.reason) })
+                errors: rejected.map { Problem.Detail(index: $0.index, code: $0.code, reason: $0.reason) })
         }
         let headers: HTTPFields
         do {

@@ -11,6 +11,8 @@ struct Problem: Error, HTTPResponseError, CustomStringConvertible {
         var parameter: String?
         var index: Int?
         var position: Int?
+        /// A stable slug for the reason, where there is one (a rejected record's `too_old`, ...).
+        var code: String?
         var reason: String
     }
 

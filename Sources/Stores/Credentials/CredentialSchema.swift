@@ -10,6 +10,9 @@ enum CredentialSchema {
         ]
     }
 
+    /// Each tenant's retention in days; NULL keeps the service's default.
+    static let retentionStatements = ["ALTER TABLE tenants ADD COLUMN retention_days INTEGER"]
+
     static func statements(bigint: String) -> [String] {
         [
             "CREATE TABLE tenants (name TEXT PRIMARY KEY, created_at \(bigint) NOT NULL)",

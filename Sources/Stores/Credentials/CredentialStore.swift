@@ -14,6 +14,9 @@ public protocol CredentialStore: Sendable {
     func tenants() async throws -> [Tenant]
     /// Whether a tenant exists.
     func tenantExists(_ name: String) async throws -> Bool
+    /// Sets how many days a tenant's records are kept (nil: the service's default); false when there
+    /// is no such tenant.
+    func setRetention(tenant: String, days: Int?) async throws -> Bool
 
     /// Stores a new key.
     func insertKey(_ key: APIKey) async throws

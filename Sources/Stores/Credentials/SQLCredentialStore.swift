@@ -10,17 +10,30 @@ struct SQLCredentialStore<Database: SQLDatabase>: CredentialStore {
     func createTenant(_ tenant: Tenant) async throws -> Bool {
         var sql = Builder()
         let statement = """
-            INSERT INTO tenants (name, created_at) VALUES (\(sql.bind(tenant.name)), \(sql.bind(.integer(tenant.createdAt.microseconds))))
+            INSERT INTO tenants (name, created_at, retention_days)
+            VALUES (\(sql.bind(tenant.name)), \(sql.bind(.integer(tenant.createdAt.microseconds))), \(sql.bind(retention(tenant.retentionDays))))
             ON CONFLICT (name) DO NOTHING RETURNING name
             """
         return try await !database.execute(statement, sql.values).isEmpty
     }
 
     func tenants() async throws -> [Tenant] {
-        try await database.read("SELECT name, created_at FROM tenants ORDER BY name", []).map { row in
-            Tenant(name: try row.text(0), createdAt: Timestamp(microseconds: try row.integer(1)))
+        try await database.read("SELECT name, created_at, retention_days FROM tenants ORDER BY name", []).map { row in
+            Tenant(
+                name: try row.text(0), createdAt: Timestamp(microseconds: try row.integer(1)),
+                retentionDays: row.optionalInteger(2).map(Int.init))
         }
     }
+
+    func setRetention(tenant: String, days: Int?) async throws -> Bool {
+        var sql = Builder()
+        let statement = """
+            UPDATE tenants SET retention_days = \(sql.bind(retention(days))) WHERE name = \(sql.bind(tenant)) RETURNING name
+            """
+        return try await !database.execute(statement, sql.values).isEmpty
+    }
+
+    private func retention(_ days: Int?) -> SQLValue { days.map { .integer(Int64($0)) } ?? .null }
 
     func tenantExists(_ name: String) async throws -> Bool {
         var sql = Builder()

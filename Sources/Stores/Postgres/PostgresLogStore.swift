@@ -11,11 +11,11 @@ public import Telemetry
 /// column, so a batch of any size is one round trip and every value is bound.
 public struct PostgresLogStore: LogStore {
     private let indexedSearch: IndexedSearch
-    private let client: PostgresClient
-    private let logger: Logger
+    let client: PostgresClient
+    let logger: Logger
     /// Which days have partitions, and which partitions are months.
     let partitions = PostgresPartitions()
-    private let instrumentation: StatementInstrumentation
+    let instrumentation: StatementInstrumentation
 
     /// Creates a store; connections open once ``run()`` is running. With `observability`, every
     /// statement gets a span and its duration is recorded.
@@ -391,7 +391,7 @@ public struct PostgresLogStore: LogStore {
     }
 
     /// Reads which partitions of the log table are months, which index lookups take whole.
-    private func loadMonthlyPartitions() async throws {
+    func loadMonthlyPartitions() async throws {
         let rows = try await execute(
             "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
                 + "WHERE i.inhparent = 'logs'::regclass", [])

@@ -15,7 +15,8 @@
 /// `log_counts`, records per tenant, minute, service and level, kept exact by statement triggers on
 /// every insert and delete, so counts over long ranges read minutes instead of rows
 /// (``PostgresLogCounts``). Migration 5 indexes the message's trigrams across spaces and
-/// punctuation (``MessageTrigrams``); migration 6 computes the same mapping faster.
+/// punctuation (``MessageTrigrams``); migration 6 computes the same mapping faster. Migration 7 gives
+/// each tenant an optional retention.
 enum PostgresMigrations {
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -54,5 +55,6 @@ enum PostgresMigrations {
         (4, PostgresLogCounts.schema),
         (5, MessageTrigrams.schema),
         (6, MessageTrigrams.replaceChain),
+        (7, CredentialSchema.retentionStatements),
     ]
 }

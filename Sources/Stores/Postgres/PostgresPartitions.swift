@@ -60,18 +60,37 @@ final class PostgresPartitions: Sendable {
         _ = known.withLock { $0.insert(day) }
     }
 
+    /// Forgets the days before `cutoff`, whose partitions were dropped.
+    func forgetDays(before cutoff: Timestamp) {
+        let first = Day(cutoff)
+        known.withLock { known in known = known.filter { $0 >= first } }
+    }
+
     /// Remembers which of the log table's partitions, by these names, are months (`logs_yYYYYmMM`).
     func setMonths(fromPartitionNames names: [String]) {
-        let ranges = names.compactMap { name -> Range<Timestamp>? in
-            guard name.count == 13, name.hasPrefix("logs_y"), let year = Int(name.dropFirst(6).prefix(4)),
-                name.dropFirst(10).first == "m", let month = Int(name.suffix(2)), (1...12).contains(month),
-                let start = Self.firstDay(year: year, month: month),
-                let end = month == 12
-                    ? Self.firstDay(year: year + 1, month: 1) : Self.firstDay(year: year, month: month + 1)
-            else { return nil }
-            return start..<end
-        }
+        let ranges = names.compactMap { name in Self.monthRange(ofPartitionNamed: name) }
         months.withLock { $0 = ranges }
+    }
+
+    /// The range of timestamps a partition of ours holds, by its name: a day (`logs_yYYYYmMMdDD`) or,
+    /// from before partitions were daily, a month (`logs_yYYYYmMM`); nil for any other name.
+    static func range(ofPartitionNamed name: String) -> Range<Timestamp>? {
+        if let month = monthRange(ofPartitionNamed: name) { return month }
+        let parts = name.split(separator: "_")
+        guard parts.count == 2, parts[0] == "logs", let date = parts[1].wholeMatch(of: /y(\d{4})m(\d\d)d(\d\d)/),
+            let start = Timestamp(rfc3339: "\(date.1)-\(date.2)-\(date.3)T00:00:00Z"), Day(start).tableName == name
+        else { return nil }
+        return start..<Day(start).adding(days: 1).start
+    }
+
+    private static func monthRange(ofPartitionNamed name: String) -> Range<Timestamp>? {
+        guard name.count == 13, name.hasPrefix("logs_y"), let year = Int(name.dropFirst(6).prefix(4)),
+            name.dropFirst(10).first == "m", let month = Int(name.suffix(2)), (1...12).contains(month),
+            let start = Self.firstDay(year: year, month: month),
+            let end = month == 12
+                ? Self.firstDay(year: year + 1, month: 1) : Self.firstDay(year: year, month: month + 1)
+        else { return nil }
+        return start..<end
     }
 
     /// The start of the monthly partition holding `timestamp`, or `timestamp` itself outside them.

@@ -11,6 +11,7 @@ enum PostgresDialect: SQLDialect {
     }
 
     static func id(fromText parameter: String) -> String { "\(parameter)::uuid" }
+    static let storedRowBytes = "pg_column_size(logs.*)::int8"
 
     static func condition(for predicate: QueryPredicate, _ builder: inout SQLBuilder<Self>) -> String {
         switch predicate {

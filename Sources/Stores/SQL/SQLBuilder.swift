@@ -20,6 +20,9 @@ protocol SQLDialect {
     static func id(fromText parameter: String) -> String
     /// The condition for one predicate.
     static func condition(for predicate: QueryPredicate, _ builder: inout SQLBuilder<Self>) -> String
+    /// An integer expression over a row of `logs` giving its stored size in bytes, as far as the
+    /// database can tell.
+    static var storedRowBytes: String { get }
 }
 
 /// Builds SQL text and its bound values together, so that every value is a parameter.

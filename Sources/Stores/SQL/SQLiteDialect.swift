@@ -10,6 +10,12 @@ enum SQLiteDialect: SQLDialect {
     static func timestamp(fromMicroseconds parameter: String) -> String { parameter }
 
     static func id(fromText parameter: String) -> String { parameter }
+    /// The length of the row's text values in bytes, and eight bytes for each integer.
+    static let storedRowBytes =
+        (["id", "tenant", "level", "message", "attributes"].map { "length(CAST(\($0) AS BLOB))" }
+        + ["service", "host", "environment", "trace_id", "span_id", "correlation_id"].map {
+            "coalesce(length(CAST(\($0) AS BLOB)), 0)"
+        } + ["32"]).joined(separator: " + ")
 
     static func condition(for predicate: QueryPredicate, _ builder: inout SQLBuilder<Self>) -> String {
         switch predicate {

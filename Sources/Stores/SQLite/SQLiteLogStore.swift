@@ -22,6 +22,8 @@ public struct SQLiteLogStore: LogStore {
     private let logger: Logger
     private let instrumentation: StatementInstrumentation
     private let statistics = PlannerStatistics()
+    /// The background jobs under way in this process, which owns the database.
+    let jobs = InProcessJobElection()
 
     /// The threads every SQLite connection of the process blocks on: one per connection of a store,
     /// and one to spare. Started once and kept for the life of the process, like NIO's own singleton.

@@ -48,5 +48,6 @@ enum SQLiteMigrations {
         ),
         (2, CredentialSchema.statements(bigint: "INTEGER")),
         (3, CredentialSchema.initialKeyStatements(boolean: "INTEGER")),
+        (4, CredentialSchema.retentionStatements),
     ]
 }

@@ -1,3 +1,4 @@
+import Foundation
 public import Prometheus
 
 /// Every metric the service exposes at `/metrics`, in one Prometheus registry per process (tests
@@ -75,6 +76,36 @@ public final class ServiceMetrics: Sendable {
                 "logsmith_ingest_rejected_records_total", "Records received but not committed, by reason."),
             labels: [("reason", reason)]
         ).increment(by: Int64(records))
+    }
+
+    /// Counts one run of the retention job by outcome (`completed`, `skipped` when another replica
+    /// ran it, `failed`); a completed run also sets the time of the last one.
+    public func retentionRun(outcome: String) {
+        registry.makeCounter(
+            descriptor: Self.name("logsmith_retention_runs_total", "Runs of the retention job, by outcome."),
+            labels: [("outcome", outcome)]
+        ).increment()
+        guard outcome == "completed" else { return }
+        registry.makeGauge(
+            descriptor: Self.name(
+                "logsmith_retention_last_completed_timestamp_seconds",
+                "When this replica last completed a retention run, in seconds since the epoch.")
+        ).set(Date().timeIntervalSince1970)
+    }
+
+    /// Counts records and bytes the retention job removed, by method (`drop` of whole partitions,
+    /// batched `delete`).
+    public func retentionRemoved(method: String, records: Int, bytes: Int) {
+        let labels = [("method", method)]
+        registry.makeCounter(
+            descriptor: Self.name("logsmith_retention_removed_records_total", "Records removed past retention."),
+            labels: labels
+        ).increment(by: Int64(records))
+        registry.makeCounter(
+            descriptor: Self.name(
+                "logsmith_retention_removed_bytes_total", "Bytes of storage removed past retention."),
+            labels: labels
+        ).increment(by: Int64(bytes))
     }
 
     /// Records one group-commit flush: its size and how long the insert took.

@@ -1,0 +1,101 @@
+public import LogModel
+import Logging
+import PostgresNIO
+
+extension PostgresLogStore: RetentionStore {
+    /// Drops every partition of the log table whose range ends at or before `cutoff`, one at a time,
+    /// each in a transaction that also removes its minutes from `log_counts` (a dropped table fires no
+    /// delete trigger). Dropping a partition locks the log table as creating one does; the lock is
+    /// awaited for at most ``dropLockTimeout``, after which the partition waits for the next run.
+    public func dropStorage(before cutoff: Timestamp) async throws -> RemovedRecords {
+        try await withStoreErrors("dropping partitions failed") {
+            let rows = try await execute(
+                "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                    + "WHERE i.inhparent = 'logs'::regclass", [])
+            let expired = rows.compactMap { row -> (name: String, range: Range<Timestamp>)? in
+                guard case .text(let name) = row.first, let range = PostgresPartitions.range(ofPartitionNamed: name),
+                    range.upperBound <= cutoff
+                else { return nil }
+                return (name, range)
+            }
+            var removed = RemovedRecords()
+            for partition in expired.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+                removed += try await drop(partition.name, covering: partition.range)
+            }
+            partitions.forgetDays(before: cutoff)
+            if !expired.isEmpty { try await loadMonthlyPartitions() }
+            return removed
+        }
+    }
+
+    /// How long dropping a partition waits for the lock on the log table.
+    static let dropLockTimeout = "2s"
+
+    private func drop(_ name: String, covering range: Range<Timestamp>) async throws -> RemovedRecords {
+        // The name was read from the catalogue and matched our partition naming pattern exactly, so it
+        // is an identifier of letters, digits and underscores.
+        let table = PostgresQuery(
+            unsafeSQL: "SELECT count(*)::int8, pg_total_relation_size('\(name)'::regclass)::int8 FROM \(name)")
+        let minutes = (range.lowerBound.microseconds / 60_000_000, range.upperBound.microseconds / 60_000_000)
+        return try await client.withTransaction(logger: logger) { connection in
+            _ = try await connection.query(
+                PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = '\(Self.dropLockTimeout)'"), logger: logger)
+            var removed = RemovedRecords()
+            for try await (records, bytes) in try await connection.query(table, logger: logger).decode(
+                (Int64, Int64).self)
+            {
+                removed = RemovedRecords(records: Int(records), bytes: Int(bytes))
+            }
+            _ = try await connection.query(
+                "DELETE FROM log_counts WHERE minute >= \(minutes.0) AND minute < \(minutes.1)", logger: logger)
+            _ = try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(name)"), logger: logger)
+            return removed
+        }
+    }
+
+    /// Deletes at most `limit` of the tenant's records before `cutoff`, oldest first.
+    public func deleteRecords(tenant: String, before cutoff: Timestamp, limit: Int) async throws -> RemovedRecords {
+        try await SQLLogDeletes(database: self).delete(tenant: tenant, before: cutoff, limit: limit)
+    }
+}
+
+extension PostgresLogStore: JobElection {
+    /// Runs `body` while holding the session advisory lock of the job's name on one pooled
+    /// connection; nil when another session holds it. A lost connection releases the lock.
+    public func runExclusively<Result: Sendable>(
+        _ job: String, _ body: @Sendable () async throws -> Result
+    ) async throws -> Result? {
+        let key = Self.advisoryLockKey(job)
+        return try await client.withConnection { connection -> Result? in
+            let locked = try await withStoreErrors("claiming a job failed") {
+                var locked = false
+                for try await value in try await connection.query(
+                    "SELECT pg_try_advisory_lock(\(key))", logger: logger
+                ).decode(Bool.self) {
+                    locked = value
+                }
+                return locked
+            }
+            guard locked else { return nil }
+            let unlock = { _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger) }
+            do {
+                let result = try await body()
+                await unlock()
+                return result
+            } catch {
+                await unlock()
+                throw error
+            }
+        }
+    }
+
+    /// The advisory lock key of a job: the 64-bit FNV-1a hash of its name, the same in every process.
+    static func advisoryLockKey(_ job: String) -> Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in job.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return Int64(bitPattern: hash)
+    }
+}
