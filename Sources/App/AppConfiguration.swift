@@ -59,6 +59,9 @@ struct AppConfiguration: Sendable {
     /// `LOGSMITH_JWT_SECRET`: the secret that signs session tokens (at least 32 characters). Default:
     /// generated once and kept in `<data-dir>/jwt-secret` (mode 0600); set it when replicas share a database.
     var jwtSecret: String?
+    /// `LOGSMITH_METRICS_TOKEN`: the bearer token `/metrics` requires while authentication is on (at
+    /// least 32 characters). Default: generated once and kept in `<data-dir>/metrics-token` (mode 0600).
+    var metricsToken: String?
     /// `LOGSMITH_LIMIT_INGEST_RECORDS`: records ingested per second per tenant (burst: one second's
     /// worth); 0 turns the limit off. Default 50,000.
     var ingestRecordsPerSecond = 50_000
@@ -129,6 +132,12 @@ struct AppConfiguration: Sendable {
                 throw ConfigurationError(message: "LOGSMITH_JWT_SECRET must be at least 32 characters")
             }
             jwtSecret = value
+        }
+        if let value = environment["LOGSMITH_METRICS_TOKEN"], !value.isEmpty {
+            guard value.count >= 32 else {
+                throw ConfigurationError(message: "LOGSMITH_METRICS_TOKEN must be at least 32 characters")
+            }
+            metricsToken = value
         }
         try integer("LOGSMITH_LIMIT_INGEST_RECORDS", 0...100_000_000, into: \.ingestRecordsPerSecond, from: environment)
         try integer("LOGSMITH_LIMIT_INGEST_BYTES", 0...10_000_000_000, into: \.ingestBytesPerSecond, from: environment)

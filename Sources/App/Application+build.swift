@@ -20,6 +20,8 @@ func buildApplication(
     limiterClock: some Clock<Duration> = ContinuousClock()
 ) async throws -> any ApplicationProtocol {
     try configuration.validate()
+    var configuration = configuration
+    if configuration.authEnabled { configuration.metricsToken = try SecretFiles.scrapeToken(configuration) }
     let sessions = await SessionTokens(secret: try SecretFiles.signingSecret(configuration))
     var redis: RedisClient?
     if let url = configuration.redisURL {
@@ -94,7 +96,10 @@ func buildApplication(
         credentials: credentials, defaultDays: configuration.retentionDays, implicitTenant: defaultTenant)
     HealthRoutes(store: store, redis: dependencies.redis).register(on: router)
     CacheRoutes(cache: dependencies.cache).register(on: router)
-    MetricsRoutes(metrics: observability.metrics).register(on: router)
+    MetricsRoutes(
+        metrics: observability.metrics,
+        token: configuration.authEnabled ? configuration.metricsToken : nil
+    ).register(on: router)
     IngestRoutes(
         writer: writer, configuration: configuration, retentions: retentions, gate: gate, limits: limits,
         metrics: observability.metrics, cache: dependencies.cache

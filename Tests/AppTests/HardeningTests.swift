@@ -259,6 +259,35 @@ struct HardeningTests {
             #expect(try await client.send(.get, "/api/v1/cache/stats", as: admin).status == .ok)
         }
     }
+
+    @Test("/metrics, which names tenants, answers only to the metrics token, kept in a private file")
+    func metrics_requireTheirToken() async throws {
+        let log = CapturedLog()
+        try await withAuthApp(log: log) { client, admin, directory in
+            _ = try await client.send(.post, "/api/v1/logs", as: admin, json: #"{"message": "counted"}"#)
+            let path = URL(fileURLWithPath: directory).appendingPathComponent("metrics-token").path
+            let token = try String(contentsOfFile: path, encoding: .utf8)
+            let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+            for credential in [nil, admin, "not-the-token", token + "x"] {
+                let refused = try await client.send(.get, "/metrics", as: credential)
+                #expect(refused.status == .unauthorized)
+                #expect(refused.headers[.wwwAuthenticate] == #"Bearer realm="metrics""#)
+                #expect(!String(buffer: refused.body).contains("logsmith_ingest"))
+            }
+            let scraped = try await client.send(.get, "/metrics", as: token)
+            #expect(scraped.status == .ok)
+            #expect(String(buffer: scraped.body).contains(#"tenant="default""#))
+            #expect(log.all.allSatisfy { !$0.contains(token) }, "the metrics token appeared in the log")
+        }
+        let configured = String(repeating: "m", count: 32)
+        try await withAuthApp(configure: { $0.metricsToken = configured }) { client, _, directory in
+            let scraped = try await client.send(.get, "/metrics", as: configured)
+            #expect(scraped.status == .ok)
+            let file = URL(fileURLWithPath: directory).appendingPathComponent("metrics-token").path
+            #expect(!FileManager.default.fileExists(atPath: file))
+        }
+    }
 }
 
 /// How many threads of a pool a test has taken.

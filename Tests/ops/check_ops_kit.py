@@ -12,6 +12,7 @@ bounded.
 import argparse
 import filecmp
 import json
+import secrets
 import socket
 import subprocess
 import sys
@@ -59,11 +60,18 @@ def generated_files_are_current(work):
 
 def promtool_checks(work):
     step("promtool check config, check rules, test rules")
+    # promtool opens the scrape's token file, which only the container has: point it at a local one.
     config = yaml.safe_load((ROOT / "config/prometheus.yml").read_text())
+    (work / "metrics-token-check").write_text("token")
+    for scrape in config["scrape_configs"]:
+        if "authorization" in scrape:
+            scrape["authorization"]["credentials_file"] = str(work / "metrics-token-check")
+    as_shipped = work / "prometheus-as-shipped.yml"
+    as_shipped.write_text(yaml.safe_dump(config))
     config["rule_files"] = [str(ROOT / "slo/rules/*.yml")]
     local = work / "prometheus-check.yml"
     local.write_text(yaml.safe_dump(config))
-    run("promtool", "check", "config", str(ROOT / "config/prometheus.yml"))
+    run("promtool", "check", "config", str(as_shipped))
     run("promtool", "check", "config", str(local))
     run("promtool", "check", "rules", *sorted(map(str, (ROOT / "slo/rules").glob("*.yml"))))
     run("promtool", "test", "rules", "slo-alerts-test.yml", cwd=ROOT / "slo/tests")
@@ -114,6 +122,12 @@ def compose_is_valid(schema_path):
     environment = compose["services"]["logsmith"]["environment"]
     if environment["OTEL_EXPORTER_OTLP_ENDPOINT"] != "http://jaeger:4318":
         sys.exit("logsmith is not wired to Jaeger")
+    scrape = yaml.safe_load((ROOT / "config/prometheus.yml").read_text())["scrape_configs"][0]
+    token_file = scrape["authorization"]["credentials_file"]
+    if token_file not in " ".join(compose["services"]["prometheus"]["entrypoint"]):
+        sys.exit(f"the prometheus service does not write {token_file}, which the scrape reads")
+    if "LOGSMITH_METRICS_TOKEN" not in environment:
+        sys.exit("logsmith is not given the metrics token")
 
 
 def request(url, data=None, headers=None):
@@ -121,20 +135,21 @@ def request(url, data=None, headers=None):
         return response.status, response.read()
 
 
-def drive_traffic(base):
+def drive_traffic(base, key):
     """Ingest (small and large batches, some invalid records), searches, gets and misses."""
+    auth = {"Authorization": f"Bearer {key}"}
     for index in range(40):
         records = "\n".join(
             json.dumps({"message": f"ops check {index} {n}", "level": ["info", "warn", "error"][n % 3], "service": "ops"})
             for n in range(2000 if index % 10 == 0 else 20)
         )
-        request(f"{base}/api/v1/logs", records.encode(), {"Content-Type": "application/x-ndjson"})
+        request(f"{base}/api/v1/logs", records.encode(), {"Content-Type": "application/x-ndjson", **auth})
         bad = json.dumps([{"message": "fine"}, {"level": "info"}]).encode()
-        request(f"{base}/api/v1/logs", bad, {"Content-Type": "application/json"})
-        request(f"{base}/api/v1/logs?q=" + urllib.parse.quote(f"check {index}"))
+        request(f"{base}/api/v1/logs", bad, {"Content-Type": "application/json", **auth})
+        request(f"{base}/api/v1/logs?q=" + urllib.parse.quote(f"check {index}"), headers=auth)
         for path in ["/api/v1/logs/0190c0de-0000-7000-8000-000000000000", "/api/v1/correlations/none", "/nowhere"]:
             try:
-                request(base + path)
+                request(base + path, headers=auth)
             except urllib.error.HTTPError:
                 pass
 
@@ -155,9 +170,11 @@ def end_to_end(work, logsmith):
     processes = []
     try:
         app_port, prometheus_port = free_port(), free_port()
+        token = secrets.token_urlsafe(32)
+        (work / "metrics-token").write_text(token)
         processes.append(subprocess.Popen(
             [logsmith, "serve", "--port", str(app_port), "--data-dir", str(work / "data")],
-            env={"LOGSMITH_AUTH": "off", "LOGSMITH_LIMIT_SEARCH": "0", "PATH": "/usr/bin:/bin"},
+            env={"LOGSMITH_METRICS_TOKEN": token, "LOGSMITH_LIMIT_SEARCH": "0", "PATH": "/usr/bin:/bin"},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         rules = work / "rules"
         rules.mkdir()
@@ -169,7 +186,10 @@ def end_to_end(work, logsmith):
         config = {
             "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
             "rule_files": [str(rules / "*.yml")],
-            "scrape_configs": [{"job_name": "logsmith", "static_configs": [{"targets": [f"127.0.0.1:{app_port}"]}]}],
+            "scrape_configs": [{
+                "job_name": "logsmith", "static_configs": [{"targets": [f"127.0.0.1:{app_port}"]}],
+                "authorization": {"type": "Bearer", "credentials_file": str(work / "metrics-token")},
+            }],
         }
         (work / "prometheus.yml").write_text(yaml.safe_dump(config))
         processes.append(subprocess.Popen(
@@ -187,9 +207,10 @@ def end_to_end(work, logsmith):
                 if time.time() > deadline:
                     sys.exit("Logsmith or Prometheus did not start")
                 time.sleep(0.2)
-        drive_traffic(base)
+        key = (work / "data/initial-admin-key").read_text().strip()
+        drive_traffic(base, key)
         time.sleep(4)
-        drive_traffic(base)
+        drive_traffic(base, key)
 
         recorded = [
             rule["record"]

@@ -84,7 +84,8 @@ extension HTTPField.Name {
     static let xAPIKey = HTTPField.Name("X-API-Key")!
 }
 
-/// Establishes the identity of every request before its route runs.
+/// Establishes the identity of every request before its route runs, except on `/metrics`, which
+/// checks a credential of its own.
 struct AuthMiddleware<Credentials: CredentialStore>: RouterMiddleware {
     let authenticator: Authenticator<Credentials>
 
@@ -92,6 +93,7 @@ struct AuthMiddleware<Credentials: CredentialStore>: RouterMiddleware {
         _ request: Request, context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
+        guard context.endpointPath != MetricsRoutes.path else { return try await next(request, context) }
         var context = context
         context.identity = try await authenticator.identity(for: request)
         return try await next(request, context)

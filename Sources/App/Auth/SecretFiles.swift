@@ -10,12 +10,24 @@ enum SecretFiles {
     static let initialAdminKey = "initial-admin-key"
     /// Name of the file that keeps the generated session-signing secret.
     static let jwtSecret = "jwt-secret"
+    /// Name of the file that keeps the generated token for `/metrics`.
+    static let metricsToken = "metrics-token"
 
     /// The session-signing secret: `LOGSMITH_JWT_SECRET`, else the one kept in the data directory,
     /// generated on first use.
     static func signingSecret(_ configuration: AppConfiguration) throws -> String {
-        if let secret = configuration.jwtSecret { return secret }
-        let path = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent(jwtSecret).path
+        try configuration.jwtSecret ?? kept(jwtSecret, in: configuration.dataDirectory)
+    }
+
+    /// The bearer token `/metrics` requires: `LOGSMITH_METRICS_TOKEN`, else the one kept in the data
+    /// directory, generated on first use.
+    static func scrapeToken(_ configuration: AppConfiguration) throws -> String {
+        try configuration.metricsToken ?? kept(metricsToken, in: configuration.dataDirectory)
+    }
+
+    /// The secret kept in the named file of the data directory, generated and written on first use.
+    private static func kept(_ name: String, in dataDirectory: String) throws -> String {
+        let path = URL(fileURLWithPath: dataDirectory).appendingPathComponent(name).path
         if let existing = try? String(contentsOfFile: path, encoding: .utf8), existing.count >= 32 {
             return existing
         }
