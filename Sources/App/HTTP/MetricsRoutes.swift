@@ -38,7 +38,9 @@ struct MetricsRoutes {
         guard let authorization, authorization.count > 7, authorization.prefix(7).lowercased() == "bearer " else {
             return false
         }
-        let (expected, given) = (SHA256.hash(data: Data(token.utf8)), SHA256.hash(data: Data(authorization.dropFirst(7).utf8)))
+        let (expected, given) = (
+            SHA256.hash(data: Data(token.utf8)), SHA256.hash(data: Data(authorization.dropFirst(7).utf8))
+        )
         return expected == given
     }
 }
