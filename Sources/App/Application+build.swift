@@ -117,7 +117,13 @@ func buildApplication(
             interval: .seconds(configuration.retentionIntervalSeconds),
             batchRecords: configuration.retentionBatchRecords),
         metrics: observability.metrics, logger: logger)
-    var services: [any Service] = [store, writer, retention]
+    var services: [any Service] = [
+        ShutdownSteps.Logged(service: store, stopped: "shutdown: store closed its connections", logger: logger),
+        ShutdownSteps.Logged(
+            service: writer, stopped: "shutdown: ingest writer committed every accepted record", logger: logger),
+        ShutdownSteps.Logged(service: retention, stopped: "shutdown: retention job stopped", logger: logger),
+        ShutdownSteps.ServerStopped(logger: logger),
+    ]
     if let processor = observability.processor { services.insert(processor, at: 0) }
     var app = Application(
         router: router,

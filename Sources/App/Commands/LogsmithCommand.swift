@@ -5,8 +5,10 @@ import Instrumentation
 import Logging
 import Metrics
 import Prometheus
+import ServiceLifecycle
 import Stores
 import Telemetry
+import UnixSignals
 
 /// The `logsmith` command line: `serve`, `migrate`, `keys` and `users`.
 @main
@@ -69,7 +71,11 @@ struct Serve: AsyncParsableCommand {
         InstrumentationSystem.bootstrap(observability.tracer)
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: observability.metrics.registry))
         let app = try await buildApplication(configuration, observability: observability, logger: logger)
-        try await app.runService()
+        try await ServiceGroup(
+            services: [ShutdownSteps.Whole(application: app, logger: logger)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ).run()
     }
 }
 
