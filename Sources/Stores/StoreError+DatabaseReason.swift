@@ -2,6 +2,16 @@ import PostgresNIO
 import SQLiteNIO
 
 extension StoreError {
+    /// The code for a failure of the database library: ``Code/storageFull`` when the disk is full
+    /// (SQLite's `SQLITE_FULL`, PostgreSQL's SQLSTATE 53100), else ``Code/unavailable``.
+    static func code(for error: any Error) -> Code {
+        switch error {
+        case let error as SQLiteError where error.reason == .full: .storageFull
+        case let error as PSQLError where error.serverInfo?[.sqlState] == "53100": .storageFull
+        default: .unavailable
+        }
+    }
+
     /// What the database said when it refused a statement: PostgreSQL's SQLSTATE and primary message
     /// (or postgres-nio's error code, such as a lost connection, when the server said nothing), or
     /// SQLite's result code and message; nil for any other failure. It names no bound value and no

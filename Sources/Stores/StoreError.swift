@@ -10,6 +10,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, CustomDebugS
             case corruptRow
             case invalidConfiguration
             case conflict
+            case storageFull
         }
 
         private let base: Base
@@ -20,6 +21,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, CustomDebugS
         public static let corruptRow = Code(base: .corruptRow)
         /// A unique value (for example a username) is taken already.
         public static let conflict = Code(base: .conflict)
+        /// The database's disk is full: nothing more can be written until space is freed.
+        public static let storageFull = Code(base: .storageFull)
         /// The store's configuration (for example its URL) is invalid.
         public static let invalidConfiguration = Code(base: .invalidConfiguration)
 

@@ -67,40 +67,9 @@ extension DurabilityTests {
             let run = "sigterm-\(UUID().uuidString.prefix(8).lowercased())"
             let server = try await ServerProcess(dataDirectory: directory, environment: environment)
             let outcomes = RequestOutcomes()
-            let port = server.port
 
-            let clients = (0..<8).map { client in
-                Task {
-                    while true {
-                        do {
-                            try await TestClient.withClient(host: "127.0.0.1", port: port) { http in
-                                for _ in 0..<10_000 {
-                                    let batch = UUID().uuidString.prefix(8)
-                                    let messages = (0..<20).map {
-                                        "\(run) client \(client) batch \(batch) record \($0)"
-                                    }
-                                    await outcomes.sending(messages)
-                                    let response = try await http.post(
-                                        "/api/v1/logs", headers: [.contentType: "application/x-ndjson"],
-                                        body: ByteBuffer(
-                                            string: messages.map { #"{"message": "\#($0)", "service": "\#(run)"}"# }
-                                                .joined(separator: "\n")))
-                                    await outcomes.answered(messages, status: response.status.code)
-                                }
-                            }
-                            return
-                        } catch {
-                            // The connection closed or was refused: the server is going away.
-                            guard await outcomes.signalled else { throw error }
-                            return
-                        }
-                    }
-                }
-            }
-            let deadline = ContinuousClock.now.advanced(by: .seconds(120))
-            while await outcomes.acknowledged.count < 2000, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            let clients = IngestLoad.start(clients: 8, port: server.port, run: run, outcomes: outcomes)
+            _ = try await outcomes.waitForAcknowledged(2000, timeout: .seconds(120))
             await outcomes.signal()
             kill(server.process.processIdentifier, SIGTERM)
             let exitDeadline = ContinuousClock.now.advanced(by: .seconds(60))
@@ -112,11 +81,11 @@ extension DurabilityTests {
             #expect(server.process.terminationStatus == 0)
             for client in clients { try await client.value }
 
-            let (acknowledged, unanswered, statuses) = await (
-                outcomes.acknowledged, outcomes.unanswered, outcomes.otherStatuses
+            let (acknowledged, unanswered, refusals) = await (
+                outcomes.acknowledged, outcomes.unanswered, outcomes.refusals
             )
             #expect(acknowledged.count >= 2000)
-            #expect(statuses.isEmpty, "answers other than 200: \(statuses)")
+            #expect(refusals.isEmpty, "answers other than 200: \(refusals)")
             let log = try String(contentsOfFile: server.outputPath, encoding: .utf8)
             let messages = log.split(separator: "\n").compactMap { line in
                 (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["message"] as? String
@@ -143,26 +112,6 @@ extension DurabilityTests {
             #expect(unanswered.isDisjoint(with: stored), "a request was committed but not answered")
         }
     }
-}
-
-/// What became of each request of a load test: sent, answered, and whether the signal had been sent.
-actor RequestOutcomes {
-    private(set) var acknowledged: Set<String> = []
-    private var pending: Set<String> = []
-    private(set) var otherStatuses: [Int] = []
-    private(set) var signalled = false
-
-    /// The messages of requests sent but never answered.
-    var unanswered: Set<String> { pending }
-
-    func sending(_ messages: [String]) { pending.formUnion(messages) }
-
-    func answered(_ messages: [String], status: Int) {
-        pending.subtract(messages)
-        if status == 200 { acknowledged.formUnion(messages) } else { otherStatuses.append(status) }
-    }
-
-    func signal() { signalled = true }
 }
 
 /// Messages whose ingest request was answered 200.

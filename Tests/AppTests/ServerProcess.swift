@@ -8,9 +8,12 @@ final class ServerProcess {
     private(set) var port = 0
 
     /// Starts `logsmith serve --port 0` with the given data directory and environment, and waits
-    /// until its "server started" log line says which port it got.
-    init(dataDirectory: String, environment: [String: String]) async throws {
-        outputPath = dataDirectory + "-server-\(UUID().uuidString).log"
+    /// until its "server started" log line says which port it got. Its output goes to a file beside
+    /// the data directory, or in `outputDirectory`.
+    init(dataDirectory: String, environment: [String: String], outputDirectory: String? = nil) async throws {
+        outputPath =
+            outputDirectory.map { $0 + "/server-\(UUID().uuidString).log" }
+            ?? dataDirectory + "-server-\(UUID().uuidString).log"
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: try Self.binaryPath())
         process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory]

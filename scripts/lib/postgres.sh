@@ -2,6 +2,7 @@
 #
 #   start_postgres DIR [NAME=VALUE...]   # initdb under DIR/pg, start with those server settings;
 #                                        # sets pg_bin, pg_port, pg_url (superuser, db postgres)
+#   restart_postgres DIR MODE   # pg_ctl restart -m MODE (fast, immediate), waiting until it is back
 #   stop_postgres DIR    # immediate stop; safe to call when it never started
 #
 # PostgreSQL refuses to run as root, so under root the cluster belongs to an unprivileged user.
@@ -35,4 +36,9 @@ stop_postgres() {
     local dir=$1
     [ -f "$dir/pg/postmaster.pid" ] && "${as_db_user[@]}" "$pg_bin/pg_ctl" -D "$dir/pg" -m immediate stop >/dev/null 2>&1
     return 0
+}
+
+restart_postgres() {
+    local dir=$1 mode=$2
+    "${as_db_user[@]}" "$pg_bin/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -m "$mode" -w restart >/dev/null
 }

@@ -61,6 +61,15 @@ extension Problem {
         return Problem(status: .serviceUnavailable, kind: "unavailable", detail: detail, headers: headers)
     }
 
+    /// 507 with `Retry-After`: the database's disk is full; writes succeed again once space is freed.
+    static var storageFull: Problem {
+        var problem = unavailable("the database's disk is full; retry once space is freed", retryAfterSeconds: 30)
+        (problem.status, problem.kind) = (
+            HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), "storage-full"
+        )
+        return problem
+    }
+
     /// 500 that says nothing about the cause (which goes to the log, never to the client).
     static let internalError = Problem(status: .internalServerError, kind: "internal", detail: "internal error")
 }

@@ -4,7 +4,8 @@ import Logging
 import Stores
 
 /// Turns every error a route throws into a problem+json response, so no client ever sees a bare
-/// error or a stack trace: Hummingbird's own errors keep their status, store failures become 503,
+/// error or a stack trace: Hummingbird's own errors keep their status, store failures become 503
+/// (507 when the database's disk is full),
 /// anything else a 500 whose body says nothing about the cause (the cause goes to the log).
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
@@ -23,6 +24,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             var metadata: Logger.Metadata = ["error.type": "\(error.code)", "error.message": "\(error)"]
             if let reason = error.databaseReason { metadata["db.response.reason"] = "\(reason)" }
             context.logger.error("store failed", metadata: metadata)
+            if error.code == .storageFull {
+                throw Problem.storageFull
+            }
             throw Problem.unavailable("storage is unavailable; retry shortly")
         } catch {
             context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))"])

@@ -413,7 +413,7 @@ func withStoreErrors<T>(_ message: String, _ body: () async throws -> T) async t
     } catch let error as StoreError {
         throw error
     } catch {
-        throw StoreError(.unavailable, message, underlying: error)
+        throw StoreError(StoreError.code(for: error), message, underlying: error)
     }
 }
 
