@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "Access", "App", "LogModel", "Stores", "TestSupport",
+                "Access", "App", "LogModel", "Retention", "Stores", "Telemetry", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: upcomingFeatures

@@ -80,37 +80,11 @@ func buildApplication(
             maxBatchRecords: configuration.ingestBatchRecords, maxQueuedRecords: configuration.maxQueuedRecords,
             maxConcurrentFlushes: configuration.ingestFlushes),
         clock: ContinuousClock(), observability: observability)
-    let router = Router(context: AppRequestContext.self)
-    router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))
-    router.add(middleware: RequestTelemetryMiddleware(tracer: observability.tracer, metrics: observability.metrics))
-    router.add(middleware: ProblemMiddleware())
-    router.add(
-        middleware: AuthMiddleware(
-            authenticator: Authenticator(
-                credentials: credentials, sessions: sessions, enabled: configuration.authEnabled)))
-    router.add(middleware: QueryParameterMiddleware())
-    let passwords = PasswordHasher(cost: UInt8(configuration.bcryptCost))
-    let gate = RateLimitGate(limiter: dependencies.limiter, metrics: observability.metrics)
-    let limits = RateLimits(configuration)
     let retentions = TenantRetentions(
         credentials: credentials, defaultDays: configuration.retentionDays, implicitTenant: defaultTenant)
-    HealthRoutes(store: store, redis: dependencies.redis).register(on: router)
-    CacheRoutes(cache: dependencies.cache).register(on: router)
-    MetricsRoutes(
-        metrics: observability.metrics,
-        token: configuration.authEnabled ? configuration.metricsToken : nil
-    ).register(on: router)
-    IngestRoutes(
-        writer: writer, configuration: configuration, retentions: retentions, gate: gate, limits: limits,
-        metrics: observability.metrics, cache: dependencies.cache
-    ).register(on: router)
-    SearchRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache).register(on: router)
-    StatsRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache).register(on: router)
-    AuthRoutes(credentials: credentials, sessions: sessions, passwords: passwords, gate: gate, limits: limits)
-        .register(on: router)
-    AdminRoutes(
-        store: store, credentials: credentials, passwords: passwords, cache: dependencies.cache, retentions: retentions
-    ).register(on: router)
+    let router = buildRouter(
+        configuration, store: store, credentials: credentials, dependencies: dependencies, sessions: sessions,
+        observability: observability, writer: writer, retentions: retentions)
     let retention = RetentionJob(
         store: store, retentions: retentions,
         settings: .init(
@@ -147,6 +121,45 @@ func buildApplication(
         }
     }
     return app
+}
+
+/// The router: every route of the API with its middleware, over the parts the application is made of.
+func buildRouter(
+    _ configuration: AppConfiguration, store: some LogStore, credentials: some CredentialStore,
+    dependencies: Dependencies<some RateLimiter>, sessions: SessionTokens, observability: Observability,
+    writer: GroupCommitWriter<some LogStore, ContinuousClock>, retentions: TenantRetentions
+) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))
+    router.add(middleware: RequestTelemetryMiddleware(tracer: observability.tracer, metrics: observability.metrics))
+    router.add(middleware: ProblemMiddleware())
+    router.add(
+        middleware: AuthMiddleware(
+            authenticator: Authenticator(
+                credentials: credentials, sessions: sessions, enabled: configuration.authEnabled)))
+    router.add(middleware: QueryParameterMiddleware())
+    let passwords = PasswordHasher(cost: UInt8(configuration.bcryptCost))
+    let gate = RateLimitGate(limiter: dependencies.limiter, metrics: observability.metrics)
+    let limits = RateLimits(configuration)
+    HealthRoutes(store: store, redis: dependencies.redis).register(on: router)
+    CacheRoutes(cache: dependencies.cache).register(on: router)
+    MetricsRoutes(
+        metrics: observability.metrics,
+        token: configuration.authEnabled ? configuration.metricsToken : nil
+    ).register(on: router)
+    IngestRoutes(
+        writer: writer, configuration: configuration, retentions: retentions, gate: gate, limits: limits,
+        metrics: observability.metrics, cache: dependencies.cache
+    ).register(on: router)
+    SearchRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache).register(on: router)
+    StatsRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache).register(on: router)
+    AuthRoutes(credentials: credentials, sessions: sessions, passwords: passwords, gate: gate, limits: limits)
+        .register(on: router)
+    AdminRoutes(
+        store: store, credentials: credentials, passwords: passwords, cache: dependencies.cache, retentions: retentions
+    ).register(on: router)
+    OpenAPIRoutes().register(on: router)
+    return router
 }
 
 /// Runs `body` with the configured stores' service running, for commands that use the database
