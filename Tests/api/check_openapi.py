@@ -68,7 +68,7 @@ def main():
                 command + [option for operation in last for option in ("--exclude-operation-id", operation)],
                 command + [option for operation in last for option in ("--include-operation-id", operation)],
             ]
-            failed = [run for run in runs if subprocess.run(run, stdin=subprocess.DEVNULL, timeout=1500).returncode != 0]
+            failed = [run for run in runs if subprocess.run(run, cwd=work, stdin=subprocess.DEVNULL, timeout=1500).returncode != 0]
             if failed:
                 errors = [line for line in Path(f"{work}/server.log").read_text().splitlines() if '"error"' in line]
                 print("\n".join(errors[-20:]), file=sys.stderr)
