@@ -10,8 +10,6 @@ import Testing
 /// longest go at once, and a second run finds nothing.
 @Suite("Retention job")
 struct RetentionJobTests {
-    private static let day: Int64 = 86_400
-
     @Test(
         "each tenant keeps exactly its retention; storage past the longest is dropped whole",
         arguments: StoreKind.allCases)
@@ -31,7 +29,7 @@ struct RetentionJobTests {
         let ages: [Int64] = [100, 45, 20, 3]
         try await store.insert(
             [standard, short, long].flatMap { tenant in
-                ages.map { makeRecord("\($0) days old", tenant: tenant, second: -$0 * Self.day + 3_600) }
+                ages.map { makeRecord("\($0) days old", tenant: tenant, second: -$0 * secondsPerDay + 3_600) }
             })
         let metrics = ServiceMetrics(version: "test")
         let retentions = TenantRetentions(credentials: credentials, defaultDays: 30, implicitTenant: "default")

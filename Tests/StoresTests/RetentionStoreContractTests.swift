@@ -6,8 +6,6 @@ import Testing
 /// The ``RetentionStore`` and ``JobElection`` contracts, against every implementation.
 @Suite("Retention store contract")
 struct RetentionStoreContractTests {
-    private static let day: Int64 = 86_400
-
     @Test(
         "batched deletes remove a tenant's oldest records before the cutoff, and no one else's",
         arguments: StoreKind.allCases)
@@ -15,13 +13,13 @@ struct RetentionStoreContractTests {
         try await withIsolatedStores(kind) { store, _ in
             let (tenant, other) = (uniqueTenant(), uniqueTenant())
             let records = (0..<5).map {
-                makeRecord("old \($0)", tenant: tenant, second: Int64($0) * 3_600 - 3 * Self.day)
+                makeRecord("old \($0)", tenant: tenant, second: Int64($0) * 3_600 - 3 * secondsPerDay)
             }
             try await store.insert(
                 records + [
-                    makeRecord("recent", tenant: tenant), makeRecord("old", tenant: other, second: -3 * Self.day),
+                    makeRecord("recent", tenant: tenant), makeRecord("old", tenant: other, second: -3 * secondsPerDay),
                 ])
-            let cutoff = baseTime.adding(microseconds: -Self.day * 1_000_000)
+            let cutoff = baseTime.adding(microseconds: -secondsPerDay * 1_000_000)
 
             let first = try await store.deleteRecords(tenant: tenant, before: cutoff, limit: 2)
             #expect(first.records == 2)
@@ -45,14 +43,14 @@ struct RetentionStoreContractTests {
         try await withIsolatedStores(.postgres) { store, _ in
             let (tenant, other) = (uniqueTenant(), uniqueTenant())
             try await store.insert([
-                makeRecord("two days ago", tenant: tenant, second: -2 * Self.day),
-                makeRecord("two days ago too", tenant: other, second: -2 * Self.day + 60),
-                makeRecord("yesterday", tenant: tenant, second: -Self.day),
+                makeRecord("two days ago", tenant: tenant, second: -2 * secondsPerDay),
+                makeRecord("two days ago too", tenant: other, second: -2 * secondsPerDay + 60),
+                makeRecord("yesterday", tenant: tenant, second: -secondsPerDay),
                 makeRecord("today", tenant: tenant),
             ])
             // Cut at the start of yesterday: only the partition of two days ago lies wholly before it.
-            let yesterday = baseTime.adding(microseconds: -Self.day * 1_000_000).floored(
-                toMultipleOf: Self.day * 1_000_000)
+            let yesterday = baseTime.adding(microseconds: -secondsPerDay * 1_000_000).floored(
+                toMultipleOf: secondsPerDay * 1_000_000)
             let removed = try await store.dropStorage(before: yesterday)
             #expect(removed.records == 2)
             #expect(removed.bytes > 0)
@@ -64,7 +62,7 @@ struct RetentionStoreContractTests {
             #expect(otherStats.total == 0)
             let again = try await store.dropStorage(before: yesterday)
             #expect(again == RemovedRecords())
-            try await store.insert([makeRecord("back two days ago", tenant: tenant, second: -2 * Self.day)])
+            try await store.insert([makeRecord("back two days ago", tenant: tenant, second: -2 * secondsPerDay)])
             #expect(try await store.stats(SearchRequest(tenant: tenant)).total == 3)
         }
     }
@@ -73,7 +71,7 @@ struct RetentionStoreContractTests {
     func dropStorage_sqliteRemovesNothing() async throws {
         try await withIsolatedStores(.sqlite) { store, _ in
             let tenant = uniqueTenant()
-            try await store.insert([makeRecord("old", tenant: tenant, second: -10 * Self.day)])
+            try await store.insert([makeRecord("old", tenant: tenant, second: -10 * secondsPerDay)])
             #expect(try await store.dropStorage(before: baseTime) == RemovedRecords())
             #expect(try await store.stats(SearchRequest(tenant: tenant)).total == 1)
         }

@@ -131,3 +131,6 @@ func withFreshPostgresDatabase(_ body: @Sendable (String) async throws -> Void) 
         try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"))
     }
 }
+
+/// Seconds in a day, for records placed days before ``baseTime``.
+let secondsPerDay: Int64 = 86_400
