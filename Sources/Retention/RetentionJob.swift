@@ -1,4 +1,3 @@
-import Foundation
 public import LogModel
 public import Logging
 public import ServiceLifecycle
