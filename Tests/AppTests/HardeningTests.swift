@@ -260,6 +260,25 @@ struct HardeningTests {
         }
     }
 
+    @Test("answers write '/' as it is, not as '\\/': pages, single records and stories alike")
+    func answers_keepSlashes() async throws {
+        try await withApp(.sqlite) { client in
+            let path = "/api/v1/orders/\(UUID().uuidString.prefix(8))"
+            let ingested = try await client.ingest(
+                #"{"message": "GET \#(path) failed", "correlation_id": "slash-\#(path.suffix(8))", "url": "http://x\#(path)"}"#
+            )
+            #expect(ingested.status == .ok)
+            let page = try await client.get("/api/v1/logs?q=\(encoded("\"\(path)\""))")
+            let pageText = String(buffer: page.body)
+            #expect(pageText.contains("GET \(path) failed") && !pageText.contains("\\/"))
+            let id = try #require((try page.json()["logs"] as? [[String: Any]])?.first?["id"] as? String)
+            for uri in ["/api/v1/logs/\(id)", "/api/v1/correlations/slash-\(path.suffix(8))"] {
+                let text = String(buffer: try await client.get(uri).body)
+                #expect(text.contains("http://x\(path)") && !text.contains("\\/"), "\(uri)")
+            }
+        }
+    }
+
     @Test("/metrics, which names tenants, answers only to the metrics token, kept in a private file")
     func metrics_requireTheirToken() async throws {
         let log = CapturedLog()

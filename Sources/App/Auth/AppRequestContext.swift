@@ -1,4 +1,5 @@
 import Access
+import Foundation
 import Hummingbird
 import NIOCore
 
@@ -13,6 +14,8 @@ struct AppRequestContext: RequestContext {
     var clientAddress: String?
     /// The port the request arrived on.
     let localPort: Int?
+    /// Writes the JSON of every answer a route returns as a value.
+    var responseEncoder: JSONEncoder { APIJSON.encoder() }
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

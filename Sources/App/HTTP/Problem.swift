@@ -29,8 +29,7 @@ struct Problem: Error, HTTPResponseError, CustomStringConvertible {
         let body = Body(
             type: "https://logsmith.dev/problems/\(kind)", title: status.reasonPhrase, status: status.code,
             detail: detail, errors: errors.isEmpty ? nil : errors)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = APIJSON.encoder()
         var headers = self.headers
         headers[.contentType] = "application/problem+json"
         return Response(

@@ -67,7 +67,7 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
                     cursor: cursor))
             let response = SearchResponse(
                 logs: page.records.map(RecordResponse.init), nextCursor: page.nextCursor?.encoded)
-            return Array(try JSONEncoder().encode(response))
+            return Array(try APIJSON.encoder().encode(response))
         }
     }
 

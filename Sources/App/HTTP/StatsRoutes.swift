@@ -23,9 +23,7 @@ struct StatsRoutes<Store: LogStore, Limiter: RateLimiter> {
             let body = try await cache.answer(tenant: tenant, request: key) {
                 let stats = try await store.stats(
                     SearchRequest(tenant: tenant, query: filter.query, start: filter.start, end: filter.end))
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = .sortedKeys
-                return Array(try encoder.encode(StatsResponse(stats)))
+                return Array(try APIJSON.encoder().encode(StatsResponse(stats)))
             }
             return Response.encodedJSON(body, headers: headers)
         }
