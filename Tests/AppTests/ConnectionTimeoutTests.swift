@@ -67,6 +67,23 @@ struct ConnectionTimeoutTests {
     }
 }
 
+extension ConnectionTimeoutTests {
+    @Test(
+        "a body in a broken chunked encoding is a 400 problem, not a 500",
+        arguments: [("xchunked", "5"), ("chunked", "FFFFFFFFFFFFFFFFFF"), ("chunked", "zz")])
+    func brokenChunkedBody_400(encoding: String, chunkSize: String) async throws {
+        try await withLiveApp(configure: { _ in }) { client in
+            let connection = try RawConnection(port: try #require(client.port))
+            connection.send(
+                "POST /api/v1/logs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: \(encoding)\r\n\r\n\(chunkSize)\r\nhello\r\n0\r\n\r\n")
+            let answer = try #require(await connection.readUntilClosed())
+            #expect(answer.hasPrefix("HTTP/1.1 400"), "\(answer.prefix(80))")
+            #expect(answer.contains("application/problem+json"))
+        }
+    }
+}
+
 /// Runs `body` against the application served on a loopback port (SQLite in a fresh directory).
 private func withLiveApp(
     configure: (inout AppConfiguration) -> Void,
