@@ -1,5 +1,6 @@
 import LogModel
 import Logging
+import PostgresNIO
 import Stores
 import Testing
 
@@ -64,6 +65,31 @@ struct RetentionStoreContractTests {
             #expect(again == RemovedRecords())
             try await store.insert([makeRecord("back two days ago", tenant: tenant, second: -2 * secondsPerDay)])
             #expect(try await store.stats(SearchRequest(tenant: tenant)).total == 3)
+        }
+    }
+
+    @Test("a partition whose lock is not had within the timeout is left for the next run, not failing it")
+    func dropStorage_postgresSkipsLockedPartitions() async throws {
+        try await withFreshPostgresDatabase { url in
+            let store = PostgresLogStore(configuration: try .init(url: url), logger: Logger(label: "test"))
+            let holder = PostgresClient(configuration: try .init(url: url), backgroundLogger: Logger(label: "test"))
+            try await running(store) {
+                let tenant = uniqueTenant()
+                try await store.insert([makeRecord("old", tenant: tenant, second: -2 * secondsPerDay)])
+                let cutoff = baseTime.adding(microseconds: -secondsPerDay * 1_000_000)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await holder.run() }
+                    defer { group.cancelAll() }
+                    let whileLocked = try await holder.withTransaction(logger: Logger(label: "test")) { connection in
+                        try await connection.query(
+                            "LOCK TABLE logs IN ACCESS SHARE MODE", logger: Logger(label: "test"))
+                        return try await store.dropStorage(before: cutoff)
+                    }
+                    #expect(whileLocked == RemovedRecords())
+                }
+                let afterwards = try await store.dropStorage(before: cutoff)
+                #expect(afterwards.records == 1)
+            }
         }
     }
 

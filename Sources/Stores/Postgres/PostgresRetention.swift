@@ -20,7 +20,13 @@ extension PostgresLogStore: RetentionStore {
             }
             var removed = RemovedRecords()
             for partition in expired.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
-                removed += try await drop(partition.name, covering: partition.range)
+                do {
+                    removed += try await drop(partition.name, covering: partition.range)
+                } catch let error as PostgresTransactionError
+                    where (error.closureError as? PSQLError)?.serverInfo?[.sqlState] == Self.lockNotAvailable
+                {
+                    continue
+                }
             }
             partitions.forgetDays(before: cutoff)
             if !expired.isEmpty { try await loadMonthlyPartitions() }
@@ -30,6 +36,8 @@ extension PostgresLogStore: RetentionStore {
 
     /// How long dropping a partition waits for the lock on the log table.
     static let dropLockTimeout = "2s"
+    /// SQLSTATE of a lock not had within `lock_timeout`.
+    private static let lockNotAvailable = "55P03"
 
     private func drop(_ name: String, covering range: Range<Timestamp>) async throws -> RemovedRecords {
         // The name was read from the catalogue and matched our partition naming pattern exactly, so it
