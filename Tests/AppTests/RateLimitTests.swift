@@ -29,6 +29,26 @@ struct RateLimitTests {
         }
     }
 
+    @Test("a tenant over its byte rate is refused from Content-Length, before its body is read")
+    func ingest_overByteRate_refusedBeforeReading() async throws {
+        try await withApp(configure: {
+            $0.ingestBytesPerSecond = 1024
+            $0.maxBodyBytes = 1024
+        }) { client in
+            let body = "[" + Array(repeating: #"{"message": "filler"}"#, count: 40).joined(separator: ",") + "]"
+            let garbage = String(repeating: "x", count: 900)
+            var statuses: [HTTPResponse.Status] = []
+            for text in [body, garbage] {
+                let headers: HTTPFields = [.contentType: "application/json", .contentLength: String(text.utf8.count)]
+                let response = try await client.execute(
+                    uri: "/api/v1/logs", method: .post, headers: headers, body: ByteBuffer(string: text))
+                statuses.append(response.status)
+            }
+            // Unread, the garbage is refused for the rate, not for its JSON.
+            #expect(statuses == [.ok, .tooManyRequests])
+        }
+    }
+
     @Test("reads past the per-address rate are 429s")
     func search_overRate_429() async throws {
         try await withApp(configure: { $0.searchRequestsPerSecond = 3 }) { client in

@@ -34,9 +34,13 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
                 status: .unsupportedMediaType, kind: "unsupported-media-type",
                 detail: "Content-Type must be application/json or application/x-ndjson")
         }
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > configuration.maxBodyBytes {
+        let declaredBytes = request.headers[.contentLength].flatMap(Int.init)
+        if let declaredBytes, declaredBytes > configuration.maxBodyBytes {
             throw Problem.bodyTooLarge(limit: configuration.maxBodyBytes)
         }
+        // A declared length is charged to the byte rate before the body is read, so a tenant over
+        // its rate costs the server no reading and no parsing.
+        if let declaredBytes { _ = try await gate.enforce([(limits.ingestBytes, tenant, declaredBytes)]) }
         var batch = IngestBatch(
             decoder: decoder, tenant: tenant, receivedAt: .now(),
             window: await retentions.window(for: tenant, aheadSeconds: configuration.maxFutureMinutes * 60),
@@ -59,7 +63,8 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
         let headers: HTTPFields
         do {
             headers = try await gate.enforce([
-                (limits.ingestRecords, tenant, accepted.count), (limits.ingestBytes, tenant, bodyBytes),
+                (limits.ingestRecords, tenant, accepted.count),
+                (declaredBytes == nil ? limits.ingestBytes : nil, tenant, bodyBytes),
                 (limits.ingestRecordsPerCredential, tenant + "/" + identity.actor, accepted.count),
             ])
             try await writer.submit(accepted, bytes: bodyBytes)
