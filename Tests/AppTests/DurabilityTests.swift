@@ -15,32 +15,13 @@ struct DurabilityTests {
             if kind == .postgres { environment["LOGSMITH_DATABASE_URL"] = try testDatabaseURL() }
             let run = "durability-\(UUID().uuidString.prefix(8).lowercased())"
             let server = try await ServerProcess(dataDirectory: directory, environment: environment)
-            let acknowledged = AcknowledgedRecords()
-            let port = server.port
-
-            let clients = (0..<8).map { client in
-                Task {
-                    try await TestClient.withClient(host: "127.0.0.1", port: port) { http in
-                        for batch in 0..<10_000 {
-                            let messages = (0..<20).map { "\(run) client \(client) batch \(batch) record \($0)" }
-                            let body = messages.map { #"{"message": "\#($0)", "service": "\#(run)"}"# }
-                                .joined(separator: "\n")
-                            let response = try await http.post(
-                                "/api/v1/logs", headers: [.contentType: "application/x-ndjson"],
-                                body: ByteBuffer(string: body))
-                            guard response.status == .ok else { continue }
-                            await acknowledged.add(messages)
-                        }
-                    }
-                }
-            }
-            let deadline = ContinuousClock.now.advanced(by: .seconds(120))
-            while await acknowledged.count < 2000, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            let outcomes = RequestOutcomes()
+            let clients = IngestLoad.start(clients: 8, port: server.port, run: run, outcomes: outcomes)
+            _ = try await outcomes.waitForAcknowledged(2000, timeout: .seconds(120))
+            await outcomes.signal()
             server.kill()
             for client in clients { _ = await client.result }
-            let expected = await acknowledged.messages
+            let expected = await outcomes.acknowledged
             #expect(expected.count >= 2000)
 
             let restarted = try await ServerProcess(dataDirectory: directory, environment: environment)
@@ -112,13 +93,6 @@ extension DurabilityTests {
             #expect(unanswered.isDisjoint(with: stored), "a request was committed but not answered")
         }
     }
-}
-
-/// Messages whose ingest request was answered 200.
-actor AcknowledgedRecords {
-    private(set) var messages: Set<String> = []
-    var count: Int { messages.count }
-    func add(_ new: [String]) { messages.formUnion(new) }
 }
 
 /// Every message matching a query, walking all pages.
