@@ -38,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "App",
             dependencies: [
-                "Access", "LogModel", "LogQuery", "Retention", "Stores", "Telemetry",
+                "Access", "LogModel", "LogQuery", "Parsing", "Retention", "Stores", "Telemetry",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -99,6 +99,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
+            name: "Parsing",
+            dependencies: ["LogModel"],
             swiftSettings: upcomingFeatures
         ),
         .target(
@@ -164,6 +169,11 @@ let package = Package(
         .testTarget(
             name: "LogModelTests",
             dependencies: ["LogModel"],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "ParsingTests",
+            dependencies: ["Parsing", "LogModel"],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(

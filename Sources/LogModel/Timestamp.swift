@@ -69,9 +69,6 @@ extension Timestamp {
             let minute = scanner.number(digits: 2), scanner.skip(":"),
             let second = scanner.number(digits: 2)
         else { return nil }
-        guard (1...12).contains(month), (1...Self.daysIn(month: month, year: year)).contains(day),
-            hour < 24, minute < 60, second < 61
-        else { return nil }
         var fraction: Int64 = 0
         if scanner.skip(".", ",") {
             guard let digits = scanner.fractionMicroseconds() else { return nil }
@@ -89,9 +86,9 @@ extension Timestamp {
             offsetSeconds = sign * (offsetHours * 3600 + offsetMinutes * 60)
         }
         guard scanner.atEnd else { return nil }
-        let days = Self.daysFromCivil(year: year, month: month, day: day)
-        let seconds = days * Self.secondsPerDay + hour * 3600 + minute * 60 + min(second, 59) - offsetSeconds
-        self.init(microseconds: seconds * Self.microsecondsPerSecond + fraction)
+        self.init(
+            year: year, month: month, day: day, hour: hour, minute: minute, second: second, microsecond: fraction,
+            offsetSeconds: offsetSeconds)
     }
 
     /// Interprets an epoch number by its magnitude: seconds (fractions allowed), milliseconds,
@@ -118,6 +115,27 @@ extension Timestamp {
         case ..<100_000_000_000_000_000: self.init(microseconds: value)
         default: self.init(microseconds: value / 1_000)
         }
+    }
+
+    /// A civil date and time in UTC (less `offsetSeconds` for a local time east of UTC), or nil when a
+    /// component is out of range.
+    public init?(
+        year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64, microsecond: Int64 = 0,
+        offsetSeconds: Int64 = 0
+    ) {
+        guard (1...9999).contains(year), (1...12).contains(month),
+            (1...Self.daysIn(month: month, year: year)).contains(day),
+            (0..<24).contains(hour), (0..<60).contains(minute), (0..<61).contains(second),
+            (0..<Self.microsecondsPerSecond).contains(microsecond)
+        else { return nil }
+        let days = Self.daysFromCivil(year: year, month: month, day: day)
+        let seconds = days * Self.secondsPerDay + hour * 3600 + minute * 60 + min(second, 59) - offsetSeconds
+        self.init(microseconds: seconds * Self.microsecondsPerSecond + microsecond)
+    }
+
+    /// The year of the timestamp's date in UTC.
+    public var utcYear: Int64 {
+        Self.civilFromDays(Self.floorDivide(microseconds, Self.microsecondsPerSecond * Self.secondsPerDay).0).0
     }
 
     /// The timestamp as RFC 3339 in UTC with six fractional digits, e.g. `2026-11-28T10:15:30.000123Z`.
