@@ -43,6 +43,10 @@ public protocol LogStore: Service {
 
     /// Succeeds when the store can answer queries.
     func ping() async throws
+
+    /// How far an upload got: the highest `upload.line` attribute among the tenant's records whose
+    /// `upload.id` attribute is `uploadID`, or 0 when it has none.
+    func uploadProgress(tenant: String, uploadID: String) async throws -> Int
 }
 
 /// What to search for: a tenant, a parsed query, an optional time range, a page size and a cursor.

@@ -211,4 +211,7 @@ final class CountingStore: LogStore {
     func delete(tenant: String, id: String) async throws -> Bool { try await base.delete(tenant: tenant, id: id) }
     func delete(matching request: SearchRequest) async throws -> Int { try await base.delete(matching: request) }
     func ping() async throws { try await base.ping() }
+    func uploadProgress(tenant: String, uploadID: String) async throws -> Int {
+        try await base.uploadProgress(tenant: tenant, uploadID: uploadID)
+    }
 }

@@ -265,6 +265,25 @@ struct LogStoreContractTests {
         }
     }
 
+    @Test("an upload's progress is its highest stored line, per tenant and upload", arguments: StoreKind.allCases)
+    func uploadProgress_highestLineOfThatUpload(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let tenant = uniqueTenant()
+            let other = uniqueTenant()
+            func line(_ number: Int, of upload: String, tenant: String) -> LogRecord {
+                makeRecord(
+                    "line \(number)", tenant: tenant,
+                    attributes: ["upload.id": .string(upload), "upload.line": .integer(Int64(number))])
+            }
+            try await store.insert([2, 5, 3].map { line($0, of: "u-1", tenant: tenant) })
+            try await store.insert([line(9, of: "u-2", tenant: tenant), line(50, of: "u-1", tenant: other)])
+            #expect(try await store.uploadProgress(tenant: tenant, uploadID: "u-1") == 5)
+            #expect(try await store.uploadProgress(tenant: tenant, uploadID: "u-2") == 9)
+            #expect(try await store.uploadProgress(tenant: tenant, uploadID: "u-3") == 0)
+            #expect(try await store.uploadProgress(tenant: other, uploadID: "u-1") == 50)
+        }
+    }
+
     @Test("ping succeeds on a running store", arguments: StoreKind.allCases)
     func ping_runningStore_succeeds(kind: StoreKind) async throws {
         try await withStore(kind) { store in

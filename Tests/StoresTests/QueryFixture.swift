@@ -7,17 +7,23 @@ enum QueryFixture {
             makeRecord(
                 "Connection to 10.0.0.7 timed out after 3000 ms", tenant: tenant, second: 1, level: .error,
                 service: "payments", host: "web-1", environment: "production", traceID: "trace-aaa",
-                correlationID: "corr-1", attributes: ["http.status": .integer(504), "user_id": .string("42")]),
+                correlationID: "corr-1",
+                attributes: ["http.status": .integer(504), "user_id": .string("42"), "client.ip": .string("10.1.2.3")]),
             makeRecord(
                 "GET /api/v1/orders/ORD-99812 200", tenant: tenant, second: 2, level: .info, service: "orders",
                 host: "web-2", environment: "production",
-                attributes: ["http.status": .integer(200), "duration_ms": .double(12.5), "user_id": .integer(42)]),
+                attributes: [
+                    "http.status": .integer(200), "duration_ms": .double(12.5), "user_id": .integer(42),
+                    "http.method": .string("GET"), "http.path": .string("/api/v1/orders/ORD-99812"),
+                    "client.ip": .string("10.0.0.9"),
+                ]),
             makeRecord(
                 "disk usage at 91%", tenant: tenant, second: 3, level: .warn, service: "agent", host: "db-1",
-                environment: "staging", attributes: ["cached": .bool(true)]),
+                environment: "staging", attributes: ["cached": .bool(true), "http.status": .string("n/a")]),
             makeRecord(
                 "payment declined: card_expired", tenant: tenant, second: 4, level: .warn, service: "payments",
-                host: "web-1", environment: "production", attributes: ["http.status": .integer(402)]),
+                host: "web-1", environment: "production",
+                attributes: ["http.status": .string("402"), "http.method": .string("POST")]),
             makeRecord(
                 "Fatal: out of memory", tenant: tenant, second: 5, level: .fatal, service: "payment-worker",
                 host: "worker-3", attributes: ["duration_ms": .integer(250)]),
@@ -80,6 +86,20 @@ enum QueryFixture {
         ("cached:true", [disk]),
         ("attributes.duration_ms:*", [orders, fatal]),
         ("-attributes.duration_ms:*", everything.subtracting([orders, fatal])),
+        ("http.method:GET", [orders]),
+        ("http.method:get", []),
+        ("http.method:P*", [declined]),
+        ("http.path:/api/*", [orders]),
+        ("http.path:/api", []),
+        ("client.ip:10.0.0.*", [orders]),
+        ("client.ip:10.*", [timeout, orders]),
+        ("http.status:5*", [timeout]),
+        ("http.status:402", [declined]),
+        ("http.status:*", [timeout, orders, disk, declined]),
+        ("http.status:n/a", [disk]),
+        ("http.path>1", []),
+        ("duration_ms:250", [fatal]),
+        ("duration_ms:12*", [orders]),
         ("missing_key:1", []),
         ("nothing-matches-this", []),
     ]

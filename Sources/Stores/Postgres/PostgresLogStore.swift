@@ -83,7 +83,7 @@ public struct PostgresLogStore: LogStore {
 
     /// The values one batch insert binds: one array per column, each with a value per record.
     public static func batchBindings(for records: [LogRecord]) -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 14)
+        var bindings = PostgresBindings(capacity: 19)
         bindings.append(records.map(\.id))
         bindings.append(records.map(\.tenant))
         bindings.append(records.map(\.timestamp.microseconds))
@@ -98,6 +98,11 @@ public struct PostgresLogStore: LogStore {
         bindings.append(records.map { $0.spanID ?? "" })
         bindings.append(records.map { $0.correlationID ?? "" })
         bindings.append(records.map { AttributeCoding.encode($0.attributes) })
+        for text in [PromotedAttribute.httpMethod, .httpPath, .clientIP] {
+            bindings.append(records.map { text.text(in: $0.attributes) ?? "" })
+        }
+        bindings.append(records.map { PromotedAttribute.status(in: $0.attributes) ?? 0 })
+        bindings.append(records.map { PromotedAttribute.duration(in: $0.attributes) ?? .nan })
         return bindings
     }
 
@@ -110,14 +115,19 @@ public struct PostgresLogStore: LogStore {
             let epoch = "timestamptz 'epoch' + interval '1 microsecond' *"
             let sql = """
                 INSERT INTO logs (id, tenant, ts, observed_at, level, severity_number, service, host, environment,
-                                  message, trace_id, span_id, correlation_id, attributes)
+                                  message, trace_id, span_id, correlation_id, attributes,
+                                  http_method, http_path, client_ip, http_status, duration_ms)
                 SELECT r.id::uuid, r.tenant, \(epoch) r.ts, \(epoch) r.observed_at, r.level, r.severity_number,
                        NULLIF(r.service, ''), NULLIF(r.host, ''), NULLIF(r.environment, ''), r.message,
-                       NULLIF(r.trace_id, ''), NULLIF(r.span_id, ''), NULLIF(r.correlation_id, ''), r.attributes::jsonb
+                       NULLIF(r.trace_id, ''), NULLIF(r.span_id, ''), NULLIF(r.correlation_id, ''), r.attributes::jsonb,
+                       NULLIF(r.http_method, ''), NULLIF(r.http_path, ''), NULLIF(r.client_ip, ''),
+                       NULLIF(r.http_status, 0), NULLIF(r.duration_ms, 'NaN')
                 FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::text[], $6::int8[], $7::text[],
-                            $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+                            $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
+                            $15::text[], $16::text[], $17::text[], $18::int8[], $19::float8[])
                      AS r(id, tenant, ts, observed_at, level, severity_number, service, host, environment,
-                          message, trace_id, span_id, correlation_id, attributes)
+                          message, trace_id, span_id, correlation_id, attributes,
+                          http_method, http_path, client_ip, http_status, duration_ms)
                 """
             try await instrumentation.statement(sql) {
                 try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
@@ -304,6 +314,11 @@ public struct PostgresLogStore: LogStore {
             WHERE tenant = $1 AND (correlation_id = $2 OR trace_id = $2)
             ORDER BY ts, id LIMIT $3
             """, [.text(tenant), .text(id), .integer(Int64(limit))])
+    }
+
+    public func uploadProgress(tenant: String, uploadID: String) async throws -> Int {
+        let (sql, values) = SQLUploadProgress<PostgresDialect>.statement(tenant: tenant, uploadID: uploadID)
+        return SQLUploadProgress<PostgresDialect>.line(from: try await execute(sql, values))
     }
 
     /// Runs a trivial query to show the database answers.

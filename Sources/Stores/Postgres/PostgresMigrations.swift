@@ -16,7 +16,8 @@
 /// every insert and delete, so counts over long ranges read minutes instead of rows
 /// (``PostgresLogCounts``). Migration 5 indexes the message's trigrams across spaces and
 /// punctuation (``MessageTrigrams``); migration 6 computes the same mapping faster. Migration 7 gives
-/// each tenant an optional retention.
+/// each tenant an optional retention. Migration 8 adds the promoted access-log columns
+/// (``PromotedColumnsSchema``).
 enum PostgresMigrations {
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -56,5 +57,6 @@ enum PostgresMigrations {
         (5, MessageTrigrams.schema),
         (6, MessageTrigrams.replaceChain),
         (7, CredentialSchema.retentionStatements),
+        (8, PromotedColumnsSchema.postgres),
     ]
 }

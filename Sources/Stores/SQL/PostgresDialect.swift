@@ -13,6 +13,16 @@ enum PostgresDialect: SQLDialect {
     static func id(fromText parameter: String) -> String { "\(parameter)::uuid" }
     static let storedRowBytes = "pg_column_size(logs.*)::int8"
 
+    static func matches(_ expression: String, _ pattern: Pattern, _ builder: inout SQLBuilder<Self>) -> String {
+        "\(expression) LIKE \(builder.bind(SQLPatterns.like(pattern, anchored: true)))"
+    }
+
+    static func text(of column: String) -> String { "\(column)::text" }
+
+    static func integerAttribute(_ key: String) -> String {
+        "(CASE WHEN jsonb_typeof(attributes -> \(key)) = 'number' THEN (attributes ->> \(key))::numeric END)"
+    }
+
     static func condition(for predicate: QueryPredicate, _ builder: inout SQLBuilder<Self>) -> String {
         switch predicate {
         case .messageContains(let text):
@@ -28,8 +38,7 @@ enum PostgresDialect: SQLDialect {
         case .fieldEquals(let field, let value):
             return "\(SQLPatterns.column(field)) = \(builder.bind(value))"
         case .fieldMatches(let field, let pattern):
-            let column = field == .id ? "id::text" : SQLPatterns.column(field)
-            return "\(column) LIKE \(builder.bind(SQLPatterns.like(pattern, anchored: true)))"
+            return matches(field == .id ? "id::text" : SQLPatterns.column(field), pattern, &builder)
         case .level(let comparison, let level):
             return SQLPatterns.levelCondition(comparison, level, &builder)
         case .attributeEquals(let key, let value):
@@ -63,9 +72,11 @@ enum PostgresDialect: SQLDialect {
     }
 
     /// Whether a GIN index serves the predicate: the trigram index serves text in the message, the
-    /// attributes index an attribute's value or presence.
+    /// attributes index an attribute's value or presence (but for a promoted attribute's value, which
+    /// its column answers).
     static func isIndexed(_ predicate: QueryPredicate) -> Bool {
-        switch predicate {
+        guard promotedColumn(predicate) == nil else { return false }
+        return switch predicate {
         case .messageContains, .messageMatches, .attributeEquals, .attributeExists: true
         case .fieldEquals, .fieldMatches, .level, .attributeMatches, .attributeCompare: false
         }
@@ -73,12 +84,21 @@ enum PostgresDialect: SQLDialect {
 
     /// The columns a predicate's condition reads.
     static func columns(readBy predicate: QueryPredicate) -> [String] {
-        switch predicate {
+        if let column = promotedColumn(predicate) { return [column] }
+        return switch predicate {
         case .messageContains, .messageMatches: ["message"]
         case .fieldEquals(let field, _), .fieldMatches(let field, _): [SQLPatterns.column(field)]
         case .level: ["level"]
         case .attributeEquals, .attributeMatches, .attributeCompare, .attributeExists: ["attributes"]
         }
+    }
+
+    /// The column of a promoted attribute whose value the predicate tests, or nil (presence is the
+    /// attributes document's to answer).
+    private static func promotedColumn(_ predicate: QueryPredicate) -> String? {
+        guard let key = predicate.attributeKey, let promoted = PromotedAttribute(key: key) else { return nil }
+        if case .attributeExists = predicate { return nil }
+        return promoted.column
     }
 
     /// `{"key": value}` documents for every JSON type the text could stand for: always a string, and

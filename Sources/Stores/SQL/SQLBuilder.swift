@@ -23,6 +23,12 @@ protocol SQLDialect {
     /// An integer expression over a row of `logs` giving its stored size in bytes, as far as the
     /// database can tell.
     static var storedRowBytes: String { get }
+    /// The condition that a text expression matches a pattern, case-sensitively.
+    static func matches(_ expression: String, _ pattern: Pattern, _ builder: inout SQLBuilder<Self>) -> String
+    /// A number column's value as decimal text.
+    static func text(of column: String) -> String
+    /// An attribute's value when it is an integer, else NULL; `key` is a text parameter.
+    static func integerAttribute(_ key: String) -> String
 }
 
 /// Builds SQL text and its bound values together, so that every value is a parameter.
@@ -63,7 +69,25 @@ struct SQLBuilder<Dialect: SQLDialect> {
         case .and(let children): return "(" + children.map { condition(for: $0) }.joined(separator: " AND ") + ")"
         case .or(let children): return "(" + children.map { condition(for: $0) }.joined(separator: " OR ") + ")"
         case .not(let child): return "((\(condition(for: child))) IS NOT TRUE)"
-        case .predicate(let predicate): return Dialect.condition(for: predicate, &self)
+        case .predicate(let predicate):
+            if let key = predicate.attributeKey, let promoted = PromotedAttribute(key: key),
+                let condition = promoted.condition(for: predicate, &self)
+            {
+                return condition
+            }
+            return Dialect.condition(for: predicate, &self)
+        }
+    }
+}
+
+extension QueryPredicate {
+    /// The attribute the predicate tests, or nil for other fields.
+    var attributeKey: String? {
+        switch self {
+        case .attributeEquals(let key, _), .attributeMatches(let key, _), .attributeCompare(let key, _, _),
+            .attributeExists(let key):
+            key
+        case .messageContains, .messageMatches, .fieldEquals, .fieldMatches, .level: nil
         }
     }
 }

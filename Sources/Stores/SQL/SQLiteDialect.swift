@@ -13,9 +13,30 @@ enum SQLiteDialect: SQLDialect {
     /// The length of the row's text values in bytes, and eight bytes for each integer.
     static let storedRowBytes =
         (["id", "tenant", "level", "message", "attributes"].map { "length(CAST(\($0) AS BLOB))" }
-        + ["service", "host", "environment", "trace_id", "span_id", "correlation_id"].map {
-            "coalesce(length(CAST(\($0) AS BLOB)), 0)"
-        } + ["32"]).joined(separator: " + ")
+        + [
+            "service", "host", "environment", "trace_id", "span_id", "correlation_id", "http_method", "http_path",
+            "client_ip",
+        ].map { "coalesce(length(CAST(\($0) AS BLOB)), 0)" }
+        + [
+            "(CASE WHEN http_status IS NULL THEN 0 ELSE 8 END)", "(CASE WHEN duration_ms IS NULL THEN 0 ELSE 8 END)",
+            "32",
+        ])
+        .joined(separator: " + ")
+
+    static func matches(_ expression: String, _ pattern: Pattern, _ builder: inout SQLBuilder<Self>) -> String {
+        "\(expression) GLOB \(builder.bind(glob(pattern)))"
+    }
+
+    /// Integral numbers without the `.0` that SQLite's text of a REAL would add.
+    static func text(of column: String) -> String {
+        "(CASE WHEN \(column) = CAST(\(column) AS INTEGER) THEN CAST(CAST(\(column) AS INTEGER) AS TEXT) "
+            + "ELSE CAST(\(column) AS TEXT) END)"
+    }
+
+    static func integerAttribute(_ key: String) -> String {
+        "(CASE WHEN json_type(attributes, '$.\"' || \(key) || '\"') = 'integer' "
+            + "THEN json_extract(attributes, '$.\"' || \(key) || '\"') END)"
+    }
 
     static func condition(for predicate: QueryPredicate, _ builder: inout SQLBuilder<Self>) -> String {
         switch predicate {
@@ -28,7 +49,7 @@ enum SQLiteDialect: SQLDialect {
         case .fieldEquals(let field, let value):
             return "\(SQLPatterns.column(field)) = \(builder.bind(value))"
         case .fieldMatches(let field, let pattern):
-            return "\(SQLPatterns.column(field)) GLOB \(builder.bind(glob(pattern)))"
+            return matches(SQLPatterns.column(field), pattern, &builder)
         case .level(let comparison, let level):
             return SQLPatterns.levelCondition(comparison, level, &builder)
         case .attributeEquals(let key, let value):

@@ -133,6 +133,11 @@ public struct SQLiteLogStore: LogStore {
                 optional(record.environment), .string(record.message), optional(record.traceID),
                 optional(record.spanID), optional(record.correlationID),
                 .string(AttributeCoding.encode(record.attributes)),
+                optional(PromotedAttribute.httpMethod.text(in: record.attributes)),
+                optional(PromotedAttribute.httpPath.text(in: record.attributes)),
+                optional(PromotedAttribute.clientIP.text(in: record.attributes)),
+                PromotedAttribute.status(in: record.attributes).map(JSONValue.integer) ?? .null,
+                PromotedAttribute.duration(in: record.attributes).map(JSONValue.double) ?? .null,
             ])
         }
         return JSONValue.array(rows).jsonText
@@ -142,10 +147,11 @@ public struct SQLiteLogStore: LogStore {
     public func insert(_ records: [LogRecord]) async throws {
         guard !records.isEmpty else { return }
         let batch = Self.batchJSON(for: records)
-        let columns = (0..<14).map { "json_extract(value, '$[\($0)]')" }.joined(separator: ", ")
+        let columns = (0..<19).map { "json_extract(value, '$[\($0)]')" }.joined(separator: ", ")
         let sql = """
             INSERT INTO logs (id, tenant, ts, observed_at, level, severity_number, service, host, environment,
-                              message, trace_id, span_id, correlation_id, attributes)
+                              message, trace_id, span_id, correlation_id, attributes,
+                              http_method, http_path, client_ip, http_status, duration_ms)
             SELECT \(columns) FROM json_each(?1)
             """
         try await withStoreErrors("insert failed") {
@@ -186,6 +192,11 @@ public struct SQLiteLogStore: LogStore {
     }
 
     /// Runs a trivial query to show the database answers.
+    public func uploadProgress(tenant: String, uploadID: String) async throws -> Int {
+        let (sql, values) = SQLUploadProgress<SQLiteDialect>.statement(tenant: tenant, uploadID: uploadID)
+        return SQLUploadProgress<SQLiteDialect>.line(from: try await rows(on: reader, sql, values))
+    }
+
     public func ping() async throws {
         try await withStoreErrors("database unreachable") {
             _ = try await instrumentation.statement("SELECT 1") { try await lookups.query("SELECT 1", []) }

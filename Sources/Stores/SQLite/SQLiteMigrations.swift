@@ -1,7 +1,8 @@
 /// The SQLite schema, as numbered migrations tracked in `PRAGMA user_version`.
 ///
 /// `seq` is the rowid that the FTS5 trigram index refers to; `ts` and `observed_at` are epoch
-/// microseconds; `attributes` is JSON text.
+/// microseconds; `attributes` is JSON text. Migration 5 adds the promoted access-log columns
+/// (``PromotedColumnsSchema``).
 enum SQLiteMigrations {
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -49,5 +50,6 @@ enum SQLiteMigrations {
         (2, CredentialSchema.statements(bigint: "INTEGER")),
         (3, CredentialSchema.initialKeyStatements(boolean: "INTEGER")),
         (4, CredentialSchema.retentionStatements),
+        (5, PromotedColumnsSchema.sqlite),
     ]
 }
