@@ -316,6 +316,7 @@ public struct PostgresLogStore: LogStore {
             """, [.text(tenant), .text(id), .integer(Int64(limit))])
     }
 
+    /// How far an upload got (see ``LogStore/uploadProgress(tenant:uploadID:)``).
     public func uploadProgress(tenant: String, uploadID: String) async throws -> Int {
         let (sql, values) = SQLUploadProgress<PostgresDialect>.statement(tenant: tenant, uploadID: uploadID)
         return SQLUploadProgress<PostgresDialect>.line(from: try await execute(sql, values))

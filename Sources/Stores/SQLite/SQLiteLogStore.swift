@@ -191,12 +191,13 @@ public struct SQLiteLogStore: LogStore {
             """, [.text(tenant), .text(id), .integer(Int64(limit))])
     }
 
-    /// Runs a trivial query to show the database answers.
+    /// How far an upload got (see ``LogStore/uploadProgress(tenant:uploadID:)``).
     public func uploadProgress(tenant: String, uploadID: String) async throws -> Int {
         let (sql, values) = SQLUploadProgress<SQLiteDialect>.statement(tenant: tenant, uploadID: uploadID)
         return SQLUploadProgress<SQLiteDialect>.line(from: try await rows(on: reader, sql, values))
     }
 
+    /// Runs a trivial query to show the database answers.
     public func ping() async throws {
         try await withStoreErrors("database unreachable") {
             _ = try await instrumentation.statement("SELECT 1") { try await lookups.query("SELECT 1", []) }
