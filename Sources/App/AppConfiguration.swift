@@ -23,6 +23,9 @@ struct AppConfiguration: Sendable {
     var httpIdleTimeoutSeconds = 30
     /// `LOGSMITH_MAX_BODY_BYTES`: largest ingest request body. Default 10 MiB.
     var maxBodyBytes = 10 * 1024 * 1024
+    /// `LOGSMITH_MAX_UPLOAD_BYTES`: most bytes of text one upload may hold, after decompression.
+    /// Default 16 GiB.
+    var maxUploadBytes = 16 * 1024 * 1024 * 1024
     /// `LOGSMITH_MAX_BATCH_RECORDS`: most records in one ingest request. Default 10,000.
     var maxRecordsPerRequest = 10_000
     /// `LOGSMITH_INGEST_QUEUE_RECORDS`: most records waiting for a commit before ingest answers 503.
@@ -105,6 +108,7 @@ struct AppConfiguration: Sendable {
         try integer("LOGSMITH_HTTP_IDLE_TIMEOUT_SECONDS", 1...3600, into: \.httpIdleTimeoutSeconds, from: environment)
         try integer("LOGSMITH_MAX_BODY_BYTES", 1024...1_073_741_824, into: \.maxBodyBytes, from: environment)
         try integer("LOGSMITH_MAX_BATCH_RECORDS", 1...1_000_000, into: \.maxRecordsPerRequest, from: environment)
+        try integer("LOGSMITH_MAX_UPLOAD_BYTES", 1024...(1 << 50), into: \.maxUploadBytes, from: environment)
         try integer("LOGSMITH_INGEST_QUEUE_RECORDS", 1...10_000_000, into: \.maxQueuedRecords, from: environment)
         try integer("LOGSMITH_INGEST_BATCH_RECORDS", 1...100_000, into: \.ingestBatchRecords, from: environment)
         ingestFlushesSetting = try Self.integer("LOGSMITH_INGEST_FLUSHES", 1...64, from: environment)

@@ -151,6 +151,10 @@ func buildRouter(
         writer: writer, configuration: configuration, retentions: retentions, gate: gate, limits: limits,
         metrics: observability.metrics, cache: dependencies.cache
     ).register(on: router)
+    UploadRoutes(
+        writer: writer, store: store, configuration: configuration, retentions: retentions, gate: gate, limits: limits,
+        metrics: observability.metrics, cache: dependencies.cache
+    ).register(on: router)
     SearchRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache).register(on: router)
     StatsRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache).register(on: router)
     AuthRoutes(credentials: credentials, sessions: sessions, passwords: passwords, gate: gate, limits: limits)

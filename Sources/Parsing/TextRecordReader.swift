@@ -11,8 +11,8 @@ import LogModel
 public struct TextRecordReader {
     /// What one line, or a record of several, became.
     public enum Output: Sendable, Hashable {
-        /// A record and the number of its first line.
-        case record(ParsedLine, line: Int)
+        /// A record and the numbers of its first and last lines.
+        case record(ParsedLine, lines: ClosedRange<Int>)
         /// A line that the format could not read, and why.
         case rejected(line: Int, reason: String)
     }
@@ -26,7 +26,7 @@ public struct TextRecordReader {
     private let context: ParseContext
     private let maxMessageBytes: Int
     private var sample: [(line: String, number: Int)] = []
-    private var pending: (parsed: ParsedLine, line: Int, message: String)?
+    private var pending: (parsed: ParsedLine, lines: ClosedRange<Int>, message: String)?
 
     /// Creates a reader.
     /// - Parameters:
@@ -40,6 +40,10 @@ public struct TextRecordReader {
         self.context = context
         self.maxMessageBytes = maxMessageBytes
     }
+
+    /// The number of the first line read but not yet handed over (held for detection, or the start of
+    /// a record that more lines may continue); nil when nothing is held.
+    public var firstHeldLine: Int? { sample.first?.number ?? pending?.lines.lowerBound }
 
     /// Reads line number `number`, appending what it completes to `output`.
     public mutating func add(_ line: String, number: Int, into output: inout [Output]) {
@@ -68,25 +72,26 @@ public struct TextRecordReader {
     private mutating func read(_ line: String, number: Int, format: TextFormat, into output: inout [Output]) {
         guard line.utf8.contains(where: { $0 > 0x20 }) else { return }
         if multiline ?? (format == .plain), pending != nil, Self.continues(line) {
-            append(line)
+            append(line, number: number)
             return
         }
         flushPending(into: &output)
         switch format.parse(line, context: context) {
         case .success(let parsed):
             if case .string(let message) = parsed.fields["message"] {
-                pending = (parsed, number, message)
+                pending = (parsed, number...number, message)
             } else {
-                output.append(.record(parsed, line: number))
+                output.append(.record(parsed, lines: number...number))
             }
         case .failure(let rejection):
             output.append(.rejected(line: number, reason: rejection.reason))
         }
     }
 
-    private mutating func append(_ line: String) {
-        guard var held = pending, held.message.utf8.count + 1 + line.utf8.count <= maxMessageBytes else { return }
-        held.message += "\n" + line
+    private mutating func append(_ line: String, number: Int) {
+        guard var held = pending else { return }
+        held.lines = held.lines.lowerBound...number
+        if held.message.utf8.count + 1 + line.utf8.count <= maxMessageBytes { held.message += "\n" + line }
         pending = held
     }
 
@@ -94,7 +99,7 @@ public struct TextRecordReader {
         guard var held = pending else { return }
         pending = nil
         held.parsed.fields["message"] = .string(held.message)
-        output.append(.record(held.parsed, line: held.line))
+        output.append(.record(held.parsed, lines: held.lines))
     }
 
     /// Whether a line continues the record before it: indented, or a stack trace's `at `,

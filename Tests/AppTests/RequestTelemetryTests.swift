@@ -130,7 +130,7 @@ struct RequestTelemetryTests {
             ] {
                 #expect(text.contains("\n\(name)"), "missing \(name)")
             }
-            #expect(text.contains(#"logsmith_ingest_records_total{tenant="default",level="warn"} 1"#))
+            #expect(text.contains(#"logsmith_ingest_records_total{tenant="default",level="warn",protocol="http"} 1"#))
             let bucketBounds = text.split(separator: "\n")
                 .filter { $0.hasPrefix("http_server_request_duration_seconds_bucket") && $0.contains("{id}") }
                 .compactMap { $0.split(separator: "le=\"").last?.split(separator: "\"").first }

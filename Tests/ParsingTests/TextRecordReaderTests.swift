@@ -38,15 +38,15 @@ struct TextRecordReaderTests {
         #expect(output.isEmpty)
         reader.finish(into: &output)
         #expect(reader.format == .plain)
-        guard output.count == 3, case .record(let first, let firstLine) = output[0],
-            case .record(_, let secondLine) = output[1], case .record(_, let thirdLine) = output[2]
+        guard output.count == 3, case .record(let first, let firstLines) = output[0],
+            case .record(_, let secondLines) = output[1], case .record(_, let thirdLines) = output[2]
         else {
             Issue.record("expected three records, got \(output)")
             return
         }
-        #expect(firstLine == 1)
-        #expect(secondLine == 2)
-        #expect(thirdLine == 7)
+        #expect(firstLines == 1...1)
+        #expect(secondLines == 2...5)
+        #expect(thirdLines == 7...7)
         #expect(first.text("message") == "ERROR request failed")
         guard case .record(let trace, _) = output[1] else { return }
         #expect(
@@ -63,7 +63,7 @@ struct TextRecordReaderTests {
         reader.add("  short", number: 2, into: &output)
         reader.add("  this one is far too long", number: 3, into: &output)
         reader.finish(into: &output)
-        #expect(output == [.record(ParsedLine(fields: ["message": .string("first line\n  short")]), line: 1)])
+        #expect(output == [.record(ParsedLine(fields: ["message": .string("first line\n  short")]), lines: 1...3)])
     }
 
     @Test("lines the format cannot read are rejected with their numbers")

@@ -53,7 +53,7 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
         let accepted = batch.accepted
         let rejected = batch.rejected
         for (code, items) in Dictionary(grouping: rejected, by: \.code) {
-            metrics.ingestRejected(reason: code, records: items.count)
+            metrics.ingestRejected(reason: code, records: items.count, protocol: "http")
         }
         guard !accepted.isEmpty else {
             throw Problem(
@@ -69,28 +69,19 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
             ])
             try await writer.submit(accepted, bytes: bodyBytes)
         } catch let error as IngestUnavailable {
-            metrics.ingestRejected(reason: "unavailable", records: accepted.count)
+            metrics.ingestRejected(reason: "unavailable", records: accepted.count, protocol: "http")
             throw Problem.unavailable(
                 error == .queueFull ? "the ingest queue is full; retry shortly" : "the service is shutting down")
         } catch let problem as Problem {
-            metrics.ingestRejected(reason: "rate_limited", records: accepted.count)
+            metrics.ingestRejected(reason: "rate_limited", records: accepted.count, protocol: "http")
             throw problem
         } catch {
-            metrics.ingestRejected(reason: "store_error", records: accepted.count)
+            metrics.ingestRejected(reason: "store_error", records: accepted.count, protocol: "http")
             throw error
         }
         await cache.invalidate(tenant: tenant)
-        countAccepted(accepted, tenant: tenant, bytes: bodyBytes)
+        metrics.countAccepted(accepted, tenant: tenant, bytes: bodyBytes, protocol: "http")
         return EditedResponse(headers: headers, response: IngestResponse(accepted: accepted.count, rejected: rejected))
-    }
-
-    /// Counts committed records by level, sharing the body's bytes out by record count.
-    private func countAccepted(_ records: [LogRecord], tenant: String, bytes: Int) {
-        let levels = Dictionary(grouping: records) { $0.level.rawValue.lowercased() }
-        for (level, group) in levels {
-            metrics.ingestAccepted(
-                tenant: tenant, level: level, records: group.count, bytes: bytes * group.count / records.count)
-        }
     }
 
     private struct IngestResponse: ResponseEncodable {

@@ -22,13 +22,15 @@ struct Problem: Error, HTTPResponseError, CustomStringConvertible {
     var detail: String
     var errors: [Detail] = []
     var headers: HTTPFields = [:]
+    /// For an upload cut short, the lines settled before it stopped (see ``UploadRoutes``).
+    var committedLines: Int?
 
     var description: String { "Problem(\(status.code) \(kind)): \(detail)" }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = Body(
             type: "https://logsmith.dev/problems/\(kind)", title: status.reasonPhrase, status: status.code,
-            detail: detail, errors: errors.isEmpty ? nil : errors)
+            detail: detail, errors: errors.isEmpty ? nil : errors, committedLines: committedLines)
         let encoder = APIJSON.encoder()
         var headers = self.headers
         headers[.contentType] = "application/problem+json"
@@ -42,6 +44,12 @@ struct Problem: Error, HTTPResponseError, CustomStringConvertible {
         var status: Int
         var detail: String
         var errors: [Detail]?
+        var committedLines: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case type, title, status, detail, errors
+            case committedLines = "committed_lines"
+        }
     }
 }
 

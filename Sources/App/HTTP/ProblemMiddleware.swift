@@ -15,27 +15,39 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         do {
             return try await next(request, context)
-        } catch let problem as Problem {
+        } catch let partial as PartialUpload {
+            var problem = Self.problem(for: partial.error, context: context)
+            problem.committedLines = partial.committedLines
             throw problem
-        } catch let error as HTTPError {
-            throw Problem(
+        } catch {
+            throw Self.problem(for: error, context: context)
+        }
+    }
+
+    /// The problem that answers an error.
+    private static func problem(for error: any Error, context: Context) -> Problem {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case let error as HTTPError:
+            return Problem(
                 status: error.status,
                 kind: error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "-"),
                 detail: error.body ?? error.status.reasonPhrase, headers: error.headers)
-        } catch let error as HTTPParserError {
-            throw Problem(
+        case let error as HTTPParserError:
+            return Problem(
                 status: .badRequest, kind: "malformed-request", detail: "the request is not valid HTTP/1.1: \(error)")
-        } catch let error as StoreError {
+        case let error as StoreError:
             var metadata: Logger.Metadata = ["error.type": "\(error.code)", "error.message": "\(error)"]
             if let reason = error.databaseReason { metadata["db.response.reason"] = "\(reason)" }
             context.logger.error("store failed", metadata: metadata)
             if error.code == .storageFull {
-                throw Problem.storageFull
+                return Problem.storageFull
             }
-            throw Problem.unavailable("storage is unavailable; retry shortly")
-        } catch {
+            return Problem.unavailable("storage is unavailable; retry shortly")
+        default:
             context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))"])
-            throw Problem.internalError
+            return Problem.internalError
         }
     }
 }

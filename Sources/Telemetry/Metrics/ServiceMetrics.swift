@@ -34,7 +34,7 @@ public final class ServiceMetrics: Sendable {
             labels: [("version", version)]
         ).set(1.0)
         // The ingest error-rate SLO divides by a sum that includes this counter: it exists from the start.
-        ingestRejected(reason: "invalid", records: 0)
+        ingestRejected(reason: "invalid", records: 0, protocol: "http")
     }
 
     /// The Prometheus text exposition of every metric, with process figures read now.
@@ -55,9 +55,10 @@ public final class ServiceMetrics: Sendable {
         ).record(duration)
     }
 
-    /// Counts records accepted on ingest and their share of the request's bytes.
-    public func ingestAccepted(tenant: String, level: String, records: Int, bytes: Int) {
-        let labels = [("tenant", tenant), ("level", level)]
+    /// Counts records accepted on ingest and their share of the request's bytes; `protocol` is the
+    /// way they came (`http` for `POST /api/v1/logs`, `upload`, `syslog`).
+    public func ingestAccepted(tenant: String, level: String, records: Int, bytes: Int, protocol: String) {
+        let labels = [("tenant", tenant), ("level", level), ("protocol", `protocol`)]
         registry.makeCounter(
             descriptor: Self.name("logsmith_ingest_records_total", "Records accepted and committed."), labels: labels
         ).increment(by: Int64(records))
@@ -69,12 +70,12 @@ public final class ServiceMetrics: Sendable {
     }
 
     /// Counts records refused on ingest, by reason (`invalid`, `too_old`, `too_far_in_future`,
-    /// `rate_limited`, `unavailable`, ...).
-    public func ingestRejected(reason: String, records: Int) {
+    /// `rate_limited`, `unavailable`, ...) and the way they came.
+    public func ingestRejected(reason: String, records: Int, protocol: String) {
         registry.makeCounter(
             descriptor: Self.name(
                 "logsmith_ingest_rejected_records_total", "Records received but not committed, by reason."),
-            labels: [("reason", reason)]
+            labels: [("reason", reason), ("protocol", `protocol`)]
         ).increment(by: Int64(records))
     }
 

@@ -1,0 +1,222 @@
+import Access
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LogModel
+import NIOCore
+import Parsing
+import Retention
+import Stores
+import Telemetry
+
+/// `POST /api/v1/upload`: a raw text file (optionally gzip) as the body, read as a stream in bounded
+/// memory, parsed line by line (``UploadSession``) and committed through the group-commit writer in
+/// batches as it goes; `GET /api/v1/uploads/{id}`: how far an upload with that `upload_id` got.
+///
+/// A batch waits for the tenant's record and byte rates rather than failing, so a large upload
+/// proceeds at the tenant's rate. When the upload cannot go on (the writer is shutting down, the
+/// store fails) the problem says how many lines are settled (`committed_lines`): sending the same
+/// file again with `skip_lines` set to it resumes without storing a line twice.
+struct UploadRoutes<WriterStore: LogStore, ReadStore: LogStore, WriterClock: Clock<Duration>, Limiter: RateLimiter> {
+    let writer: GroupCommitWriter<WriterStore, WriterClock>
+    let store: ReadStore
+    let configuration: AppConfiguration
+    let retentions: TenantRetentions
+    let gate: RateLimitGate<Limiter>
+    let limits: RateLimits
+    let metrics: ServiceMetrics
+    let cache: SearchCache
+
+    func register(on router: Router<AppRequestContext>) {
+        router.post("/api/v1/upload") { request, context in
+            try await upload(request, context: context)
+        }
+        router.get("/api/v1/uploads/:id") { _, context in
+            let tenant = try context.require(.ingest).tenant
+            let id = try context.parameters.require("id")
+            guard UploadOptions.isUploadID(id) else {
+                throw Problem(
+                    status: .notFound, kind: "not-found", detail: "an upload ID is 1 to 64 letters, digits, '.', '_' or '-'")
+            }
+            return UploadProgress(
+                uploadID: id, committedLines: try await store.uploadProgress(tenant: tenant, uploadID: id))
+        }
+    }
+
+    private func upload(_ request: Request, context: AppRequestContext) async throws -> UploadSummary {
+        let started = ContinuousClock.now
+        let identity = try context.require(.ingest)
+        let options = try UploadOptions(try FormQuery(request.uri.query))
+        let gzipEncoded = try Self.isGzipEncoded(request.headers)
+        var session = UploadSession(
+            options: options, tenant: identity.tenant,
+            window: await retentions.window(for: identity.tenant, aheadSeconds: configuration.maxFutureMinutes * 60),
+            maxLineBytes: RecordLimits.default.maxMessageBytes)
+        var framer = LineFramer(maxLineBytes: session.maxLineBytes)
+        var progress = Progress()
+        var inflater: BodyInflater?
+        for try await chunk in request.body {
+            if progress.bodyBytes == 0, gzipEncoded || BodyInflater.isGzip(chunk) { inflater = try BodyInflater() }
+            progress.bodyBytes += chunk.readableBytes
+            let feed: (ByteBuffer) throws -> Void = { text in
+                progress.textBytes += text.readableBytes
+                guard progress.textBytes <= configuration.maxUploadBytes else {
+                    throw Problem.bodyTooLarge(limit: configuration.maxUploadBytes)
+                }
+                text.withUnsafeReadableBytes { bytes in framer.feed(bytes) { session.add($0) } }
+            }
+            do {
+                if let inflater { try inflater.inflate(chunk, feed) } else { try feed(chunk) }
+            } catch {
+                throw PartialUpload(committedLines: progress.committedLines, error: error)
+            }
+            if session.heldRecords >= batchRecords { try await commit(&session, &progress, actor: identity.actor) }
+        }
+        framer.finish { session.add($0) }
+        session.finish()
+        try await commit(&session, &progress, actor: identity.actor)
+        for (code, count) in session.rejectedByCode {
+            metrics.ingestRejected(reason: code, records: count, protocol: "upload")
+        }
+        return UploadSummary(
+            format: session.reader.format?.rawValue ?? TextFormat.plain.rawValue, lines: session.lines,
+            skippedLines: min(options.skipLines, session.lines), accepted: progress.accepted,
+            rejected: session.rejected, rejections: session.rejections, bytes: progress.bodyBytes,
+            textBytes: progress.textBytes, committedLines: session.lines, uploadID: options.uploadID,
+            durationMilliseconds: (ContinuousClock.now - started) / .milliseconds(1))
+    }
+
+    /// Records per commit: no more than one ingest request may hold, so every batch fits the rate
+    /// limits' bursts.
+    private var batchRecords: Int { min(1000, configuration.maxRecordsPerRequest) }
+
+    /// Commits the held records, waiting for the tenant's rates and for room in the writer's queue.
+    private func commit(_ session: inout UploadSession, _ progress: inout Progress, actor: String) async throws {
+        let settled = session.settledLines
+        let (records, bytes) = session.takeBatch()
+        guard !records.isEmpty else {
+            progress.committedLines = settled
+            return
+        }
+        do {
+            try await waitForRates(tenant: session.tenant, actor: actor, records: records.count, bytes: bytes)
+            try await submit(records, bytes: bytes)
+        } catch {
+            metrics.ingestRejected(reason: "unavailable", records: records.count, protocol: "upload")
+            throw PartialUpload(committedLines: progress.committedLines, error: error)
+        }
+        progress.accepted += records.count
+        progress.committedLines = settled
+        await cache.invalidate(tenant: session.tenant)
+        metrics.countAccepted(records, tenant: session.tenant, bytes: bytes, protocol: "upload")
+    }
+
+    /// Takes the batch's cost from the tenant's limits, sleeping as long as each 429 says.
+    private func waitForRates(tenant: String, actor: String, records: Int, bytes: Int) async throws {
+        while true {
+            do {
+                _ = try await gate.enforce([
+                    (limits.ingestRecords, tenant, records), (limits.ingestBytes, tenant, min(bytes, configuration.maxBodyBytes)),
+                    (limits.ingestRecordsPerCredential, tenant + "/" + actor, records),
+                ])
+                return
+            } catch let problem as Problem where problem.status == .tooManyRequests {
+                let seconds = problem.headers[.retryAfter].flatMap(Int.init) ?? 1
+                try await Task.sleep(for: .seconds(min(max(seconds, 1), 10)))
+            }
+        }
+    }
+
+    /// Submits to the writer, waiting while its queue is full (up to 30 s).
+    private func submit(_ records: [LogRecord], bytes: Int) async throws {
+        for _ in 0..<300 {
+            do {
+                try await writer.submit(records, bytes: bytes)
+                return
+            } catch IngestUnavailable.queueFull {
+                try await Task.sleep(for: .milliseconds(100))
+            } catch IngestUnavailable.shuttingDown {
+                throw Problem.unavailable("the service is shutting down")
+            }
+        }
+        throw Problem.unavailable("the ingest queue stayed full for 30 s; retry shortly")
+    }
+
+    /// Whether `Content-Encoding` says gzip; refuses other codings and multipart forms (any other
+    /// media type is read as text, curl's default `application/x-www-form-urlencoded` included).
+    private static func isGzipEncoded(_ headers: HTTPFields) throws -> Bool {
+        let mediaType = headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
+            .lowercased()
+        if let mediaType, mediaType.hasPrefix("multipart/") {
+            throw Problem(
+                status: .unsupportedMediaType, kind: "unsupported-media-type",
+                detail: "send the file itself as the body (text/plain, or gzip), not a form")
+        }
+        switch headers[.contentEncoding]?.lowercased() {
+        case nil, "identity": return false
+        case "gzip", "x-gzip": return true
+        default:
+            throw Problem(
+                status: .unsupportedMediaType, kind: "unsupported-encoding",
+                detail: "Content-Encoding must be gzip or identity")
+        }
+    }
+
+    private struct Progress {
+        var bodyBytes = 0
+        var textBytes = 0
+        var accepted = 0
+        var committedLines = 0
+    }
+}
+
+/// An upload that stopped part of the way, and how many of its lines are settled; the problem for
+/// `error` carries them as `committed_lines`.
+struct PartialUpload: Error {
+    var committedLines: Int
+    var error: any Error
+}
+
+/// The answer to an upload.
+struct UploadSummary: ResponseEncodable {
+    /// The format the lines were read as (detected or given).
+    var format: String
+    /// Lines in the body, skipped ones included.
+    var lines: Int
+    var skippedLines: Int
+    /// Records committed.
+    var accepted: Int
+    /// Lines that became no record.
+    var rejected: Int
+    /// The first rejected lines, with their numbers and reasons.
+    var rejections: [UploadSession.Rejection]
+    /// Bytes of the body as sent.
+    var bytes: Int
+    /// Bytes of text, after decompression.
+    var textBytes: Int
+    /// Lines settled: to resume an upload cut short, send it again with `skip_lines` set to this.
+    var committedLines: Int
+    var uploadID: String?
+    var durationMilliseconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case format, lines, accepted, rejected, rejections, bytes
+        case skippedLines = "skipped_lines"
+        case textBytes = "text_bytes"
+        case committedLines = "committed_lines"
+        case uploadID = "upload_id"
+        case durationMilliseconds = "duration_ms"
+    }
+}
+
+/// How far an upload got.
+struct UploadProgress: ResponseEncodable {
+    var uploadID: String
+    /// Lines of the upload that are stored or need nothing more; resume with `skip_lines` set to it.
+    var committedLines: Int
+
+    enum CodingKeys: String, CodingKey {
+        case uploadID = "upload_id"
+        case committedLines = "committed_lines"
+    }
+}
