@@ -160,6 +160,7 @@ let package = Package(
             dependencies: [
                 "Access", "App", "LogModel", "Retention", "Stores", "Telemetry", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             swiftSettings: upcomingFeatures
         ),

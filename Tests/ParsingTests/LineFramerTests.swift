@@ -16,8 +16,10 @@ struct LineFramerTests {
     @Test("lines across chunks, CRLF and a last line without a line end")
     func lines() {
         #expect(
-            frame(["ab", "c\r\nde\n\nf"]) == [.line(Array("abc".utf8)), .line(Array("de".utf8)), .line([]),
-                .line(Array("f".utf8))])
+            frame(["ab", "c\r\nde\n\nf"]) == [
+                .line(Array("abc".utf8)), .line(Array("de".utf8)), .line([]),
+                .line(Array("f".utf8)),
+            ])
     }
 
     @Test("a line over the limit is reported by length, never held whole, and the next line is intact")

@@ -36,7 +36,8 @@ struct UploadRoutes<WriterStore: LogStore, ReadStore: LogStore, WriterClock: Clo
             let id = try context.parameters.require("id")
             guard UploadOptions.isUploadID(id) else {
                 throw Problem(
-                    status: .notFound, kind: "not-found", detail: "an upload ID is 1 to 64 letters, digits, '.', '_' or '-'")
+                    status: .notFound, kind: "not-found",
+                    detail: "an upload ID is 1 to 64 letters, digits, '.', '_' or '-'")
             }
             return UploadProgress(
                 uploadID: id, committedLines: try await store.uploadProgress(tenant: tenant, uploadID: id))
@@ -71,6 +72,11 @@ struct UploadRoutes<WriterStore: LogStore, ReadStore: LogStore, WriterClock: Clo
                 throw PartialUpload(committedLines: progress.committedLines, error: error)
             }
             if session.heldRecords >= batchRecords { try await commit(&session, &progress, actor: identity.actor) }
+        }
+        do {
+            try inflater?.finish()
+        } catch {
+            throw PartialUpload(committedLines: progress.committedLines, error: error)
         }
         framer.finish { session.add($0) }
         session.finish()
@@ -116,7 +122,8 @@ struct UploadRoutes<WriterStore: LogStore, ReadStore: LogStore, WriterClock: Clo
         while true {
             do {
                 _ = try await gate.enforce([
-                    (limits.ingestRecords, tenant, records), (limits.ingestBytes, tenant, min(bytes, configuration.maxBodyBytes)),
+                    (limits.ingestRecords, tenant, records),
+                    (limits.ingestBytes, tenant, min(bytes, configuration.maxBodyBytes)),
                     (limits.ingestRecordsPerCredential, tenant + "/" + actor, records),
                 ])
                 return

@@ -112,6 +112,8 @@ struct UploadSession {
     private mutating func reject(_ line: Int, code: String, reason: String) {
         rejected += 1
         rejectedByCode[code, default: 0] += 1
-        if rejections.count < Self.listedRejections { rejections.append(Rejection(line: line, code: code, reason: reason)) }
+        if rejections.count < Self.listedRejections {
+            rejections.append(Rejection(line: line, code: code, reason: reason))
+        }
     }
 }
