@@ -125,7 +125,7 @@ func buildApplication(
 
 /// The router: every route of the API with its middleware, over the parts the application is made of.
 func buildRouter(
-    _ configuration: AppConfiguration, store: some LogStore, credentials: some CredentialStore,
+    _ configuration: AppConfiguration, store: some LogStore & JobElection, credentials: some CredentialStore,
     dependencies: Dependencies<some RateLimiter>, sessions: SessionTokens, observability: Observability,
     writer: GroupCommitWriter<some LogStore, ContinuousClock>, retentions: TenantRetentions
 ) -> Router<AppRequestContext> {

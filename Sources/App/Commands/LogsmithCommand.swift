@@ -16,7 +16,7 @@ struct LogsmithCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logsmith",
         abstract: "Log ingestion and search service.",
-        subcommands: [Serve.self, Migrate.self, KeysCommand.self, UsersCommand.self],
+        subcommands: [Serve.self, Migrate.self, KeysCommand.self, UsersCommand.self, UploadCommand.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -14,10 +14,15 @@ import Telemetry
 /// batches as it goes; `GET /api/v1/uploads/{id}`: how far an upload with that `upload_id` got.
 ///
 /// A batch waits for the tenant's record and byte rates rather than failing, so a large upload
-/// proceeds at the tenant's rate. When the upload cannot go on (the writer is shutting down, the
+/// proceeds at the tenant's rate. An upload with an `upload_id` holds a claim on it (``JobElection``:
+/// an advisory lock on PostgreSQL, so across replicas) while its body is read; a second upload with
+/// the same ID meanwhile is a 409, so a client that resumes after a dropped connection cannot race
+/// the server still reading the first. When the upload cannot go on (the writer is shutting down, the
 /// store fails) the problem says how many lines are settled (`committed_lines`): sending the same
 /// file again with `skip_lines` set to it resumes without storing a line twice.
-struct UploadRoutes<WriterStore: LogStore, ReadStore: LogStore, WriterClock: Clock<Duration>, Limiter: RateLimiter> {
+struct UploadRoutes<
+    WriterStore: LogStore, ReadStore: LogStore & JobElection, WriterClock: Clock<Duration>, Limiter: RateLimiter
+> {
     let writer: GroupCommitWriter<WriterStore, WriterClock>
     let store: ReadStore
     let configuration: AppConfiguration
@@ -45,19 +50,40 @@ struct UploadRoutes<WriterStore: LogStore, ReadStore: LogStore, WriterClock: Clo
     }
 
     private func upload(_ request: Request, context: AppRequestContext) async throws -> UploadSummary {
-        let started = ContinuousClock.now
         let identity = try context.require(.ingest)
         let options = try UploadOptions(try FormQuery(request.uri.query))
         let gzipEncoded = try Self.isGzipEncoded(request.headers)
+        let (tenant, actor) = (identity.tenant, identity.actor)
+        guard let uploadID = options.uploadID else {
+            return try await read(request.body, options: options, tenant: tenant, actor: actor, gzip: gzipEncoded)
+        }
+        let summary = try await store.runExclusively("upload \(tenant) \(uploadID)") {
+            try await read(request.body, options: options, tenant: tenant, actor: actor, gzip: gzipEncoded)
+        }
+        guard let summary else {
+            var headers = HTTPFields()
+            headers[.retryAfter] = "1"
+            throw Problem(
+                status: .conflict, kind: "upload-in-progress",
+                detail: "an upload with this upload_id is still being read; retry once it ends", headers: headers)
+        }
+        return summary
+    }
+
+    /// Reads, parses and commits the body.
+    private func read(_ body: RequestBody, options: UploadOptions, tenant: String, actor: String, gzip: Bool)
+        async throws -> UploadSummary
+    {
+        let started = ContinuousClock.now
         var session = UploadSession(
-            options: options, tenant: identity.tenant,
-            window: await retentions.window(for: identity.tenant, aheadSeconds: configuration.maxFutureMinutes * 60),
+            options: options, tenant: tenant,
+            window: await retentions.window(for: tenant, aheadSeconds: configuration.maxFutureMinutes * 60),
             maxLineBytes: RecordLimits.default.maxMessageBytes)
         var framer = LineFramer(maxLineBytes: session.maxLineBytes)
         var progress = Progress()
         var inflater: BodyInflater?
-        for try await chunk in request.body {
-            if progress.bodyBytes == 0, gzipEncoded || BodyInflater.isGzip(chunk) { inflater = try BodyInflater() }
+        for try await chunk in body {
+            if progress.bodyBytes == 0, gzip || BodyInflater.isGzip(chunk) { inflater = try BodyInflater() }
             progress.bodyBytes += chunk.readableBytes
             let feed: (ByteBuffer) throws -> Void = { text in
                 progress.textBytes += text.readableBytes
@@ -71,7 +97,7 @@ struct UploadRoutes<WriterStore: LogStore, ReadStore: LogStore, WriterClock: Clo
             } catch {
                 throw PartialUpload(committedLines: progress.committedLines, error: error)
             }
-            if session.heldRecords >= batchRecords { try await commit(&session, &progress, actor: identity.actor) }
+            if session.heldRecords >= batchRecords { try await commit(&session, &progress, actor: actor) }
         }
         do {
             try inflater?.finish()
@@ -80,7 +106,7 @@ struct UploadRoutes<WriterStore: LogStore, ReadStore: LogStore, WriterClock: Clo
         }
         framer.finish { session.add($0) }
         session.finish()
-        try await commit(&session, &progress, actor: identity.actor)
+        try await commit(&session, &progress, actor: actor)
         for (code, count) in session.rejectedByCode {
             metrics.ingestRejected(reason: code, records: count, protocol: "upload")
         }
