@@ -38,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "App",
             dependencies: [
-                "Access", "LogModel", "LogQuery", "Parsing", "Retention", "Stores", "Telemetry",
+                "Access", "LogModel", "LogQuery", "Parsing", "Retention", "Stores", "Syslog", "Telemetry",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -106,6 +106,18 @@ let package = Package(
         .target(
             name: "Parsing",
             dependencies: ["LogModel"],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
+            name: "Syslog",
+            dependencies: [
+                "LogModel", "Parsing", "Stores", "Telemetry",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
             swiftSettings: upcomingFeatures
         ),
         .target(

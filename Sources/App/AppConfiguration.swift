@@ -1,5 +1,6 @@
 import Foundation
 import LogModel
+import Syslog
 import Telemetry
 
 /// Everything `logsmith serve` needs to start, read from flags and the environment.
@@ -97,6 +98,12 @@ struct AppConfiguration: Sendable {
     var cacheMaxBytes = 64 * 1024 * 1024
     /// `LOGSMITH_BCRYPT_COST`: the bcrypt cost of new password hashes (4-16). Default 11.
     var bcryptCost = 11
+    /// `LOGSMITH_SYSLOG_TCP`: `host:port` (or a port, on loopback) of a syslog TCP listener. Default off.
+    var syslogTCP: SyslogAddress?
+    /// `LOGSMITH_SYSLOG_UDP`: `host:port` (or a port, on loopback) of a syslog UDP listener. Default off.
+    var syslogUDP: SyslogAddress?
+    /// `LOGSMITH_SYSLOG_TENANT`: the tenant syslog messages are stored under. Default `default`.
+    var syslogTenant = "default"
 
     /// The defaults, overridden by whatever the environment sets.
     init(environment: [String: String]) throws(ConfigurationError) {
@@ -164,6 +171,14 @@ struct AppConfiguration: Sendable {
             "LOGSMITH_CACHE_WRITE_WINDOW_MS", 4...60_000, into: \.cacheWriteWindowMilliseconds, from: environment)
         try integer("LOGSMITH_CACHE_MAX_BYTES", 0...68_719_476_736, into: \.cacheMaxBytes, from: environment)
         try integer("LOGSMITH_BCRYPT_COST", 4...16, into: \.bcryptCost, from: environment)
+        for (name, setting) in [("LOGSMITH_SYSLOG_TCP", \Self.syslogTCP), ("LOGSMITH_SYSLOG_UDP", \Self.syslogUDP)] {
+            guard let value = environment[name], !value.isEmpty else { continue }
+            guard let address = SyslogAddress(value) else {
+                throw ConfigurationError(message: "\(name) must be host:port, [v6 address]:port or a port")
+            }
+            self[keyPath: setting] = address
+        }
+        if let value = environment["LOGSMITH_SYSLOG_TENANT"], !value.isEmpty { syslogTenant = value }
     }
 
     /// Refuses combinations that would be unsafe: authentication off on an address reachable from

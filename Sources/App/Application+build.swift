@@ -4,6 +4,7 @@ import Logging
 import Retention
 import ServiceLifecycle
 import Stores
+import Syslog
 import Telemetry
 
 /// The tenant every request belongs to when authentication is off, and the operator tenant whose
@@ -98,6 +99,20 @@ func buildApplication(
         ShutdownSteps.Logged(service: retention, stopped: "shutdown: retention job stopped", logger: logger),
         ShutdownSteps.ServerStopped(logger: logger),
     ]
+    if configuration.syslogTCP != nil || configuration.syslogUDP != nil {
+        let cache = dependencies.cache
+        let metrics = observability.metrics
+        let tenant = configuration.syslogTenant
+        let syslog = SyslogListener(
+            settings: .init(tcp: configuration.syslogTCP, udp: configuration.syslogUDP, tenant: tenant),
+            writer: writer, observability: observability,
+            window: { await retentions.window(for: $0, aheadSeconds: configuration.maxFutureMinutes * 60) },
+            committed: { records, bytes in
+                await cache.invalidate(tenant: tenant)
+                metrics.countAccepted(records, tenant: tenant, bytes: bytes, protocol: "syslog")
+            }, logger: logger)
+        services.insert(syslog, at: 2)
+    }
     if let processor = observability.processor { services.insert(processor, at: 0) }
     var app = Application(
         router: router,

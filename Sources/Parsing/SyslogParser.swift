@@ -7,7 +7,8 @@ import LogModel
 /// INFO, 7 DEBUG; INFO without a PRI); the hostname becomes `host`; RFC 5424's app-name and the BSD
 /// tag become `service`, procid and the tag's `[pid]` `syslog.procid`, msgid `syslog.msgid`, and
 /// each structured-data parameter an attribute `SD-ID.NAME`. A BSD timestamp has no year: it is
-/// resolved against the time of receipt.
+/// resolved against the time of receipt, as UTC. Spaces before the message are dropped (rsyslog
+/// forwards a BSD message with the space that followed its tag).
 public enum SyslogParser {
     /// Parses one message.
     public static func parse(_ line: String, context: ParseContext) -> Result<ParsedLine, LineRejection> {
@@ -69,6 +70,7 @@ public enum SyslogParser {
             }
         }
         _ = scanner.skip("\u{FEFF}")
+        scanner.skipSpaces()
         fields["message"] = .string(scanner.rest())
         return ParsedLine(fields: fields)
     }

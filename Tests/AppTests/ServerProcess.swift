@@ -40,6 +40,19 @@ final class ServerProcess {
         process.waitUntilExit()
     }
 
+    /// The `server.port` of the first log line with this message whose `key` is `value` (the syslog
+    /// listeners' "syslog listening" lines, say), or nil.
+    func loggedPort(_ message: String, _ key: String, _ value: String) -> Int? {
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        for line in text.split(separator: "\n") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                object["message"] as? String == message, object[key] as? String == value
+            else { continue }
+            return (object["server.port"] as? String).flatMap(Int.init)
+        }
+        return nil
+    }
+
     private func waitForPort() async throws -> Int {
         for _ in 0..<600 {
             let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""

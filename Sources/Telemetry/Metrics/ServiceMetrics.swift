@@ -79,6 +79,22 @@ public final class ServiceMetrics: Sendable {
         ).increment(by: Int64(records))
     }
 
+    /// Counts syslog messages by transport (`tcp`, `udp`) and outcome: `accepted` (committed),
+    /// `rejected` (not a valid record), `oversized`, `dropped` (the inbox or the ingest queue was
+    /// full), `framing_error` (a TCP stream broke RFC 6587 framing and was closed).
+    public func syslogMessages(transport: String, outcome: String, count: Int) {
+        registry.makeCounter(
+            descriptor: Self.name("logsmith_syslog_messages_total", "Syslog messages received, by outcome."),
+            labels: [("transport", transport), ("outcome", outcome)]
+        ).increment(by: Int64(count))
+    }
+
+    /// Sets the number of open syslog TCP connections.
+    public func syslogConnections(_ count: Int) {
+        registry.makeGauge(descriptor: Self.name("logsmith_syslog_connections", "Open syslog TCP connections."))
+            .set(Double(count))
+    }
+
     /// Counts one run of the retention job by outcome (`completed`, `skipped` when another replica
     /// ran it, `failed`); a completed run also sets the time of the last one.
     public func retentionRun(outcome: String) {
