@@ -73,6 +73,19 @@ def search_table(rows, store):
     return lines, classes
 
 
+def upload_table(rows):
+    json_run = next((r for r in rows if r["kind"] == "upload" and r["mode"] == "json"), None)
+    lines = ["| way | lines | lines/s | text MB/s | vs JSON ingest | server peak RSS MiB | server CPU % |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for row in (r for r in rows if r["kind"] == "upload"):
+        ratio = f"{row['lines_per_second'] / json_run['lines_per_second']:.2f}" if json_run else "-"
+        way = "`POST /api/v1/upload`, one request" if row["mode"] == "upload" else "NDJSON to `POST /api/v1/logs`"
+        lines.append(f"| {way} | {row['lines']:,} | {row['lines_per_second']:.0f} | "
+                     f"{row['text_megabytes_per_second']:.1f} | {ratio} | {row.get('server_peak_rss_mib', 0):.0f} | "
+                     f"{row.get('server_cpu_percent', 0):.0f} |")
+    return lines
+
+
 def targets(rows, facts):
     checks = []
     floor = next((r for r in rows if r["kind"] == "floor" and r["store"] == "postgres"), None)
@@ -143,6 +156,13 @@ def main():
             lines += [f"## Search, {title}, {load['records']:,} rows ({how})",
                       "", "Milliseconds per request, one client, result cache off; each class and temperature stops "
                       "after 100 requests or 30 s.", ""] + table + [""]
+    uploads = [r for r in rows if r["kind"] == "upload"]
+    if uploads:
+        lines += [f"## Text upload against JSON ingest, PostgreSQL ({uploads[0]['text_bytes'] / 1e6:.0f} MB of the "
+                  "nginx access log, repeated)", "",
+                  "The same lines both ways: the server parses the raw file, or the benchmark parses it with the "
+                  "same parser and sends the records as NDJSON (1,000 per request, 4 clients).", ""]
+        lines += upload_table(rows) + [""]
     checks = targets(rows, facts)
     lines += ["## Targets", "", "| target | measured | met |", "|---|---:|---|"]
     lines += [f"| {name} | {value} | {'yes' if met else 'no'} |" for name, value, met in checks]

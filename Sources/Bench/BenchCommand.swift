@@ -6,5 +6,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logsmith-bench",
         abstract: "Drive a running Logsmith on loopback and measure it.",
-        subcommands: [IngestBenchmark.self, GetBenchmark.self, SearchBenchmark.self, RowsCommand.self])
+        subcommands: [
+            IngestBenchmark.self, GetBenchmark.self, SearchBenchmark.self, RowsCommand.self, UploadBenchmark.self,
+        ])
 }

@@ -318,6 +318,214 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/v1/upload": {
+              "post": {
+                "operationId": "uploadFile",
+                "summary": "Upload a raw log file: access logs, syslog, logfmt, JSON lines or plain text",
+                "tags": [
+                  "ingest"
+                ],
+                "description": "Scope ingest. The body is the file itself (any text media type, or gzip by Content-Encoding or by its magic number), read as a stream in bounded memory and committed in batches as it goes, at the tenant's ingest rate. A line the format cannot read is rejected by line number; plain text is never rejected for its shape. With upload_id, each record carries upload.id and upload.line, and a second upload with the same id while the first is read is a 409.",
+                "parameters": [
+                  {
+                    "name": "format",
+                    "in": "query",
+                    "description": "auto (detected from the first 20 lines), nginx, apache, access, syslog, logfmt, jsonl or plain",
+                    "schema": {
+                      "type": "string",
+                      "enum": [
+                        "auto",
+                        "nginx",
+                        "apache",
+                        "access",
+                        "combined",
+                        "common",
+                        "syslog",
+                        "logfmt",
+                        "jsonl",
+                        "json",
+                        "ndjson",
+                        "plain",
+                        "text"
+                      ]
+                    }
+                  },
+                  {
+                    "name": "multiline",
+                    "in": "query",
+                    "description": "Whether stack-trace lines join the record before them; auto does so for plain text",
+                    "schema": {
+                      "type": "string",
+                      "enum": [
+                        "auto",
+                        "true",
+                        "false",
+                        "on",
+                        "off"
+                      ]
+                    }
+                  },
+                  {
+                    "name": "service",
+                    "in": "query",
+                    "description": "The service of records that name none",
+                    "schema": {
+                      "type": "string",
+                      "minLength": 1,
+                      "maxLength": 256
+                    }
+                  },
+                  {
+                    "name": "host",
+                    "in": "query",
+                    "description": "The host of records that name none",
+                    "schema": {
+                      "type": "string",
+                      "minLength": 1,
+                      "maxLength": 256
+                    }
+                  },
+                  {
+                    "name": "environment",
+                    "in": "query",
+                    "description": "The environment of records that name none",
+                    "schema": {
+                      "type": "string",
+                      "minLength": 1,
+                      "maxLength": 256
+                    }
+                  },
+                  {
+                    "name": "skip_lines",
+                    "in": "query",
+                    "description": "Lines at the start of the body to pass over (already stored by an upload cut short)",
+                    "schema": {
+                      "type": "integer",
+                      "minimum": 0
+                    }
+                  },
+                  {
+                    "name": "upload_id",
+                    "in": "query",
+                    "description": "The client's ID for the upload, for GET /api/v1/uploads/{id}",
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^[A-Za-z0-9._-]{1,64}$"
+                    }
+                  },
+                  {
+                    "name": "file_name",
+                    "in": "query",
+                    "description": "The file's name, kept as log.file.name",
+                    "schema": {
+                      "type": "string",
+                      "minLength": 1,
+                      "maxLength": 256
+                    }
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "text/plain": {
+                      "schema": {
+                        "type": "string",
+                        "description": "The file, one record per line"
+                      }
+                    },
+                    "application/octet-stream": {
+                      "schema": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "The file, or its gzip"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "Every line read; the valid records are committed, the others listed by line number",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/UploadSummary"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/TooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  },
+                  "507": {
+                    "$ref": "#/components/responses/StorageFull"
+                  }
+                }
+              }
+            },
+            "/api/v1/uploads/{id}": {
+              "get": {
+                "operationId": "getUploadProgress",
+                "summary": "How far an upload with this upload_id got",
+                "tags": [
+                  "ingest"
+                ],
+                "description": "Scope ingest. The highest line of the upload the tenant has stored (0 when none): send the file again with skip_lines set to it to resume.",
+                "parameters": [
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "description": "The upload_id",
+                    "schema": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "OK",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/UploadProgress"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
             "/api/v1/logs/{id}": {
               "get": {
                 "operationId": "getLog",
@@ -1481,6 +1689,11 @@ enum OpenAPIDocument {
                         }
                       }
                     }
+                  },
+                  "committed_lines": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "For an upload cut short: the lines settled before it stopped; send the file again with skip_lines set to this"
                   }
                 }
               },
@@ -1957,6 +2170,107 @@ enum OpenAPIDocument {
                   "disabled_at": {
                     "type": "string",
                     "format": "date-time"
+                  }
+                }
+              },
+              "UploadSummary": {
+                "type": "object",
+                "required": [
+                  "format",
+                  "lines",
+                  "skipped_lines",
+                  "accepted",
+                  "rejected",
+                  "rejections",
+                  "bytes",
+                  "text_bytes",
+                  "committed_lines",
+                  "duration_ms"
+                ],
+                "properties": {
+                  "format": {
+                    "type": "string",
+                    "enum": [
+                      "access",
+                      "syslog",
+                      "logfmt",
+                      "jsonl",
+                      "plain"
+                    ],
+                    "description": "The format the lines were read as, given or detected"
+                  },
+                  "lines": {
+                    "type": "integer",
+                    "description": "Lines in the body, skipped ones included"
+                  },
+                  "skipped_lines": {
+                    "type": "integer"
+                  },
+                  "accepted": {
+                    "type": "integer",
+                    "description": "Records committed"
+                  },
+                  "rejected": {
+                    "type": "integer",
+                    "description": "Lines that became no record"
+                  },
+                  "rejections": {
+                    "type": "array",
+                    "maxItems": 100,
+                    "description": "The first rejected lines",
+                    "items": {
+                      "type": "object",
+                      "required": [
+                        "line",
+                        "code",
+                        "reason"
+                      ],
+                      "properties": {
+                        "line": {
+                          "type": "integer"
+                        },
+                        "code": {
+                          "type": "string"
+                        },
+                        "reason": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "bytes": {
+                    "type": "integer",
+                    "description": "Bytes of the body as sent"
+                  },
+                  "text_bytes": {
+                    "type": "integer",
+                    "description": "Bytes of text, after decompression"
+                  },
+                  "committed_lines": {
+                    "type": "integer",
+                    "description": "Lines settled; to resume an upload cut short, send it again with skip_lines set to this"
+                  },
+                  "upload_id": {
+                    "type": "string"
+                  },
+                  "duration_ms": {
+                    "type": "number"
+                  }
+                }
+              },
+              "UploadProgress": {
+                "type": "object",
+                "required": [
+                  "upload_id",
+                  "committed_lines"
+                ],
+                "properties": {
+                  "upload_id": {
+                    "type": "string"
+                  },
+                  "committed_lines": {
+                    "type": "integer",
+                    "description": "The highest line of the upload stored; resume with skip_lines set to it"
                   }
                 }
               }
