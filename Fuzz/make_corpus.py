@@ -73,5 +73,20 @@ def query_inputs():
     return [text.encode() for text in sorted(literals)]
 
 
+def lines_inputs():
+    """The first lines of every shared text file, each behind a byte that picks the format (0: detect)."""
+    files = sorted((ROOT / "testdata/loghub").glob("*/*_2k.log")) + sorted((ROOT / "testdata/access").glob("*.log"))
+    samples = [b"".join(path.read_bytes().splitlines(keepends=True)[:8]) for path in files]
+    samples += [
+        b'<165>1 2003-10-11T22:14:15.003Z host app - ID47 [id@1 a="1" b="x\\]y"] \xef\xbb\xbfmessage\n',
+        b"<13>Dec  2 10:00:00 web-1 nginx[812]: upstream timed out\n",
+        b'ts=2026-12-02T10:00:00Z level=warn msg="cache miss" took_ms=12.5 cold\n',
+        b'{"message":"json line","level":"error"}\n{"msg":2}\n[1]\n',
+        b"2026-12-02 10:00:01,000 ERROR failed\njava.io.IOException: x\n\tat a.b.C.d(C.java:1)\nCaused by: y\n",
+    ]
+    return [bytes([choice]) + sample for sample in samples for choice in (0, 1, 2, 3, 4, 5)]
+
+
 write("records", records_inputs())
+write("lines", lines_inputs())
 write("query", query_inputs())

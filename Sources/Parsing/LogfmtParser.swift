@@ -55,7 +55,7 @@ public enum LogfmtParser {
         guard integerDigits > 0, integerDigits == 1 || bytes[digitsStart] != UInt8(ascii: "0") else {
             return .string(text)
         }
-        if index == bytes.count, let integer = Int64(text) { return .integer(integer) }
+        guard index < bytes.count else { return Int64(text).map(JSONValue.integer) ?? .string(text) }
         guard bytes[index] == UInt8(ascii: "."), index + 1 < bytes.count,
             bytes[(index + 1)...].allSatisfy(TextScanner.isDigit), let number = Double(text)
         else { return .string(text) }

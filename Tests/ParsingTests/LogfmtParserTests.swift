@@ -14,6 +14,8 @@ struct LogfmtParserTests {
         #expect(parsed.fields["took_ms"] == .double(12.5))
         #expect(parsed.fields["count"] == .integer(3))
         #expect(parsed.fields["id"] == .string("007"))
+        let huge = try LogfmtParser.parse("a=99999999999999999999 b=1").get()
+        #expect(huge.fields["a"] == .string("99999999999999999999"))
         #expect(parsed.fields["cold"] == .bool(true))
         #expect(parsed.fields["message"] == nil)
         let noMessage = try LogfmtParser.parse("a=1 b=2").get()
