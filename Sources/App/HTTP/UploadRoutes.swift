@@ -70,7 +70,9 @@ struct UploadRoutes<
         return summary
     }
 
-    /// Reads, parses and commits the body.
+    /// Reads, parses and commits the body. One batch commits while the next is read and parsed;
+    /// the next commit starts only once the one before has succeeded, so the committed lines are
+    /// always a prefix of the body.
     private func read(_ body: RequestBody, options: UploadOptions, tenant: String, actor: String, gzip: Bool)
         async throws -> UploadSummary
     {
@@ -80,33 +82,39 @@ struct UploadRoutes<
             window: await retentions.window(for: tenant, aheadSeconds: configuration.maxFutureMinutes * 60),
             maxLineBytes: RecordLimits.default.maxMessageBytes)
         var framer = LineFramer(maxLineBytes: session.maxLineBytes)
-        var progress = Progress()
+        var progress = Progress(committedLines: options.skipLines)
         var inflater: BodyInflater?
-        for try await chunk in body {
-            if progress.bodyBytes == 0, gzip || BodyInflater.isGzip(chunk) { inflater = try BodyInflater() }
-            progress.bodyBytes += chunk.readableBytes
-            let feed: (ByteBuffer) throws -> Void = { text in
-                progress.textBytes += text.readableBytes
-                guard progress.textBytes <= configuration.maxUploadBytes else {
-                    throw Problem.bodyTooLarge(limit: configuration.maxUploadBytes)
-                }
-                text.withUnsafeReadableBytes { bytes in framer.feed(bytes) { session.add($0) } }
-            }
-            do {
-                if let inflater { try inflater.inflate(chunk, feed) } else { try feed(chunk) }
-            } catch {
-                throw PartialUpload(committedLines: progress.committedLines, error: error)
-            }
-            if session.heldRecords >= batchRecords { try await commit(&session, &progress, actor: actor) }
-        }
+        var pending: PendingCommit?
         do {
+            for try await chunk in body {
+                if progress.bodyBytes == 0, gzip || BodyInflater.isGzip(chunk) { inflater = try BodyInflater() }
+                progress.bodyBytes += chunk.readableBytes
+                let feed: (ByteBuffer) throws -> Void = { text in
+                    progress.textBytes += text.readableBytes
+                    guard progress.textBytes <= configuration.maxUploadBytes else {
+                        throw Problem.bodyTooLarge(limit: configuration.maxUploadBytes)
+                    }
+                    text.withUnsafeReadableBytes { bytes in framer.feed(bytes) { session.add($0) } }
+                }
+                if let inflater { try inflater.inflate(chunk, feed) } else { try feed(chunk) }
+                while session.heldRecords >= batchRecords {
+                    try await pending?.settle(&progress)
+                    pending = startCommit(&session, actor: actor)
+                }
+            }
             try inflater?.finish()
+            framer.finish { session.add($0) }
+            session.finish()
+            while session.heldRecords > 0 {
+                try await pending?.settle(&progress)
+                pending = startCommit(&session, actor: actor)
+            }
+            try await pending?.settle(&progress)
+            progress.committedLines = session.lines
         } catch {
-            throw PartialUpload(committedLines: progress.committedLines, error: error)
+            try? await pending?.settle(&progress)
+            throw PartialUpload(committedLines: progress.committedLines, error: (error as? PartialUpload)?.error ?? error)
         }
-        framer.finish { session.add($0) }
-        session.finish()
-        try await commit(&session, &progress, actor: actor)
         for (code, count) in session.rejectedByCode {
             metrics.ingestRejected(reason: code, records: count, protocol: "upload")
         }
@@ -120,27 +128,25 @@ struct UploadRoutes<
 
     /// Records per commit: no more than one ingest request may hold, so every batch fits the rate
     /// limits' bursts.
-    private var batchRecords: Int { min(1000, configuration.maxRecordsPerRequest) }
+    private var batchRecords: Int { min(5000, configuration.maxRecordsPerRequest) }
 
-    /// Commits the held records, waiting for the tenant's rates and for room in the writer's queue.
-    private func commit(_ session: inout UploadSession, _ progress: inout Progress, actor: String) async throws {
-        let settled = session.settledLines
-        let (records, bytes) = session.takeBatch()
-        guard !records.isEmpty else {
-            progress.committedLines = settled
-            return
+    /// Starts committing up to ``batchRecords`` of the held records, waiting for the tenant's rates
+    /// and for room in the writer's queue.
+    private func startCommit(_ session: inout UploadSession, actor: String) -> PendingCommit {
+        let (records, bytes, lastLine) = session.takeBatch(upTo: batchRecords)
+        let tenant = session.tenant
+        let task = Task {
+            do {
+                try await waitForRates(tenant: tenant, actor: actor, records: records.count, bytes: bytes)
+                try await submit(records, bytes: bytes)
+            } catch {
+                metrics.ingestRejected(reason: "unavailable", records: records.count, protocol: "upload")
+                throw error
+            }
+            await cache.invalidate(tenant: tenant)
+            metrics.countAccepted(records, tenant: tenant, bytes: bytes, protocol: "upload")
         }
-        do {
-            try await waitForRates(tenant: session.tenant, actor: actor, records: records.count, bytes: bytes)
-            try await submit(records, bytes: bytes)
-        } catch {
-            metrics.ingestRejected(reason: "unavailable", records: records.count, protocol: "upload")
-            throw PartialUpload(committedLines: progress.committedLines, error: error)
-        }
-        progress.accepted += records.count
-        progress.committedLines = settled
-        await cache.invalidate(tenant: session.tenant)
-        metrics.countAccepted(records, tenant: session.tenant, bytes: bytes, protocol: "upload")
+        return PendingCommit(task: task, records: records.count, lastLine: lastLine)
     }
 
     /// Takes the batch's cost from the tenant's limits, sleeping as long as each 429 says.
@@ -195,11 +201,27 @@ struct UploadRoutes<
         }
     }
 
-    private struct Progress {
+    struct Progress {
         var bodyBytes = 0
         var textBytes = 0
         var accepted = 0
-        var committedLines = 0
+        /// Lines stored or needing nothing more; from the start, the lines skipped.
+        var committedLines: Int
+    }
+
+    /// A batch being committed, and the last line of its last record.
+    struct PendingCommit {
+        let task: Task<Void, any Error>
+        let records: Int
+        let lastLine: Int
+
+        /// Waits for the commit; on success, counts it into `progress`: every line up to its last
+        /// record's is then stored or needs nothing more.
+        func settle(_ progress: inout Progress) async throws {
+            try await task.value
+            progress.accepted += records
+            progress.committedLines = max(progress.committedLines, lastLine)
+        }
     }
 }
 

@@ -28,8 +28,10 @@ struct UploadSession {
     private(set) var rejected = 0
     private(set) var rejections: [Rejection] = []
     private(set) var rejectedByCode: [String: Int] = [:]
-    private var batch: [LogRecord] = []
-    private var batchBytes = 0
+    /// Records decoded and not yet taken, each with the body bytes read since the one before and the
+    /// number of its last line.
+    private var batch: [(record: LogRecord, bytes: Int, lastLine: Int)] = []
+    private var bytesSinceRecord = 0
 
     init(options: UploadOptions, tenant: String, window: TimestampWindow, maxLineBytes: Int) {
         self.options = options
@@ -46,10 +48,6 @@ struct UploadSession {
     /// Records held for the next commit.
     var heldRecords: Int { batch.count }
 
-    /// Lines that need nothing more once the held records are committed: every line before the first
-    /// one the reader still holds (or all read).
-    var settledLines: Int { (reader.firstHeldLine ?? lines + 1) - 1 }
-
     /// Reads the next line of the body.
     mutating func add(_ line: LineFramer.Line) {
         lines += 1
@@ -57,9 +55,9 @@ struct UploadSession {
         switch line {
         case .tooLong(let bytes):
             reject(lines, code: "invalid", reason: "the line is \(bytes) bytes, longer than \(maxLineBytes)")
-            batchBytes += bytes
+            bytesSinceRecord += bytes
         case .line(let bytes):
-            batchBytes += bytes.count + 1
+            bytesSinceRecord += bytes.count + 1
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 reject(lines, code: "invalid", reason: "the line is not valid UTF-8")
                 return
@@ -77,13 +75,12 @@ struct UploadSession {
         handle(output)
     }
 
-    /// The held records and the body bytes they came from, for a commit.
-    mutating func takeBatch() -> (records: [LogRecord], bytes: Int) {
-        defer {
-            batch = []
-            batchBytes = 0
-        }
-        return (batch, batchBytes)
+    /// The first `limit` held records, the body bytes they came from and the number of the last
+    /// line of the last one, for a commit.
+    mutating func takeBatch(upTo limit: Int) -> (records: [LogRecord], bytes: Int, lastLine: Int) {
+        let taken = batch.prefix(limit)
+        batch.removeFirst(taken.count)
+        return (taken.map(\.record), taken.reduce(0) { $0 + $1.bytes }, taken.last?.lastLine ?? 0)
     }
 
     private mutating func handle(_ output: [TextRecordReader.Output]) {
@@ -101,7 +98,9 @@ struct UploadSession {
                 }
                 if let name = options.fileName { parsed.fields["log.file.name"] = .string(name) }
                 switch decoder.decode(parsed.object, tenant: tenant, receivedAt: receivedAt, window: window) {
-                case .success(let record): batch.append(record)
+                case .success(let record):
+                    batch.append((record, bytesSinceRecord, lines.upperBound))
+                    bytesSinceRecord = 0
                 case .failure(let rejection):
                     reject(lines.lowerBound, code: rejection.code.rawValue, reason: rejection.description)
                 }
