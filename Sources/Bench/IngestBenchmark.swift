@@ -52,13 +52,7 @@ struct IngestBenchmark: AsyncParsableCommand {
             results += try await Clients.run(
                 concurrency: concurrency, items: bodies.count, deadline: deadline, interval: interval
             ) { index in
-                var request = target.request("/api/v1/logs")
-                request.method = .POST
-                request.headers.add(name: "Content-Type", value: "application/x-ndjson")
-                request.body = .bytes(bodies[index].bytes)
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-                _ = try await response.body.collect(upTo: 1 << 20)
-                return response.status == .ok ? bodies[index].records : nil
+                try await target.ingest(bodies[index].bytes, records: bodies[index].records, timeout: .seconds(60))
             }
             elapsed += ContinuousClock.now - start
             sent += count

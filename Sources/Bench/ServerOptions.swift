@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import NIOCore
 import NIOHTTP1
 
 /// The Logsmith a benchmark drives: a loopback URL only, and an API key when authentication is on.
@@ -30,5 +31,17 @@ struct ServerTarget: Sendable {
         var request = HTTPClientRequest(url: url + path)
         if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
         return request
+    }
+
+    /// POSTs an NDJSON body of `records` records to the ingest route; `records` when it answers 200,
+    /// else nil.
+    func ingest(_ body: ByteBuffer, records: Int, timeout: TimeAmount) async throws -> Int? {
+        var request = request("/api/v1/logs")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-ndjson")
+        request.body = .bytes(body)
+        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+        _ = try await response.body.collect(upTo: 1 << 20)
+        return response.status == .ok ? records : nil
     }
 }

@@ -82,13 +82,7 @@ struct UploadBenchmark: AsyncParsableCommand {
         let results = try await Clients.run(
             concurrency: concurrency, items: frozen.count, deadline: .now + .seconds(7200)
         ) { index in
-            var request = target.request("/api/v1/logs")
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/x-ndjson")
-            request.body = .bytes(frozen[index].bytes)
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
-            _ = try await response.body.collect(upTo: 1 << 20)
-            return response.status == .ok ? frozen[index].records : nil
+            try await target.ingest(frozen[index].bytes, records: frozen[index].records, timeout: .seconds(120))
         }
         guard results.allSatisfy({ $0.errors == 0 }) else { throw ValidationError("some JSON requests failed") }
         return results.reduce(0) { $0 + $1.records }

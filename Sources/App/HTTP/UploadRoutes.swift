@@ -113,7 +113,8 @@ struct UploadRoutes<
             progress.committedLines = session.lines
         } catch {
             try? await pending?.settle(&progress)
-            throw PartialUpload(committedLines: progress.committedLines, error: (error as? PartialUpload)?.error ?? error)
+            throw PartialUpload(
+                committedLines: progress.committedLines, error: (error as? PartialUpload)?.error ?? error)
         }
         for (code, count) in session.rejectedByCode {
             metrics.ingestRejected(reason: code, records: count, protocol: "upload")
