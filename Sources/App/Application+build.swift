@@ -172,6 +172,7 @@ func buildRouter(
     ).register(on: router)
     SearchRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache).register(on: router)
     StatsRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache).register(on: router)
+    AnalyticsRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache).register(on: router)
     AuthRoutes(credentials: credentials, sessions: sessions, passwords: passwords, gate: gate, limits: limits)
         .register(on: router)
     AdminRoutes(

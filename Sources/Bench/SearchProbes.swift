@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import TestSupport
 
 /// Real values to search for, read from pages spread over the loaded workload's time span.
 struct SearchProbes {

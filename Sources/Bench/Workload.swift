@@ -1,5 +1,6 @@
 import Foundation
 import LogModel
+import TestSupport
 
 /// A deterministic stream of realistic log records built from `testdata`: the LogHub systems'
 /// lines and the nginx/Apache access logs, spread over about 20 services with skewed levels,

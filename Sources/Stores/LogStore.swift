@@ -44,6 +44,10 @@ public protocol LogStore: Service {
     /// Succeeds when the store can answer queries.
     func ping() async throws
 
+    /// The rows of a histogram: records counted by bucket number and series key (see
+    /// ``Histogram/init(rows:request:)``, which folds them).
+    func histogramRows(_ request: HistogramRequest) async throws -> [(bucket: Int64, key: String?, count: Int)]
+
     /// How far an upload got: the highest `upload.line` attribute among the tenant's records whose
     /// `upload.id` attribute is `uploadID`, or 0 when it has none.
     func uploadProgress(tenant: String, uploadID: String) async throws -> Int

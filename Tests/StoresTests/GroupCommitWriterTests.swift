@@ -211,6 +211,9 @@ final class CountingStore: LogStore {
     func delete(tenant: String, id: String) async throws -> Bool { try await base.delete(tenant: tenant, id: id) }
     func delete(matching request: SearchRequest) async throws -> Int { try await base.delete(matching: request) }
     func ping() async throws { try await base.ping() }
+    func histogramRows(_ request: HistogramRequest) async throws -> [(bucket: Int64, key: String?, count: Int)] {
+        try await base.histogramRows(request)
+    }
     func uploadProgress(tenant: String, uploadID: String) async throws -> Int {
         try await base.uploadProgress(tenant: tenant, uploadID: uploadID)
     }

@@ -38,6 +38,10 @@ enum OpenAPIDocument {
             },
             {
               "name": "metrics"
+            },
+            {
+              "name": "analytics",
+              "description": "Counts over time and by field"
             }
           ],
           "security": [
@@ -665,6 +669,72 @@ enum OpenAPIDocument {
                       },
                       "RateLimit-Reset": {
                         "$ref": "#/components/headers/RateLimit-Reset"
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
+            "/api/v1/analytics/histogram": {
+              "get": {
+                "operationId": "histogram",
+                "summary": "Counts per time bucket, optionally split by a field",
+                "tags": [
+                  "analytics"
+                ],
+                "description": "Scope read. Records matching q between start (default: a day before end) and end, counted per bucket; every bucket present; split by one field into the ten largest series and other.",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/q"
+                  },
+                  {
+                    "$ref": "#/components/parameters/start"
+                  },
+                  {
+                    "$ref": "#/components/parameters/end"
+                  },
+                  {
+                    "name": "interval",
+                    "in": "query",
+                    "description": "auto (a round width giving at most 120 buckets) or 1s to 1d, like 30s, 5m, 1h; at most 10,000 buckets",
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^(auto|[0-9]+[smhd])$"
+                    }
+                  },
+                  {
+                    "name": "by",
+                    "in": "query",
+                    "description": "level, service, host, environment, http.status_class or attributes.KEY",
+                    "schema": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "OK",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Histogram"
+                        }
                       }
                     }
                   },
@@ -2271,6 +2341,85 @@ enum OpenAPIDocument {
                   "committed_lines": {
                     "type": "integer",
                     "description": "The highest line of the upload stored; resume with skip_lines set to it"
+                  }
+                }
+              },
+              "Histogram": {
+                "type": "object",
+                "required": [
+                  "interval",
+                  "interval_seconds",
+                  "start",
+                  "end",
+                  "buckets",
+                  "series",
+                  "total",
+                  "partial"
+                ],
+                "properties": {
+                  "interval": {
+                    "type": "string",
+                    "description": "The bucket width, like 15m"
+                  },
+                  "interval_seconds": {
+                    "type": "integer"
+                  },
+                  "start": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "end": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "by": {
+                    "type": "string",
+                    "description": "The field the counts are split by"
+                  },
+                  "buckets": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "format": "date-time"
+                    },
+                    "description": "Each bucket's start, oldest first, aligned to the interval in UTC"
+                  },
+                  "series": {
+                    "type": "array",
+                    "maxItems": 11,
+                    "items": {
+                      "type": "object",
+                      "required": [
+                        "total",
+                        "counts"
+                      ],
+                      "properties": {
+                        "key": {
+                          "type": [
+                            "string",
+                            "null"
+                          ],
+                          "description": "The field's value; all without by; other for the values past the ten largest; null for records without one"
+                        },
+                        "total": {
+                          "type": "integer"
+                        },
+                        "counts": {
+                          "type": "array",
+                          "items": {
+                            "type": "integer"
+                          },
+                          "description": "One count per bucket"
+                        }
+                      }
+                    }
+                  },
+                  "total": {
+                    "type": "integer"
+                  },
+                  "partial": {
+                    "type": "boolean",
+                    "description": "Whether the answer covers less than the range asked for"
                   }
                 }
               }

@@ -13,6 +13,7 @@ struct QueryParameterMiddleware: RouterMiddleware {
         return [
             "GET /api/v1/logs": filter + ["limit", "cursor"],
             "GET /api/v1/stats": filter,
+            "GET /api/v1/analytics/histogram": filter + ["interval", "by"],
             "POST /api/v1/upload": UploadOptions.parameterNames,
             "DELETE /api/v1/admin/logs": filter + tenant,
             "DELETE /api/v1/admin/logs/{id}": tenant,

@@ -316,6 +316,12 @@ public struct PostgresLogStore: LogStore {
             """, [.text(tenant), .text(id), .integer(Int64(limit))])
     }
 
+    /// The rows of a histogram (see ``LogStore/histogramRows(_:)``).
+    public func histogramRows(_ request: HistogramRequest) async throws -> [(bucket: Int64, key: String?, count: Int)] {
+        let (sql, values) = SQLHistogram<PostgresDialect>.statement(request)
+        return try SQLHistogram<PostgresDialect>.rows(try await execute(sql, values))
+    }
+
     /// How far an upload got (see ``LogStore/uploadProgress(tenant:uploadID:)``).
     public func uploadProgress(tenant: String, uploadID: String) async throws -> Int {
         let (sql, values) = SQLUploadProgress<PostgresDialect>.statement(tenant: tenant, uploadID: uploadID)

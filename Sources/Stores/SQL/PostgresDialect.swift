@@ -19,8 +19,17 @@ enum PostgresDialect: SQLDialect {
 
     static func text(of column: String) -> String { "\(column)::text" }
 
-    static func integerAttribute(_ key: String) -> String {
-        "(CASE WHEN jsonb_typeof(attributes -> \(key)) = 'number' THEN (attributes ->> \(key))::numeric END)"
+    static func integerAttribute(key: String, _ builder: inout SQLBuilder<Self>) -> String {
+        let key = builder.bind(key)
+        return "(CASE WHEN jsonb_typeof(attributes -> \(key)) = 'number' THEN (attributes ->> \(key))::numeric END)"
+    }
+
+    static func attributeText(key: String, _ builder: inout SQLBuilder<Self>) -> String {
+        "(attributes ->> \(builder.bind(key)))"
+    }
+
+    static func bucket(_ interval: String) -> String {
+        "floor(extract(epoch FROM ts) * 1000000 / \(interval)::int8)::int8"
     }
 
     static func condition(for predicate: QueryPredicate, _ builder: inout SQLBuilder<Self>) -> String {

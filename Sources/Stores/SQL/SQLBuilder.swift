@@ -27,8 +27,13 @@ protocol SQLDialect {
     static func matches(_ expression: String, _ pattern: Pattern, _ builder: inout SQLBuilder<Self>) -> String
     /// A number column's value as decimal text.
     static func text(of column: String) -> String
-    /// An attribute's value when it is an integer, else NULL; `key` is a text parameter.
-    static func integerAttribute(_ key: String) -> String
+    /// An attribute's value when it is an integer, else NULL.
+    static func integerAttribute(key: String, _ builder: inout SQLBuilder<Self>) -> String
+    /// An attribute's value as text (numbers and booleans as their JSON text), else NULL.
+    static func attributeText(key: String, _ builder: inout SQLBuilder<Self>) -> String
+    /// The number of the `interval`-wide bucket (a parameter, in microseconds) a row's `ts` falls in,
+    /// counted from the epoch, rounding down.
+    static func bucket(_ interval: String) -> String
 }
 
 /// Builds SQL text and its bound values together, so that every value is a parameter.

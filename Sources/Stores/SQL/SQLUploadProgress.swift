@@ -9,7 +9,7 @@ enum SQLUploadProgress<Dialect: SQLDialect> {
         var builder = SQLBuilder<Dialect>()
         let condition = builder.searchCondition(
             SearchRequest(tenant: tenant, query: .predicate(.attributeEquals(key: "upload.id", value: uploadID))))
-        let line = Dialect.integerAttribute(builder.bind("upload.line"))
+        let line = Dialect.integerAttribute(key: "upload.line", &builder)
         return ("SELECT CAST(max(\(line)) AS BIGINT) FROM logs WHERE \(condition)", builder.values)
     }
 

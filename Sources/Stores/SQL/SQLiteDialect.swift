@@ -33,9 +33,17 @@ enum SQLiteDialect: SQLDialect {
             + "ELSE CAST(\(column) AS TEXT) END)"
     }
 
-    static func integerAttribute(_ key: String) -> String {
-        "(CASE WHEN json_type(attributes, '$.\"' || \(key) || '\"') = 'integer' "
-            + "THEN json_extract(attributes, '$.\"' || \(key) || '\"') END)"
+    static func integerAttribute(key: String, _ builder: inout SQLBuilder<Self>) -> String {
+        let path = builder.bind(jsonPath(key))
+        return "(CASE WHEN json_type(attributes, \(path)) = 'integer' THEN json_extract(attributes, \(path)) END)"
+    }
+
+    static func attributeText(key: String, _ builder: inout SQLBuilder<Self>) -> String {
+        "CAST(json_extract(attributes, \(builder.bind(jsonPath(key)))) AS TEXT)"
+    }
+
+    static func bucket(_ interval: String) -> String {
+        "((ts - (((ts % \(interval)) + \(interval)) % \(interval))) / \(interval))"
     }
 
     static func condition(for predicate: QueryPredicate, _ builder: inout SQLBuilder<Self>) -> String {

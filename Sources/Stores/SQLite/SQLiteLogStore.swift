@@ -191,6 +191,12 @@ public struct SQLiteLogStore: LogStore {
             """, [.text(tenant), .text(id), .integer(Int64(limit))])
     }
 
+    /// The rows of a histogram (see ``LogStore/histogramRows(_:)``).
+    public func histogramRows(_ request: HistogramRequest) async throws -> [(bucket: Int64, key: String?, count: Int)] {
+        let (sql, values) = SQLHistogram<SQLiteDialect>.statement(request)
+        return try SQLHistogram<SQLiteDialect>.rows(try await rows(on: reader, sql, values))
+    }
+
     /// How far an upload got (see ``LogStore/uploadProgress(tenant:uploadID:)``).
     public func uploadProgress(tenant: String, uploadID: String) async throws -> Int {
         let (sql, values) = SQLUploadProgress<SQLiteDialect>.statement(tenant: tenant, uploadID: uploadID)

@@ -1,13 +1,15 @@
 /// SplitMix64: a small, fast pseudo-random generator whose output depends only on its seed, so
-/// the same seed always builds the same workload.
-struct SeededGenerator: RandomNumberGenerator {
+/// the same seed always builds the same workload or test data.
+public struct SeededGenerator: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    /// A generator whose output is fixed by `seed`.
+    public init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var mixed = state
         mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9

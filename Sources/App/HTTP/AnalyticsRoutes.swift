@@ -1,0 +1,92 @@
+import Access
+import Foundation
+import Hummingbird
+import LogModel
+import Stores
+
+/// `GET /api/v1/analytics/histogram`: counts of the caller's tenant's records matching `q` per time
+/// bucket between `start` (default: a day before `end`) and `end`, optionally split by a field
+/// (`by`): the ten largest series and `other`; every bucket present, aligned to the interval in UTC
+/// (read scope, limited per client address, through the result cache).
+struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
+    let store: Store
+    let gate: RateLimitGate<Limiter>
+    let limits: RateLimits
+    let cache: SearchCache
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/api/v1/analytics/histogram") { request, context in
+            let tenant = try context.require(.read).tenant
+            let headers = try await gate.enforceRead(limits, context)
+            return Response.encodedJSON(try await histogram(request, tenant: tenant), headers: headers)
+        }
+    }
+
+    private func histogram(_ request: Request, tenant: String) async throws -> [UInt8] {
+        let parameters = try FormQuery(request.uri.query)
+        let filter = try SearchFilter(parameters)
+        let start = filter.start ?? filter.end.adding(microseconds: -86_400_000_000)
+        let seconds = try AnalyticsInterval.seconds(
+            parameters["interval"], rangeSeconds: (filter.end.microseconds - start.microseconds + 999_999) / 1_000_000)
+        var by: AnalyticsField?
+        if let name = parameters["by"] {
+            guard let field = AnalyticsField(name: name) else {
+                throw Problem.badParameter(
+                    "by", "must be level, service, host, environment, http.status_class or attributes.KEY")
+            }
+            by = field
+        }
+        let histogramRequest = HistogramRequest(
+            search: SearchRequest(tenant: tenant, query: filter.query, start: start, end: filter.end),
+            intervalMicroseconds: seconds * 1_000_000, by: by)
+        let key = [
+            "histogram", String(describing: filter.query), "\(start.microseconds)", "\(filter.end.microseconds)",
+            "\(seconds)", by?.description ?? "",
+        ]
+        return try await cache.answer(tenant: tenant, request: key) {
+            let histogram = Histogram(
+                rows: try await store.histogramRows(histogramRequest), request: histogramRequest)
+            return Array(
+                try APIJSON.encoder().encode(
+                    HistogramResponse(histogram, seconds: seconds, start: start, end: filter.end, by: by)))
+        }
+    }
+}
+
+/// The JSON of a ``Histogram``.
+struct HistogramResponse: Encodable {
+    struct Series: Encodable {
+        /// The value of the split field; `all` without one, `other` for the rest, null for records
+        /// without a value.
+        var key: String?
+        var total: Int
+        var counts: [Int]
+    }
+
+    var interval: String
+    var intervalSeconds: Int64
+    var start: Timestamp
+    var end: Timestamp
+    var by: String?
+    var buckets: [Timestamp]
+    var series: [Series]
+    var total: Int
+    /// Whether the answer covers less than the range asked for (never, until queries are budgeted).
+    var partial = false
+
+    init(_ histogram: Histogram, seconds: Int64, start: Timestamp, end: Timestamp, by: AnalyticsField?) {
+        interval = AnalyticsInterval.text(seconds)
+        intervalSeconds = seconds
+        self.start = start
+        self.end = end
+        self.by = by?.description
+        buckets = histogram.buckets
+        series = histogram.series.map { Series(key: by == nil ? "all" : $0.key, total: $0.total, counts: $0.counts) }
+        total = histogram.series.reduce(0) { $0 + $1.total }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case interval, start, end, by, buckets, series, total, partial
+        case intervalSeconds = "interval_seconds"
+    }
+}

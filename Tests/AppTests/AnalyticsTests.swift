@@ -1,0 +1,59 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@testable import App
+
+/// `GET /api/v1/analytics/histogram` through the router.
+@Suite("Analytics routes")
+struct AnalyticsTests {
+    @Test("a histogram by level over fixed records: aligned buckets, zeros, totals", arguments: StoreKind.allCases)
+    func histogramByLevel(kind: StoreKind) async throws {
+        let service = "hist-\(UUID().uuidString.prefix(8).lowercased())"
+        let lines = [
+            ("2026-03-01T10:05:00Z", "ERROR"), ("2026-03-01T10:59:59Z", "INFO"), ("2026-03-01T12:00:00Z", "ERROR"),
+            ("2026-03-01T12:30:00Z", "ERROR"), ("2026-03-01T09:59:59Z", "INFO"),
+        ].map { #"{"message":"m","service":"\#(service)","timestamp":"\#($0.0)","level":"\#($0.1)"}"# }
+        try await withApp(kind) { client in
+            #expect(try await client.ingest(lines.joined(separator: "\n"), contentType: "application/x-ndjson").status == .ok)
+            let response = try await client.get(
+                "/api/v1/analytics/histogram?q=service:\(service)&start=2026-03-01T10:00:00Z&end=2026-03-01T13:00:00Z"
+                    + "&interval=1h&by=level")
+            #expect(response.status == .ok)
+            let body = try response.json()
+            #expect(body["interval"] as? String == "1h")
+            #expect(body["partial"] as? Bool == false)
+            #expect(body["total"] as? Int == 4)
+            #expect(
+                body["buckets"] as? [String]
+                    == ["2026-03-01T10:00:00.000000Z", "2026-03-01T11:00:00.000000Z", "2026-03-01T12:00:00.000000Z"])
+            let series = try #require(body["series"] as? [[String: Any]])
+            #expect(series.map { $0["key"] as? String } == ["ERROR", "INFO"])
+            #expect(series.first?["counts"] as? [Int] == [1, 0, 2])
+            #expect(series.last?["counts"] as? [Int] == [1, 0, 0])
+            let all = try await client.get(
+                "/api/v1/analytics/histogram?q=service:\(service)&start=2026-03-01T00:00:00Z&end=2026-03-02T00:00:00Z")
+            let allBody = try all.json()
+            #expect(allBody["interval"] as? String == "15m")
+            #expect((allBody["buckets"] as? [String])?.count == 96)
+            #expect((allBody["series"] as? [[String: Any]])?.first?["key"] as? String == "all")
+        }
+    }
+
+    @Test("bad parameters are 400 problems naming the parameter")
+    func badParameters() async throws {
+        try await withApp { client in
+            for (query, parameter) in [
+                ("interval=7x", "interval"), ("interval=2d", "interval"), ("interval=0s", "interval"),
+                ("interval=1s&start=now-30d", "interval"), ("by=", "by"), ("q=(", "q"), ("start=yesterday", "start"),
+                ("start=now&end=now-1h", "end"), ("limit=5", "limit"),
+            ] {
+                let response = try await client.get("/api/v1/analytics/histogram?\(query)")
+                #expect(response.status == .badRequest, "\(query)")
+                let errors = try response.json()["errors"] as? [[String: Any]]
+                #expect(errors?.first?["parameter"] as? String == parameter, "\(query)")
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import LogModel
+import Stores
+import TestSupport
+import Testing
+
+/// Histograms on both stores against counts done here from the same seeded records.
+@Suite("Histogram contract")
+struct HistogramContractTests {
+    /// Seeded records over three days around a month end, with 14 services (so `other` is needed),
+    /// levels, statuses and an attribute.
+    static func records(tenant: String) -> [LogRecord] {
+        var generator = SeededGenerator(seed: 18)
+        let start = Timestamp(rfc3339: "2026-01-30T22:00:00Z")!.microseconds
+        return (0..<3000).map { index in
+            let offset = Int64.random(in: 0..<(3 * 86_400_000_000), using: &generator)
+            let level = LogLevel.allCases.randomElement(using: &generator)!
+            var attributes: [String: JSONValue] = ["zone": .string(["a", "b", "c"].randomElement(using: &generator)!)]
+            if index % 3 == 0 {
+                attributes["http.status"] = .integer([200, 204, 404, 500, 503].randomElement(using: &generator)!)
+            }
+            var record = makeRecord(
+                "record \(index)", tenant: tenant, level: level,
+                service: "svc-\(Int.random(in: 0..<14, using: &generator))", attributes: attributes)
+            record.timestamp = Timestamp(microseconds: start + offset)
+            return record
+        }
+    }
+
+    @Test(
+        "counts per bucket and series equal counts done independently; empty buckets are zeros",
+        arguments: StoreKind.allCases)
+    func histogram_matchesIndependentCounts(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let tenant = uniqueTenant()
+            let records = Self.records(tenant: tenant)
+            try await store.insert(records)
+            let start = Timestamp(rfc3339: "2026-01-30T00:00:00Z")!
+            let end = Timestamp(rfc3339: "2026-02-03T00:00:00Z")!
+            let fields: [(AnalyticsField?, (LogRecord) -> String?)] = [
+                (nil, { _ in nil }), (.level, { $0.level.rawValue }), (.service, { $0.service }),
+                (.attribute("zone"), { if case .string(let zone) = $0.attributes["zone"] { zone } else { nil } }),
+                (
+                    .httpStatusClass,
+                    {
+                        if case .integer(let status) = $0.attributes["http.status"] { "\(status / 100)xx" } else { nil }
+                    }
+                ),
+            ]
+            for interval: Int64 in [3_600_000_000, 86_400_000_000] {
+                for (field, value) in fields {
+                    let request = HistogramRequest(
+                        search: SearchRequest(tenant: tenant, start: start, end: end), intervalMicroseconds: interval,
+                        by: field)
+                    let histogram = Histogram(rows: try await store.histogramRows(request), request: request)
+                    #expect(histogram.buckets.count == Int(4 * 86_400_000_000 / interval))
+                    #expect(histogram.buckets.first == start)
+                    if interval == 86_400_000_000 {
+                        #expect(histogram.buckets[2] == Timestamp(rfc3339: "2026-02-01T00:00:00Z"))
+                    }
+                    var expected: [String?: [Int]] = [:]
+                    for record in records {
+                        let bucket = Int((record.timestamp.microseconds - start.microseconds) / interval)
+                        expected[value(record), default: Array(repeating: 0, count: histogram.buckets.count)][bucket] +=
+                            1
+                    }
+                    let kept = histogram.series.filter { !(histogram.hasOther && $0 == histogram.series.last) }
+                    for series in kept {
+                        #expect(
+                            series.counts == expected[series.key], "\(String(describing: field)) \(series.key ?? "nil")"
+                        )
+                        #expect(series.total == series.counts.reduce(0, +))
+                    }
+                    #expect(histogram.series.reduce(0) { $0 + $1.total } == records.count)
+                    #expect(histogram.hasOther == (expected.count > Histogram.topSeries))
+                    if histogram.hasOther {
+                        let smallest = kept.map(\.total).min() ?? 0
+                        let others = expected.filter { key, _ in !kept.contains { $0.key == key } }
+                        #expect(others.values.allSatisfy { $0.reduce(0, +) <= smallest })
+                    }
+                }
+            }
+        }
+    }
+}
