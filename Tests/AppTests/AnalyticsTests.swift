@@ -16,7 +16,9 @@ struct AnalyticsTests {
             ("2026-03-01T12:30:00Z", "ERROR"), ("2026-03-01T09:59:59Z", "INFO"),
         ].map { #"{"message":"m","service":"\#(service)","timestamp":"\#($0.0)","level":"\#($0.1)"}"# }
         try await withApp(kind) { client in
-            #expect(try await client.ingest(lines.joined(separator: "\n"), contentType: "application/x-ndjson").status == .ok)
+            #expect(
+                try await client.ingest(lines.joined(separator: "\n"), contentType: "application/x-ndjson").status
+                    == .ok)
             let response = try await client.get(
                 "/api/v1/analytics/histogram?q=service:\(service)&start=2026-03-01T10:00:00Z&end=2026-03-01T13:00:00Z"
                     + "&interval=1h&by=level")
