@@ -48,6 +48,9 @@ public protocol LogStore: Service {
     /// ``Histogram/init(rows:request:)``, which folds them).
     func histogramRows(_ request: HistogramRequest) async throws -> [(bucket: Int64, key: String?, count: Int)]
 
+    /// Counts by combination of field values (see ``GroupByRequest``).
+    func groupCounts(_ request: GroupByRequest) async throws -> GroupCounts
+
     /// How far an upload got: the highest `upload.line` attribute among the tenant's records whose
     /// `upload.id` attribute is `uploadID`, or 0 when it has none.
     func uploadProgress(tenant: String, uploadID: String) async throws -> Int

@@ -43,6 +43,35 @@ struct AnalyticsTests {
         }
     }
 
+    @Test("group-by over two fields with other, largest and smallest first", arguments: StoreKind.allCases)
+    func groupByServiceAndLevel(kind: StoreKind) async throws {
+        let run = "grp-\(UUID().uuidString.prefix(8).lowercased())"
+        let lines = [("a", "ERROR", 5), ("a", "INFO", 3), ("b", "ERROR", 2), ("c", "WARN", 1)].flatMap {
+            service, level, count in
+            Array(
+                repeating: #"{"message":"m","service":"\#(run)-\#(service)","level":"\#(level)","run":"\#(run)"}"#,
+                count: count)
+        }
+        try await withApp(kind) { client in
+            let ingested = try await client.ingest(lines.joined(separator: "\n"), contentType: "application/x-ndjson")
+            #expect(ingested.status == .ok)
+            let largest = try await client.get("/api/v1/analytics/group-by?q=run:\(run)&fields=service,level&limit=2")
+            let body = try largest.json()
+            #expect(body["total"] as? Int == 11)
+            #expect(body["other"] as? Int == 3)
+            #expect(body["partial"] as? Bool == false)
+            let groups = try #require(body["groups"] as? [[String: Any]])
+            #expect(groups.map { $0["count"] as? Int } == [5, 3])
+            #expect((groups.first?["keys"] as? [String: String])?["service"] == "\(run)-a")
+            #expect((groups.first?["keys"] as? [String: String])?["level"] == "ERROR")
+            let smallest = try await client.get(
+                "/api/v1/analytics/group-by?q=run:\(run)&fields=attributes.run,level&order=count&limit=1")
+            let first = try #require((try smallest.json()["groups"] as? [[String: Any]])?.first)
+            #expect(first["count"] as? Int == 1)
+            #expect((first["keys"] as? [String: String])?["attributes.run"] == run)
+        }
+    }
+
     @Test("bad parameters are 400 problems naming the parameter")
     func badParameters() async throws {
         try await withApp { client in
@@ -52,6 +81,17 @@ struct AnalyticsTests {
                 ("start=now&end=now-1h", "end"), ("limit=5", "limit"),
             ] {
                 let response = try await client.get("/api/v1/analytics/histogram?\(query)")
+                #expect(response.status == .badRequest, "\(query)")
+                let errors = try response.json()["errors"] as? [[String: Any]]
+                #expect(errors?.first?["parameter"] as? String == parameter, "\(query)")
+            }
+            for (query, parameter) in [
+                ("", "fields"), ("fields=", "fields"), ("fields=a,b,c,d", "fields"), ("fields=service,", "fields"),
+                ("fields=level&limit=0", "limit"), ("fields=level&limit=1001", "limit"),
+                ("fields=level&order=x", "order"),
+                ("fields=level&q=(", "q"), ("fields=level&interval=1h", "interval"),
+            ] {
+                let response = try await client.get("/api/v1/analytics/group-by?\(query)")
                 #expect(response.status == .badRequest, "\(query)")
                 let errors = try response.json()["errors"] as? [[String: Any]]
                 #expect(errors?.first?["parameter"] as? String == parameter, "\(query)")

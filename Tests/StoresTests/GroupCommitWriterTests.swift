@@ -214,6 +214,7 @@ final class CountingStore: LogStore {
     func histogramRows(_ request: HistogramRequest) async throws -> [(bucket: Int64, key: String?, count: Int)] {
         try await base.histogramRows(request)
     }
+    func groupCounts(_ request: GroupByRequest) async throws -> GroupCounts { try await base.groupCounts(request) }
     func uploadProgress(tenant: String, uploadID: String) async throws -> Int {
         try await base.uploadProgress(tenant: tenant, uploadID: uploadID)
     }

@@ -3,8 +3,9 @@ import Stores
 import TestSupport
 import Testing
 
-/// Histograms on both stores against counts done here from the same seeded records.
-@Suite("Histogram contract")
+/// Histograms and group-by counts on both stores against counts done here from the same seeded
+/// records.
+@Suite("Analytics contract")
 struct HistogramContractTests {
     /// Seeded records over three days around a month end, with 14 services (so `other` is needed),
     /// levels, statuses and an attribute.
@@ -78,6 +79,34 @@ struct HistogramContractTests {
                         #expect(others.values.allSatisfy { $0.reduce(0, +) <= smallest })
                     }
                 }
+            }
+        }
+    }
+
+    @Test("group-by counts equal counts done independently, in order, with other", arguments: StoreKind.allCases)
+    func groupBy_matchesIndependentCounts(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let tenant = uniqueTenant()
+            let records = Self.records(tenant: tenant)
+            try await store.insert(records)
+            let fields: [AnalyticsField] = [.service, .level, .attribute("zone")]
+            var expected: [[String?]: Int] = [:]
+            for record in records {
+                let zone: String? = if case .string(let zone) = record.attributes["zone"] { zone } else { nil }
+                expected[[record.service, record.level.rawValue, zone], default: 0] += 1
+            }
+            for descending in [true, false] {
+                let request = GroupByRequest(
+                    search: SearchRequest(tenant: tenant), fields: fields, limit: 20, descending: descending)
+                let counts = try await store.groupCounts(request)
+                #expect(counts.total == records.count)
+                #expect(counts.groups.count == 20)
+                for group in counts.groups { #expect(group.count == expected[group.keys], "\(group.keys)") }
+                let sorted = counts.groups.map(\.count)
+                #expect(sorted == (descending ? sorted.sorted(by: >) : sorted.sorted()))
+                let ranked = expected.values.sorted(by: descending ? (>) : (<))
+                #expect(sorted == Array(ranked.prefix(20)))
+                #expect(counts.other == records.count - sorted.reduce(0, +))
             }
         }
     }

@@ -4,10 +4,13 @@ import Hummingbird
 import LogModel
 import Stores
 
-/// `GET /api/v1/analytics/histogram`: counts of the caller's tenant's records matching `q` per time
-/// bucket between `start` (default: a day before `end`) and `end`, optionally split by a field
-/// (`by`): the ten largest series and `other`; every bucket present, aligned to the interval in UTC
-/// (read scope, limited per client address, through the result cache).
+/// Counts of the caller's tenant's records matching `q` between `start` and `end` (read scope,
+/// limited per client address, through the result cache):
+/// - `GET /api/v1/analytics/histogram`: per time bucket (`start` by default a day before `end`),
+///   optionally split by a field (`by`): the ten largest series and `other`; every bucket present,
+///   aligned to the interval in UTC;
+/// - `GET /api/v1/analytics/group-by`: per combination of one to three `fields`, the `limit` (20)
+///   largest (`order=-count`, the default) or smallest (`order=count`), and how many the others hold.
 struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
     let store: Store
     let gate: RateLimitGate<Limiter>
@@ -19,6 +22,46 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
             let tenant = try context.require(.read).tenant
             let headers = try await gate.enforceRead(limits, context)
             return Response.encodedJSON(try await histogram(request, tenant: tenant), headers: headers)
+        }
+        router.get("/api/v1/analytics/group-by") { request, context in
+            let tenant = try context.require(.read).tenant
+            let headers = try await gate.enforceRead(limits, context)
+            return Response.encodedJSON(try await groupBy(request, tenant: tenant), headers: headers)
+        }
+    }
+
+    private func groupBy(_ request: Request, tenant: String) async throws -> [UInt8] {
+        let parameters = try FormQuery(request.uri.query)
+        let filter = try SearchFilter(parameters)
+        let names = (parameters["fields"] ?? "").split(separator: ",", omittingEmptySubsequences: false)
+        let fields = names.compactMap { AnalyticsField(name: String($0)) }
+        guard (1...3).contains(names.count), fields.count == names.count else {
+            throw Problem.badParameter(
+                "fields",
+                "must name one to three fields, comma-separated: level, service, host, environment, "
+                    + "http.status_class or attributes.KEY")
+        }
+        var limit = 20
+        if let text = parameters["limit"] {
+            guard let value = Int(text), (1...1000).contains(value) else {
+                throw Problem.badParameter("limit", "must be an integer from 1 to 1000")
+            }
+            limit = value
+        }
+        let order = parameters["order"] ?? "-count"
+        guard order == "count" || order == "-count" else {
+            throw Problem.badParameter("order", "must be count (smallest first) or -count (largest first)")
+        }
+        let groupRequest = GroupByRequest(
+            search: SearchRequest(tenant: tenant, query: filter.query, start: filter.start, end: filter.end),
+            fields: fields, limit: limit, descending: order == "-count")
+        let key = [
+            "group-by", String(describing: filter.query), parameters["start"] ?? "", parameters["end"] ?? "",
+            fields.map(\.description).joined(separator: ","), "\(limit)", order,
+        ]
+        return try await cache.answer(tenant: tenant, request: key) {
+            let counts = try await store.groupCounts(groupRequest)
+            return Array(try APIJSON.encoder().encode(GroupByResponse(counts, fields: fields)))
         }
     }
 
@@ -50,6 +93,33 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
                 try APIJSON.encoder().encode(
                     HistogramResponse(histogram, seconds: seconds, start: start, end: filter.end, by: by)))
         }
+    }
+}
+
+/// The JSON of ``GroupCounts``.
+struct GroupByResponse: Encodable {
+    struct Group: Encodable {
+        /// Each field's value, by the field's name (null when absent).
+        var keys: [String: String?]
+        var count: Int
+    }
+
+    var fields: [String]
+    var groups: [Group]
+    /// Records in the combinations not listed.
+    var other: Int
+    var total: Int
+    /// Whether the answer covers less than the range asked for (never, until queries are budgeted).
+    var partial = false
+
+    init(_ counts: GroupCounts, fields: [AnalyticsField]) {
+        let names = fields.map(\.description)
+        self.fields = names
+        groups = counts.groups.map { group in
+            Group(keys: Dictionary(uniqueKeysWithValues: zip(names, group.keys)), count: group.count)
+        }
+        other = counts.other
+        total = counts.total
     }
 }
 

@@ -756,6 +756,88 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/v1/analytics/group-by": {
+              "get": {
+                "operationId": "groupBy",
+                "summary": "Counts per combination of one to three fields",
+                "tags": [
+                  "analytics"
+                ],
+                "description": "Scope read. Records matching q between start and end, counted by each combination of the fields' values; the limit largest (order=-count) or smallest (order=count), and how many records the others hold.",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/q"
+                  },
+                  {
+                    "$ref": "#/components/parameters/start"
+                  },
+                  {
+                    "$ref": "#/components/parameters/end"
+                  },
+                  {
+                    "name": "fields",
+                    "in": "query",
+                    "description": "One to three of level, service, host, environment, http.status_class, attributes.KEY, comma-separated",
+                    "schema": {
+                      "type": "string",
+                      "minLength": 1
+                    },
+                    "required": true
+                  },
+                  {
+                    "name": "limit",
+                    "in": "query",
+                    "description": "How many combinations to list",
+                    "schema": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 1000,
+                      "default": 20
+                    }
+                  },
+                  {
+                    "name": "order",
+                    "in": "query",
+                    "description": "-count: largest first; count: smallest first",
+                    "schema": {
+                      "type": "string",
+                      "enum": [
+                        "-count",
+                        "count"
+                      ],
+                      "default": "-count"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "OK",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/GroupCounts"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
             "/api/v1/cache/stats": {
               "get": {
                 "operationId": "cacheStats",
@@ -2413,6 +2495,60 @@ enum OpenAPIDocument {
                         }
                       }
                     }
+                  },
+                  "total": {
+                    "type": "integer"
+                  },
+                  "partial": {
+                    "type": "boolean",
+                    "description": "Whether the answer covers less than the range asked for"
+                  }
+                }
+              },
+              "GroupCounts": {
+                "type": "object",
+                "required": [
+                  "fields",
+                  "groups",
+                  "other",
+                  "total",
+                  "partial"
+                ],
+                "properties": {
+                  "fields": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "groups": {
+                    "type": "array",
+                    "items": {
+                      "type": "object",
+                      "required": [
+                        "keys",
+                        "count"
+                      ],
+                      "properties": {
+                        "keys": {
+                          "type": "object",
+                          "additionalProperties": {
+                            "type": [
+                              "string",
+                              "null"
+                            ]
+                          },
+                          "description": "Each field's value by the field's name"
+                        },
+                        "count": {
+                          "type": "integer"
+                        }
+                      }
+                    }
+                  },
+                  "other": {
+                    "type": "integer",
+                    "description": "Records in the combinations not listed"
                   },
                   "total": {
                     "type": "integer"

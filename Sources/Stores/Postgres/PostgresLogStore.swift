@@ -322,6 +322,14 @@ public struct PostgresLogStore: LogStore {
         return try SQLHistogram<PostgresDialect>.rows(try await execute(sql, values))
     }
 
+    /// Counts by combination of field values (see ``LogStore/groupCounts(_:)``).
+    public func groupCounts(_ request: GroupByRequest) async throws -> GroupCounts {
+        let (groups, total) = SQLGroupBy<PostgresDialect>.statements(request)
+        return try SQLGroupBy<PostgresDialect>.counts(
+            groups: try await execute(groups.sql, groups.values), total: try await execute(total.sql, total.values),
+            fields: request.fields.count)
+    }
+
     /// How far an upload got (see ``LogStore/uploadProgress(tenant:uploadID:)``).
     public func uploadProgress(tenant: String, uploadID: String) async throws -> Int {
         let (sql, values) = SQLUploadProgress<PostgresDialect>.statement(tenant: tenant, uploadID: uploadID)

@@ -197,6 +197,14 @@ public struct SQLiteLogStore: LogStore {
         return try SQLHistogram<SQLiteDialect>.rows(try await rows(on: reader, sql, values))
     }
 
+    /// Counts by combination of field values (see ``LogStore/groupCounts(_:)``).
+    public func groupCounts(_ request: GroupByRequest) async throws -> GroupCounts {
+        let (groups, total) = SQLGroupBy<SQLiteDialect>.statements(request)
+        return try SQLGroupBy<SQLiteDialect>.counts(
+            groups: try await rows(on: reader, groups.sql, groups.values),
+            total: try await rows(on: reader, total.sql, total.values), fields: request.fields.count)
+    }
+
     /// How far an upload got (see ``LogStore/uploadProgress(tenant:uploadID:)``).
     public func uploadProgress(tenant: String, uploadID: String) async throws -> Int {
         let (sql, values) = SQLUploadProgress<SQLiteDialect>.statement(tenant: tenant, uploadID: uploadID)
