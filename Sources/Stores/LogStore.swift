@@ -46,7 +46,7 @@ public protocol LogStore: Service {
 
     /// The rows of a histogram: records counted by bucket number and series key (see
     /// ``Histogram/init(rows:request:)``, which folds them).
-    func histogramRows(_ request: HistogramRequest) async throws -> [(bucket: Int64, key: String?, count: Int)]
+    func histogramRows(_ request: HistogramRequest) async throws -> [HistogramRow]
 
     /// Counts by combination of field values (see ``GroupByRequest``).
     func groupCounts(_ request: GroupByRequest) async throws -> GroupCounts

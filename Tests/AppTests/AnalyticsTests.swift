@@ -43,6 +43,37 @@ struct AnalyticsTests {
         }
     }
 
+    @Test(
+        "error rate by service: ERROR and above, and 5xx statuses, per bucket and in all", arguments: StoreKind.allCases
+    )
+    func errorRateByService(kind: StoreKind) async throws {
+        let run = "err-\(UUID().uuidString.prefix(8).lowercased())"
+        let lines = [
+            ("api", "ERROR", 200, "10:10"), ("api", "INFO", 503, "10:20"), ("api", "INFO", 200, "10:30"),
+            ("api", "INFO", 404, "11:10"), ("web", "FATAL", 200, "10:40"), ("web", "WARN", 200, "10:50"),
+        ].map { service, level, status, time in
+            #"{"message":"m","service":"\#(run)-\#(service)","level":"\#(level)","http.status":\#(status),"#
+                + #""timestamp":"2026-03-01T\#(time):00Z"}"#
+        }
+        try await withApp(kind) { client in
+            let ingested = try await client.ingest(lines.joined(separator: "\n"), contentType: "application/x-ndjson")
+            #expect(ingested.status == .ok)
+            let response = try await client.get(
+                "/api/v1/analytics/error-rate?q=service:\(run)-*&by=service&interval=1h"
+                    + "&start=2026-03-01T10:00:00Z&end=2026-03-01T12:00:00Z")
+            let series = try #require(try response.json()["series"] as? [[String: Any]])
+            let api = try #require(series.first { $0["key"] as? String == "\(run)-api" })
+            #expect(api["counts"] as? [Int] == [3, 1])
+            #expect(api["errors"] as? [Int] == [2, 0])
+            #expect(api["total_errors"] as? Int == 2)
+            #expect(api["rate"] as? Double == 0.5)
+            let web = try #require(series.first { $0["key"] as? String == "\(run)-web" })
+            #expect(web["errors"] as? [Int] == [1, 0])
+            #expect((web["rates"] as? [Any])?.first as? Double == 0.5)
+            #expect((web["rates"] as? [Any])?.last is NSNull)
+        }
+    }
+
     @Test("group-by over two fields with other, largest and smallest first", arguments: StoreKind.allCases)
     func groupByServiceAndLevel(kind: StoreKind) async throws {
         let run = "grp-\(UUID().uuidString.prefix(8).lowercased())"

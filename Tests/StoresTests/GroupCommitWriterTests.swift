@@ -211,7 +211,7 @@ final class CountingStore: LogStore {
     func delete(tenant: String, id: String) async throws -> Bool { try await base.delete(tenant: tenant, id: id) }
     func delete(matching request: SearchRequest) async throws -> Int { try await base.delete(matching: request) }
     func ping() async throws { try await base.ping() }
-    func histogramRows(_ request: HistogramRequest) async throws -> [(bucket: Int64, key: String?, count: Int)] {
+    func histogramRows(_ request: HistogramRequest) async throws -> [HistogramRow] {
         try await base.histogramRows(request)
     }
     func groupCounts(_ request: GroupByRequest) async throws -> GroupCounts { try await base.groupCounts(request) }

@@ -9,6 +9,8 @@ import Stores
 /// - `GET /api/v1/analytics/histogram`: per time bucket (`start` by default a day before `end`),
 ///   optionally split by a field (`by`): the ten largest series and `other`; every bucket present,
 ///   aligned to the interval in UTC;
+/// - `GET /api/v1/analytics/error-rate`: the same buckets and series, each with its errors (ERROR
+///   and above, or `http.status` 500 and above) and their share;
 /// - `GET /api/v1/analytics/group-by`: per combination of one to three `fields`, the `limit` (20)
 ///   largest (`order=-count`, the default) or smallest (`order=count`), and how many the others hold.
 struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
@@ -21,7 +23,14 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
         router.get("/api/v1/analytics/histogram") { request, context in
             let tenant = try context.require(.read).tenant
             let headers = try await gate.enforceRead(limits, context)
-            return Response.encodedJSON(try await histogram(request, tenant: tenant), headers: headers)
+            return Response.encodedJSON(
+                try await histogram(request, tenant: tenant, countsErrors: false), headers: headers)
+        }
+        router.get("/api/v1/analytics/error-rate") { request, context in
+            let tenant = try context.require(.read).tenant
+            let headers = try await gate.enforceRead(limits, context)
+            return Response.encodedJSON(
+                try await histogram(request, tenant: tenant, countsErrors: true), headers: headers)
         }
         router.get("/api/v1/analytics/group-by") { request, context in
             let tenant = try context.require(.read).tenant
@@ -65,7 +74,7 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
         }
     }
 
-    private func histogram(_ request: Request, tenant: String) async throws -> [UInt8] {
+    private func histogram(_ request: Request, tenant: String, countsErrors: Bool) async throws -> [UInt8] {
         let parameters = try FormQuery(request.uri.query)
         let filter = try SearchFilter(parameters)
         let start = filter.start ?? filter.end.adding(microseconds: -86_400_000_000)
@@ -81,9 +90,10 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
         }
         let histogramRequest = HistogramRequest(
             search: SearchRequest(tenant: tenant, query: filter.query, start: start, end: filter.end),
-            intervalMicroseconds: seconds * 1_000_000, by: by)
+            intervalMicroseconds: seconds * 1_000_000, by: by, countsErrors: countsErrors)
         let key = [
-            "histogram", String(describing: filter.query), "\(start.microseconds)", "\(filter.end.microseconds)",
+            countsErrors ? "error-rate" : "histogram", String(describing: filter.query), "\(start.microseconds)",
+            "\(filter.end.microseconds)",
             "\(seconds)", by?.description ?? "",
         ]
         return try await cache.answer(tenant: tenant, request: key) {
@@ -91,7 +101,9 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
                 rows: try await store.histogramRows(histogramRequest), request: histogramRequest)
             return Array(
                 try APIJSON.encoder().encode(
-                    HistogramResponse(histogram, seconds: seconds, start: start, end: filter.end, by: by)))
+                    HistogramResponse(
+                        histogram, seconds: seconds, start: start, end: filter.end, by: by, countsErrors: countsErrors))
+            )
         }
     }
 }
@@ -131,6 +143,17 @@ struct HistogramResponse: Encodable {
         var key: String?
         var total: Int
         var counts: [Int]
+        /// For error rates: errors per bucket, their share of the bucket's records (null for an
+        /// empty bucket), and in all.
+        var errors: [Int]?
+        var rates: [Double?]?
+        var totalErrors: Int?
+        var rate: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case key, total, counts, errors, rates, rate
+            case totalErrors = "total_errors"
+        }
     }
 
     var interval: String
@@ -144,14 +167,27 @@ struct HistogramResponse: Encodable {
     /// Whether the answer covers less than the range asked for (never, until queries are budgeted).
     var partial = false
 
-    init(_ histogram: Histogram, seconds: Int64, start: Timestamp, end: Timestamp, by: AnalyticsField?) {
+    init(
+        _ histogram: Histogram, seconds: Int64, start: Timestamp, end: Timestamp, by: AnalyticsField?,
+        countsErrors: Bool
+    ) {
         interval = AnalyticsInterval.text(seconds)
         intervalSeconds = seconds
         self.start = start
         self.end = end
         self.by = by?.description
         buckets = histogram.buckets
-        series = histogram.series.map { Series(key: by == nil ? "all" : $0.key, total: $0.total, counts: $0.counts) }
+        series = histogram.series.map { series in
+            var encoded = Series(key: by == nil ? "all" : series.key, total: series.total, counts: series.counts)
+            if countsErrors {
+                let errors = series.errors.reduce(0, +)
+                encoded.errors = series.errors
+                encoded.rates = zip(series.errors, series.counts).map { $1 == 0 ? nil : Double($0) / Double($1) }
+                encoded.totalErrors = errors
+                encoded.rate = series.total == 0 ? nil : Double(errors) / Double(series.total)
+            }
+            return encoded
+        }
         total = histogram.series.reduce(0) { $0 + $1.total }
     }
 

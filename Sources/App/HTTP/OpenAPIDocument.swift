@@ -756,6 +756,72 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/v1/analytics/error-rate": {
+              "get": {
+                "operationId": "errorRate",
+                "summary": "Share of errors per time bucket, optionally split by a field",
+                "tags": [
+                  "analytics"
+                ],
+                "description": "Scope read. The histogram's buckets and series, each with its errors (records at ERROR or above, or with http.status 500 or above) and their share per bucket and in all.",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/q"
+                  },
+                  {
+                    "$ref": "#/components/parameters/start"
+                  },
+                  {
+                    "$ref": "#/components/parameters/end"
+                  },
+                  {
+                    "name": "interval",
+                    "in": "query",
+                    "description": "auto (a round width giving at most 120 buckets) or 1s to 1d, like 30s, 5m, 1h; at most 10,000 buckets",
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^(auto|[0-9]+[smhd])$"
+                    }
+                  },
+                  {
+                    "name": "by",
+                    "in": "query",
+                    "description": "level, service, host, environment, http.status_class or attributes.KEY",
+                    "schema": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "OK",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Histogram"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
             "/api/v1/analytics/group-by": {
               "get": {
                 "operationId": "groupBy",
@@ -2492,6 +2558,34 @@ enum OpenAPIDocument {
                             "type": "integer"
                           },
                           "description": "One count per bucket"
+                        },
+                        "errors": {
+                          "type": "array",
+                          "items": {
+                            "type": "integer"
+                          },
+                          "description": "error-rate only: records at ERROR or above, or with http.status 500 or above, per bucket"
+                        },
+                        "rates": {
+                          "type": "array",
+                          "items": {
+                            "type": [
+                              "number",
+                              "null"
+                            ]
+                          },
+                          "description": "error-rate only: errors over records per bucket; null for an empty bucket"
+                        },
+                        "total_errors": {
+                          "type": "integer",
+                          "description": "error-rate only"
+                        },
+                        "rate": {
+                          "type": [
+                            "number",
+                            "null"
+                          ],
+                          "description": "error-rate only: errors over records in all"
                         }
                       }
                     }

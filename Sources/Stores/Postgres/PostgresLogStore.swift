@@ -317,7 +317,7 @@ public struct PostgresLogStore: LogStore {
     }
 
     /// The rows of a histogram (see ``LogStore/histogramRows(_:)``).
-    public func histogramRows(_ request: HistogramRequest) async throws -> [(bucket: Int64, key: String?, count: Int)] {
+    public func histogramRows(_ request: HistogramRequest) async throws -> [HistogramRow] {
         let (sql, values) = SQLHistogram<PostgresDialect>.statement(request)
         return try SQLHistogram<PostgresDialect>.rows(try await execute(sql, values))
     }

@@ -192,7 +192,7 @@ public struct SQLiteLogStore: LogStore {
     }
 
     /// The rows of a histogram (see ``LogStore/histogramRows(_:)``).
-    public func histogramRows(_ request: HistogramRequest) async throws -> [(bucket: Int64, key: String?, count: Int)] {
+    public func histogramRows(_ request: HistogramRequest) async throws -> [HistogramRow] {
         let (sql, values) = SQLHistogram<SQLiteDialect>.statement(request)
         return try SQLHistogram<SQLiteDialect>.rows(try await rows(on: reader, sql, values))
     }
