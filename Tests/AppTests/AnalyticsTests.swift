@@ -74,6 +74,31 @@ struct AnalyticsTests {
         }
     }
 
+    @Test("compare: the range next to the same range a day earlier, bucket for bucket")
+    func compareWithYesterday() async throws {
+        let run = "cmp-\(UUID().uuidString.prefix(8).lowercased())"
+        let lines = ["2026-03-02T10:10:00Z", "2026-03-02T10:20:00Z", "2026-03-02T11:10:00Z", "2026-03-01T10:30:00Z"].map
+        {
+            #"{"message":"m","service":"\#(run)","timestamp":"\#($0)"}"#
+        }
+        try await withApp { client in
+            let ingested = try await client.ingest(lines.joined(separator: "\n"), contentType: "application/x-ndjson")
+            #expect(ingested.status == .ok)
+            let response = try await client.get(
+                "/api/v1/analytics/compare?q=service:\(run)&interval=1h&baseline=1d"
+                    + "&start=2026-03-02T10:00:00Z&end=2026-03-02T12:00:00Z")
+            let body = try response.json()
+            #expect(body["baseline_seconds"] as? Int == 86_400)
+            let current = try #require(body["current"] as? [String: Any])
+            let baseline = try #require(body["baseline"] as? [String: Any])
+            #expect((current["series"] as? [[String: Any]])?.first?["counts"] as? [Int] == [2, 1])
+            #expect((baseline["series"] as? [[String: Any]])?.first?["counts"] as? [Int] == [1, 0])
+            #expect((baseline["buckets"] as? [String])?.first == "2026-03-01T10:00:00.000000Z")
+            let bad = try await client.get("/api/v1/analytics/compare?baseline=100d")
+            #expect(bad.status == .badRequest)
+        }
+    }
+
     @Test("group-by over two fields with other, largest and smallest first", arguments: StoreKind.allCases)
     func groupByServiceAndLevel(kind: StoreKind) async throws {
         let run = "grp-\(UUID().uuidString.prefix(8).lowercased())"

@@ -14,7 +14,7 @@ enum AnalyticsInterval {
         let width: Int64
         if text == nil || text == "auto" {
             width = ladder.first { rangeSeconds <= $0 * 120 } ?? ladder[ladder.count - 1]
-        } else if let text, let parsed = parse(text), (1...86_400).contains(parsed) {
+        } else if let text, let parsed = duration(text), (1...86_400).contains(parsed) {
             width = parsed
         } else {
             throw Problem.badParameter("interval", "must be auto or a duration from 1s to 1d, like 30s, 5m, 1h")
@@ -28,7 +28,7 @@ enum AnalyticsInterval {
     }
 
     /// `90s`, `5m`, `1h`, `1d` in seconds.
-    private static func parse(_ text: String) -> Int64? {
+    static func duration(_ text: String) -> Int64? {
         guard let unit = text.last, let count = Int64(text.dropLast()), count > 0 else { return nil }
         let multiplier: Int64? =
             switch unit {

@@ -11,6 +11,7 @@ import Stores
 ///   aligned to the interval in UTC;
 /// - `GET /api/v1/analytics/error-rate`: the same buckets and series, each with its errors (ERROR
 ///   and above, or `http.status` 500 and above) and their share;
+/// - `GET /api/v1/analytics/compare`: the histogram next to the same range `baseline` (1d) earlier;
 /// - `GET /api/v1/analytics/group-by`: per combination of one to three `fields`, the `limit` (20)
 ///   largest (`order=-count`, the default) or smallest (`order=count`), and how many the others hold.
 struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
@@ -31,6 +32,11 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
             let headers = try await gate.enforceRead(limits, context)
             return Response.encodedJSON(
                 try await histogram(request, tenant: tenant, countsErrors: true), headers: headers)
+        }
+        router.get("/api/v1/analytics/compare") { request, context in
+            let tenant = try context.require(.read).tenant
+            let headers = try await gate.enforceRead(limits, context)
+            return Response.encodedJSON(try await compare(request, tenant: tenant), headers: headers)
         }
         router.get("/api/v1/analytics/group-by") { request, context in
             let tenant = try context.require(.read).tenant
@@ -76,6 +82,56 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
 
     private func histogram(_ request: Request, tenant: String, countsErrors: Bool) async throws -> [UInt8] {
         let parameters = try FormQuery(request.uri.query)
+        let (histogramRequest, seconds) = try Self.histogramRequest(
+            parameters, tenant: tenant, countsErrors: countsErrors)
+        let search = histogramRequest.search
+        let key = [
+            countsErrors ? "error-rate" : "histogram", String(describing: search.query),
+            "\(search.start?.microseconds ?? 0)", "\(search.end?.microseconds ?? 0)", "\(seconds)",
+            histogramRequest.by?.description ?? "",
+        ]
+        return try await cache.answer(tenant: tenant, request: key) {
+            let response = try await histogramResponse(histogramRequest, seconds: seconds)
+            return Array(try APIJSON.encoder().encode(response))
+        }
+    }
+
+    /// The histogram of the range next to the same range `baseline` earlier, bucket for bucket.
+    private func compare(_ request: Request, tenant: String) async throws -> [UInt8] {
+        let parameters = try FormQuery(request.uri.query)
+        let (current, seconds) = try Self.histogramRequest(parameters, tenant: tenant, countsErrors: false)
+        guard let offset = AnalyticsInterval.duration(parameters["baseline"] ?? "1d"),
+            (1...(90 * 86_400)).contains(offset)
+        else {
+            throw Problem.badParameter("baseline", "must be a duration from 1s to 90d, like 1h, 1d, 7d")
+        }
+        var baseline = current
+        baseline.search.start = current.search.start?.adding(microseconds: -offset * 1_000_000)
+        baseline.search.end = current.search.end?.adding(microseconds: -offset * 1_000_000)
+        let key = [
+            "compare", String(describing: current.search.query), "\(current.search.start?.microseconds ?? 0)",
+            "\(current.search.end?.microseconds ?? 0)", "\(seconds)", current.by?.description ?? "", "\(offset)",
+        ]
+        return try await cache.answer(tenant: tenant, request: key) {
+            let response = CompareResponse(
+                baselineSeconds: offset, current: try await histogramResponse(current, seconds: seconds),
+                baseline: try await histogramResponse(baseline, seconds: seconds))
+            return Array(try APIJSON.encoder().encode(response))
+        }
+    }
+
+    private func histogramResponse(_ request: HistogramRequest, seconds: Int64) async throws -> HistogramResponse {
+        let histogram = Histogram(rows: try await store.histogramRows(request), request: request)
+        return HistogramResponse(
+            histogram, seconds: seconds, start: request.search.start ?? .now(), end: request.search.end ?? .now(),
+            by: request.by, countsErrors: request.countsErrors)
+    }
+
+    /// The histogram a request's `q`, `start` (by default a day before `end`), `end`, `interval` and
+    /// `by` ask for, and its bucket width in seconds.
+    private static func histogramRequest(_ parameters: FormQuery, tenant: String, countsErrors: Bool) throws
+        -> (HistogramRequest, Int64)
+    {
         let filter = try SearchFilter(parameters)
         let start = filter.start ?? filter.end.adding(microseconds: -86_400_000_000)
         let seconds = try AnalyticsInterval.seconds(
@@ -88,23 +144,24 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
             }
             by = field
         }
-        let histogramRequest = HistogramRequest(
+        let request = HistogramRequest(
             search: SearchRequest(tenant: tenant, query: filter.query, start: start, end: filter.end),
             intervalMicroseconds: seconds * 1_000_000, by: by, countsErrors: countsErrors)
-        let key = [
-            countsErrors ? "error-rate" : "histogram", String(describing: filter.query), "\(start.microseconds)",
-            "\(filter.end.microseconds)",
-            "\(seconds)", by?.description ?? "",
-        ]
-        return try await cache.answer(tenant: tenant, request: key) {
-            let histogram = Histogram(
-                rows: try await store.histogramRows(histogramRequest), request: histogramRequest)
-            return Array(
-                try APIJSON.encoder().encode(
-                    HistogramResponse(
-                        histogram, seconds: seconds, start: start, end: filter.end, by: by, countsErrors: countsErrors))
-            )
-        }
+        return (request, seconds)
+    }
+}
+
+/// The JSON of a comparison: the range's histogram and the baseline's, bucket for bucket.
+struct CompareResponse: Encodable {
+    var baselineSeconds: Int64
+    var current: HistogramResponse
+    var baseline: HistogramResponse
+    /// Whether either answer covers less than the range asked for (never, until queries are budgeted).
+    var partial = false
+
+    enum CodingKeys: String, CodingKey {
+        case current, baseline, partial
+        case baselineSeconds = "baseline_seconds"
     }
 }
 

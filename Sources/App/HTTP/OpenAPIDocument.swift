@@ -822,6 +822,82 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/v1/analytics/compare": {
+              "get": {
+                "operationId": "compare",
+                "summary": "The histogram of a range next to the same range shifted back",
+                "tags": [
+                  "analytics"
+                ],
+                "description": "Scope read. The histogram's parameters, and baseline: how far back the other range lies (1s to 90d, default 1d).",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/q"
+                  },
+                  {
+                    "$ref": "#/components/parameters/start"
+                  },
+                  {
+                    "$ref": "#/components/parameters/end"
+                  },
+                  {
+                    "name": "interval",
+                    "in": "query",
+                    "description": "auto (a round width giving at most 120 buckets) or 1s to 1d, like 30s, 5m, 1h; at most 10,000 buckets",
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^(auto|[0-9]+[smhd])$"
+                    }
+                  },
+                  {
+                    "name": "by",
+                    "in": "query",
+                    "description": "level, service, host, environment, http.status_class or attributes.KEY",
+                    "schema": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  },
+                  {
+                    "name": "baseline",
+                    "in": "query",
+                    "description": "How far back, like 1h, 1d, 7d (at most 90d)",
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^[0-9]+[smhd]$",
+                      "default": "1d"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "OK",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Comparison"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
             "/api/v1/analytics/group-by": {
               "get": {
                 "operationId": "groupBy",
@@ -2650,6 +2726,29 @@ enum OpenAPIDocument {
                   "partial": {
                     "type": "boolean",
                     "description": "Whether the answer covers less than the range asked for"
+                  }
+                }
+              },
+              "Comparison": {
+                "type": "object",
+                "required": [
+                  "baseline_seconds",
+                  "current",
+                  "baseline",
+                  "partial"
+                ],
+                "properties": {
+                  "baseline_seconds": {
+                    "type": "integer"
+                  },
+                  "current": {
+                    "$ref": "#/components/schemas/Histogram"
+                  },
+                  "baseline": {
+                    "$ref": "#/components/schemas/Histogram"
+                  },
+                  "partial": {
+                    "type": "boolean"
                   }
                 }
               }

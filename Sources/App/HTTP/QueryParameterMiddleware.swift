@@ -15,6 +15,7 @@ struct QueryParameterMiddleware: RouterMiddleware {
             "GET /api/v1/stats": filter,
             "GET /api/v1/analytics/histogram": filter + ["interval", "by"],
             "GET /api/v1/analytics/error-rate": filter + ["interval", "by"],
+            "GET /api/v1/analytics/compare": filter + ["interval", "by", "baseline"],
             "GET /api/v1/analytics/group-by": filter + ["fields", "limit", "order"],
             "POST /api/v1/upload": UploadOptions.parameterNames,
             "DELETE /api/v1/admin/logs": filter + tenant,
