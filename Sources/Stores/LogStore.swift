@@ -51,6 +51,9 @@ public protocol LogStore: Service {
     /// Counts by combination of field values (see ``GroupByRequest``).
     func groupCounts(_ request: GroupByRequest) async throws -> GroupCounts
 
+    /// The busiest endpoints of access-log records, with errors and latency percentiles.
+    func endpoints(_ request: EndpointsRequest) async throws -> [EndpointStats]
+
     /// How far an upload got: the highest `upload.line` attribute among the tenant's records whose
     /// `upload.id` attribute is `uploadID`, or 0 when it has none.
     func uploadProgress(tenant: String, uploadID: String) async throws -> Int

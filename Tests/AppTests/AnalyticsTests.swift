@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 @testable import App
@@ -125,6 +126,32 @@ struct AnalyticsTests {
             let first = try #require((try smallest.json()["groups"] as? [[String: Any]])?.first)
             #expect(first["count"] as? Int == 1)
             #expect((first["keys"] as? [String: String])?["attributes.run"] == run)
+        }
+    }
+
+    @Test("the shared access logs' endpoint table: the busiest routes, counted here from the raw lines")
+    func accessLogEndpoints() async throws {
+        let nginx = try UploadTests.file("access/nginx_access.log")
+        var expected: [String: (requests: Int, errors: Int)] = [:]
+        for line in String(buffer: nginx).split(separator: "\n") {
+            let parts = line.split(separator: "\"", omittingEmptySubsequences: false)
+            let request = parts[1].split(separator: " ")
+            guard request.count == 3, let status = Int(parts[2].split(separator: " ")[0]) else { continue }
+            let path = String(request[1].split(separator: "?", omittingEmptySubsequences: false)[0])
+            expected["\(request[0]) \(path)", default: (0, 0)].requests += 1
+            if status >= 500 { expected["\(request[0]) \(path)", default: (0, 0)].errors += 1 }
+        }
+        let busiest = Array(expected.sorted { ($0.value.requests, $1.key) > ($1.value.requests, $0.key) }.prefix(5))
+        try await withApp { client in
+            #expect(try await client.upload(nginx, query: "format=nginx").status == .ok)
+            let response = try await client.get("/api/v1/analytics/endpoints?limit=5")
+            let endpoints = try #require(try response.json()["endpoints"] as? [[String: Any]])
+            #expect(endpoints.count == 5)
+            for (endpoint, (key, counts)) in zip(endpoints, busiest) {
+                #expect("\(endpoint["method"] as? String ?? "") \(endpoint["route"] as? String ?? "")" == key)
+                #expect(endpoint["requests"] as? Int == counts.requests)
+                #expect(endpoint["errors"] as? Int == counts.errors)
+            }
         }
     }
 

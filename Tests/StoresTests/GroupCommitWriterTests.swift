@@ -215,6 +215,7 @@ final class CountingStore: LogStore {
         try await base.histogramRows(request)
     }
     func groupCounts(_ request: GroupByRequest) async throws -> GroupCounts { try await base.groupCounts(request) }
+    func endpoints(_ request: EndpointsRequest) async throws -> [EndpointStats] { try await base.endpoints(request) }
     func uploadProgress(tenant: String, uploadID: String) async throws -> Int {
         try await base.uploadProgress(tenant: tenant, uploadID: uploadID)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import LogModel
 import Stores
 import TestSupport
@@ -107,6 +108,67 @@ struct HistogramContractTests {
                 let ranked = expected.values.sorted(by: descending ? (>) : (<))
                 #expect(sorted == Array(ranked.prefix(20)))
                 #expect(counts.other == records.count - sorted.reduce(0, +))
+            }
+        }
+    }
+
+    @Test(
+        "endpoints: routes grouped by ID segments, requests, 5xx and percentiles as percentile_cont computes them",
+        arguments: StoreKind.allCases)
+    func endpoints_matchIndependentPercentiles(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let tenant = uniqueTenant()
+            var generator = SeededGenerator(seed: 19)
+            let paths = [
+                "/users/123", "/users/456", "/orders/0f8fad5b-d9cb-469f-a165-70867728950e/items", "/health",
+                "/blobs/9f1c2a7e44", "/blobs/latest",
+            ]
+            let records = (0..<600).map { index in
+                var attributes: [String: JSONValue] = [
+                    "http.method": .string(index % 7 == 0 ? "POST" : "GET"),
+                    "http.path": .string(paths.randomElement(using: &generator)!),
+                    "http.status": .integer([200, 200, 404, 500, 503].randomElement(using: &generator)!),
+                ]
+                if index % 5 != 0 {
+                    attributes["duration_ms"] = .double(Double(Int.random(in: 1...5000, using: &generator)) / 10)
+                }
+                return makeRecord("r\(index)", tenant: tenant, second: Int64(index), attributes: attributes)
+            }
+            try await store.insert(records)
+            let endpoints = try await store.endpoints(
+                EndpointsRequest(search: SearchRequest(tenant: tenant), limit: 20))
+            #expect(
+                Set(endpoints.map(\.route)) == [
+                    "/users/{id}", "/orders/{id}/items", "/health", "/blobs/{id}", "/blobs/latest",
+                ])
+            #expect(endpoints.map(\.requests) == endpoints.map(\.requests).sorted(by: >))
+            #expect(endpoints.reduce(0) { $0 + $1.requests } == records.count)
+            for endpoint in endpoints {
+                let matching = records.filter { record in
+                    guard case .string(let method) = record.attributes["http.method"],
+                        case .string(let path) = record.attributes["http.path"]
+                    else { return false }
+                    return method == endpoint.method
+                        && path.replacingOccurrences(
+                            of: #"/(\d+|[0-9a-f]{8}-[0-9a-f-]{27}|[0-9a-f]*\d[0-9a-f]*)(?=/|$)"#,
+                            with: "/{id}", options: .regularExpression) == endpoint.route
+                }
+                #expect(endpoint.requests == matching.count, "\(endpoint.route)")
+                #expect(
+                    endpoint.errors
+                        == matching.count {
+                            if case .integer(let s) = $0.attributes["http.status"] { s >= 500 } else { false }
+                        })
+                let durations = matching.compactMap { record -> Double? in
+                    if case .double(let value) = record.attributes["duration_ms"] { value } else { nil }
+                }.sorted()
+                for (percent, measured) in [(0.5, endpoint.p50), (0.95, endpoint.p95), (0.99, endpoint.p99)] {
+                    let position = percent * Double(durations.count - 1)
+                    let low = durations[Int(position)]
+                    let high = durations[min(Int(position) + 1, durations.count - 1)]
+                    let expected = low + (high - low) * (position - Double(Int(position)))
+                    #expect(abs((measured ?? -1) - expected) < 1e-6, "\(endpoint.route) p\(percent)")
+                }
             }
         }
     }

@@ -12,6 +12,8 @@ import Stores
 /// - `GET /api/v1/analytics/error-rate`: the same buckets and series, each with its errors (ERROR
 ///   and above, or `http.status` 500 and above) and their share;
 /// - `GET /api/v1/analytics/compare`: the histogram next to the same range `baseline` (1d) earlier;
+/// - `GET /api/v1/analytics/endpoints`: the `limit` (20) busiest routes of access-log records
+///   (`/users/123` and `/users/456` as `/users/{id}`), with 5xx errors and latency percentiles;
 /// - `GET /api/v1/analytics/group-by`: per combination of one to three `fields`, the `limit` (20)
 ///   largest (`order=-count`, the default) or smallest (`order=count`), and how many the others hold.
 struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
@@ -38,11 +40,43 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
             let headers = try await gate.enforceRead(limits, context)
             return Response.encodedJSON(try await compare(request, tenant: tenant), headers: headers)
         }
+        router.get("/api/v1/analytics/endpoints") { request, context in
+            let tenant = try context.require(.read).tenant
+            let headers = try await gate.enforceRead(limits, context)
+            return Response.encodedJSON(try await endpoints(request, tenant: tenant), headers: headers)
+        }
         router.get("/api/v1/analytics/group-by") { request, context in
             let tenant = try context.require(.read).tenant
             let headers = try await gate.enforceRead(limits, context)
             return Response.encodedJSON(try await groupBy(request, tenant: tenant), headers: headers)
         }
+    }
+
+    private func endpoints(_ request: Request, tenant: String) async throws -> [UInt8] {
+        let parameters = try FormQuery(request.uri.query)
+        let filter = try SearchFilter(parameters)
+        let limit = try Self.limit(parameters)
+        let endpointsRequest = EndpointsRequest(
+            search: SearchRequest(tenant: tenant, query: filter.query, start: filter.start, end: filter.end),
+            limit: limit)
+        let key = [
+            "endpoints", String(describing: filter.query), parameters["start"] ?? "", parameters["end"] ?? "",
+            "\(limit)",
+        ]
+        return try await cache.answer(tenant: tenant, request: key) {
+            let endpoints = try await store.endpoints(endpointsRequest)
+            return Array(
+                try APIJSON.encoder().encode(EndpointsResponse(endpoints: endpoints.map(EndpointResponse.init))))
+        }
+    }
+
+    /// `limit`, from 1 to 1000; 20 when not given.
+    private static func limit(_ parameters: FormQuery) throws -> Int {
+        guard let text = parameters["limit"] else { return 20 }
+        guard let value = Int(text), (1...1000).contains(value) else {
+            throw Problem.badParameter("limit", "must be an integer from 1 to 1000")
+        }
+        return value
     }
 
     private func groupBy(_ request: Request, tenant: String) async throws -> [UInt8] {
@@ -56,13 +90,7 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
                 "must name one to three fields, comma-separated: level, service, host, environment, "
                     + "http.status_class or attributes.KEY")
         }
-        var limit = 20
-        if let text = parameters["limit"] {
-            guard let value = Int(text), (1...1000).contains(value) else {
-                throw Problem.badParameter("limit", "must be an integer from 1 to 1000")
-            }
-            limit = value
-        }
+        let limit = try Self.limit(parameters)
         let order = parameters["order"] ?? "-count"
         guard order == "count" || order == "-count" else {
             throw Problem.badParameter("order", "must be count (smallest first) or -count (largest first)")
@@ -162,6 +190,42 @@ struct CompareResponse: Encodable {
     enum CodingKeys: String, CodingKey {
         case current, baseline, partial
         case baselineSeconds = "baseline_seconds"
+    }
+}
+
+/// The JSON of the endpoint table.
+struct EndpointsResponse: Encodable {
+    var endpoints: [EndpointResponse]
+    /// Whether the answer covers less than the range asked for (never, until queries are budgeted).
+    var partial = false
+}
+
+/// The JSON of one ``EndpointStats``.
+struct EndpointResponse: Encodable {
+    var method: String?
+    var route: String
+    var requests: Int
+    var errors: Int
+    var errorRate: Double
+    var p50: Double?
+    var p95: Double?
+    var p99: Double?
+
+    init(_ stats: EndpointStats) {
+        method = stats.method
+        route = stats.route
+        requests = stats.requests
+        errors = stats.errors
+        errorRate = stats.requests == 0 ? 0 : Double(stats.errors) / Double(stats.requests)
+        (p50, p95, p99) = (stats.p50, stats.p95, stats.p99)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case method, route, requests, errors
+        case errorRate = "error_rate"
+        case p50 = "p50_ms"
+        case p95 = "p95_ms"
+        case p99 = "p99_ms"
     }
 }
 

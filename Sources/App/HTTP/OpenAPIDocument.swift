@@ -898,6 +898,65 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/v1/analytics/endpoints": {
+              "get": {
+                "operationId": "endpoints",
+                "summary": "The busiest endpoints of access-log records, with errors and latency percentiles",
+                "tags": [
+                  "analytics"
+                ],
+                "description": "Scope read. Records with http.path matching q between start and end, grouped by method and route (http.route, or the path with numbers, UUIDs and hex IDs as {id}), busiest first; percentiles as percentile_cont over duration_ms.",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/q"
+                  },
+                  {
+                    "$ref": "#/components/parameters/start"
+                  },
+                  {
+                    "$ref": "#/components/parameters/end"
+                  },
+                  {
+                    "name": "limit",
+                    "in": "query",
+                    "description": "How many endpoints",
+                    "schema": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 1000,
+                      "default": 20
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "OK",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Endpoints"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
             "/api/v1/analytics/group-by": {
               "get": {
                 "operationId": "groupBy",
@@ -2746,6 +2805,70 @@ enum OpenAPIDocument {
                   },
                   "baseline": {
                     "$ref": "#/components/schemas/Histogram"
+                  },
+                  "partial": {
+                    "type": "boolean"
+                  }
+                }
+              },
+              "Endpoints": {
+                "type": "object",
+                "required": [
+                  "endpoints",
+                  "partial"
+                ],
+                "properties": {
+                  "endpoints": {
+                    "type": "array",
+                    "items": {
+                      "type": "object",
+                      "required": [
+                        "route",
+                        "requests",
+                        "errors",
+                        "error_rate"
+                      ],
+                      "properties": {
+                        "method": {
+                          "type": [
+                            "string",
+                            "null"
+                          ]
+                        },
+                        "route": {
+                          "type": "string",
+                          "description": "http.route, else the path with ID segments as {id}"
+                        },
+                        "requests": {
+                          "type": "integer"
+                        },
+                        "errors": {
+                          "type": "integer",
+                          "description": "Requests with status 500 or more"
+                        },
+                        "error_rate": {
+                          "type": "number"
+                        },
+                        "p50_ms": {
+                          "type": [
+                            "number",
+                            "null"
+                          ]
+                        },
+                        "p95_ms": {
+                          "type": [
+                            "number",
+                            "null"
+                          ]
+                        },
+                        "p99_ms": {
+                          "type": [
+                            "number",
+                            "null"
+                          ]
+                        }
+                      }
+                    }
                   },
                   "partial": {
                     "type": "boolean"

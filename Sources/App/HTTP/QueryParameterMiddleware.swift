@@ -17,6 +17,7 @@ struct QueryParameterMiddleware: RouterMiddleware {
             "GET /api/v1/analytics/error-rate": filter + ["interval", "by"],
             "GET /api/v1/analytics/compare": filter + ["interval", "by", "baseline"],
             "GET /api/v1/analytics/group-by": filter + ["fields", "limit", "order"],
+            "GET /api/v1/analytics/endpoints": filter + ["limit"],
             "POST /api/v1/upload": UploadOptions.parameterNames,
             "DELETE /api/v1/admin/logs": filter + tenant,
             "DELETE /api/v1/admin/logs/{id}": tenant,

@@ -83,7 +83,7 @@ public struct PostgresLogStore: LogStore {
 
     /// The values one batch insert binds: one array per column, each with a value per record.
     public static func batchBindings(for records: [LogRecord]) -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 19)
+        var bindings = PostgresBindings(capacity: 20)
         bindings.append(records.map(\.id))
         bindings.append(records.map(\.tenant))
         bindings.append(records.map(\.timestamp.microseconds))
@@ -98,7 +98,7 @@ public struct PostgresLogStore: LogStore {
         bindings.append(records.map { $0.spanID ?? "" })
         bindings.append(records.map { $0.correlationID ?? "" })
         bindings.append(records.map { AttributeCoding.encode($0.attributes) })
-        for text in [PromotedAttribute.httpMethod, .httpPath, .clientIP] {
+        for text in [PromotedAttribute.httpMethod, .httpPath, .clientIP, .httpRoute] {
             bindings.append(records.map { text.text(in: $0.attributes) ?? "" })
         }
         bindings.append(records.map { PromotedAttribute.status(in: $0.attributes) ?? 0 })
@@ -116,18 +116,18 @@ public struct PostgresLogStore: LogStore {
             let sql = """
                 INSERT INTO logs (id, tenant, ts, observed_at, level, severity_number, service, host, environment,
                                   message, trace_id, span_id, correlation_id, attributes,
-                                  http_method, http_path, client_ip, http_status, duration_ms)
+                                  http_method, http_path, client_ip, http_route, http_status, duration_ms)
                 SELECT r.id::uuid, r.tenant, \(epoch) r.ts, \(epoch) r.observed_at, r.level, r.severity_number,
                        NULLIF(r.service, ''), NULLIF(r.host, ''), NULLIF(r.environment, ''), r.message,
                        NULLIF(r.trace_id, ''), NULLIF(r.span_id, ''), NULLIF(r.correlation_id, ''), r.attributes::jsonb,
                        NULLIF(r.http_method, ''), NULLIF(r.http_path, ''), NULLIF(r.client_ip, ''),
-                       NULLIF(r.http_status, 0), NULLIF(r.duration_ms, 'NaN')
+                       NULLIF(r.http_route, ''), NULLIF(r.http_status, 0), NULLIF(r.duration_ms, 'NaN')
                 FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::text[], $6::int8[], $7::text[],
                             $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
-                            $15::text[], $16::text[], $17::text[], $18::int8[], $19::float8[])
+                            $15::text[], $16::text[], $17::text[], $18::text[], $19::int8[], $20::float8[])
                      AS r(id, tenant, ts, observed_at, level, severity_number, service, host, environment,
                           message, trace_id, span_id, correlation_id, attributes,
-                          http_method, http_path, client_ip, http_status, duration_ms)
+                          http_method, http_path, client_ip, http_route, http_status, duration_ms)
                 """
             try await instrumentation.statement(sql) {
                 try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
@@ -328,6 +328,17 @@ public struct PostgresLogStore: LogStore {
         return try SQLGroupBy<PostgresDialect>.counts(
             groups: try await execute(groups.sql, groups.values), total: try await execute(total.sql, total.values),
             fields: request.fields.count)
+    }
+
+    /// The busiest endpoints (see ``LogStore/endpoints(_:)``).
+    public func endpoints(_ request: EndpointsRequest) async throws -> [EndpointStats] {
+        let counts = SQLEndpoints<PostgresDialect>.countsStatement(request)
+        let countRows = try await execute(counts.sql, counts.values)
+        let routes = Array(Set(countRows.compactMap { $0[1]?.text }))
+        guard !routes.isEmpty else { return [] }
+        let ranks = SQLEndpoints<PostgresDialect>.percentilesStatement(request, routes: routes)
+        return try EndpointTable.endpoints(
+            counts: countRows, ranks: try await execute(ranks.sql, ranks.values))
     }
 
     /// How far an upload got (see ``LogStore/uploadProgress(tenant:uploadID:)``).

@@ -5,13 +5,15 @@ import LogQuery
 /// analytics over endpoints read a column and its index instead of the attributes document.
 ///
 /// The attributes document keeps every value as sent; a column holds the value only when it has the
-/// column's type: `http.status` an integer, or text of three digits, from 100 to 599;
+/// column's type: `http.status` an integer, or text of three digits, from 100 to 599; `http.route`
+/// the attribute, or else the route of `http.path` (``RouteTemplate``);
 /// `duration_ms` a finite JSON number; the others text. A query on one of these keys reads the column
 /// (``SQLBuilder/condition(for:)``): equality and patterns on the text columns, comparisons on the
 /// numeric ones, and a pattern on a number matches its decimal text (`http.status:5*`).
 enum PromotedAttribute: String, CaseIterable {
     case httpMethod = "http.method"
     case httpPath = "http.path"
+    case httpRoute = "http.route"
     case httpStatus = "http.status"
     case durationMilliseconds = "duration_ms"
     case clientIP = "client.ip"
@@ -21,6 +23,7 @@ enum PromotedAttribute: String, CaseIterable {
         switch self {
         case .httpMethod: "http_method"
         case .httpPath: "http_path"
+        case .httpRoute: "http_route"
         case .httpStatus: "http_status"
         case .durationMilliseconds: "duration_ms"
         case .clientIP: "client_ip"
@@ -30,9 +33,13 @@ enum PromotedAttribute: String, CaseIterable {
     /// Whether the column holds numbers.
     var isNumeric: Bool { self == .httpStatus || self == .durationMilliseconds }
 
-    /// The text of a text column's value in `attributes`, or nil.
+    /// The text of a text column's value in `attributes`, or nil; for `http.route`, the route
+    /// derived from `http.path` when the attribute is not given (``RouteTemplate``).
     func text(in attributes: [String: JSONValue]) -> String? {
-        guard !isNumeric, case .string(let text) = attributes[rawValue] else { return nil }
+        guard !isNumeric, case .string(let text) = attributes[rawValue] else {
+            guard self == .httpRoute, let path = PromotedAttribute.httpPath.text(in: attributes) else { return nil }
+            return RouteTemplate.route(of: path)
+        }
         return text
     }
 

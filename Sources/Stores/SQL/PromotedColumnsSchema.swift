@@ -1,12 +1,13 @@
 /// The migration that adds the promoted access-log columns (``PromotedAttribute``) to `logs`, fills
-/// them from the attributes of the rows already stored, and indexes status and path per tenant
+/// them from the attributes of the rows already stored (`http_route` from `http.route` only: rows
+/// stored before keep their raw path as their route), and indexes status and path per tenant
 /// (partial indexes: rows without them cost nothing).
 enum PromotedColumnsSchema {
     /// The statements for PostgreSQL.
     static let postgres: [String] = [
         """
         ALTER TABLE logs ADD COLUMN http_method text, ADD COLUMN http_path text, ADD COLUMN http_status smallint,
-            ADD COLUMN duration_ms float8, ADD COLUMN client_ip text
+            ADD COLUMN duration_ms float8, ADD COLUMN client_ip text, ADD COLUMN http_route text
         """,
         """
         UPDATE logs SET
@@ -19,8 +20,10 @@ enum PromotedColumnsSchema {
             duration_ms = CASE WHEN jsonb_typeof(attributes -> 'duration_ms') = 'number'
                 THEN (attributes ->> 'duration_ms')::float8 END,
             client_ip = CASE WHEN jsonb_typeof(attributes -> 'client.ip') = 'string'
-                THEN attributes ->> 'client.ip' END
-        WHERE attributes ?| array['http.method', 'http.path', 'http.status', 'duration_ms', 'client.ip']
+                THEN attributes ->> 'client.ip' END,
+            http_route = CASE WHEN jsonb_typeof(attributes -> 'http.route') = 'string'
+                THEN attributes ->> 'http.route' END
+        WHERE attributes ?| array['http.method', 'http.path', 'http.status', 'duration_ms', 'client.ip', 'http.route']
         """,
         "CREATE INDEX logs_tenant_http_status ON logs (tenant, http_status, ts DESC) WHERE http_status IS NOT NULL",
         "CREATE INDEX logs_tenant_http_path ON logs (tenant, http_path, ts DESC) WHERE http_path IS NOT NULL",
@@ -28,7 +31,11 @@ enum PromotedColumnsSchema {
 
     /// The statements for SQLite.
     static let sqlite: [String] =
-        ["http_method TEXT", "http_path TEXT", "http_status INTEGER", "duration_ms REAL", "client_ip TEXT"].map {
+        [
+            "http_method TEXT", "http_path TEXT", "http_status INTEGER", "duration_ms REAL", "client_ip TEXT",
+            "http_route TEXT",
+        ]
+        .map {
             "ALTER TABLE logs ADD COLUMN \($0)"
         } + [
             """
@@ -43,7 +50,9 @@ enum PromotedColumnsSchema {
                 duration_ms = CASE WHEN json_type(attributes, '$."duration_ms"') IN ('integer', 'real')
                     THEN json_extract(attributes, '$."duration_ms"') END,
                 client_ip = CASE WHEN json_type(attributes, '$."client.ip"') = 'text'
-                    THEN json_extract(attributes, '$."client.ip"') END
+                    THEN json_extract(attributes, '$."client.ip"') END,
+                http_route = CASE WHEN json_type(attributes, '$."http.route"') = 'text'
+                    THEN json_extract(attributes, '$."http.route"') END
             WHERE attributes LIKE '%"http.%' OR attributes LIKE '%"duration_ms"%' OR attributes LIKE '%"client.ip"%'
             """,
             "CREATE INDEX logs_tenant_http_status ON logs (tenant, http_status, ts DESC) WHERE http_status IS NOT NULL",

@@ -15,7 +15,7 @@ enum SQLiteDialect: SQLDialect {
         (["id", "tenant", "level", "message", "attributes"].map { "length(CAST(\($0) AS BLOB))" }
         + [
             "service", "host", "environment", "trace_id", "span_id", "correlation_id", "http_method", "http_path",
-            "client_ip",
+            "client_ip", "http_route",
         ].map { "coalesce(length(CAST(\($0) AS BLOB)), 0)" }
         + [
             "(CASE WHEN http_status IS NULL THEN 0 ELSE 8 END)", "(CASE WHEN duration_ms IS NULL THEN 0 ELSE 8 END)",

@@ -136,6 +136,7 @@ public struct SQLiteLogStore: LogStore {
                 optional(PromotedAttribute.httpMethod.text(in: record.attributes)),
                 optional(PromotedAttribute.httpPath.text(in: record.attributes)),
                 optional(PromotedAttribute.clientIP.text(in: record.attributes)),
+                optional(PromotedAttribute.httpRoute.text(in: record.attributes)),
                 PromotedAttribute.status(in: record.attributes).map(JSONValue.integer) ?? .null,
                 PromotedAttribute.duration(in: record.attributes).map(JSONValue.double) ?? .null,
             ])
@@ -147,11 +148,11 @@ public struct SQLiteLogStore: LogStore {
     public func insert(_ records: [LogRecord]) async throws {
         guard !records.isEmpty else { return }
         let batch = Self.batchJSON(for: records)
-        let columns = (0..<19).map { "json_extract(value, '$[\($0)]')" }.joined(separator: ", ")
+        let columns = (0..<20).map { "json_extract(value, '$[\($0)]')" }.joined(separator: ", ")
         let sql = """
             INSERT INTO logs (id, tenant, ts, observed_at, level, severity_number, service, host, environment,
                               message, trace_id, span_id, correlation_id, attributes,
-                              http_method, http_path, client_ip, http_status, duration_ms)
+                              http_method, http_path, client_ip, http_route, http_status, duration_ms)
             SELECT \(columns) FROM json_each(?1)
             """
         try await withStoreErrors("insert failed") {
@@ -203,6 +204,17 @@ public struct SQLiteLogStore: LogStore {
         return try SQLGroupBy<SQLiteDialect>.counts(
             groups: try await rows(on: reader, groups.sql, groups.values),
             total: try await rows(on: reader, total.sql, total.values), fields: request.fields.count)
+    }
+
+    /// The busiest endpoints (see ``LogStore/endpoints(_:)``).
+    public func endpoints(_ request: EndpointsRequest) async throws -> [EndpointStats] {
+        let counts = SQLEndpoints<SQLiteDialect>.countsStatement(request)
+        let countRows = try await rows(on: reader, counts.sql, counts.values)
+        let routes = Array(Set(countRows.compactMap { $0[1]?.text }))
+        guard !routes.isEmpty else { return [] }
+        let ranks = SQLEndpoints<SQLiteDialect>.percentilesStatement(request, routes: routes)
+        return try EndpointTable.endpoints(
+            counts: countRows, ranks: try await rows(on: reader, ranks.sql, ranks.values))
     }
 
     /// How far an upload got (see ``LogStore/uploadProgress(tenant:uploadID:)``).
