@@ -23,32 +23,19 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
     let cache: SearchCache
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/api/v1/analytics/histogram") { request, context in
-            let tenant = try context.require(.read).tenant
-            let headers = try await gate.enforceRead(limits, context)
-            return Response.encodedJSON(
-                try await histogram(request, tenant: tenant, countsErrors: false), headers: headers)
-        }
-        router.get("/api/v1/analytics/error-rate") { request, context in
-            let tenant = try context.require(.read).tenant
-            let headers = try await gate.enforceRead(limits, context)
-            return Response.encodedJSON(
-                try await histogram(request, tenant: tenant, countsErrors: true), headers: headers)
-        }
-        router.get("/api/v1/analytics/compare") { request, context in
-            let tenant = try context.require(.read).tenant
-            let headers = try await gate.enforceRead(limits, context)
-            return Response.encodedJSON(try await compare(request, tenant: tenant), headers: headers)
-        }
-        router.get("/api/v1/analytics/endpoints") { request, context in
-            let tenant = try context.require(.read).tenant
-            let headers = try await gate.enforceRead(limits, context)
-            return Response.encodedJSON(try await endpoints(request, tenant: tenant), headers: headers)
-        }
-        router.get("/api/v1/analytics/group-by") { request, context in
-            let tenant = try context.require(.read).tenant
-            let headers = try await gate.enforceRead(limits, context)
-            return Response.encodedJSON(try await groupBy(request, tenant: tenant), headers: headers)
+        let routes: [(String, @Sendable (Request, String) async throws -> [UInt8])] = [
+            ("histogram", { try await histogram($0, tenant: $1, countsErrors: false) }),
+            ("error-rate", { try await histogram($0, tenant: $1, countsErrors: true) }),
+            ("compare", { try await compare($0, tenant: $1) }),
+            ("endpoints", { try await endpoints($0, tenant: $1) }),
+            ("group-by", { try await groupBy($0, tenant: $1) }),
+        ]
+        for (name, answer) in routes {
+            router.get("/api/v1/analytics/\(name)") { request, context in
+                let tenant = try context.require(.read).tenant
+                let headers = try await gate.enforceRead(limits, context)
+                return Response.encodedJSON(try await answer(request, tenant), headers: headers)
+            }
         }
     }
 
