@@ -170,7 +170,7 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "Access", "App", "LogModel", "Retention", "Stores", "Telemetry", "TestSupport",
+                "Access", "App", "LogModel", "Retention", "Stores", "Syslog", "Telemetry", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],

@@ -1,3 +1,4 @@
+import Syslog
 import Testing
 
 @testable import App
@@ -5,6 +6,24 @@ import Testing
 /// Settings read from the environment: defaults, values, and refusals that name the variable.
 @Suite("AppConfiguration")
 struct AppConfigurationTests {
+    @Test("syslog listeners are off by default; an address is host:port, [v6]:port or a port on loopback")
+    func syslogAddresses() throws {
+        let defaults = try AppConfiguration(environment: [:])
+        #expect(defaults.syslogTCP == nil && defaults.syslogUDP == nil && defaults.syslogTenant == "default")
+        let set = try AppConfiguration(environment: [
+            "LOGSMITH_SYSLOG_TCP": "0.0.0.0:514", "LOGSMITH_SYSLOG_UDP": "5514", "LOGSMITH_SYSLOG_TENANT": "net",
+        ])
+        #expect(set.syslogTCP?.description == "0.0.0.0:514")
+        #expect(set.syslogUDP?.description == "127.0.0.1:5514")
+        #expect(set.syslogTenant == "net")
+        #expect(try AppConfiguration(environment: ["LOGSMITH_SYSLOG_TCP": "[::1]:6514"]).syslogTCP?.host == "::1")
+        for value in ["host:", "host:99999", "[::1]6514", "port"] {
+            #expect(throws: ConfigurationError.self, "\(value)") {
+                try AppConfiguration(environment: ["LOGSMITH_SYSLOG_TCP": value])
+            }
+        }
+    }
+
     @Test("the group-commit writer's settings default to the store's choice and read their variables")
     func ingestWriterSettings_readFromEnvironment() throws {
         let defaults = try AppConfiguration(environment: [:])

@@ -100,7 +100,8 @@ struct UploadTests {
             #expect((summary["accepted"] as? Int ?? 0) >= 2)
             for (query, parameter) in [
                 ("format=yaml", "format"), ("skip_lines=-1", "skip_lines"), ("upload_id=a%20b", "upload_id"),
-                ("multiline=maybe", "multiline"), ("colour=red", "colour"),
+                ("multiline=maybe", "multiline"), ("colour=red", "colour"), ("service=", "service"),
+                ("host=\(String(repeating: "h", count: 300))", "host"), ("file_name=", "file_name"),
             ] {
                 let refused = try await client.upload(ByteBuffer(string: "x"), query: query)
                 #expect(refused.status == .badRequest, "\(query)")
@@ -114,6 +115,9 @@ struct UploadTests {
             let brotli = try await client.execute(
                 uri: "/api/v1/upload", method: .post, headers: [.contentEncoding: "br"], body: ByteBuffer(string: "x"))
             #expect(brotli.status == .unsupportedMediaType)
+            let unknownUpload = try await client.get("/api/v1/uploads/not%20an%20id")
+            #expect(unknownUpload.status == .notFound)
+            #expect(try await client.get("/api/v1/uploads/never-sent").json()["committed_lines"] as? Int == 0)
             let form = try await client.execute(
                 uri: "/api/v1/upload", method: .post, headers: [.contentType: "multipart/form-data; boundary=x"],
                 body: ByteBuffer(string: "x"))
