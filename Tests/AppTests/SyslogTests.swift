@@ -111,8 +111,13 @@ struct SyslogTests {
             #expect(survivor["message"] as? String == "after the garbage")
             let flood = try await Self.records(port: server.port, query: "service:flood", in: directory, atLeast: 1)
             #expect(!flood.isEmpty)
-            let metrics = try Self.get("/metrics", port: server.port, in: directory).split(separator: "\n")
-                .filter { $0.hasPrefix("logsmith_syslog") }.joined(separator: "\n")
+            var metrics = ""
+            for _ in 0..<100 {
+                metrics = try Self.get("/metrics", port: server.port, in: directory).split(separator: "\n")
+                    .filter { $0.hasPrefix("logsmith_syslog") }.joined(separator: "\n")
+                if metrics.contains(#"outcome="rejected""#) { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
             #expect(metrics.contains(#"logsmith_syslog_messages_total{transport="tcp",outcome="oversized"} 1"#))
             #expect(metrics.contains(#"logsmith_syslog_messages_total{transport="tcp",outcome="framing_error"} 1"#))
             #expect(metrics.contains(#"outcome="rejected"#))

@@ -79,6 +79,9 @@ struct UploadTests {
             let resumedSummary = try resumed.json()
             #expect(resumedSummary["skipped_lines"] as? Int == 4)
             #expect(resumedSummary["accepted"] as? Int == 2)
+            let again = try await client.upload(gzip, query: "upload_id=u-1")
+            #expect(try again.json()["skipped_lines"] as? Int == 6)
+            #expect(try again.json()["accepted"] as? Int == 0)
         }
     }
 

@@ -23,7 +23,7 @@ struct UploadCommand: AsyncParsableCommand {
     @Option(help: "auto, nginx, apache, syslog, logfmt, jsonl or plain.") var format = "auto"
     @Option(help: "The service of records that name none.") var service: String?
     @Option(help: "The host of records that name none.") var host: String?
-    @Flag(help: "Send every file from its first line, even if an earlier upload of it got part of the way.")
+    @Flag(help: "Store every file again from its first line, as a new upload, even if it was uploaded before.")
     var restart = false
 
     func run() async throws {
@@ -35,7 +35,10 @@ struct UploadCommand: AsyncParsableCommand {
                 let sender = UploadSender(
                     client: client, baseURL: url.hasSuffix("/") ? String(url.dropLast()) : url, key: key,
                     parameters: parameters(for: file))
-                let summary = try await sender.send(file, uploadID: try uploadID(for: file), resume: !restart)
+                let id =
+                    try uploadID(for: file)
+                    + (restart ? "-" + String(UInt32.random(in: 0...UInt32.max), radix: 36) : "")
+                let summary = try await sender.send(file, uploadID: id, resume: !restart)
                 print("\(file): \(summary)")
             } catch {
                 FileHandle.standardError.write(Data("logsmith upload: \(file): \(error)\n".utf8))

@@ -17,7 +17,8 @@ struct UploadOptions {
     /// Lines at the start of the body to pass over, already sent in an upload that was cut short.
     var skipLines = 0
     /// An ID the client gives the upload, so that it can ask how far it got
-    /// (`GET /api/v1/uploads/{id}`); each record then carries `upload.id` and `upload.line`.
+    /// (`GET /api/v1/uploads/{id}`); each record then carries `upload.id` and `upload.line`, and the
+    /// lines of the ID already stored are passed over.
     var uploadID: String?
     /// The uploaded file's name, kept as `log.file.name`.
     var fileName: String?

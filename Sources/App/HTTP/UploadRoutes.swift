@@ -17,7 +17,8 @@ import Telemetry
 /// proceeds at the tenant's rate. An upload with an `upload_id` holds a claim on it (``JobElection``:
 /// an advisory lock on PostgreSQL, so across replicas) while its body is read; a second upload with
 /// the same ID meanwhile is a 409, so a client that resumes after a dropped connection cannot race
-/// the server still reading the first. When the upload cannot go on (the writer is shutting down, the
+/// the server still reading the first; and once it holds the claim, an upload passes over the lines
+/// of its ID already stored, so sending the same file again with the same ID stores no line twice. When the upload cannot go on (the writer is shutting down, the
 /// store fails) the problem says how many lines are settled (`committed_lines`): sending the same
 /// file again with `skip_lines` set to it resumes without storing a line twice.
 struct UploadRoutes<
@@ -58,7 +59,10 @@ struct UploadRoutes<
             return try await read(request.body, options: options, tenant: tenant, actor: actor, gzip: gzipEncoded)
         }
         let summary = try await store.runExclusively("upload \(tenant) \(uploadID)") {
-            try await read(request.body, options: options, tenant: tenant, actor: actor, gzip: gzipEncoded)
+            var resumed = options
+            resumed.skipLines = max(
+                options.skipLines, try await store.uploadProgress(tenant: tenant, uploadID: uploadID))
+            return try await read(request.body, options: resumed, tenant: tenant, actor: actor, gzip: gzipEncoded)
         }
         guard let summary else {
             var headers = HTTPFields()
