@@ -41,10 +41,6 @@ public struct TextRecordReader {
         self.maxMessageBytes = maxMessageBytes
     }
 
-    /// The number of the first line read but not yet handed over (held for detection, or the start of
-    /// a record that more lines may continue); nil when nothing is held.
-    public var firstHeldLine: Int? { sample.first?.number ?? pending?.lines.lowerBound }
-
     /// Reads line number `number`, appending what it completes to `output`.
     public mutating func add(_ line: String, number: Int, into output: inout [Output]) {
         guard let format else {

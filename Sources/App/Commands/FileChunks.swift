@@ -41,9 +41,6 @@ final class TransferCounter: Sendable {
 
     /// The bytes and lines counted so far.
     var totals: (bytes: Int, lines: Int) { state.withLock { $0 } }
-
-    /// Starts counting again, for a resent file.
-    func reset() { state.withLock { $0 = (0, 0) } }
 }
 
 /// A failure of a command-line tool, printed as its message.

@@ -26,7 +26,8 @@ struct UploadSender {
             let display = ProgressDisplay(counter: counter, totalBytes: size)
             let result: Result<(HTTPResponseStatus, HTTPHeaders, [String: Any]), any Error>
             do {
-                result = .success(try await post(file, uploadID: uploadID, skipLines: skipLines, counter: counter))
+                result = .success(
+                    try await post(file, size: size, uploadID: uploadID, skipLines: skipLines, counter: counter))
             } catch {
                 result = .failure(error)
             }
@@ -59,7 +60,8 @@ struct UploadSender {
         }
     }
 
-    private func post(_ file: String, uploadID: String, skipLines: Int, counter: TransferCounter) async throws
+    private func post(_ file: String, size: Int?, uploadID: String, skipLines: Int, counter: TransferCounter)
+        async throws
         -> (HTTPResponseStatus, HTTPHeaders, [String: Any])
     {
         var query = URLComponents()
@@ -70,7 +72,6 @@ struct UploadSender {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "text/plain")
         if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
-        let size = file == "-" ? nil : try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int
         request.body = .stream(
             FileChunks(path: file, counter: counter), length: size.map { .known(Int64($0)) } ?? .unknown)
         let response = try await client.execute(request, timeout: .hours(24))
