@@ -128,6 +128,16 @@ struct UploadTests {
         }
     }
 
+    @Test("text past LOGSMITH_MAX_UPLOAD_BYTES is a 413 that says how many lines are committed")
+    func uploadLimit() async throws {
+        let body = ByteBuffer(string: String(repeating: "a line of text\n", count: 300))
+        try await withApp(configure: { $0.maxUploadBytes = 1024 }) { client in
+            let response = try await client.upload(body, query: "format=plain")
+            #expect(response.status == .contentTooLarge)
+            #expect(try response.json()["committed_lines"] as? Int == 0)
+        }
+    }
+
     /// Lines of access logs whose status satisfies `holds`, counted here from the raw text.
     static func count(in files: [ByteBuffer], status holds: (Int) -> Bool) throws -> Int {
         try lines(in: files) { line in
