@@ -38,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "App",
             dependencies: [
-                "Access", "LogModel", "LogQuery", "Parsing", "Retention", "Stores", "Syslog", "Telemetry",
+                "Access", "Budgeting", "LogModel", "LogQuery", "Parsing", "Retention", "Stores", "Syslog", "Telemetry",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -126,6 +126,11 @@ let package = Package(
             swiftSettings: upcomingFeatures
         ),
         .target(
+            name: "Budgeting",
+            dependencies: ["LogModel", "Stores"],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
             name: "Stores",
             dependencies: [
                 "Access", "CHiredis", "LogModel", "LogQuery", "Telemetry",
@@ -173,12 +178,18 @@ let package = Package(
                 "Access", "App", "LogModel", "Retention", "Stores", "Syslog", "Telemetry", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(
             name: "AccessTests",
             dependencies: ["Access", "LogModel"],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "BudgetingTests",
+            dependencies: ["Budgeting", "LogModel", "Stores"],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(

@@ -96,6 +96,9 @@ struct AppConfiguration: Sendable {
     var cacheWriteWindowMilliseconds = 1000
     /// `LOGSMITH_CACHE_MAX_BYTES`: the in-process cache's size bound. Default 64 MiB.
     var cacheMaxBytes = 64 * 1024 * 1024
+    /// `LOGSMITH_QUERY_BUDGET`: seconds a read (search, story, stats, analytics) may take before it
+    /// answers with what it found, marked partial (see ``ReadBudget``). Default 5.
+    var queryBudgetSeconds = 5
     /// `LOGSMITH_BCRYPT_COST`: the bcrypt cost of new password hashes (4-16). Default 11.
     var bcryptCost = 11
     /// `LOGSMITH_SYSLOG_TCP`: `host:port` (or a port, on loopback) of a syslog TCP listener. Default off.
@@ -171,6 +174,7 @@ struct AppConfiguration: Sendable {
             "LOGSMITH_CACHE_WRITE_WINDOW_MS", 4...60_000, into: \.cacheWriteWindowMilliseconds, from: environment)
         try integer("LOGSMITH_CACHE_MAX_BYTES", 0...68_719_476_736, into: \.cacheMaxBytes, from: environment)
         try integer("LOGSMITH_BCRYPT_COST", 4...16, into: \.bcryptCost, from: environment)
+        try integer("LOGSMITH_QUERY_BUDGET", 1...600, into: \.queryBudgetSeconds, from: environment)
         for (name, setting) in [("LOGSMITH_SYSLOG_TCP", \Self.syslogTCP), ("LOGSMITH_SYSLOG_UDP", \Self.syslogUDP)] {
             guard let value = environment[name], !value.isEmpty else { continue }
             guard let address = SyslogAddress(value) else {

@@ -170,9 +170,13 @@ func buildRouter(
         writer: writer, store: store, configuration: configuration, retentions: retentions, gate: gate, limits: limits,
         metrics: observability.metrics, cache: dependencies.cache
     ).register(on: router)
-    SearchRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache).register(on: router)
-    StatsRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache).register(on: router)
-    AnalyticsRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache).register(on: router)
+    let budgets = ReadBudget(limit: .seconds(configuration.queryBudgetSeconds))
+    SearchRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache, budgets: budgets)
+        .register(on: router)
+    StatsRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache, budgets: budgets)
+        .register(on: router)
+    AnalyticsRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache, budgets: budgets)
+        .register(on: router)
     AuthRoutes(credentials: credentials, sessions: sessions, passwords: passwords, gate: gate, limits: limits)
         .register(on: router)
     AdminRoutes(

@@ -54,6 +54,9 @@ public protocol LogStore: Service {
     /// The busiest endpoints of access-log records, with errors and latency percentiles.
     func endpoints(_ request: EndpointsRequest) async throws -> [EndpointStats]
 
+    /// The timestamp of the tenant's oldest record, or nil when it has none.
+    func oldestTimestamp(tenant: String) async throws -> Timestamp?
+
     /// How far an upload got: the highest `upload.line` attribute among the tenant's records whose
     /// `upload.id` attribute is `uploadID`, or 0 when it has none.
     func uploadProgress(tenant: String, uploadID: String) async throws -> Int
@@ -126,6 +129,9 @@ public struct LogStats: Sendable, Hashable {
         self.byService = byService
     }
 
+    /// No records.
+    public static let none = LogStats(total: 0, byLevel: [:], byService: [:])
+
     /// Adds `count` records of one level and (optional) service.
     mutating func add(_ count: Int, level: LogLevel, service: String?) {
         total += count
@@ -134,7 +140,7 @@ public struct LogStats: Sendable, Hashable {
     }
 
     /// Adds the counts of records counted apart from these.
-    mutating func add(_ other: LogStats) {
+    public mutating func add(_ other: LogStats) {
         total += other.total
         byLevel.merge(other.byLevel, uniquingKeysWith: +)
         byService.merge(other.byService, uniquingKeysWith: +)

@@ -21,6 +21,11 @@ public struct SearchCursor: Sendable, Hashable {
         self.init(timestamp: record.timestamp, id: record.id)
     }
 
+    /// The cursor that continues with the records older than `timestamp`.
+    public init(before timestamp: Timestamp) {
+        self.init(timestamp: timestamp, id: "00000000-0000-0000-0000-000000000000")
+    }
+
     /// Decodes a cursor's text form; nil when the text is not one this type made (its instant lies
     /// outside ``Timestamp/supportedRange``, or its ID is not a record ID).
     public init?(encoded: String) {

@@ -11,6 +11,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, CustomDebugS
             case invalidConfiguration
             case conflict
             case storageFull
+            case budgetExhausted
         }
 
         private let base: Base
@@ -23,6 +24,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, CustomDebugS
         public static let conflict = Code(base: .conflict)
         /// The database's disk is full: nothing more can be written until space is freed.
         public static let storageFull = Code(base: .storageFull)
+        /// A read stopped because its request's ``QueryBudget`` ran out or the request was cancelled.
+        public static let budgetExhausted = Code(base: .budgetExhausted)
         /// The store's configuration (for example its URL) is invalid.
         public static let invalidConfiguration = Code(base: .invalidConfiguration)
 

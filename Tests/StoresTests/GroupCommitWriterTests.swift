@@ -219,4 +219,5 @@ final class CountingStore: LogStore {
     func uploadProgress(tenant: String, uploadID: String) async throws -> Int {
         try await base.uploadProgress(tenant: tenant, uploadID: uploadID)
     }
+    func oldestTimestamp(tenant: String) async throws -> Timestamp? { try await base.oldestTimestamp(tenant: tenant) }
 }

@@ -1,4 +1,5 @@
 import Access
+import Budgeting
 import Foundation
 import Hummingbird
 import LogModel
@@ -21,25 +22,41 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
     let gate: RateLimitGate<Limiter>
     let limits: RateLimits
     let cache: SearchCache
+    let budgets: ReadBudget
 
     func register(on router: Router<AppRequestContext>) {
-        let routes: [(String, @Sendable (Request, String) async throws -> [UInt8])] = [
-            ("histogram", { try await histogram($0, tenant: $1, countsErrors: false) }),
-            ("error-rate", { try await histogram($0, tenant: $1, countsErrors: true) }),
-            ("compare", { try await compare($0, tenant: $1) }),
-            ("endpoints", { try await endpoints($0, tenant: $1) }),
-            ("group-by", { try await groupBy($0, tenant: $1) }),
+        let routes: [(String, @Sendable (Request, String, QueryBudget) async throws -> [UInt8])] = [
+            ("histogram", { try await histogram($0, tenant: $1, budget: $2, countsErrors: false) }),
+            ("error-rate", { try await histogram($0, tenant: $1, budget: $2, countsErrors: true) }),
+            ("compare", { try await compare($0, tenant: $1, budget: $2) }),
+            ("endpoints", { try await endpoints($0, tenant: $1, budget: $2) }),
+            ("group-by", { try await groupBy($0, tenant: $1, budget: $2) }),
         ]
         for (name, answer) in routes {
             router.get("/api/v1/analytics/\(name)") { request, context in
                 let tenant = try context.require(.read).tenant
                 let headers = try await gate.enforceRead(limits, context)
-                return Response.encodedJSON(try await answer(request, tenant), headers: headers)
+                let budget = try budgets.budget(try FormQuery(request.uri.query), context)
+                return Response.encodedJSON(try await answer(request, tenant, budget), headers: headers)
             }
         }
     }
 
-    private func endpoints(_ request: Request, tenant: String) async throws -> [UInt8] {
+    /// A table that does not add up over time slices, read under the budget in growing windows.
+    private func table<Value: Sendable>(
+        _ search: SearchRequest, budget: QueryBudget, read: @escaping (SearchRequest) async throws -> Value
+    ) async throws -> BudgetedAnswer<Value?> {
+        try await budgets.reader.windows(
+            of: search.start, end: search.end ?? .now(), budget: budget,
+            oldest: { try await store.oldestTimestamp(tenant: search.tenant) },
+            read: { start, end in
+                var window = search
+                (window.start, window.end) = (start, end)
+                return try await read(window)
+            })
+    }
+
+    private func endpoints(_ request: Request, tenant: String, budget: QueryBudget) async throws -> [UInt8] {
         let parameters = try FormQuery(request.uri.query)
         let filter = try SearchFilter(parameters)
         let limit = try Self.limit(parameters)
@@ -51,9 +68,14 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
             "\(limit)",
         ]
         return try await cache.answer(tenant: tenant, request: key) {
-            let endpoints = try await store.endpoints(endpointsRequest)
-            return Array(
-                try APIJSON.encoder().encode(EndpointsResponse(endpoints: endpoints.map(EndpointResponse.init))))
+            let answer = try await table(endpointsRequest.search, budget: budget) { search in
+                var windowRequest = endpointsRequest
+                windowRequest.search = search
+                return try await store.endpoints(windowRequest)
+            }
+            let response = EndpointsResponse(
+                endpoints: (answer.value ?? []).map(EndpointResponse.init), covered: CoveredRange(answer.covered))
+            return (Array(try APIJSON.encoder().encode(response)), answer.isPartial)
         }
     }
 
@@ -66,7 +88,7 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
         return value
     }
 
-    private func groupBy(_ request: Request, tenant: String) async throws -> [UInt8] {
+    private func groupBy(_ request: Request, tenant: String, budget: QueryBudget) async throws -> [UInt8] {
         let parameters = try FormQuery(request.uri.query)
         let filter = try SearchFilter(parameters)
         let names = (parameters["fields"] ?? "").split(separator: ",", omittingEmptySubsequences: false)
@@ -90,12 +112,20 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
             fields.map(\.description).joined(separator: ","), "\(limit)", order,
         ]
         return try await cache.answer(tenant: tenant, request: key) {
-            let counts = try await store.groupCounts(groupRequest)
-            return Array(try APIJSON.encoder().encode(GroupByResponse(counts, fields: fields)))
+            let answer = try await table(groupRequest.search, budget: budget) { search in
+                var windowRequest = groupRequest
+                windowRequest.search = search
+                return try await store.groupCounts(windowRequest)
+            }
+            let response = GroupByResponse(
+                answer.value ?? .none, fields: fields, covered: CoveredRange(answer.covered))
+            return (Array(try APIJSON.encoder().encode(response)), answer.isPartial)
         }
     }
 
-    private func histogram(_ request: Request, tenant: String, countsErrors: Bool) async throws -> [UInt8] {
+    private func histogram(_ request: Request, tenant: String, budget: QueryBudget, countsErrors: Bool)
+        async throws -> [UInt8]
+    {
         let parameters = try FormQuery(request.uri.query)
         let (histogramRequest, seconds) = try Self.histogramRequest(
             parameters, tenant: tenant, countsErrors: countsErrors)
@@ -106,13 +136,13 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
             histogramRequest.by?.description ?? "",
         ]
         return try await cache.answer(tenant: tenant, request: key) {
-            let response = try await histogramResponse(histogramRequest, seconds: seconds)
-            return Array(try APIJSON.encoder().encode(response))
+            let response = try await histogramResponse(histogramRequest, seconds: seconds, budget: budget)
+            return (Array(try APIJSON.encoder().encode(response)), response.partial)
         }
     }
 
     /// The histogram of the range next to the same range `baseline` earlier, bucket for bucket.
-    private func compare(_ request: Request, tenant: String) async throws -> [UInt8] {
+    private func compare(_ request: Request, tenant: String, budget: QueryBudget) async throws -> [UInt8] {
         let parameters = try FormQuery(request.uri.query)
         let (current, seconds) = try Self.histogramRequest(parameters, tenant: tenant, countsErrors: false)
         guard let offset = AnalyticsInterval.duration(parameters["baseline"] ?? "1d"),
@@ -129,17 +159,30 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
         ]
         return try await cache.answer(tenant: tenant, request: key) {
             let response = CompareResponse(
-                baselineSeconds: offset, current: try await histogramResponse(current, seconds: seconds),
-                baseline: try await histogramResponse(baseline, seconds: seconds))
-            return Array(try APIJSON.encoder().encode(response))
+                baselineSeconds: offset,
+                current: try await histogramResponse(current, seconds: seconds, budget: budget.share(0.5)),
+                baseline: try await histogramResponse(baseline, seconds: seconds, budget: budget))
+            return (Array(try APIJSON.encoder().encode(response)), response.partial)
         }
     }
 
-    private func histogramResponse(_ request: HistogramRequest, seconds: Int64) async throws -> HistogramResponse {
-        let histogram = Histogram(rows: try await store.histogramRows(request), request: request)
+    /// The histogram under the budget, newest first slice by slice when the whole range does not fit.
+    private func histogramResponse(_ request: HistogramRequest, seconds: Int64, budget: QueryBudget) async throws
+        -> HistogramResponse
+    {
+        let end = request.search.end ?? .now()
+        let answer = try await budgets.reader.slices(
+            of: request.search.start, end: end, budget: budget,
+            oldest: { try await store.oldestTimestamp(tenant: request.search.tenant) }, empty: [HistogramRow](),
+            read: { start, sliceEnd in
+                var slice = request
+                (slice.search.start, slice.search.end) = (start, sliceEnd)
+                return try await store.histogramRows(slice)
+            },
+            merge: { $0 += $1 })
         return HistogramResponse(
-            histogram, seconds: seconds, start: request.search.start ?? .now(), end: request.search.end ?? .now(),
-            by: request.by, countsErrors: request.countsErrors)
+            Histogram(rows: answer.value, request: request), seconds: seconds, start: request.search.start ?? end,
+            end: end, by: request.by, countsErrors: request.countsErrors, covered: CoveredRange(answer.covered))
     }
 
     /// The histogram a request's `q`, `start` (by default a day before `end`), `end`, `interval` and
@@ -171,8 +214,16 @@ struct CompareResponse: Encodable {
     var baselineSeconds: Int64
     var current: HistogramResponse
     var baseline: HistogramResponse
-    /// Whether either answer covers less than the range asked for (never, until queries are budgeted).
-    var partial = false
+    /// Whether either answer covers less than its range (each says which part it covers).
+    var partial: Bool { current.partial || baseline.partial }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(baselineSeconds, forKey: .baselineSeconds)
+        try container.encode(current, forKey: .current)
+        try container.encode(baseline, forKey: .baseline)
+        try container.encode(partial, forKey: .partial)
+    }
 
     enum CodingKeys: String, CodingKey {
         case current, baseline, partial
@@ -183,8 +234,15 @@ struct CompareResponse: Encodable {
 /// The JSON of the endpoint table.
 struct EndpointsResponse: Encodable {
     var endpoints: [EndpointResponse]
-    /// Whether the answer covers less than the range asked for (never, until queries are budgeted).
-    var partial = false
+    /// The newest part of the range the table covers when the budget ran out first.
+    var covered: CoveredRange?
+    var partial: Bool
+
+    init(endpoints: [EndpointResponse], covered: CoveredRange?) {
+        self.endpoints = endpoints
+        self.covered = covered
+        partial = covered != nil
+    }
 }
 
 /// The JSON of one ``EndpointStats``.
@@ -229,10 +287,13 @@ struct GroupByResponse: Encodable {
     /// Records in the combinations not listed.
     var other: Int
     var total: Int
-    /// Whether the answer covers less than the range asked for (never, until queries are budgeted).
-    var partial = false
+    var partial: Bool
+    /// The newest part of the range counted when the budget ran out first.
+    var covered: CoveredRange?
 
-    init(_ counts: GroupCounts, fields: [AnalyticsField]) {
+    init(_ counts: GroupCounts, fields: [AnalyticsField], covered: CoveredRange?) {
+        partial = covered != nil
+        self.covered = covered
         let names = fields.map(\.description)
         self.fields = names
         groups = counts.groups.map { group in
@@ -272,13 +333,16 @@ struct HistogramResponse: Encodable {
     var buckets: [Timestamp]
     var series: [Series]
     var total: Int
-    /// Whether the answer covers less than the range asked for (never, until queries are budgeted).
-    var partial = false
+    var partial: Bool
+    /// The newest part of the range counted when the budget ran out first.
+    var covered: CoveredRange?
 
     init(
         _ histogram: Histogram, seconds: Int64, start: Timestamp, end: Timestamp, by: AnalyticsField?,
-        countsErrors: Bool
+        countsErrors: Bool, covered: CoveredRange?
     ) {
+        partial = covered != nil
+        self.covered = covered
         interval = AnalyticsInterval.text(seconds)
         intervalSeconds = seconds
         self.start = start
@@ -300,7 +364,7 @@ struct HistogramResponse: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case interval, start, end, by, buckets, series, total, partial
+        case interval, start, end, by, buckets, series, total, partial, covered
         case intervalSeconds = "interval_seconds"
     }
 }

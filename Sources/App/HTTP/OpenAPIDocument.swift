@@ -280,6 +280,9 @@ enum OpenAPIDocument {
                     "schema": {
                       "type": "string"
                     }
+                  },
+                  {
+                    "$ref": "#/components/parameters/budget_ms"
                   }
                 ],
                 "responses": {
@@ -598,6 +601,9 @@ enum OpenAPIDocument {
                       "type": "string",
                       "minLength": 1
                     }
+                  },
+                  {
+                    "$ref": "#/components/parameters/budget_ms"
                   }
                 ],
                 "responses": {
@@ -648,6 +654,9 @@ enum OpenAPIDocument {
                   },
                   {
                     "$ref": "#/components/parameters/end"
+                  },
+                  {
+                    "$ref": "#/components/parameters/budget_ms"
                   }
                 ],
                 "responses": {
@@ -725,6 +734,9 @@ enum OpenAPIDocument {
                       "type": "string",
                       "minLength": 1
                     }
+                  },
+                  {
+                    "$ref": "#/components/parameters/budget_ms"
                   }
                 ],
                 "responses": {
@@ -791,6 +803,9 @@ enum OpenAPIDocument {
                       "type": "string",
                       "minLength": 1
                     }
+                  },
+                  {
+                    "$ref": "#/components/parameters/budget_ms"
                   }
                 ],
                 "responses": {
@@ -867,6 +882,9 @@ enum OpenAPIDocument {
                       "pattern": "^[0-9]+[smhd]$",
                       "default": "1d"
                     }
+                  },
+                  {
+                    "$ref": "#/components/parameters/budget_ms"
                   }
                 ],
                 "responses": {
@@ -926,6 +944,9 @@ enum OpenAPIDocument {
                       "maximum": 1000,
                       "default": 20
                     }
+                  },
+                  {
+                    "$ref": "#/components/parameters/budget_ms"
                   }
                 ],
                 "responses": {
@@ -1008,6 +1029,9 @@ enum OpenAPIDocument {
                       ],
                       "default": "-count"
                     }
+                  },
+                  {
+                    "$ref": "#/components/parameters/budget_ms"
                   }
                 ],
                 "responses": {
@@ -1850,6 +1874,15 @@ enum OpenAPIDocument {
                 "schema": {
                   "type": "string"
                 }
+              },
+              "budget_ms": {
+                "name": "budget_ms",
+                "in": "query",
+                "description": "Time the read may take, in milliseconds, from 1 to LOGSMITH_QUERY_BUDGET (5 s by default, and the default). When it runs out the answer is 200 with partial true and covered naming the newest part of the range read.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1
+                }
               }
             },
             "headers": {
@@ -2223,7 +2256,8 @@ enum OpenAPIDocument {
                 "type": "object",
                 "required": [
                   "logs",
-                  "next_cursor"
+                  "next_cursor",
+                  "partial"
                 ],
                 "properties": {
                   "logs": {
@@ -2237,6 +2271,13 @@ enum OpenAPIDocument {
                       "string",
                       "null"
                     ]
+                  },
+                  "partial": {
+                    "type": "boolean",
+                    "description": "Whether the query budget ran out before the whole range was read"
+                  },
+                  "covered": {
+                    "$ref": "#/components/schemas/Covered"
                   }
                 }
               },
@@ -2249,7 +2290,8 @@ enum OpenAPIDocument {
                   "services",
                   "first",
                   "last",
-                  "logs"
+                  "logs",
+                  "partial"
                 ],
                 "properties": {
                   "id": {
@@ -2268,11 +2310,17 @@ enum OpenAPIDocument {
                     }
                   },
                   "first": {
-                    "type": "string",
+                    "type": [
+                      "string",
+                      "null"
+                    ],
                     "format": "date-time"
                   },
                   "last": {
-                    "type": "string",
+                    "type": [
+                      "string",
+                      "null"
+                    ],
                     "format": "date-time"
                   },
                   "logs": {
@@ -2280,6 +2328,10 @@ enum OpenAPIDocument {
                     "items": {
                       "$ref": "#/components/schemas/Record"
                     }
+                  },
+                  "partial": {
+                    "type": "boolean",
+                    "description": "Whether the query budget ran out before the whole range was read"
                   }
                 }
               },
@@ -2288,7 +2340,8 @@ enum OpenAPIDocument {
                 "required": [
                   "total",
                   "by_level",
-                  "by_service"
+                  "by_service",
+                  "partial"
                 ],
                 "properties": {
                   "total": {
@@ -2305,6 +2358,13 @@ enum OpenAPIDocument {
                     "additionalProperties": {
                       "type": "integer"
                     }
+                  },
+                  "partial": {
+                    "type": "boolean",
+                    "description": "Whether the query budget ran out before the whole range was read"
+                  },
+                  "covered": {
+                    "$ref": "#/components/schemas/Covered"
                   }
                 }
               },
@@ -2731,6 +2791,9 @@ enum OpenAPIDocument {
                   "partial": {
                     "type": "boolean",
                     "description": "Whether the answer covers less than the range asked for"
+                  },
+                  "covered": {
+                    "$ref": "#/components/schemas/Covered"
                   }
                 }
               },
@@ -2785,6 +2848,9 @@ enum OpenAPIDocument {
                   "partial": {
                     "type": "boolean",
                     "description": "Whether the answer covers less than the range asked for"
+                  },
+                  "covered": {
+                    "$ref": "#/components/schemas/Covered"
                   }
                 }
               },
@@ -2872,6 +2938,27 @@ enum OpenAPIDocument {
                   },
                   "partial": {
                     "type": "boolean"
+                  },
+                  "covered": {
+                    "$ref": "#/components/schemas/Covered"
+                  }
+                }
+              },
+              "Covered": {
+                "type": "object",
+                "description": "The newest part of the range an answer covers when its query budget ran out first: from start (inclusive) to the end of the range asked for.",
+                "required": [
+                  "start",
+                  "end"
+                ],
+                "properties": {
+                  "start": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "end": {
+                    "type": "string",
+                    "format": "date-time"
                   }
                 }
               }

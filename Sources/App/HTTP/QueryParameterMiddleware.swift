@@ -9,15 +9,17 @@ struct QueryParameterMiddleware: RouterMiddleware {
     /// takes none.
     static let parameters: [String: [String]] = {
         let filter = ["q", "start", "end"]
+        let read = filter + ["budget_ms"]
         let tenant = ["tenant"]
         return [
-            "GET /api/v1/logs": filter + ["limit", "cursor"],
-            "GET /api/v1/stats": filter,
-            "GET /api/v1/analytics/histogram": filter + ["interval", "by"],
-            "GET /api/v1/analytics/error-rate": filter + ["interval", "by"],
-            "GET /api/v1/analytics/compare": filter + ["interval", "by", "baseline"],
-            "GET /api/v1/analytics/group-by": filter + ["fields", "limit", "order"],
-            "GET /api/v1/analytics/endpoints": filter + ["limit"],
+            "GET /api/v1/logs": read + ["limit", "cursor"],
+            "GET /api/v1/correlations/{id}": ["budget_ms"],
+            "GET /api/v1/stats": read,
+            "GET /api/v1/analytics/histogram": read + ["interval", "by"],
+            "GET /api/v1/analytics/error-rate": read + ["interval", "by"],
+            "GET /api/v1/analytics/compare": read + ["interval", "by", "baseline"],
+            "GET /api/v1/analytics/group-by": read + ["fields", "limit", "order"],
+            "GET /api/v1/analytics/endpoints": read + ["limit"],
             "POST /api/v1/upload": UploadOptions.parameterNames,
             "DELETE /api/v1/admin/logs": filter + tenant,
             "DELETE /api/v1/admin/logs/{id}": tenant,

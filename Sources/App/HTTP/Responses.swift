@@ -28,9 +28,11 @@ struct RecordResponse: ResponseEncodable {
 struct SearchResponse: ResponseEncodable {
     var logs: [RecordResponse]
     var nextCursor: String?
+    /// The part of the range searched when the budget ran out first (then `partial` is true).
+    var covered: CoveredRange?
 
     enum CodingKeys: String, CodingKey {
-        case logs
+        case logs, partial, covered
         case nextCursor = "next_cursor"
     }
 
@@ -38,6 +40,8 @@ struct SearchResponse: ResponseEncodable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(logs, forKey: .logs)
         try container.encode(nextCursor, forKey: .nextCursor)
+        try container.encode(covered != nil, forKey: .partial)
+        try container.encodeIfPresent(covered, forKey: .covered)
     }
 }
 
@@ -47,7 +51,10 @@ struct StoryResponse: ResponseEncodable {
     var count: Int
     var truncated: Bool
     var services: [String]
-    var first: Timestamp
-    var last: Timestamp
+    /// The first and last record's time; null only in a partial answer.
+    var first: Timestamp?
+    var last: Timestamp?
     var logs: [RecordResponse]
+    /// Whether the query budget ran out before the story was read (then it is empty).
+    var partial: Bool
 }

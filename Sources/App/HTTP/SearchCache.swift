@@ -45,9 +45,12 @@ final class SearchCache: Sendable {
         self.degradation = degradation
     }
 
-    /// The cached answer for `request` in `tenant`, or `compute`'s, which is then cached.
-    func answer(tenant: String, request: [String], compute: () async throws -> [UInt8]) async throws -> [UInt8] {
-        guard let cache else { return try await compute() }
+    /// The cached answer for `request` in `tenant`, or `compute`'s, which is then cached unless it is
+    /// partial (it covers only part of its range).
+    func answer(tenant: String, request: [String], compute: () async throws -> (body: [UInt8], isPartial: Bool))
+        async throws -> [UInt8]
+    {
+        guard let cache else { return try await compute().body }
         let key = SHA256.hash(data: Data(request.joined(separator: "\u{1F}").utf8))
             .map { String(format: "%02x", $0) }.joined()
         var generation: Int64?
@@ -55,7 +58,7 @@ final class SearchCache: Sendable {
             let current = try await cache.generation(tenant: tenant)
             if current.isWriting {
                 count(.bypass)
-                return try await compute()
+                return try await compute().body
             }
             generation = current.number
             if let hit = try await cache.value(tenant: tenant, generation: current.number, key: key) {
@@ -66,8 +69,8 @@ final class SearchCache: Sendable {
             degradation.failed("cache", consequence: "searches go to the store", error: error)
         }
         count(.miss)
-        let value = try await compute()
-        if let generation {
+        let (value, isPartial) = try await compute()
+        if let generation, !isPartial {
             do {
                 try await cache.store(value, tenant: tenant, generation: generation, key: key, ttl: ttl)
                 if cache.backend == "memory" {

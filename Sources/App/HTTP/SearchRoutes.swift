@@ -1,4 +1,5 @@
 import Access
+import Budgeting
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -13,6 +14,7 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
     let gate: RateLimitGate<Limiter>
     let limits: RateLimits
     let cache: SearchCache
+    let budgets: ReadBudget
     /// Most records a correlation story returns.
     let storyLimit = 1000
 
@@ -20,7 +22,7 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
         router.get("/api/v1/logs") { request, context in
             let tenant = try context.require(.read).tenant
             let headers = try await gate.enforceRead(limits, context)
-            return Response.encodedJSON(try await search(request, tenant: tenant), headers: headers)
+            return Response.encodedJSON(try await search(request, context, tenant: tenant), headers: headers)
         }
         router.get("/api/v1/logs/:id") { _, context in
             let tenant = try context.require(.read).tenant
@@ -31,17 +33,19 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
             }
             return RecordResponse(record)
         }
-        router.get("/api/v1/correlations/:id") { _, context in
+        router.get("/api/v1/correlations/:id") { request, context in
             let tenant = try context.require(.read).tenant
             _ = try await gate.enforceRead(limits, context)
-            return try await story(try context.parameters.require("id"), tenant: tenant)
+            let budget = try budgets.budget(try FormQuery(request.uri.query), context)
+            return try await story(try context.parameters.require("id"), tenant: tenant, budget: budget)
         }
     }
 
     /// One page, as encoded JSON, through the search cache.
-    private func search(_ request: Request, tenant: String) async throws -> [UInt8] {
+    private func search(_ request: Request, _ context: AppRequestContext, tenant: String) async throws -> [UInt8] {
         let parameters = try FormQuery(request.uri.query)
         let filter = try SearchFilter(parameters)
+        let budget = try budgets.budget(parameters, context)
         var limit = 100
         if let text = parameters["limit"] {
             guard let value = Int(text), (1...1000).contains(value) else {
@@ -61,18 +65,29 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
             parameters["cursor"] ?? "",
         ]
         return try await cache.answer(tenant: tenant, request: key) {
-            let page = try await store.search(
+            let (page, covered) = try await BudgetedSearch(store: store, reader: budgets.reader).page(
                 SearchRequest(
                     tenant: tenant, query: filter.query, start: filter.start, end: filter.end, limit: limit,
-                    cursor: cursor))
+                    cursor: cursor),
+                budget: budget)
             let response = SearchResponse(
-                logs: page.records.map(RecordResponse.init), nextCursor: page.nextCursor?.encoded)
-            return Array(try APIJSON.encoder().encode(response))
+                logs: page.records.map(RecordResponse.init), nextCursor: page.nextCursor?.encoded,
+                covered: CoveredRange(covered))
+            return (Array(try APIJSON.encoder().encode(response)), covered != nil)
         }
     }
 
-    private func story(_ id: String, tenant: String) async throws -> StoryResponse {
-        let records = try await store.correlated(tenant: tenant, id: id, limit: storyLimit + 1)
+    /// The story, oldest first; when the budget runs out first, an empty answer marked partial.
+    private func story(_ id: String, tenant: String, budget: QueryBudget) async throws -> StoryResponse {
+        let records: [LogRecord]
+        do {
+            records = try await budget.apply {
+                try await store.correlated(tenant: tenant, id: id, limit: storyLimit + 1)
+            }
+        } catch let error as StoreError where error.code == .budgetExhausted {
+            return StoryResponse(
+                id: id, count: 0, truncated: false, services: [], first: nil, last: nil, logs: [], partial: true)
+        }
         guard let first = records.first else {
             throw Problem(
                 status: .notFound, kind: "not-found", detail: "no log has correlation_id or trace_id \(id.prefix(64))")
@@ -81,7 +96,7 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
         return StoryResponse(
             id: id, count: shown.count, truncated: records.count > storyLimit,
             services: Set(shown.compactMap(\.service)).sorted(), first: first.timestamp,
-            last: shown.last!.timestamp, logs: shown.map(RecordResponse.init))
+            last: shown.last!.timestamp, logs: shown.map(RecordResponse.init), partial: false)
     }
 }
 

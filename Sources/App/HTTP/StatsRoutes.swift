@@ -1,4 +1,5 @@
 import Access
+import Budgeting
 import Foundation
 import Hummingbird
 import LogModel
@@ -12,6 +13,7 @@ struct StatsRoutes<Store: LogStore, Limiter: RateLimiter> {
     let gate: RateLimitGate<Limiter>
     let limits: RateLimits
     let cache: SearchCache
+    let budgets: ReadBudget
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/api/v1/stats") { request, context in
@@ -19,11 +21,21 @@ struct StatsRoutes<Store: LogStore, Limiter: RateLimiter> {
             let headers = try await gate.enforceRead(limits, context)
             let parameters = try FormQuery(request.uri.query)
             let filter = try SearchFilter(parameters)
+            let budget = try budgets.budget(parameters, context)
             let key = ["stats", String(describing: filter.query), parameters["start"] ?? "", parameters["end"] ?? ""]
             let body = try await cache.answer(tenant: tenant, request: key) {
-                let stats = try await store.stats(
-                    SearchRequest(tenant: tenant, query: filter.query, start: filter.start, end: filter.end))
-                return Array(try APIJSON.encoder().encode(StatsResponse(stats)))
+                let request = SearchRequest(tenant: tenant, query: filter.query, start: filter.start, end: filter.end)
+                let answer = try await budgets.reader.slices(
+                    of: filter.start, end: filter.end, budget: budget,
+                    oldest: { try await store.oldestTimestamp(tenant: tenant) }, empty: LogStats.none,
+                    read: { start, end in
+                        var slice = request
+                        (slice.start, slice.end) = (start, end)
+                        return try await store.stats(slice)
+                    },
+                    merge: { $0.add($1) })
+                let response = StatsResponse(answer.value, covered: CoveredRange(answer.covered))
+                return (Array(try APIJSON.encoder().encode(response)), answer.isPartial)
             }
             return Response.encodedJSON(body, headers: headers)
         }
@@ -35,15 +47,20 @@ struct StatsResponse: Encodable {
     var total: Int
     var byLevel: [String: Int]
     var byService: [String: Int]
+    var partial: Bool
+    /// The part of the range counted when the budget ran out first.
+    var covered: CoveredRange?
 
-    init(_ stats: LogStats) {
+    init(_ stats: LogStats, covered: CoveredRange?) {
+        partial = covered != nil
+        self.covered = covered
         total = stats.total
         byLevel = Dictionary(uniqueKeysWithValues: stats.byLevel.map { ($0.key.rawValue, $0.value) })
         byService = stats.byService
     }
 
     enum CodingKeys: String, CodingKey {
-        case total
+        case total, partial, covered
         case byLevel = "by_level"
         case byService = "by_service"
     }

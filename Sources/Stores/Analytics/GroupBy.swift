@@ -35,6 +35,9 @@ public struct GroupCounts: Sendable, Hashable {
     /// Records that match the request.
     public var total: Int
 
+    /// No records.
+    public static let none = GroupCounts(groups: [], total: 0)
+
     /// Records in the combinations not returned.
     public var other: Int { total - groups.reduce(0) { $0 + $1.count } }
 }

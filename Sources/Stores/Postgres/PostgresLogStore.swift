@@ -234,27 +234,19 @@ public struct PostgresLogStore: LogStore {
             ORDER BY ts DESC, id DESC LIMIT \(builder.bind(.integer(Int64(limit))))
             """
         guard let timeLimit else { return try await fetch(sql, builder.values) }
-        let milliseconds = max(1, Int64(timeLimit / .milliseconds(1)))
-        let rows = try await withStoreErrors("statement failed") {
-            try await instrumentation.statement(sql) {
-                try await client.withTransaction(logger: logger) { connection -> [[SQLValue?]]? in
-                    try await connection.query(
-                        "SELECT set_config('statement_timeout', \(String(milliseconds)), true)", logger: logger)
-                    do {
-                        return try await Self.rows(
-                            connection.query(
-                                PostgresQuery(unsafeSQL: sql, binds: Self.bindings(builder.values)), logger: logger))
-                    } catch let error as PSQLError where error.serverInfo?[.sqlState] == Self.queryCanceled {
-                        return nil
-                    }
-                }
+        let request = QueryBudget.current
+        var step = QueryBudget(timeLimit, cancellation: request?.cancellation ?? QueryCancellation())
+        if let request, request.deadline < step.deadline { step = request }
+        do {
+            let rows = try await withStoreErrors("statement failed") {
+                try await instrumentation.statement(sql) { try await budgetedRows(sql, builder.values, within: step) }
             }
+            return try rows.map(LogRows.record(from:))
+        } catch let error as StoreError where error.code == .budgetExhausted {
+            if let request, request.isExhausted { throw error }
+            return nil
         }
-        return try rows?.map(LogRows.record(from:))
     }
-
-    /// SQLSTATE of a statement stopped by `statement_timeout`.
-    private static let queryCanceled = "57014"
 
     /// The matches among the newest `rows` rows of the request's range, and the position of the last
     /// of those rows (nil when the range holds fewer). PostgreSQL never pushes a filter into a subquery
@@ -339,6 +331,14 @@ public struct PostgresLogStore: LogStore {
         let ranks = SQLEndpoints<PostgresDialect>.percentilesStatement(request, routes: routes)
         return try EndpointTable.endpoints(
             counts: countRows, ranks: try await execute(ranks.sql, ranks.values))
+    }
+
+    /// The timestamp of the tenant's oldest record (see ``LogStore/oldestTimestamp(tenant:)``).
+    public func oldestTimestamp(tenant: String) async throws -> Timestamp? {
+        let rows = try await execute(
+            "SELECT (extract(epoch FROM ts) * 1000000)::int8 FROM logs WHERE tenant = $1 ORDER BY ts LIMIT 1",
+            [.text(tenant)])
+        return try rows.first.map { Timestamp(microseconds: try $0.integer(0)) }
     }
 
     /// How far an upload got (see ``LogStore/uploadProgress(tenant:uploadID:)``).
@@ -472,11 +472,14 @@ extension PostgresLogStore: SQLDatabase {
         try await execute(sql, values)
     }
 
+    /// A statement's rows; within the task's ``QueryBudget`` when it has one.
     private func rows(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]] {
-        try await Self.rows(client.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger))
+        if let budget = QueryBudget.current { return try await budgetedRows(sql, values, within: budget) }
+        return try await Self.rows(
+            client.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger))
     }
 
-    private static func rows(_ sequence: PostgresRowSequence) async throws -> [[SQLValue?]] {
+    static func rows(_ sequence: PostgresRowSequence) async throws -> [[SQLValue?]] {
         var rows: [[SQLValue?]] = []
         for try await row in sequence {
             rows.append(

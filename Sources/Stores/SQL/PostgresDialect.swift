@@ -11,6 +11,9 @@ enum PostgresDialect: SQLDialect {
     }
 
     static func id(fromText parameter: String) -> String { "\(parameter)::uuid" }
+
+    /// None: PostgreSQL statements run under `statement_timeout` (see ``PostgresLogStore``).
+    static func budgetCondition(_ budget: QueryBudget, _ builder: inout SQLBuilder<Self>) -> String? { nil }
     static let storedRowBytes = "pg_column_size(logs.*)::int8"
 
     static func matches(_ expression: String, _ pattern: Pattern, _ builder: inout SQLBuilder<Self>) -> String {

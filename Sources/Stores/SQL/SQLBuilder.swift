@@ -34,6 +34,9 @@ protocol SQLDialect {
     /// The number of the `interval`-wide bucket (a parameter, in microseconds) a row's `ts` falls in,
     /// counted from the epoch, rounding down.
     static func bucket(_ interval: String) -> String
+    /// A condition, placed first in a read's WHERE clause, that stops the statement when the budget
+    /// runs out; nil when the database is told the budget otherwise.
+    static func budgetCondition(_ budget: QueryBudget, _ builder: inout SQLBuilder<Self>) -> String?
 }
 
 /// Builds SQL text and its bound values together, so that every value is a parameter.
@@ -48,9 +51,11 @@ struct SQLBuilder<Dialect: SQLDialect> {
 
     mutating func bind(_ text: String) -> String { bind(.text(text)) }
 
-    /// The WHERE condition of a search: tenant, time range, cursor and query.
+    /// The WHERE condition of a search: the task's budget check (see
+    /// ``SQLDialect/budgetCondition(_:_:)``), tenant, time range, cursor and query.
     mutating func searchCondition(_ request: SearchRequest) -> String {
-        var clauses = ["tenant = \(bind(request.tenant))"]
+        var clauses = QueryBudget.current.flatMap { Dialect.budgetCondition($0, &self) }.map { [$0] } ?? []
+        clauses.append("tenant = \(bind(request.tenant))")
         if let start = request.start {
             clauses.append("ts >= \(Dialect.timestamp(fromMicroseconds: bind(.integer(start.microseconds))))")
         }

@@ -10,6 +10,12 @@ enum SQLiteDialect: SQLDialect {
     static func timestamp(fromMicroseconds parameter: String) -> String { parameter }
 
     static func id(fromText parameter: String) -> String { parameter }
+
+    static func budgetCondition(_ budget: QueryBudget, _ builder: inout SQLBuilder<Self>) -> String? {
+        let (deadline, cancellation) = SQLiteBudgetCheck.arguments(for: budget)
+        return "\(SQLiteBudgetCheck.functionName)(\(builder.bind(.integer(deadline))), "
+            + "\(builder.bind(.integer(cancellation))))"
+    }
     /// The length of the row's text values in bytes, and eight bytes for each integer.
     static let storedRowBytes =
         (["id", "tenant", "level", "message", "attributes"].map { "length(CAST(\($0) AS BLOB))" }

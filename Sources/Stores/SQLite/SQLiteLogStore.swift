@@ -70,11 +70,15 @@ public struct SQLiteLogStore: LogStore {
                     on: MultiThreadedEventLoopGroup.singleton.any())
             }
             let writer = try await open()
+            try await writer.install(customFunction: SQLiteBudgetCheck.function)
             for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=10000"] {
                 _ = try await writer.query(pragma, [])
             }
             let (reader, lookups) = (try await open(), try await open())
-            for connection in [reader, lookups] { _ = try await connection.query("PRAGMA busy_timeout=10000", []) }
+            for connection in [reader, lookups] {
+                _ = try await connection.query("PRAGMA busy_timeout=10000", [])
+                try await connection.install(customFunction: SQLiteBudgetCheck.function)
+            }
             return SQLiteLogStore(
                 writer: writer, reader: reader, lookups: lookups, logger: logger,
                 instrumentation: StatementInstrumentation(system: "sqlite", observability: observability))
@@ -217,6 +221,13 @@ public struct SQLiteLogStore: LogStore {
             counts: countRows, ranks: try await rows(on: reader, ranks.sql, ranks.values))
     }
 
+    /// The timestamp of the tenant's oldest record (see ``LogStore/oldestTimestamp(tenant:)``).
+    public func oldestTimestamp(tenant: String) async throws -> Timestamp? {
+        let rows = try await rows(
+            on: reader, "SELECT ts FROM logs WHERE tenant = ?1 ORDER BY ts LIMIT 1", [.text(tenant)])
+        return try rows.first.map { Timestamp(microseconds: try $0.integer(0)) }
+    }
+
     /// How far an upload got (see ``LogStore/uploadProgress(tenant:uploadID:)``).
     public func uploadProgress(tenant: String, uploadID: String) async throws -> Int {
         let (sql, values) = SQLUploadProgress<SQLiteDialect>.statement(tenant: tenant, uploadID: uploadID)
@@ -252,13 +263,23 @@ public struct SQLiteLogStore: LogStore {
         try await rows(on: reader, sql, values).map(LogRows.record(from:))
     }
 
-    /// Runs a statement on one of the connections, turning each row into plain values.
+    /// Runs a statement on one of the connections, turning each row into plain values; within the
+    /// task's ``QueryBudget`` when it has one (see ``SQLiteBudgetCheck``).
     private func rows(on connection: SQLiteConnection, _ sql: String, _ values: [SQLValue]) async throws
         -> [[SQLValue?]]
     {
-        try await withStoreErrors("statement failed") {
-            try await instrumentation.statement(sql) { try await connection.query(sql, Self.binds(values)) }
-                .map(Self.values(of:))
+        let run = {
+            try await withStoreErrors("statement failed") {
+                try await instrumentation.statement(sql) { try await connection.query(sql, Self.binds(values)) }
+                    .map(Self.values(of:))
+            }
+        }
+        guard let budget = QueryBudget.current else { return try await run() }
+        guard !budget.isExhausted else { throw QueryBudget.exhausted() }
+        do {
+            return try await SQLiteBudgetCheck.running(budget, run)
+        } catch let error as StoreError where error.underlying.map(SQLiteBudgetCheck.isStop) ?? false {
+            throw QueryBudget.exhausted(underlying: error.underlying)
         }
     }
 

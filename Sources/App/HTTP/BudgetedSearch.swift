@@ -1,0 +1,38 @@
+import Budgeting
+import LogModel
+import Stores
+
+/// A search page read under a ``QueryBudget``: the whole range at once when it fits, else newest
+/// first slice by slice until the page is full or the budget runs out. A partial page holds every
+/// match of the part covered, and its cursor continues below that part.
+struct BudgetedSearch<Store: LogStore> {
+    let store: Store
+    let reader: NewestFirst
+
+    /// The page, and the part of the range it covers when that is not all of it.
+    func page(_ request: SearchRequest, budget: QueryBudget) async throws -> (page: SearchPage, covered: Coverage?) {
+        var end = request.end ?? .now()
+        if let cursor = request.cursor { end = min(end, cursor.timestamp.adding(microseconds: 1)) }
+        let answer = try await reader.slices(
+            of: request.start, end: end, budget: budget,
+            oldest: { try await store.oldestTimestamp(tenant: request.tenant) },
+            empty: SearchPage(records: [], nextCursor: nil),
+            read: { start, sliceEnd in
+                var slice = request
+                (slice.start, slice.end) = (start, sliceEnd)
+                return try await store.search(slice)
+            },
+            merge: { found, slice in
+                let records = found.records + slice.records
+                found.records = Array(records.prefix(request.limit))
+                // A page filled by slices may be followed by an empty one: older slices are not read.
+                if records.count >= request.limit || slice.nextCursor != nil {
+                    found.nextCursor = found.records.last.map(SearchCursor.init(after:))
+                }
+            },
+            isEnough: { $0.nextCursor != nil })
+        var page = answer.value
+        if let covered = answer.covered { page.nextCursor = SearchCursor(before: covered.start) }
+        return (page, answer.covered)
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import LogModel
+import Logging
+import NIOCore
+import PostgresNIO
+import Stores
+import Testing
+
+@testable import App
+
+/// Reads under the query budget through the routes: partial answers that say what they cover, and
+/// cursors that continue from there.
+@Suite("Query budget")
+struct QueryBudgetTests {
+    @Test(
+        "PostgreSQL: one day's partition locked, a search and a histogram answer partial with the newer days; the cursor then continues without gaps or repeats"
+    )
+    func lockedPartition_partialThenContinues() async throws {
+        let logger = Logger(label: "test")
+        try await withFreshDatabase { url in
+            try await withApp(.postgres, configure: { $0.databaseURL = url }) { client in
+                let start = Timestamp(rfc3339: "2026-03-01T00:00:00Z")!
+                let lines = (0..<120).map { index in
+                    let time = start.adding(microseconds: Int64(index) * 21_600_000_000).rfc3339
+                    return #"{"message":"budget record \#(index)","timestamp":"\#(time)"}"#
+                }
+                let ingested = try await client.ingest(
+                    lines.joined(separator: "\n"), contentType: "application/x-ndjson")
+                #expect(ingested.status == .ok)
+                let range = "start=2026-03-01T00:00:00Z&end=2026-03-31T00:00:00Z"
+                let holder = PostgresClient(configuration: try .init(url: url), backgroundLogger: logger)
+                var firstPage: [String: Any] = [:]
+                var histogram: [String: Any] = [:]
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await holder.run() }
+                    defer { group.cancelAll() }
+                    let partition = try await holder.query(
+                        "SELECT tableoid::regclass::text FROM logs WHERE ts = '2026-03-20T00:00:00Z'", logger: logger
+                    ).collect().first?.decode(String.self)
+                    let locked = try #require(partition)
+                    (firstPage, histogram) = try await holder.withTransaction(logger: logger) { connection in
+                        try await connection.query(
+                            PostgresQuery(unsafeSQL: "LOCK TABLE \(locked) IN ACCESS EXCLUSIVE MODE"), logger: logger)
+                        let page = try await client.get("/api/v1/logs?q=budget&\(range)&limit=1000&budget_ms=1500")
+                        let counts = try await client.get(
+                            "/api/v1/analytics/histogram?\(range)&interval=1d&budget_ms=1500")
+                        return (try page.json(), try counts.json())
+                    }
+                }
+                #expect(firstPage["partial"] as? Bool == true, "\(firstPage)")
+                let covered = try #require(firstPage["covered"] as? [String: String])
+                let coveredStart = try #require(covered["start"].flatMap(Timestamp.init(rfc3339:)))
+                #expect(covered["end"] == "2026-03-31T00:00:00.000000Z")
+                #expect(coveredStart >= Timestamp(rfc3339: "2026-03-21T00:00:00Z")!)
+                let newer = lines.indices.filter {
+                    start.adding(microseconds: Int64($0) * 21_600_000_000) >= coveredStart
+                }
+                let firstLogs = try #require(firstPage["logs"] as? [[String: Any]])
+                #expect(firstLogs.count == newer.count)
+
+                #expect(histogram["partial"] as? Bool == true)
+                let histogramCovered = try #require(histogram["covered"] as? [String: String])
+                let histogramStart = try #require(histogramCovered["start"].flatMap(Timestamp.init(rfc3339:)))
+                #expect(histogramStart >= Timestamp(rfc3339: "2026-03-21T00:00:00Z")!)
+                let countedNewer = lines.indices.filter {
+                    start.adding(microseconds: Int64($0) * 21_600_000_000) >= histogramStart
+                }
+                #expect(histogram["total"] as? Int == countedNewer.count)
+
+                var messages = firstLogs.compactMap { $0["message"] as? String }
+                var cursor = firstPage["next_cursor"] as? String
+                while let next = cursor {
+                    let page = try await client.get("/api/v1/logs?q=budget&\(range)&limit=1000&cursor=\(next)").json()
+                    #expect(page["partial"] as? Bool == false)
+                    messages += (page["logs"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
+                    cursor = page["next_cursor"] as? String
+                }
+                #expect(messages.count == 120)
+                #expect(Set(messages) == Set(lines.indices.map { "budget record \($0)" }))
+            }
+        }
+    }
+
+    @Test("SQLite: a group-by over 60,000 records with a 1 ms budget answers partial for the newest window")
+    func sqliteTinyBudget_partialGroupBy() async throws {
+        try await withApp(.sqlite, configure: { $0.ingestRecordsPerSecond = 0 }) { client in
+            let start = Timestamp(rfc3339: "2026-04-01T00:00:00Z")!
+            for batch in 0..<12 {
+                let lines = (0..<5000).map { index in
+                    let number = batch * 5000 + index
+                    let time = start.adding(microseconds: Int64(number) * 40_000_000).rfc3339
+                    return #"{"message":"m","timestamp":"\#(time)","attributes":{"a":\#(number % 97)}}"#
+                }
+                let response = try await client.ingest(
+                    lines.joined(separator: "\n"), contentType: "application/x-ndjson")
+                #expect(response.status == .ok, "\(String(buffer: response.body).prefix(300))")
+            }
+            let query = "fields=attributes.a,level&start=2026-04-01T00:00:00Z&end=2026-04-28T00:00:00Z"
+            let whole = try await client.get("/api/v1/analytics/group-by?\(query)").json()
+            #expect(whole["partial"] as? Bool == false)
+            let inRange = (0..<60_000).filter {
+                start.adding(microseconds: Int64($0) * 40_000_000) < Timestamp(rfc3339: "2026-04-28T00:00:00Z")!
+            }.count
+            #expect(whole["total"] as? Int == inRange)
+            let partial = try await client.get("/api/v1/analytics/group-by?\(query)&budget_ms=1").json()
+            #expect(partial["partial"] as? Bool == true)
+            let covered = try #require(partial["covered"] as? [String: String])
+            let coveredStart = try #require(covered["start"].flatMap(Timestamp.init(rfc3339:)))
+            let expected = (0..<inRange).filter {
+                start.adding(microseconds: Int64($0) * 40_000_000) >= coveredStart
+            }.count
+            #expect(partial["total"] as? Int == expected)
+            #expect(expected > 0 && expected < inRange)
+        }
+    }
+
+    @Test("budget_ms outside 1 to the configured budget is a 400 naming it")
+    func badBudget_is400() async throws {
+        try await withApp(configure: { $0.queryBudgetSeconds = 2 }) { client in
+            for value in ["0", "2001", "soon", "-5"] {
+                let response = try await client.get("/api/v1/logs?budget_ms=\(value)")
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("budget_ms"))
+            }
+            let allowed = try await client.get("/api/v1/logs?budget_ms=2000")
+            #expect(allowed.status == .ok, "\(String(buffer: allowed.body))")
+        }
+    }
+}
+
+/// Runs `body` with the URL of a database of its own on the test PostgreSQL server, dropped after.
+func withFreshDatabase(_ body: (String) async throws -> Void) async throws {
+    let url = try testDatabaseURL()
+    let name = "logsmith_\(UUID().uuidString.prefix(8).lowercased())"
+    let client = PostgresClient(configuration: try .init(url: url), backgroundLogger: Logger(label: "test"))
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { await client.run() }
+        defer { group.cancelAll() }
+        try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+        let fresh = String(url.prefix(upTo: try #require(url.lastIndex(of: "/")))) + "/" + name
+        do {
+            try await body(fresh)
+        } catch {
+            _ = try? await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"))
+            throw error
+        }
+        try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"))
+    }
+}
