@@ -166,7 +166,10 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "Stores",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/TestSupport",

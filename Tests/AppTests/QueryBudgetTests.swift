@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import PostgresNIO
 import Stores
+import TestSupport
 import Testing
 
 @testable import App
@@ -19,7 +20,7 @@ struct QueryBudgetTests {
     )
     func lockedPartition_partialThenContinues() async throws {
         let logger = Logger(label: "test")
-        try await withFreshDatabase { url in
+        try await withFreshPostgresDatabase(on: try testDatabaseURL()) { url in
             try await withApp(.postgres, configure: { $0.databaseURL = url }) { client in
                 let start = Timestamp(rfc3339: "2026-03-01T00:00:00Z")!
                 let lines = (0..<120).map { index in
@@ -127,25 +128,5 @@ struct QueryBudgetTests {
             let allowed = try await client.get("/api/v1/logs?budget_ms=2000")
             #expect(allowed.status == .ok, "\(String(buffer: allowed.body))")
         }
-    }
-}
-
-/// Runs `body` with the URL of a database of its own on the test PostgreSQL server, dropped after.
-func withFreshDatabase(_ body: (String) async throws -> Void) async throws {
-    let url = try testDatabaseURL()
-    let name = "logsmith_\(UUID().uuidString.prefix(8).lowercased())"
-    let client = PostgresClient(configuration: try .init(url: url), backgroundLogger: Logger(label: "test"))
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { await client.run() }
-        defer { group.cancelAll() }
-        try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
-        let fresh = String(url.prefix(upTo: try #require(url.lastIndex(of: "/")))) + "/" + name
-        do {
-            try await body(fresh)
-        } catch {
-            _ = try? await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"))
-            throw error
-        }
-        try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"))
     }
 }

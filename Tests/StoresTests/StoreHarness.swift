@@ -4,6 +4,7 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 import Stores
+import TestSupport
 import Testing
 
 /// The store implementations every contract test runs against.
@@ -115,21 +116,7 @@ func withFreshPostgresDatabase(_ body: @Sendable (String) async throws -> Void) 
     let url = try #require(
         ProcessInfo.processInfo.environment["LOGSMITH_TEST_DATABASE_URL"],
         "set LOGSMITH_TEST_DATABASE_URL to a PostgreSQL database (scripts/test does)")
-    let name = "logsmith_\(UUID().uuidString.prefix(8).lowercased())"
-    let client = PostgresClient(configuration: try .init(url: url), backgroundLogger: Logger(label: "test"))
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { await client.run() }
-        defer { group.cancelAll() }
-        try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
-        let fresh = url.prefix(upTo: try #require(url.lastIndex(of: "/"))) + "/" + name
-        do {
-            try await body(String(fresh))
-        } catch {
-            _ = try? await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"))
-            throw error
-        }
-        try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"))
-    }
+    try await withFreshPostgresDatabase(on: url, body)
 }
 
 /// Seconds in a day, for records placed days before ``baseTime``.
