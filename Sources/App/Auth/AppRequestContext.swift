@@ -14,8 +14,6 @@ struct AppRequestContext: RequestContext {
     var clientAddress: String?
     /// The port the request arrived on.
     let localPort: Int?
-    /// Completes when the request's connection closes (its client went away, or the answer is done).
-    let connectionClosed: EventLoopFuture<Void>
     /// Writes the JSON of every answer a route returns as a value.
     var responseEncoder: JSONEncoder { APIJSON.encoder() }
 
@@ -24,7 +22,6 @@ struct AppRequestContext: RequestContext {
         identity = nil
         clientAddress = source.channel.remoteAddress?.ipAddress
         localPort = source.channel.localAddress?.port
-        connectionClosed = source.channel.closeFuture
     }
 
     /// The identity, which must hold `scope`: 401 without credentials, 403 without the scope.

@@ -5,7 +5,7 @@ import LogModel
 import Stores
 
 /// The query budget of the read routes: each request's reads get `LOGSMITH_QUERY_BUDGET`, or less
-/// when it asks with `budget_ms`, and stop when their client disconnects. Ranges are read newest
+/// when it asks with `budget_ms`. Ranges are read newest
 /// first (``NewestFirst``); an answer that covers only part of its range says so with `partial` and
 /// `covered`, and is not cached.
 struct ReadBudget: Sendable {
@@ -14,9 +14,8 @@ struct ReadBudget: Sendable {
     /// How ranges are read when the whole does not fit.
     let reader = NewestFirst()
 
-    /// The budget of one request: `budget_ms` (1 to the limit) or the limit, cancelled when the
-    /// request's connection closes before the reads end.
-    func budget(_ parameters: FormQuery, _ context: AppRequestContext) throws -> QueryBudget {
+    /// The budget of one request: `budget_ms` (1 to the limit) or the limit.
+    func budget(_ parameters: FormQuery) throws -> QueryBudget {
         let most = Int(limit / .milliseconds(1))
         var duration = limit
         if let text = parameters["budget_ms"] {
@@ -25,11 +24,7 @@ struct ReadBudget: Sendable {
             }
             duration = .milliseconds(milliseconds)
         }
-        let budget = QueryBudget(duration)
-        context.connectionClosed.whenComplete { [weak cancellation = budget.cancellation] _ in
-            cancellation?.cancel()
-        }
-        return budget
+        return QueryBudget(duration)
     }
 }
 
