@@ -5,9 +5,8 @@ import LogModel
 import Stores
 
 /// The query budget of the read routes: each request's reads get `LOGSMITH_QUERY_BUDGET`, or less
-/// when it asks with `budget_ms`. Ranges are read newest
-/// first (``NewestFirst``); an answer that covers only part of its range says so with `partial` and
-/// `covered`, and is not cached.
+/// when it asks with `budget_ms`. Ranges are read newest first (``NewestFirst``); an answer that
+/// covers only part of its range says so with `partial` and `covered`, and is not cached.
 struct ReadBudget: Sendable {
     /// The longest a read may take.
     let limit: Duration

@@ -1,16 +1,16 @@
 import Foundation
 import Synchronization
 
-/// The time one request's reads may take, and whether its client has gone.
+/// The time one request's reads may take, and whether they are still wanted.
 ///
 /// Stores apply the budget of the task they run in (``current``) to every read statement: PostgreSQL
-/// gets a `statement_timeout` of what remains and is told to cancel the statement when the task is
-/// cancelled; SQLite checks the deadline and the cancellation while it reads rows. A statement
+/// gets a `statement_timeout` of what remains and is told to cancel the statement when the budget's
+/// ``cancellation`` is set; SQLite checks the deadline and the cancellation while it reads rows. A statement
 /// stopped either way throws a ``StoreError`` with code ``StoreError/Code/budgetExhausted``.
 public struct QueryBudget: Sendable {
     /// When the reads must stop.
     public let deadline: ContinuousClock.Instant
-    /// Set once the request no longer wants an answer (its client disconnected).
+    /// Set once the request no longer wants an answer.
     public let cancellation: QueryCancellation
 
     /// The budget of the reads running in this task, if any.
