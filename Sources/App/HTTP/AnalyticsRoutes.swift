@@ -42,20 +42,6 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
         }
     }
 
-    /// A table that does not add up over time slices, read under the budget in growing windows.
-    private func table<Value: Sendable>(
-        _ search: SearchRequest, budget: QueryBudget, read: @escaping (SearchRequest) async throws -> Value
-    ) async throws -> BudgetedAnswer<Value?> {
-        try await budgets.reader.windows(
-            of: search.start, end: search.end ?? .now(), budget: budget,
-            oldest: { try await store.oldestTimestamp(tenant: search.tenant) },
-            read: { start, end in
-                var window = search
-                (window.start, window.end) = (start, end)
-                return try await read(window)
-            })
-    }
-
     private func endpoints(_ request: Request, tenant: String, budget: QueryBudget) async throws -> [UInt8] {
         let parameters = try FormQuery(request.uri.query)
         let filter = try SearchFilter(parameters)
@@ -68,7 +54,7 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
             "\(limit)",
         ]
         return try await cache.answer(tenant: tenant, request: key) {
-            let answer = try await table(endpointsRequest.search, budget: budget) { search in
+            let answer = try await budgets.windows(endpointsRequest.search, in: store, budget: budget) { search in
                 var windowRequest = endpointsRequest
                 windowRequest.search = search
                 return try await store.endpoints(windowRequest)
@@ -112,7 +98,7 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
             fields.map(\.description).joined(separator: ","), "\(limit)", order,
         ]
         return try await cache.answer(tenant: tenant, request: key) {
-            let answer = try await table(groupRequest.search, budget: budget) { search in
+            let answer = try await budgets.windows(groupRequest.search, in: store, budget: budget) { search in
                 var windowRequest = groupRequest
                 windowRequest.search = search
                 return try await store.groupCounts(windowRequest)
@@ -171,12 +157,11 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
         -> HistogramResponse
     {
         let end = request.search.end ?? .now()
-        let answer = try await budgets.reader.slices(
-            of: request.search.start, end: end, budget: budget,
-            oldest: { try await store.oldestTimestamp(tenant: request.search.tenant) }, empty: [HistogramRow](),
-            read: { start, sliceEnd in
+        let answer = try await budgets.slices(
+            request.search, end: end, in: store, budget: budget, empty: [HistogramRow](),
+            read: { search in
                 var slice = request
-                (slice.search.start, slice.search.end) = (start, sliceEnd)
+                slice.search = search
                 return try await store.histogramRows(slice)
             },
             merge: { $0 += $1 })

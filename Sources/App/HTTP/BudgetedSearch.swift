@@ -7,21 +7,15 @@ import Stores
 /// match of the part covered, and its cursor continues below that part.
 struct BudgetedSearch<Store: LogStore> {
     let store: Store
-    let reader: NewestFirst
+    let budgets: ReadBudget
 
     /// The page, and the part of the range it covers when that is not all of it.
     func page(_ request: SearchRequest, budget: QueryBudget) async throws -> (page: SearchPage, covered: Coverage?) {
         var end = request.end ?? .now()
         if let cursor = request.cursor { end = min(end, cursor.timestamp.adding(microseconds: 1)) }
-        let answer = try await reader.slices(
-            of: request.start, end: end, budget: budget,
-            oldest: { try await store.oldestTimestamp(tenant: request.tenant) },
-            empty: SearchPage(records: [], nextCursor: nil),
-            read: { start, sliceEnd in
-                var slice = request
-                (slice.start, slice.end) = (start, sliceEnd)
-                return try await store.search(slice)
-            },
+        let answer = try await budgets.slices(
+            request, end: end, in: store, budget: budget, empty: SearchPage(records: [], nextCursor: nil),
+            read: { try await store.search($0) },
             merge: { found, slice in
                 let records = found.records + slice.records
                 found.records = Array(records.prefix(request.limit))

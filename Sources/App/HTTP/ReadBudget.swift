@@ -25,6 +25,37 @@ struct ReadBudget: Sendable {
         }
         return QueryBudget(duration)
     }
+
+    /// `read` of `search` within `budget`: its whole range, else slices of it newest first from `end`
+    /// (by default the search's end, or now), added up with `merge` (see ``NewestFirst``); an
+    /// unbounded start means from the tenant's oldest record in `store`.
+    func slices<Store: LogStore, Value: Sendable>(
+        _ search: SearchRequest, end: Timestamp? = nil, in store: Store, budget: QueryBudget, empty: Value,
+        read: (SearchRequest) async throws -> Value, merge: (inout Value, Value) -> Void,
+        isEnough: (Value) -> Bool = { _ in false }
+    ) async throws -> BudgetedAnswer<Value> {
+        try await reader.slices(
+            of: search.start, end: end ?? search.end ?? .now(), budget: budget,
+            oldest: { try await store.oldestTimestamp(tenant: search.tenant) }, empty: empty,
+            read: { try await read(Self.search(search, from: $0, to: $1)) }, merge: merge, isEnough: isEnough)
+    }
+
+    /// `read` of `search` within `budget`, for answers that do not add up over slices: its whole
+    /// range, else growing windows ending at its end, the longest read in time (see ``NewestFirst``).
+    func windows<Store: LogStore, Value: Sendable>(
+        _ search: SearchRequest, in store: Store, budget: QueryBudget, read: (SearchRequest) async throws -> Value
+    ) async throws -> BudgetedAnswer<Value?> {
+        try await reader.windows(
+            of: search.start, end: search.end ?? .now(), budget: budget,
+            oldest: { try await store.oldestTimestamp(tenant: search.tenant) },
+            read: { try await read(Self.search(search, from: $0, to: $1)) })
+    }
+
+    private static func search(_ search: SearchRequest, from start: Timestamp?, to end: Timestamp) -> SearchRequest {
+        var part = search
+        (part.start, part.end) = (start, end)
+        return part
+    }
 }
 
 /// The part of a range an answer covers, in JSON.

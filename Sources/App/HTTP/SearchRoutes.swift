@@ -65,7 +65,7 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
             parameters["cursor"] ?? "",
         ]
         return try await cache.answer(tenant: tenant, request: key) {
-            let (page, covered) = try await BudgetedSearch(store: store, reader: budgets.reader).page(
+            let (page, covered) = try await BudgetedSearch(store: store, budgets: budgets).page(
                 SearchRequest(
                     tenant: tenant, query: filter.query, start: filter.start, end: filter.end, limit: limit,
                     cursor: cursor),

@@ -25,14 +25,8 @@ struct StatsRoutes<Store: LogStore, Limiter: RateLimiter> {
             let key = ["stats", String(describing: filter.query), parameters["start"] ?? "", parameters["end"] ?? ""]
             let body = try await cache.answer(tenant: tenant, request: key) {
                 let request = SearchRequest(tenant: tenant, query: filter.query, start: filter.start, end: filter.end)
-                let answer = try await budgets.reader.slices(
-                    of: filter.start, end: filter.end, budget: budget,
-                    oldest: { try await store.oldestTimestamp(tenant: tenant) }, empty: LogStats.none,
-                    read: { start, end in
-                        var slice = request
-                        (slice.start, slice.end) = (start, end)
-                        return try await store.stats(slice)
-                    },
+                let answer = try await budgets.slices(
+                    request, in: store, budget: budget, empty: LogStats.none, read: { try await store.stats($0) },
                     merge: { $0.add($1) })
                 let response = StatsResponse(answer.value, covered: CoveredRange(answer.covered))
                 return (Array(try APIJSON.encoder().encode(response)), answer.isPartial)
