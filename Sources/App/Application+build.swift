@@ -116,7 +116,10 @@ func buildApplication(
     if let processor = observability.processor { services.insert(processor, at: 0) }
     var app = Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.httpIdleTimeoutSeconds)))),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [ClientDisconnectHandler()],
+                idleTimeout: .seconds(Int64(configuration.httpIdleTimeoutSeconds)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "logsmith"),
         services: services,
         onServerRunning: { channel in

@@ -68,6 +68,19 @@ func withApp(
     }
 }
 
+/// Runs `body` against the application served on a loopback port, for tests that need real sockets.
+func withLiveApp(
+    _ kind: StoreKind = .sqlite, configure: (inout AppConfiguration) -> Void,
+    _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+) async throws {
+    try await withTemporaryDirectory { directory in
+        var configuration = try testConfiguration(kind, dataDirectory: directory)
+        configure(&configuration)
+        let app = try await buildApplication(configuration, logger: quietLogger)
+        try await app.test(.live, body)
+    }
+}
+
 extension TestClientProtocol {
     /// POSTs a body to the ingest route with the given content type.
     func ingest(_ body: String, contentType: String = "application/json") async throws -> TestResponse {

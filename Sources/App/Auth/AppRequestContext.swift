@@ -14,6 +14,8 @@ struct AppRequestContext: RequestContext {
     var clientAddress: String?
     /// The port the request arrived on.
     let localPort: Int?
+    /// Whether the client is still there (nil when the transport cannot tell).
+    let client: ClientWatch?
     /// Writes the JSON of every answer a route returns as a value.
     var responseEncoder: JSONEncoder { APIJSON.encoder() }
 
@@ -22,6 +24,7 @@ struct AppRequestContext: RequestContext {
         identity = nil
         clientAddress = source.channel.remoteAddress?.ipAddress
         localPort = source.channel.localAddress?.port
+        client = ClientWatch.of(source.channel)
     }
 
     /// The identity, which must hold `scope`: 401 without credentials, 403 without the scope.

@@ -36,7 +36,7 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
             router.get("/api/v1/analytics/\(name)") { request, context in
                 let tenant = try context.require(.read).tenant
                 let headers = try await gate.enforceRead(limits, context)
-                let budget = try budgets.budget(try FormQuery(request.uri.query))
+                let budget = try budgets.budget(try FormQuery(request.uri.query), context)
                 return Response.encodedJSON(try await answer(request, tenant, budget), headers: headers)
             }
         }

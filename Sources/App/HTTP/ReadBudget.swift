@@ -13,8 +13,9 @@ struct ReadBudget: Sendable {
     /// How ranges are read when the whole does not fit.
     let reader = NewestFirst()
 
-    /// The budget of one request: `budget_ms` (1 to the limit) or the limit.
-    func budget(_ parameters: FormQuery) throws -> QueryBudget {
+    /// The budget of one request: `budget_ms` (1 to the limit) or the limit, cancelled when the client
+    /// leaves.
+    func budget(_ parameters: FormQuery, _ context: AppRequestContext) throws -> QueryBudget {
         let most = Int(limit / .milliseconds(1))
         var duration = limit
         if let text = parameters["budget_ms"] {
@@ -23,7 +24,9 @@ struct ReadBudget: Sendable {
             }
             duration = .milliseconds(milliseconds)
         }
-        return QueryBudget(duration)
+        let budget = QueryBudget(duration)
+        context.client?.cancelOnLeave(budget.cancellation)
+        return budget
     }
 
     /// `read` of `search` within `budget`: its whole range, else slices of it newest first from `end`

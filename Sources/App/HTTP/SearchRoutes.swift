@@ -22,7 +22,7 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
         router.get("/api/v1/logs") { request, context in
             let tenant = try context.require(.read).tenant
             let headers = try await gate.enforceRead(limits, context)
-            return Response.encodedJSON(try await search(request, tenant: tenant), headers: headers)
+            return Response.encodedJSON(try await search(request, context, tenant: tenant), headers: headers)
         }
         router.get("/api/v1/logs/:id") { _, context in
             let tenant = try context.require(.read).tenant
@@ -36,16 +36,16 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
         router.get("/api/v1/correlations/:id") { request, context in
             let tenant = try context.require(.read).tenant
             _ = try await gate.enforceRead(limits, context)
-            let budget = try budgets.budget(try FormQuery(request.uri.query))
+            let budget = try budgets.budget(try FormQuery(request.uri.query), context)
             return try await story(try context.parameters.require("id"), tenant: tenant, budget: budget)
         }
     }
 
     /// One page, as encoded JSON, through the search cache.
-    private func search(_ request: Request, tenant: String) async throws -> [UInt8] {
+    private func search(_ request: Request, _ context: AppRequestContext, tenant: String) async throws -> [UInt8] {
         let parameters = try FormQuery(request.uri.query)
         let filter = try SearchFilter(parameters)
-        let budget = try budgets.budget(parameters)
+        let budget = try budgets.budget(parameters, context)
         var limit = 100
         if let text = parameters["limit"] {
             guard let value = Int(text), (1...1000).contains(value) else {

@@ -21,7 +21,7 @@ struct StatsRoutes<Store: LogStore, Limiter: RateLimiter> {
             let headers = try await gate.enforceRead(limits, context)
             let parameters = try FormQuery(request.uri.query)
             let filter = try SearchFilter(parameters)
-            let budget = try budgets.budget(parameters)
+            let budget = try budgets.budget(parameters, context)
             let key = ["stats", String(describing: filter.query), parameters["start"] ?? "", parameters["end"] ?? ""]
             let body = try await cache.answer(tenant: tenant, request: key) {
                 let request = SearchRequest(tenant: tenant, query: filter.query, start: filter.start, end: filter.end)

@@ -1,0 +1,54 @@
+import Foundation
+import Glibc
+import Testing
+
+/// A blocking TCP connection to the loopback port, for clients that misbehave on purpose.
+final class RawConnection: Sendable {
+    let descriptor: Int32
+
+    init(port: Int) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        try #require(connected == 0, "cannot connect to 127.0.0.1:\(port)")
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    func send(_ text: String) {
+        _ = text.withCString { Glibc.send(descriptor, $0, strlen($0), 0) }
+    }
+
+    /// What the server sends until it closes the connection, or nil when it stays open for 10 s.
+    /// The blocking reads run on a Dispatch thread, never on one of the few cooperative threads.
+    func readUntilClosed() async -> String? {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { [descriptor] in
+                var received: [UInt8] = []
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                while true {
+                    let count = recv(descriptor, &buffer, buffer.count, 0)
+                    if count < 0 { return continuation.resume(returning: nil) }
+                    if count == 0 {
+                        return continuation.resume(returning: String(decoding: received, as: UTF8.self))
+                    }
+                    received += buffer[0..<count]
+                }
+            }
+        }
+    }
+
+    /// Closes the connection as a client that gives up does (the server reads an end of input).
+    func hangUp() {
+        shutdown(descriptor, Int32(SHUT_RDWR))
+    }
+
+    deinit { close(descriptor) }
+}
