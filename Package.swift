@@ -60,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "Bench",
             dependencies: [
-                "LogModel", "Parsing", "TestSupport",
+                "LogModel", "Parsing", "Stores", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

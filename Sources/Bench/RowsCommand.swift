@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import LogModel
+import Stores
 
 /// `logsmith-bench rows`: writes the seeded workload as CSV rows of the `logs` table, normalised by
-/// the same decoder the server uses, for the raw bulk-load floor (`COPY` on PostgreSQL,
+/// the same decoder the server uses and with the promoted access-log columns the store fills, for the raw bulk-load floor (`COPY` on PostgreSQL,
 /// `.import` on SQLite) that ingest is compared with.
 struct RowsCommand: ParsableCommand {
     /// How a database's bulk loader wants timestamps and absent values.
@@ -34,11 +35,12 @@ struct RowsCommand: ParsableCommand {
         for index in 0..<records {
             let record = try decoder.decode(workload.next(), tenant: tenant, receivedAt: .now()).get()
             let attributes = JSONValue.object(record.attributes).jsonText
-            let fields: [String?] = [
-                record.id, record.tenant, timestamp(record.timestamp), timestamp(record.observedAt),
-                record.level.rawValue, String(record.severityNumber), record.service, record.host,
-                record.environment, record.message, record.traceID, record.spanID, record.correlationID, attributes,
-            ]
+            let fields: [String?] =
+                [
+                    record.id, record.tenant, timestamp(record.timestamp), timestamp(record.observedAt),
+                    record.level.rawValue, String(record.severityNumber), record.service, record.host,
+                    record.environment, record.message, record.traceID, record.spanID, record.correlationID, attributes,
+                ] + PromotedColumns.values(in: record.attributes)
             output += fields.map(field).joined(separator: ",") + "\n"
             if index % 10_000 == 9_999 {
                 FileHandle.standardOutput.write(Data(output.utf8))

@@ -3,11 +3,13 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// `logsmith-bench search`: runs each query class against a Logsmith loaded with the seeded
 /// workload and prints one JSON object per class and temperature. Parameters come from probe
 /// pages read first (real IDs, stories, services, words). Cold: every request has parameters not
-/// asked before; warm: one request repeated. Run the server with `LOGSMITH_CACHE_TTL=0` to measure
+/// asked before; warm: one request repeated. Answers the query budget cut short are counted as
+/// `partial`. Run the server with `LOGSMITH_CACHE_TTL=0` to measure
 /// the store rather than the result cache.
 struct SearchBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,18 +35,25 @@ struct SearchBenchmark: AsyncParsableCommand {
                 ("cold", queryClass.paths), ("warm", Array(repeating: queryClass.paths[0], count: requests)),
             ] {
                 let start = ContinuousClock.now
+                let partial = Atomic<Int>(0)
                 let results = try await Clients.run(
                     concurrency: concurrency, items: paths.count, deadline: start + .seconds(maxSeconds)
                 ) { index in
                     let response = try await HTTPClient.shared.execute(
                         target.request(paths[index]), timeout: .seconds(60))
-                    _ = try await response.body.collect(upTo: 64 << 20)
+                    let body = try await response.body.collect(upTo: 64 << 20)
+                    if body.readableBytesView.firstRange(of: Array(#""partial":true"#.utf8)) != nil {
+                        partial.add(1, ordering: .relaxed)
+                    }
                     return response.status == .ok || (queryClass.allowsNotFound && response.status == .notFound)
                         ? 0 : nil
                 }
                 try Summary.print(
                     results, elapsed: ContinuousClock.now - start,
-                    extra: ["query": queryClass.name, "temperature": temperature, "example": queryClass.paths[0]])
+                    extra: [
+                        "query": queryClass.name, "temperature": temperature, "example": queryClass.paths[0],
+                        "partial": partial.load(ordering: .relaxed),
+                    ])
             }
         }
     }

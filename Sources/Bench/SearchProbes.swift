@@ -82,7 +82,27 @@ struct SearchProbes {
                     return "/api/v1/stats?start=\((end - 24 * hour) / 1000)&end=\(end / 1000 + 1)"
                 }),
             QueryClass(name: "matches nothing", paths: (0..<count).map { "/api/v1/logs?q=zqxv\($0)nothing" }),
+        ] + analytics(count: count)
+    }
+
+    /// The analytics routes over the newest 24 hours and over 30 days (more than the workload
+    /// holds), each request ending a second earlier than the last.
+    private func analytics(count: Int) -> [QueryClass] {
+        let routes = [
+            ("histogram by level", "histogram?by=level"), ("group-by service + level", "group-by?fields=service,level"),
+            ("endpoints", "endpoints?limit=20"),
         ]
+        return [(24, "24 h"), (720, "30 days")].flatMap { hours, span in
+            routes.map { name, route in
+                QueryClass(
+                    name: "\(name), \(span)",
+                    paths: (0..<count).map { index in
+                        let end = lastMicroseconds - Int64(index) * 1_000_000
+                        let start = end - Int64(hours) * 3_600_000_000
+                        return "/api/v1/analytics/\(route)&start=\(start / 1000)&end=\(end / 1000 + 1)"
+                    })
+            }
+        }
     }
 
     private func values(_ field: String, _ nested: String? = nil) -> [String] {

@@ -1,11 +1,15 @@
 import Foundation
 import LogModel
+import Parsing
 import TestSupport
 
 /// A deterministic stream of realistic log records built from `testdata`: the LogHub systems'
 /// lines and the nginx/Apache access logs, spread over about 20 services with skewed levels,
 /// correlation IDs shared by 2-20 records across services, trace IDs, and attributes with a few
-/// high-cardinality keys (user ID, request path, client IP).
+/// high-cardinality keys (user ID, request path, client IP). Access-log records carry what the
+/// server's access-log parser reads from their line (`http.method`, `http.path`, `http.status`,
+/// `client.ip`, ...), their level from the status, and a made-up `duration_ms` (the logs have no
+/// request time): mostly tens of milliseconds with a long tail to seconds.
 struct Workload {
     private struct Source {
         var service: String
@@ -60,7 +64,7 @@ struct Workload {
         var record: [String: JSONValue] = [
             "timestamp": .string(timestamp.rfc3339),
             "service": .string(source.service),
-            "level": .string(level()),
+            "level": .string(source.isAccessLog ? "info" : level()),
             "message": .string(line),
             "host": .string("\(source.service)-\(random.next() % 4)"),
             "trace_id": .string(hex(16)),
@@ -68,12 +72,12 @@ struct Workload {
         ]
         if let id = correlation() { record["correlation_id"] = .string(id) }
         var attributes: [String: JSONValue] = ["user_id": .string("u\(random.next() % 50_000)")]
-        if source.isAccessLog {
-            let fields = line.split(separator: " ", maxSplits: 8)
-            if fields.count > 6 {
-                attributes["client_ip"] = .string(String(fields[0]))
-                attributes["path"] = .string(String(fields[6]))
+        if source.isAccessLog, case .success(let parsed) = AccessLogParser.parse(line) {
+            for (name, value) in parsed.fields where !["timestamp", "message", "level"].contains(name) {
+                attributes[name] = value
             }
+            record["level"] = parsed.fields["level"] ?? record["level"]
+            attributes["duration_ms"] = .double(duration())
         } else {
             attributes["region"] = .string(["eu-west-1", "us-east-1", "ap-south-1"][Int(random.next() % 3)])
         }
@@ -90,6 +94,13 @@ struct Workload {
         case 94..<99: "error"
         default: "fatal"
         }
+    }
+
+    /// A request time in milliseconds from 5 ms to 3 s: the sixth power of a uniform number puts
+    /// the median near 50 ms and one in ten over 1.5 s.
+    private mutating func duration() -> Double {
+        let uniform = Double(random.next() % 1_000_000) / 1_000_000
+        return ((5 + 2_995 * pow(uniform, 6)) * 1000).rounded() / 1000
     }
 
     /// One record in three belongs to a story: a correlation ID shared by the next 2-20 records

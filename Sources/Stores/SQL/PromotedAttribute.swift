@@ -1,4 +1,4 @@
-import LogModel
+public import LogModel
 import LogQuery
 
 /// The access-log attributes that are also stored in columns of their own, so that filters and
@@ -89,6 +89,23 @@ enum PromotedAttribute: String, CaseIterable {
             return "\(column) \(comparison.rawValue) \(builder.bind(.double(number)))"
         default:
             return nil
+        }
+    }
+}
+
+/// The promoted columns for bulk loaders outside the stores (the benchmark's `COPY` floor).
+public enum PromotedColumns {
+    /// The columns' names, in the order of ``values(in:)``.
+    public static let names = PromotedAttribute.allCases.map(\.column)
+
+    /// Each column's value for a record's attributes, as text; nil where the column is NULL.
+    public static func values(in attributes: [String: JSONValue]) -> [String?] {
+        PromotedAttribute.allCases.map { attribute in
+            switch attribute {
+            case .httpStatus: PromotedAttribute.status(in: attributes).map(String.init)
+            case .durationMilliseconds: PromotedAttribute.duration(in: attributes).map { String($0) }
+            default: attribute.text(in: attributes)
+            }
         }
     }
 }
