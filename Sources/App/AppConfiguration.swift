@@ -22,6 +22,16 @@ struct AppConfiguration: Sendable {
     /// `LOGSMITH_HTTP_IDLE_TIMEOUT_SECONDS`: a connection that completes no request head for this long
     /// (idle between requests, or trickling its headers) is closed. Default 30.
     var httpIdleTimeoutSeconds = 30
+    /// `LOGSMITH_HTTP_MIN_BODY_RATE`: bytes per second a request body must arrive at while the server
+    /// waits for it, after a grace of the idle timeout; a slower body closes the connection. Default 500.
+    var httpMinBodyBytesPerSecond = 500
+    /// `LOGSMITH_HTTP_MAX_CONNECTIONS`: most HTTP connections open at once; past it a new connection
+    /// gets a 503 problem and is closed. Default 10,000, and never more than the open-file limit
+    /// leaves (which the server raises to its hard limit at start) less 256.
+    var httpMaxConnections = 10_000
+    /// `LOGSMITH_HTTP_MAX_CONNECTIONS_PER_CLIENT`: most HTTP connections open at once from one client
+    /// address (trusted proxies exempt). Default 256.
+    var httpMaxConnectionsPerClient = 256
     /// `LOGSMITH_MAX_BODY_BYTES`: largest ingest request body. Default 10 MiB.
     var maxBodyBytes = 10 * 1024 * 1024
     /// `LOGSMITH_MAX_UPLOAD_BYTES`: most bytes of text one upload may hold, after decompression.
@@ -116,6 +126,12 @@ struct AppConfiguration: Sendable {
         if let value = environment["LOGSMITH_DATABASE_URL"], !value.isEmpty { databaseURL = value }
         if let value = environment["LOGSMITH_MIGRATE"] { migrateOnStart = !["false", "0", "no"].contains(value) }
         try integer("LOGSMITH_HTTP_IDLE_TIMEOUT_SECONDS", 1...3600, into: \.httpIdleTimeoutSeconds, from: environment)
+        try integer(
+            "LOGSMITH_HTTP_MIN_BODY_RATE", 1...1_000_000_000, into: \.httpMinBodyBytesPerSecond, from: environment)
+        try integer("LOGSMITH_HTTP_MAX_CONNECTIONS", 1...1_000_000, into: \.httpMaxConnections, from: environment)
+        try integer(
+            "LOGSMITH_HTTP_MAX_CONNECTIONS_PER_CLIENT", 1...1_000_000, into: \.httpMaxConnectionsPerClient,
+            from: environment)
         try integer("LOGSMITH_MAX_BODY_BYTES", 1024...1_073_741_824, into: \.maxBodyBytes, from: environment)
         try integer("LOGSMITH_MAX_BATCH_RECORDS", 1...1_000_000, into: \.maxRecordsPerRequest, from: environment)
         try integer("LOGSMITH_MAX_UPLOAD_BYTES", 1024...(1 << 50), into: \.maxUploadBytes, from: environment)

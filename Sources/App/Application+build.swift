@@ -1,6 +1,7 @@
 import Access
 import Hummingbird
 import Logging
+import NIOCore
 import Retention
 import ServiceLifecycle
 import Stores
@@ -114,12 +115,21 @@ func buildApplication(
         services.insert(syslog, at: 2)
     }
     if let processor = observability.processor { services.insert(processor, at: 0) }
+    let connections = OpenConnections(
+        ConnectionCapSettings(
+            total: min(configuration.httpMaxConnections, max(64, OpenFileLimit.raise() - 256)),
+            perClient: configuration.httpMaxConnectionsPerClient, exempt: configuration.trustedProxies))
+    let idleTimeout = TimeAmount.seconds(Int64(configuration.httpIdleTimeoutSeconds))
     var app = Application(
         router: router,
         server: .http1(
             configuration: .init(
-                additionalChannelHandlers: [ClientDisconnectHandler()],
-                idleTimeout: .seconds(Int64(configuration.httpIdleTimeoutSeconds)))),
+                additionalChannelHandlers: [
+                    ConnectionCapHandler(connections),
+                    SlowBodyHandler(grace: idleTimeout, minimumBytesPerSecond: configuration.httpMinBodyBytesPerSecond),
+                    ClientDisconnectHandler(),
+                ],
+                idleTimeout: idleTimeout)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "logsmith"),
         services: services,
         onServerRunning: { channel in

@@ -6,8 +6,20 @@ import Testing
 final class RawConnection: Sendable {
     let descriptor: Int32
 
-    init(port: Int) throws {
+    /// Connects to `port` on 127.0.0.1 from `source` (any loopback address; the kernel's choice when nil).
+    init(port: Int, from source: String? = nil) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            try #require(bound == 0, "cannot bind to \(source)")
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -24,6 +36,17 @@ final class RawConnection: Sendable {
 
     func send(_ text: String) {
         _ = text.withCString { Glibc.send(descriptor, $0, strlen($0), 0) }
+    }
+
+    /// What one read returns (at least the start of an answer), or nil when nothing comes for 10 s.
+    func readSome() async -> String? {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { [descriptor] in
+                var buffer = [UInt8](repeating: 0, count: 65_536)
+                let count = recv(descriptor, &buffer, buffer.count, 0)
+                continuation.resume(returning: count < 0 ? nil : String(decoding: buffer[0..<count], as: UTF8.self))
+            }
+        }
     }
 
     /// What the server sends until it closes the connection, or nil when it stays open for 10 s.

@@ -28,14 +28,22 @@ struct Problem: Error, HTTPResponseError, CustomStringConvertible {
     var description: String { "Problem(\(status.code) \(kind)): \(detail)" }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = Body(
-            type: "https://logsmith.dev/problems/\(kind)", title: status.reasonPhrase, status: status.code,
-            detail: detail, errors: errors.isEmpty ? nil : errors, committedLines: committedLines)
-        let encoder = APIJSON.encoder()
+        Response(status: status, headers: responseHeaders, body: .init(byteBuffer: ByteBuffer(bytes: try body())))
+    }
+
+    /// The headers of the answer: the problem's own and its content type.
+    var responseHeaders: HTTPFields {
         var headers = self.headers
         headers[.contentType] = "application/problem+json"
-        return Response(
-            status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(body))))
+        return headers
+    }
+
+    /// The JSON body of the answer.
+    func body() throws -> Data {
+        try APIJSON.encoder().encode(
+            Body(
+                type: "https://logsmith.dev/problems/\(kind)", title: status.reasonPhrase, status: status.code,
+                detail: detail, errors: errors.isEmpty ? nil : errors, committedLines: committedLines))
     }
 
     private struct Body: Encodable {
