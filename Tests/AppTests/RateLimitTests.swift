@@ -23,7 +23,8 @@ struct RateLimitTests {
             #expect(refused.status == .tooManyRequests)
             #expect(refused.headers[.contentType] == "application/problem+json")
             #expect(refused.headers[.retryAfter] == "1")
-            #expect(refused.headers[.rateLimitRemaining] == "2")
+            // One record of the rate is taken before the body is read, refused or not.
+            #expect(refused.headers[.rateLimitRemaining] == "1")
             let stored = try await client.get("/api/v1/logs").json()["logs"] as? [Any]
             #expect(stored?.count == 3)
         }
@@ -46,6 +47,25 @@ struct RateLimitTests {
             }
             // Unread, the garbage is refused for the rate, not for its JSON.
             #expect(statuses == [.ok, .tooManyRequests])
+        }
+    }
+
+    @Test("a tenant held at its record rate is refused before its body is read", arguments: [false, true])
+    func ingest_atRecordRate_refusedBeforeReading(perCredential: Bool) async throws {
+        try await withApp(configure: {
+            if perCredential {
+                $0.ingestRecordsPerCredentialPerSecond = 5
+            } else {
+                $0.ingestRecordsPerSecond = 5
+            }
+            $0.maxRecordsPerRequest = 5
+        }) { client in
+            let full = try await client.ingest(
+                "[" + Array(repeating: #"{"message": "m"}"#, count: 5).joined(separator: ",") + "]")
+            #expect(full.status == .ok)
+            // Unread, the garbage is refused for the rate, not for its JSON.
+            let garbage = try await client.ingest(String(repeating: "x", count: 900))
+            #expect(garbage.status == .tooManyRequests, "\(String(buffer: garbage.body))")
         }
     }
 

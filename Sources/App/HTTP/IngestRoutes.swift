@@ -38,9 +38,13 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
         if let declaredBytes, declaredBytes > configuration.maxBodyBytes {
             throw Problem.bodyTooLarge(limit: configuration.maxBodyBytes)
         }
-        // A declared length is charged to the byte rate before the body is read, so a tenant over
-        // its rate costs the server no reading and no parsing.
-        if let declaredBytes { _ = try await gate.enforce([(limits.ingestBytes, tenant, declaredBytes)]) }
+        // A declared length is charged to the byte rate, and one record to the record rates, before the
+        // body is read, so a tenant or key held at its rate costs the server no reading and no parsing.
+        let credential = tenant + "/" + identity.actor
+        _ = try await gate.enforce([
+            (declaredBytes == nil ? nil : limits.ingestBytes, tenant, declaredBytes ?? 0),
+            (limits.ingestRecords, tenant, 1), (limits.ingestRecordsPerCredential, credential, 1),
+        ])
         var batch = IngestBatch(
             decoder: decoder, tenant: tenant, receivedAt: .now(),
             window: await retentions.window(for: tenant, aheadSeconds: configuration.maxFutureMinutes * 60),
@@ -62,10 +66,11 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
         }
         let headers: HTTPFields
         do {
+            let rest = accepted.count - 1
             headers = try await gate.enforce([
-                (limits.ingestRecords, tenant, accepted.count),
+                (limits.ingestRecords, tenant, rest),
                 (declaredBytes == nil ? limits.ingestBytes : nil, tenant, bodyBytes),
-                (limits.ingestRecordsPerCredential, tenant + "/" + identity.actor, accepted.count),
+                (limits.ingestRecordsPerCredential, credential, rest),
             ])
             try await writer.submit(accepted, bytes: bodyBytes)
         } catch let error as IngestUnavailable {
