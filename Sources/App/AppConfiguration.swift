@@ -32,6 +32,9 @@ struct AppConfiguration: Sendable {
     /// `LOGSMITH_HTTP_MAX_CONNECTIONS_PER_CLIENT`: most HTTP connections open at once from one client
     /// address (trusted proxies exempt). Default 256.
     var httpMaxConnectionsPerClient = 256
+    /// `LOGSMITH_MAX_PAGE_BYTES`: most bytes of records in one search page or story (at least one
+    /// record); a page full by bytes has a `next_cursor` after its last record. Default 8 MiB.
+    var maxPageBytes = 8 << 20
     /// `LOGSMITH_MAX_BODY_BYTES`: largest ingest request body. Default 10 MiB.
     var maxBodyBytes = 10 * 1024 * 1024
     /// `LOGSMITH_MAX_UPLOAD_BYTES`: most bytes of text one upload may hold, after decompression.
@@ -128,6 +131,7 @@ struct AppConfiguration: Sendable {
         try integer("LOGSMITH_HTTP_IDLE_TIMEOUT_SECONDS", 1...3600, into: \.httpIdleTimeoutSeconds, from: environment)
         try integer(
             "LOGSMITH_HTTP_MIN_BODY_RATE", 1...1_000_000_000, into: \.httpMinBodyBytesPerSecond, from: environment)
+        try integer("LOGSMITH_MAX_PAGE_BYTES", 1024...(1 << 30), into: \.maxPageBytes, from: environment)
         try integer("LOGSMITH_HTTP_MAX_CONNECTIONS", 1...1_000_000, into: \.httpMaxConnections, from: environment)
         try integer(
             "LOGSMITH_HTTP_MAX_CONNECTIONS_PER_CLIENT", 1...1_000_000, into: \.httpMaxConnectionsPerClient,

@@ -184,8 +184,11 @@ func buildRouter(
         metrics: observability.metrics, cache: dependencies.cache
     ).register(on: router)
     let budgets = ReadBudget(limit: .seconds(configuration.queryBudgetSeconds))
-    SearchRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache, budgets: budgets)
-        .register(on: router)
+    SearchRoutes(
+        store: store, gate: gate, limits: limits, cache: dependencies.cache, budgets: budgets,
+        maxPageBytes: configuration.maxPageBytes
+    )
+    .register(on: router)
     StatsRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache, budgets: budgets)
         .register(on: router)
     AnalyticsRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache, budgets: budgets)

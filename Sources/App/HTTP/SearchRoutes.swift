@@ -15,6 +15,8 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
     let limits: RateLimits
     let cache: SearchCache
     let budgets: ReadBudget
+    /// Most bytes of records one page or story holds (at least one record).
+    let maxPageBytes: Int
     /// Most records a correlation story returns.
     let storyLimit = 1000
 
@@ -65,16 +67,33 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
             parameters["cursor"] ?? "",
         ]
         return try await cache.answer(tenant: tenant, request: key) {
-            let (page, covered) = try await BudgetedSearch(store: store, budgets: budgets).page(
+            var (page, covered) = try await BudgetedSearch(store: store, budgets: budgets).page(
                 SearchRequest(
                     tenant: tenant, query: filter.query, start: filter.start, end: filter.end, limit: limit,
                     cursor: cursor),
                 budget: budget)
+            let fitting = Self.fitting(page.records, within: maxPageBytes)
+            if fitting < page.records.count {
+                // A page full by bytes continues after its last record, whatever the budget covered.
+                page.records = Array(page.records.prefix(fitting))
+                page.nextCursor = page.records.last.map(SearchCursor.init(after:))
+                covered = nil
+            }
             let response = SearchResponse(
                 logs: page.records.map(RecordResponse.init), nextCursor: page.nextCursor?.encoded,
                 covered: CoveredRange(covered))
             return (Array(try APIJSON.encoder().encode(response)), covered != nil)
         }
+    }
+
+    /// How many of `records`, from the first, fit in `maxBytes` of JSON; at least one.
+    private static func fitting(_ records: [LogRecord], within maxBytes: Int) -> Int {
+        var bytes = 0
+        for (index, record) in records.enumerated() {
+            bytes += record.approximateJSONBytes
+            if bytes > maxBytes { return max(1, index) }
+        }
+        return records.count
     }
 
     /// The story, oldest first; when the budget runs out first, an empty answer marked partial.
@@ -92,9 +111,9 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
             throw Problem(
                 status: .notFound, kind: "not-found", detail: "no log has correlation_id or trace_id \(id.prefix(64))")
         }
-        let shown = Array(records.prefix(storyLimit))
+        let shown = Array(records.prefix(min(storyLimit, Self.fitting(records, within: maxPageBytes))))
         return StoryResponse(
-            id: id, count: shown.count, truncated: records.count > storyLimit,
+            id: id, count: shown.count, truncated: records.count > shown.count,
             services: Set(shown.compactMap(\.service)).sorted(), first: first.timestamp,
             last: shown.last!.timestamp, logs: shown.map(RecordResponse.init), partial: false)
     }
