@@ -35,6 +35,9 @@ struct AppConfiguration: Sendable {
     /// `LOGSMITH_MAX_PAGE_BYTES`: most bytes of records in one search page or story (at least one
     /// record); a page full by bytes has a `next_cursor` after its last record. Default 8 MiB.
     var maxPageBytes = 8 << 20
+    /// `LOGSMITH_READ_CONCURRENCY_PER_TENANT`: most reads (search, story, stats, analytics) one tenant
+    /// runs at once; more wait for a slot within their budget, else get a 429. Default 8.
+    var readConcurrencyPerTenant = 8
     /// `LOGSMITH_MAX_BODY_BYTES`: largest ingest request body. Default 10 MiB.
     var maxBodyBytes = 10 * 1024 * 1024
     /// `LOGSMITH_MAX_UPLOAD_BYTES`: most bytes of text one upload may hold, after decompression.
@@ -131,6 +134,8 @@ struct AppConfiguration: Sendable {
         try integer("LOGSMITH_HTTP_IDLE_TIMEOUT_SECONDS", 1...3600, into: \.httpIdleTimeoutSeconds, from: environment)
         try integer(
             "LOGSMITH_HTTP_MIN_BODY_RATE", 1...1_000_000_000, into: \.httpMinBodyBytesPerSecond, from: environment)
+        try integer(
+            "LOGSMITH_READ_CONCURRENCY_PER_TENANT", 1...1000, into: \.readConcurrencyPerTenant, from: environment)
         try integer("LOGSMITH_MAX_PAGE_BYTES", 1024...(1 << 30), into: \.maxPageBytes, from: environment)
         try integer("LOGSMITH_HTTP_MAX_CONNECTIONS", 1...1_000_000, into: \.httpMaxConnections, from: environment)
         try integer(

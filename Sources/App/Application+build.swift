@@ -183,7 +183,9 @@ func buildRouter(
         writer: writer, store: store, configuration: configuration, retentions: retentions, gate: gate, limits: limits,
         metrics: observability.metrics, cache: dependencies.cache
     ).register(on: router)
-    let budgets = ReadBudget(limit: .seconds(configuration.queryBudgetSeconds))
+    let budgets = ReadBudget(
+        limit: .seconds(configuration.queryBudgetSeconds),
+        slots: TenantReadSlots(perTenant: configuration.readConcurrencyPerTenant))
     SearchRoutes(
         store: store, gate: gate, limits: limits, cache: dependencies.cache, budgets: budgets,
         maxPageBytes: configuration.maxPageBytes

@@ -31,16 +31,16 @@ final class CapturedLog: Sendable {
 /// The signing secret auth tests configure, so they can make their own tokens.
 let testJWTSecret = "test-signing-secret-of-at-least-32-characters"
 
-/// Runs `body` against an application with authentication on over a fresh SQLite directory, handing
+/// Runs `body` against an application with authentication on over a fresh data directory, handing
 /// it the initial admin key the first start wrote; afterwards checks that the key never reached the log.
 func withAuthApp(
-    log: CapturedLog = CapturedLog(), testing: TestingSetup = .router,
+    _ kind: StoreKind = .sqlite, log: CapturedLog = CapturedLog(), testing: TestingSetup = .router,
     configure: (inout AppConfiguration) -> Void = { _ in },
     _ body:
         @escaping @Sendable (any TestClientProtocol, _ adminKey: String, _ dataDirectory: String) async throws -> Void
 ) async throws {
     try await withTemporaryDirectory { directory in
-        var configuration = try testConfiguration(.sqlite, dataDirectory: directory)
+        var configuration = try testConfiguration(kind, dataDirectory: directory)
         configuration.authEnabled = true
         configuration.jwtSecret = testJWTSecret
         configure(&configuration)

@@ -6,10 +6,13 @@ import Stores
 
 /// The query budget of the read routes: each request's reads get `LOGSMITH_QUERY_BUDGET`, or less
 /// when it asks with `budget_ms`. Ranges are read newest first (``NewestFirst``); an answer that
-/// covers only part of its range says so with `partial` and `covered`, and is not cached.
+/// covers only part of its range says so with `partial` and `covered`, and is not cached. Reads run
+/// in one of their tenant's slots (``TenantReadSlots``).
 struct ReadBudget: Sendable {
     /// The longest a read may take.
     let limit: Duration
+    /// How many reads each tenant runs at once.
+    let slots: TenantReadSlots
     /// How ranges are read when the whole does not fit.
     let reader = NewestFirst()
 
@@ -37,10 +40,12 @@ struct ReadBudget: Sendable {
         read: (SearchRequest) async throws -> Value, merge: (inout Value, Value) -> Void,
         isEnough: (Value) -> Bool = { _ in false }
     ) async throws -> BudgetedAnswer<Value> {
-        try await reader.slices(
-            of: search.start, end: end ?? search.end ?? .now(), budget: budget,
-            oldest: { try await store.oldestTimestamp(tenant: search.tenant) }, empty: empty,
-            read: { try await read(Self.search(search, from: $0, to: $1)) }, merge: merge, isEnough: isEnough)
+        try await slots.withSlot(search.tenant, budget: budget) {
+            try await reader.slices(
+                of: search.start, end: end ?? search.end ?? .now(), budget: budget,
+                oldest: { try await store.oldestTimestamp(tenant: search.tenant) }, empty: empty,
+                read: { try await read(Self.search(search, from: $0, to: $1)) }, merge: merge, isEnough: isEnough)
+        }
     }
 
     /// `read` of `search` within `budget`, for answers that do not add up over slices: its whole
@@ -48,10 +53,12 @@ struct ReadBudget: Sendable {
     func windows<Store: LogStore, Value: Sendable>(
         _ search: SearchRequest, in store: Store, budget: QueryBudget, read: (SearchRequest) async throws -> Value
     ) async throws -> BudgetedAnswer<Value?> {
-        try await reader.windows(
-            of: search.start, end: search.end ?? .now(), budget: budget,
-            oldest: { try await store.oldestTimestamp(tenant: search.tenant) },
-            read: { try await read(Self.search(search, from: $0, to: $1)) })
+        try await slots.withSlot(search.tenant, budget: budget) {
+            try await reader.windows(
+                of: search.start, end: search.end ?? .now(), budget: budget,
+                oldest: { try await store.oldestTimestamp(tenant: search.tenant) },
+                read: { try await read(Self.search(search, from: $0, to: $1)) })
+        }
     }
 
     private static func search(_ search: SearchRequest, from start: Timestamp?, to end: Timestamp) -> SearchRequest {

@@ -100,8 +100,8 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
     private func story(_ id: String, tenant: String, budget: QueryBudget) async throws -> StoryResponse {
         let records: [LogRecord]
         do {
-            records = try await budget.apply {
-                try await store.correlated(tenant: tenant, id: id, limit: storyLimit + 1)
+            records = try await budgets.slots.withSlot(tenant, budget: budget) {
+                try await budget.apply { try await store.correlated(tenant: tenant, id: id, limit: storyLimit + 1) }
             }
         } catch let error as StoreError where error.code == .budgetExhausted {
             return StoryResponse(

@@ -251,7 +251,8 @@ public struct PostgresLogStore: LogStore {
     /// The matches among the newest `rows` rows of the request's range, and the position of the last
     /// of those rows (nil when the range holds fewer). PostgreSQL never pushes a filter into a subquery
     /// with a `LIMIT`, so the inner scan walks the time index, not the trigram index; it reads only the
-    /// columns the query tests, and the page's rows are then fetched whole by their keys. The last row
+    /// columns the query tests, and the page's rows are then fetched whole by their keys, within the
+    /// same range, so that only the range's partitions are opened (and locked). The last row
     /// read comes back beside the matches, flagged, so one walk of the index finds both.
     private func fetchAmongNewest(_ request: SearchRequest, rows: Int, limit: Int) async throws -> (
         matches: [LogRecord], end: SearchCursor?
@@ -275,7 +276,7 @@ public struct PostgresLogStore: LogStore {
                 ) AS tested
                 WHERE matches = 1 OR last = 1 ORDER BY ts DESC, id DESC LIMIT \(builder.bind(.integer(Int64(limit + 1))))
             ) AS read USING (id, ts)
-            WHERE logs.tenant = \(builder.bind(request.tenant)) ORDER BY ts DESC, id DESC
+            WHERE \(range) ORDER BY ts DESC, id DESC
             """
         let found = try await execute(sql, builder.values).map { row in
             (

@@ -6,8 +6,11 @@ import LogQuery
 enum PostgresDialect: SQLDialect {
     static func placeholder(_ index: Int) -> String { "$\(index)" }
 
+    /// Written with immutable operators only (`timestamp + interval` in UTC, not `timestamptz +
+    /// interval`, which depends on the session's time zone), so the planner folds it to a constant
+    /// and opens (and locks) only the partitions of the range, not every partition.
     static func timestamp(fromMicroseconds parameter: String) -> String {
-        "(timestamptz 'epoch' + \(parameter)::int8 * interval '1 microsecond')"
+        "((timestamp 'epoch' + \(parameter)::int8 * interval '1 microsecond') AT TIME ZONE 'UTC')"
     }
 
     static func id(fromText parameter: String) -> String { "\(parameter)::uuid" }
