@@ -1,5 +1,6 @@
 import Foundation
 import LogModel
+import LogQuery
 import Stores
 import TestSupport
 import Testing
@@ -78,6 +79,50 @@ struct HistogramContractTests {
                         let smallest = kept.map(\.total).min() ?? 0
                         let others = expected.filter { key, _ in !kept.contains { $0.key == key } }
                         #expect(others.values.allSatisfy { $0.reduce(0, +) <= smallest })
+                    }
+                }
+            }
+        }
+    }
+
+    @Test(
+        "over ranges that start and end inside a minute, counts by nothing, level and service equal those of a query matching every record (PostgreSQL reads whole minutes from log_counts, a query reads the records)",
+        arguments: StoreKind.allCases)
+    func countedRanges_matchScannedRanges(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let tenant = uniqueTenant()
+            try await store.insert(Self.records(tenant: tenant))
+            let everything = try QueryParser.parse("record")
+            let ranges = [
+                ("2026-01-30T23:59:30.500000Z", "2026-02-02T00:00:10Z"),
+                ("2026-01-31T10:00:00Z", "2026-01-31T10:45:00Z"),
+                ("2026-01-31T10:00:59.999999Z", "2026-01-31T10:01:00.000001Z"),
+            ]
+            for (start, end) in ranges {
+                let search = SearchRequest(
+                    tenant: tenant, start: Timestamp(rfc3339: start)!, end: Timestamp(rfc3339: end)!)
+                var scanned = search
+                scanned.query = everything
+                for field: AnalyticsField? in [nil, .level, .service] {
+                    for interval: Int64 in [60_000_000, 3_600_000_000] {
+                        let counted = HistogramRequest(search: search, intervalMicroseconds: interval, by: field)
+                        var read = counted
+                        read.search = scanned
+                        #expect(
+                            Histogram(rows: try await store.histogramRows(counted), request: counted)
+                                == Histogram(rows: try await store.histogramRows(read), request: read),
+                            "\(start) \(String(describing: field)) \(interval)")
+                    }
+                }
+                for fields: [AnalyticsField] in [[.service, .level], [.level], [.service]] {
+                    for descending in [true, false] {
+                        let counted = GroupByRequest(search: search, fields: fields, limit: 7, descending: descending)
+                        var read = counted
+                        read.search = scanned
+                        let expected = try await store.groupCounts(read)
+                        let actual = try await store.groupCounts(counted)
+                        #expect(actual.total == expected.total, "\(start) \(fields)")
+                        #expect(actual.groups == expected.groups, "\(start) \(fields) \(descending)")
                     }
                 }
             }

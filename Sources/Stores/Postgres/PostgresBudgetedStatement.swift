@@ -10,6 +10,11 @@ extension PostgresLogStore {
     /// `pg_cancel_backend` from another connection (matched on the backend's transaction start, so
     /// a cancel that arrives late stops nothing else). Throws ``StoreError`` with code
     /// ``StoreError/Code/budgetExhausted`` when either stopped it.
+    ///
+    /// The statement runs without parallel workers: when PostgreSQL cancelled a statement whose
+    /// workers were running, PostgresNIO sometimes closed the connection without failing the next
+    /// statement on it, which then never returned (3 of 22 endpoint reads at 10M rows hung; none of
+    /// 25 without workers).
     func budgetedRows(_ sql: String, _ values: [SQLValue], within budget: QueryBudget) async throws -> [[SQLValue?]] {
         let milliseconds = Int64(budget.remaining / .milliseconds(1))
         guard milliseconds >= 1, !budget.cancellation.isCancelled else { throw QueryBudget.exhausted() }
@@ -17,12 +22,13 @@ extension PostgresLogStore {
             let session = try await connection.query(
                 """
                 SELECT pg_backend_pid(), (extract(epoch FROM now()) * 1000000)::int8,
-                       set_config('statement_timeout', \(String(milliseconds)), true)
+                       set_config('statement_timeout', \(String(milliseconds)), true),
+                       set_config('max_parallel_workers_per_gather', '0', true)
                 """,
                 logger: logger
-            ).collect().first?.decode((Int32, Int64, String).self)
+            ).collect().first?.decode((Int32, Int64, String, String).self)
             let cancel: @Sendable () -> Void = { [client, logger] in
-                guard let (pid, started, _) = session else { return }
+                guard let (pid, started, _, _) = session else { return }
                 Task {
                     try? await client.query(
                         """

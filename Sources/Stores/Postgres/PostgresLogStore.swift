@@ -311,12 +311,14 @@ public struct PostgresLogStore: LogStore {
 
     /// The rows of a histogram (see ``LogStore/histogramRows(_:)``).
     public func histogramRows(_ request: HistogramRequest) async throws -> [HistogramRow] {
+        if let counted = try await countedHistogramRows(request) { return counted }
         let (sql, values) = SQLHistogram<PostgresDialect>.statement(request)
         return try SQLHistogram<PostgresDialect>.rows(try await execute(sql, values))
     }
 
     /// Counts by combination of field values (see ``LogStore/groupCounts(_:)``).
     public func groupCounts(_ request: GroupByRequest) async throws -> GroupCounts {
+        if let counted = try await countedGroupCounts(request) { return counted }
         let (groups, total) = SQLGroupBy<PostgresDialect>.statements(request)
         return try SQLGroupBy<PostgresDialect>.counts(
             groups: try await execute(groups.sql, groups.values), total: try await execute(total.sql, total.values),
