@@ -97,7 +97,14 @@ extension TestClientProtocol {
 extension TestResponse {
     /// The body parsed as a JSON object.
     func json() throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any])
+        try body.jsonObject()
+    }
+}
+
+extension ByteBuffer {
+    /// The bytes parsed as a JSON object.
+    func jsonObject() throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(readableBytesView)) as? [String: Any])
     }
 }
 

@@ -2,9 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import LogModel
-import Logging
 import NIOCore
-import PostgresNIO
 import Stores
 import TestSupport
 import Testing
@@ -19,7 +17,6 @@ struct QueryBudgetTests {
         "PostgreSQL: one day's partition locked, a search and a histogram answer partial with the newer days; the cursor then continues without gaps or repeats"
     )
     func lockedPartition_partialThenContinues() async throws {
-        let logger = Logger(label: "test")
         try await withFreshPostgresDatabase(on: try testDatabaseURL()) { url in
             try await withApp(.postgres, configure: { $0.databaseURL = url }) { client in
                 let start = Timestamp(rfc3339: "2026-03-01T00:00:00Z")!
@@ -31,25 +28,15 @@ struct QueryBudgetTests {
                     lines.joined(separator: "\n"), contentType: "application/x-ndjson")
                 #expect(ingested.status == .ok)
                 let range = "start=2026-03-01T00:00:00Z&end=2026-03-31T00:00:00Z"
-                let holder = PostgresClient(configuration: try .init(url: url), backgroundLogger: logger)
-                var firstPage: [String: Any] = [:]
-                var histogram: [String: Any] = [:]
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { await holder.run() }
-                    defer { group.cancelAll() }
-                    let partition = try await holder.query(
-                        "SELECT tableoid::regclass::text FROM logs WHERE ts = '2026-03-20T00:00:00Z'", logger: logger
-                    ).collect().first?.decode(String.self)
-                    let locked = try #require(partition)
-                    (firstPage, histogram) = try await holder.withTransaction(logger: logger) { connection in
-                        try await connection.query(
-                            PostgresQuery(unsafeSQL: "LOCK TABLE \(locked) IN ACCESS EXCLUSIVE MODE"), logger: logger)
-                        let page = try await client.get("/api/v1/logs?q=budget&\(range)&limit=1000&budget_ms=1500")
-                        let counts = try await client.get(
-                            "/api/v1/analytics/histogram?\(range)&interval=1d&budget_ms=1500")
-                        return (try page.json(), try counts.json())
-                    }
+                let (pageBody, histogramBody) = try await withLockedPartition(
+                    url: url, holding: "2026-03-20T00:00:00Z"
+                ) { _ in
+                    let page = try await client.get("/api/v1/logs?q=budget&\(range)&limit=1000&budget_ms=1500")
+                    let counts = try await client.get("/api/v1/analytics/histogram?\(range)&interval=1d&budget_ms=1500")
+                    return (page.body, counts.body)
                 }
+                let firstPage = try pageBody.jsonObject()
+                let histogram = try histogramBody.jsonObject()
                 #expect(firstPage["partial"] as? Bool == true, "\(firstPage)")
                 let covered = try #require(firstPage["covered"] as? [String: String])
                 let coveredStart = try #require(covered["start"].flatMap(Timestamp.init(rfc3339:)))

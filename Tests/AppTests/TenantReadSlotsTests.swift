@@ -1,9 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-import Logging
-import PostgresNIO
-import Stores
+import NIOCore
 import TestSupport
 import Testing
 
@@ -16,7 +14,6 @@ struct TenantReadSlotsTests {
         "PostgreSQL: with one read slot per tenant, a second read of a tenant whose read hangs gets a 429 within its budget; another tenant reads at once"
     )
     func slowTenant_holdsOnlyItsSlots() async throws {
-        let logger = Logger(label: "test")
         try await withFreshPostgresDatabase(on: try testDatabaseURL()) { url in
             try await withAuthApp(
                 .postgres,
@@ -33,51 +30,26 @@ struct TenantReadSlotsTests {
                         json: #"{"message":"slot record","timestamp":"2026-03-\#(day)T12:00:00Z"}"#)
                     #expect(ingested.status == .ok)
                 }
-                let watcher = PostgresClient(configuration: try .init(url: url), backgroundLogger: logger)
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { await watcher.run() }
-                    defer { group.cancelAll() }
-                    let partition = try await watcher.query(
-                        "SELECT tableoid::regclass::text FROM logs WHERE ts = '2026-03-20T12:00:00Z'", logger: logger
-                    ).collect().first?.decode(String.self)
-                    let locked = try #require(partition)
-                    let march = "start=2026-03-01T00:00:00Z&end=2026-04-01T00:00:00Z"
-                    let hanging = try await watcher.withTransaction(logger: logger) { connection in
-                        try await connection.query(
-                            PostgresQuery(unsafeSQL: "LOCK TABLE \(locked) IN ACCESS EXCLUSIVE MODE"), logger: logger)
-                        let hanging = Task { try await client.send(.get, "/api/v1/logs?q=slot&\(march)", as: alpha) }
-                        #expect(try await waitForLockWaiters(watcher, logger), "the first read never reached the lock")
+                let march = "start=2026-03-01T00:00:00Z&end=2026-04-01T00:00:00Z"
+                let hanging = try await withLockedPartition(url: url, holding: "2026-03-20T12:00:00Z") { watcher in
+                    let hanging = Task { try await client.send(.get, "/api/v1/logs?q=slot&\(march)", as: alpha) }
+                    #expect(try await waitForLockWaiters(1, on: watcher), "the first read never reached the lock")
 
-                        let second = try await client.send(
-                            .get, "/api/v1/logs?q=slot&\(march)&budget_ms=500", as: alpha)
-                        #expect(second.status == .tooManyRequests)
-                        #expect(String(buffer: second.body).contains("too-many-reads"))
-                        #expect(second.headers[.retryAfter] == "1")
+                    let second = try await client.send(.get, "/api/v1/logs?q=slot&\(march)&budget_ms=500", as: alpha)
+                    #expect(second.status == .tooManyRequests)
+                    #expect(String(buffer: second.body).contains("too-many-reads"))
+                    #expect(second.headers[.retryAfter] == "1")
 
-                        let other = try await client.send(
-                            .get, "/api/v1/logs?q=slot&start=2026-03-25T00:00:00Z&end=2026-03-26T00:00:00Z", as: beta)
-                        #expect(other.status == .ok)
-                        #expect((try other.json()["logs"] as? [Any])?.count == 1, "\(String(buffer: other.body))")
-                        return hanging
-                    }
-                    let first = try await hanging.value
-                    #expect(first.status == .ok)
-                    #expect((try first.json()["logs"] as? [Any])?.count == 1, "\(String(buffer: first.body))")
+                    let other = try await client.send(
+                        .get, "/api/v1/logs?q=slot&start=2026-03-25T00:00:00Z&end=2026-03-26T00:00:00Z", as: beta)
+                    #expect(other.status == .ok)
+                    #expect((try other.json()["logs"] as? [Any])?.count == 1, "\(String(buffer: other.body))")
+                    return hanging
                 }
+                let first = try await hanging.value
+                #expect(first.status == .ok)
+                #expect((try first.json()["logs"] as? [Any])?.count == 1, "\(String(buffer: first.body))")
             }
         }
-    }
-
-    /// Polls for up to 10 s until a statement waits on a lock; whether one did.
-    private func waitForLockWaiters(_ client: PostgresClient, _ logger: Logger) async throws -> Bool {
-        for _ in 0..<100 {
-            let rows = try await client.query(
-                "SELECT count(*)::int FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND state = 'active'",
-                logger: logger
-            ).collect()
-            if try rows.first?.decode(Int.self) ?? 0 > 0 { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return false
     }
 }
