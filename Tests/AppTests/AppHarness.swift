@@ -26,7 +26,8 @@ func testDatabaseURL() throws -> String {
 
 /// A configuration for a test: SQLite in a fresh temporary directory, or the test PostgreSQL;
 /// authentication off (suites about authentication turn it on); records dated up to 100 years back
-/// accepted, since tests write fixed dates (the time-window suite sets its own).
+/// accepted, since tests write fixed dates (the time-window suite sets its own); a query budget of a
+/// minute, so reads on a busy machine answer whole (the budget suites set their own).
 func testConfiguration(_ kind: StoreKind, dataDirectory: String) throws -> AppConfiguration {
     var configuration = try AppConfiguration(environment: [:])
     configuration.port = 0
@@ -34,6 +35,7 @@ func testConfiguration(_ kind: StoreKind, dataDirectory: String) throws -> AppCo
     configuration.authEnabled = false
     configuration.retentionDays = 36_500
     configuration.bcryptCost = 4
+    configuration.queryBudgetSeconds = 60
     if kind == .postgres { configuration.databaseURL = try testDatabaseURL() }
     return configuration
 }

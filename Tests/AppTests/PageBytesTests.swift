@@ -14,16 +14,18 @@ struct PageBytesTests {
         arguments: StoreKind.allCases)
     func largeRecords_pagedByBytes(kind: StoreKind) async throws {
         try await withApp(kind, configure: { $0.maxPageBytes = 100_000 }) { client in
+            let run = "big\(UUID().uuidString.prefix(8).lowercased())"
             let filler = String(repeating: "y", count: 20_000)
             let lines = (0..<30).map { index in
                 let time = String(format: "2026-05-01T00:00:%02dZ", index)
-                return #"{"message":"/big/\#(index) \#(filler)","timestamp":"\#(time)","correlation_id":"big-story"}"#
+                return #"{"message":"/\#(run)/\#(index) \#(filler)","timestamp":"\#(time)","correlation_id":"\#(run)"}"#
             }
             let ingested = try await client.ingest(lines.joined(separator: "\n"), contentType: "application/x-ndjson")
             #expect(ingested.status == .ok)
 
             var seen: [String] = []
-            var path = "/api/v1/logs?q=big&start=2026-05-01T00:00:00Z&end=2026-05-02T00:00:00Z&limit=1000"
+            let search = "/api/v1/logs?q=\(run)&start=2026-05-01T00:00:00Z&end=2026-05-02T00:00:00Z&limit=1000"
+            var path = search
             var pages = 0
             while pages < 40 {
                 let response = try await client.get(path)
@@ -35,14 +37,13 @@ struct PageBytesTests {
                 seen += logs.compactMap { ($0["message"] as? String)?.split(separator: " ").first.map(String.init) }
                 pages += 1
                 guard let cursor = page["next_cursor"] as? String else { break }
-                path =
-                    "/api/v1/logs?q=big&start=2026-05-01T00:00:00Z&end=2026-05-02T00:00:00Z&limit=1000&cursor=\(cursor)"
+                path = search + "&cursor=\(cursor)"
             }
             #expect(seen.count == 30)
-            #expect(Set(seen) == Set((0..<30).map { "/big/\($0)" }))
+            #expect(Set(seen) == Set((0..<30).map { "/\(run)/\($0)" }))
             #expect(pages >= 8)
 
-            let story = try await client.get("/api/v1/correlations/big-story").json()
+            let story = try await client.get("/api/v1/correlations/\(run)").json()
             #expect(story["count"] as? Int == 4)
             #expect(story["truncated"] as? Bool == true)
         }

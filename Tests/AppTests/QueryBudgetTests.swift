@@ -32,7 +32,8 @@ struct QueryBudgetTests {
                     url: url, holding: "2026-03-20T00:00:00Z"
                 ) { _ in
                     let page = try await client.get("/api/v1/logs?q=budget&\(range)&limit=1000&budget_ms=1500")
-                    let counts = try await client.get("/api/v1/analytics/histogram?\(range)&interval=1d&budget_ms=1500")
+                    let counts = try await client.get(
+                        "/api/v1/analytics/histogram?q=budget&\(range)&interval=1d&budget_ms=1500")
                     return (page.body, counts.body)
                 }
                 let firstPage = try pageBody.jsonObject()
