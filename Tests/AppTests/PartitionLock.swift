@@ -28,11 +28,15 @@ func withLockedPartition<T: Sendable>(
     }
 }
 
-/// Polls for up to 10 s until `count` statements wait on a lock; whether that happened.
+/// Polls for up to 10 s until `count` statements of the client's database wait on a lock (other
+/// tests lock their own databases at the same time); whether that happened.
 func waitForLockWaiters(_ count: Int, on client: PostgresClient) async throws -> Bool {
     for _ in 0..<100 {
         let rows = try await client.query(
-            "SELECT count(*)::int FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND state = 'active'",
+            """
+            SELECT count(*)::int FROM pg_stat_activity
+            WHERE wait_event_type = 'Lock' AND state = 'active' AND datname = current_database()
+            """,
             logger: Logger(label: "test")
         ).collect()
         if try rows.first?.decode(Int.self) == count { return true }

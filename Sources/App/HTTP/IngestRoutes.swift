@@ -41,7 +41,7 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
         // A declared length is charged to the byte rate, and one record to the record rates, before the
         // body is read, so a tenant or key held at its rate costs the server no reading and no parsing.
         let credential = tenant + "/" + identity.actor
-        _ = try await gate.enforce([
+        let unreadHeaders = try await gate.enforce([
             (declaredBytes == nil ? nil : limits.ingestBytes, tenant, declaredBytes ?? 0),
             (limits.ingestRecords, tenant, 1), (limits.ingestRecordsPerCredential, credential, 1),
         ])
@@ -67,11 +67,13 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
         let headers: HTTPFields
         do {
             let rest = accepted.count - 1
-            headers = try await gate.enforce([
-                (limits.ingestRecords, tenant, rest),
+            let readHeaders = try await gate.enforce([
+                (rest > 0 ? limits.ingestRecords : nil, tenant, rest),
                 (declaredBytes == nil ? limits.ingestBytes : nil, tenant, bodyBytes),
-                (limits.ingestRecordsPerCredential, credential, rest),
+                (rest > 0 ? limits.ingestRecordsPerCredential : nil, credential, rest),
             ])
+            // A request with nothing left to charge reports the state after the charge before reading.
+            headers = readHeaders.isEmpty ? unreadHeaders : readHeaders
             try await writer.submit(accepted, bytes: bodyBytes)
         } catch let error as IngestUnavailable {
             metrics.ingestRejected(reason: "unavailable", records: accepted.count, protocol: "http")
