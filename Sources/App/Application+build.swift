@@ -170,7 +170,7 @@ func buildRouter(
     let gate = RateLimitGate(limiter: dependencies.limiter, metrics: observability.metrics)
     let limits = RateLimits(configuration)
     HealthRoutes(store: store, redis: dependencies.redis).register(on: router)
-    CacheRoutes(cache: dependencies.cache).register(on: router)
+    CacheRoutes(cache: dependencies.cache, gate: gate, limits: limits).register(on: router)
     MetricsRoutes(
         metrics: observability.metrics,
         token: configuration.authEnabled ? configuration.metricsToken : nil

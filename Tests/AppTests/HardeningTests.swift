@@ -247,9 +247,9 @@ struct HardeningTests {
         }
     }
 
-    @Test("the cache's statistics are for operators only")
+    @Test("the cache's statistics are for operators only, under the per-address read limit")
     func cacheStats_operatorsOnly() async throws {
-        try await withAuthApp { client, admin, _ in
+        try await withAuthApp(configure: { $0.searchRequestsPerSecond = 1 }) { client, admin, _ in
             let created = try await client.send(.post, "/api/v1/admin/tenants", as: admin, json: #"{"name": "shop"}"#)
             #expect(created.status == .created)
             let reader = try await client.createKey(as: admin, scopes: ["read"]).key
@@ -257,6 +257,7 @@ struct HardeningTests {
             #expect(try await client.send(.get, "/api/v1/cache/stats", as: reader).status == .forbidden)
             #expect(try await client.send(.get, "/api/v1/cache/stats", as: tenantAdmin).status == .forbidden)
             #expect(try await client.send(.get, "/api/v1/cache/stats", as: admin).status == .ok)
+            #expect(try await client.send(.get, "/api/v1/cache/stats", as: admin).status == .tooManyRequests)
         }
     }
 

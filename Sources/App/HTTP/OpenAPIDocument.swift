@@ -1980,7 +1980,7 @@ enum OpenAPIDocument {
                 }
               },
               "TooManyRequests": {
-                "description": "Over a rate limit",
+                "description": "Over a rate limit, or (reads) every one of the tenant's read slots stayed busy for the request's budget (`too-many-reads`)",
                 "content": {
                   "application/problem+json": {
                     "schema": {
@@ -1995,7 +1995,7 @@ enum OpenAPIDocument {
                 }
               },
               "Unavailable": {
-                "description": "The store cannot be reached, the ingest queue is full, or the service is shutting down",
+                "description": "The store cannot be reached, the ingest queue is full, the service is shutting down, or it holds as many connections as it allows (`too-many-connections`)",
                 "content": {
                   "application/problem+json": {
                     "schema": {
