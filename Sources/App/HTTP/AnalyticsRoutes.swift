@@ -25,7 +25,7 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
     let budgets: ReadBudget
 
     func register(on router: Router<AppRequestContext>) {
-        let routes: [(String, @Sendable (Request, String, QueryBudget) async throws -> [UInt8])] = [
+        let routes: [(String, @Sendable (FormQuery, String, QueryBudget) async throws -> [UInt8])] = [
             ("histogram", { try await histogram($0, tenant: $1, budget: $2, countsErrors: false) }),
             ("error-rate", { try await histogram($0, tenant: $1, budget: $2, countsErrors: true) }),
             ("compare", { try await compare($0, tenant: $1, budget: $2) }),
@@ -36,14 +36,14 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
             router.get("/api/v1/analytics/\(name)") { request, context in
                 let tenant = try context.require(.read).tenant
                 let headers = try await gate.enforceRead(limits, context)
-                let budget = try budgets.budget(try FormQuery(request.uri.query), context)
-                return Response.encodedJSON(try await answer(request, tenant, budget), headers: headers)
+                let parameters = try FormQuery(request.uri.query)
+                let budget = try budgets.budget(parameters, context)
+                return Response.encodedJSON(try await answer(parameters, tenant, budget), headers: headers)
             }
         }
     }
 
-    private func endpoints(_ request: Request, tenant: String, budget: QueryBudget) async throws -> [UInt8] {
-        let parameters = try FormQuery(request.uri.query)
+    private func endpoints(_ parameters: FormQuery, tenant: String, budget: QueryBudget) async throws -> [UInt8] {
         let filter = try SearchFilter(parameters)
         let limit = try Self.limit(parameters)
         let endpointsRequest = EndpointsRequest(
@@ -74,8 +74,7 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
         return value
     }
 
-    private func groupBy(_ request: Request, tenant: String, budget: QueryBudget) async throws -> [UInt8] {
-        let parameters = try FormQuery(request.uri.query)
+    private func groupBy(_ parameters: FormQuery, tenant: String, budget: QueryBudget) async throws -> [UInt8] {
         let filter = try SearchFilter(parameters)
         let names = (parameters["fields"] ?? "").split(separator: ",", omittingEmptySubsequences: false)
         let fields = names.compactMap { AnalyticsField(name: String($0)) }
@@ -109,10 +108,9 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
         }
     }
 
-    private func histogram(_ request: Request, tenant: String, budget: QueryBudget, countsErrors: Bool)
+    private func histogram(_ parameters: FormQuery, tenant: String, budget: QueryBudget, countsErrors: Bool)
         async throws -> [UInt8]
     {
-        let parameters = try FormQuery(request.uri.query)
         let (histogramRequest, seconds) = try Self.histogramRequest(
             parameters, tenant: tenant, countsErrors: countsErrors)
         let search = histogramRequest.search
@@ -128,8 +126,7 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
     }
 
     /// The histogram of the range next to the same range `baseline` earlier, bucket for bucket.
-    private func compare(_ request: Request, tenant: String, budget: QueryBudget) async throws -> [UInt8] {
-        let parameters = try FormQuery(request.uri.query)
+    private func compare(_ parameters: FormQuery, tenant: String, budget: QueryBudget) async throws -> [UInt8] {
         let (current, seconds) = try Self.histogramRequest(parameters, tenant: tenant, countsErrors: false)
         guard let offset = AnalyticsInterval.duration(parameters["baseline"] ?? "1d"),
             (1...(90 * 86_400)).contains(offset)

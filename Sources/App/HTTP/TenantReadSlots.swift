@@ -37,8 +37,7 @@ final class TenantReadSlots: Sendable {
     }
 
     private func acquire(_ tenant: String, within wait: Duration) async -> Bool {
-        if takeFree(tenant, orQueue: nil) == nil { return true }
-        return await withCheckedContinuation { continuation in
+        await withCheckedContinuation { continuation in
             guard let number = takeFree(tenant, orQueue: continuation) else {
                 return continuation.resume(returning: true)
             }
@@ -54,8 +53,8 @@ final class TenantReadSlots: Sendable {
         }
     }
 
-    /// Takes a free slot of `tenant` (nil), or else queues `waiter` when given and returns its number.
-    private func takeFree(_ tenant: String, orQueue waiter: CheckedContinuation<Bool, Never>?) -> Int? {
+    /// Takes a free slot of `tenant` (nil), or else queues `waiter` and returns its number.
+    private func takeFree(_ tenant: String, orQueue waiter: CheckedContinuation<Bool, Never>) -> Int? {
         state.withLock { state in
             var slots = state.byTenant[tenant, default: Slots()]
             defer { state.byTenant[tenant] = slots }
@@ -64,7 +63,7 @@ final class TenantReadSlots: Sendable {
                 return nil
             }
             state.next += 1
-            if let waiter { slots.waiters.append(Waiter(number: state.next, continuation: waiter)) }
+            slots.waiters.append(Waiter(number: state.next, continuation: waiter))
             return state.next
         }
     }

@@ -40,6 +40,17 @@ enum SQLEndpoints<Dialect: SQLDialect> {
     static var percents: [Int64] { EndpointTable.percents }
     static var route: String { EndpointTable.route }
 
+    /// The endpoint table of `request`: the busiest routes, then their percentiles, each statement
+    /// run by `run`.
+    static func endpoints(for request: EndpointsRequest, run: StatementRunner) async throws -> [EndpointStats] {
+        let counts = countsStatement(request)
+        let countRows = try await run(counts.sql, counts.values)
+        let routes = Array(Set(countRows.compactMap { $0[1]?.text }))
+        guard !routes.isEmpty else { return [] }
+        let ranks = percentilesStatement(request, routes: routes)
+        return try EndpointTable.endpoints(counts: countRows, ranks: try await run(ranks.sql, ranks.values))
+    }
+
     static func countsStatement(_ request: EndpointsRequest) -> (sql: String, values: [SQLValue]) {
         var builder = SQLBuilder<Dialect>()
         let condition = builder.searchCondition(request.search)

@@ -62,6 +62,14 @@ enum SQLGroupBy<Dialect: SQLDialect> {
         return ((groups, builder.values), (total, totalBuilder.values))
     }
 
+    /// The counts of `request`, its two statements run by `run`.
+    static func counts(for request: GroupByRequest, run: StatementRunner) async throws -> GroupCounts {
+        let (groups, total) = statements(request)
+        return try counts(
+            groups: try await run(groups.sql, groups.values), total: try await run(total.sql, total.values),
+            fields: request.fields.count)
+    }
+
     static func counts(groups: [[SQLValue?]], total: [[SQLValue?]], fields: Int) throws -> GroupCounts {
         GroupCounts(
             groups: try groups.map { row in

@@ -119,6 +119,12 @@ enum SQLHistogram<Dialect: SQLDialect> {
         )
     }
 
+    /// The rows of `request`, its statement run by `run`.
+    static func rows(for request: HistogramRequest, run: StatementRunner) async throws -> [HistogramRow] {
+        let (sql, values) = statement(request)
+        return try rows(try await run(sql, values))
+    }
+
     static func rows(_ rows: [[SQLValue?]]) throws -> [HistogramRow] {
         try rows.map { row in
             HistogramRow(

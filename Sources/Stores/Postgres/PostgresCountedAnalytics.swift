@@ -23,8 +23,7 @@ extension PostgresLogStore {
         for edge in plan.edges {
             var part = request
             part.search = edge
-            let (edgeSQL, values) = SQLHistogram<PostgresDialect>.statement(part)
-            rows += try SQLHistogram<PostgresDialect>.rows(try await execute(edgeSQL, values))
+            rows += try await SQLHistogram<PostgresDialect>.rows(for: part, run: execute)
         }
         return rows
     }

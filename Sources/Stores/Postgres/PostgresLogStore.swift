@@ -312,28 +312,18 @@ public struct PostgresLogStore: LogStore {
     /// The rows of a histogram (see ``LogStore/histogramRows(_:)``).
     public func histogramRows(_ request: HistogramRequest) async throws -> [HistogramRow] {
         if let counted = try await countedHistogramRows(request) { return counted }
-        let (sql, values) = SQLHistogram<PostgresDialect>.statement(request)
-        return try SQLHistogram<PostgresDialect>.rows(try await execute(sql, values))
+        return try await SQLHistogram<PostgresDialect>.rows(for: request, run: execute)
     }
 
     /// Counts by combination of field values (see ``LogStore/groupCounts(_:)``).
     public func groupCounts(_ request: GroupByRequest) async throws -> GroupCounts {
         if let counted = try await countedGroupCounts(request) { return counted }
-        let (groups, total) = SQLGroupBy<PostgresDialect>.statements(request)
-        return try SQLGroupBy<PostgresDialect>.counts(
-            groups: try await execute(groups.sql, groups.values), total: try await execute(total.sql, total.values),
-            fields: request.fields.count)
+        return try await SQLGroupBy<PostgresDialect>.counts(for: request, run: execute)
     }
 
     /// The busiest endpoints (see ``LogStore/endpoints(_:)``).
     public func endpoints(_ request: EndpointsRequest) async throws -> [EndpointStats] {
-        let counts = SQLEndpoints<PostgresDialect>.countsStatement(request)
-        let countRows = try await execute(counts.sql, counts.values)
-        let routes = Array(Set(countRows.compactMap { $0[1]?.text }))
-        guard !routes.isEmpty else { return [] }
-        let ranks = SQLEndpoints<PostgresDialect>.percentilesStatement(request, routes: routes)
-        return try EndpointTable.endpoints(
-            counts: countRows, ranks: try await execute(ranks.sql, ranks.values))
+        try await SQLEndpoints<PostgresDialect>.endpoints(for: request, run: execute)
     }
 
     /// The timestamp of the tenant's oldest record (see ``LogStore/oldestTimestamp(tenant:)``).

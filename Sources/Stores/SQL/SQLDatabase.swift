@@ -13,6 +13,9 @@ protocol SQLDatabase: Sendable {
     func read(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]]
 }
 
+/// Runs one statement on a connection a store chose; each row is its columns in order, nil for NULL.
+typealias StatementRunner = (String, [SQLValue]) async throws -> [[SQLValue?]]
+
 extension SQLValue {
     /// The text, when the value is text.
     var text: String? {

@@ -23,7 +23,7 @@ struct SQLLogStats<Database: SQLDatabase> {
 
     /// Totals from rows of level, service (or NULL) and count.
     static func fold(_ rows: [[SQLValue?]]) throws -> LogStats {
-        var stats = LogStats(total: 0, byLevel: [:], byService: [:])
+        var stats = LogStats.none
         for row in rows {
             guard let level = LogLevel(rawValue: try row.text(0)) else {
                 throw StoreError(.corruptRow, "unknown level in a stored row")

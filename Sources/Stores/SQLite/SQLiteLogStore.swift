@@ -198,27 +198,17 @@ public struct SQLiteLogStore: LogStore {
 
     /// The rows of a histogram (see ``LogStore/histogramRows(_:)``).
     public func histogramRows(_ request: HistogramRequest) async throws -> [HistogramRow] {
-        let (sql, values) = SQLHistogram<SQLiteDialect>.statement(request)
-        return try SQLHistogram<SQLiteDialect>.rows(try await rows(on: reader, sql, values))
+        try await SQLHistogram<SQLiteDialect>.rows(for: request) { try await rows(on: reader, $0, $1) }
     }
 
     /// Counts by combination of field values (see ``LogStore/groupCounts(_:)``).
     public func groupCounts(_ request: GroupByRequest) async throws -> GroupCounts {
-        let (groups, total) = SQLGroupBy<SQLiteDialect>.statements(request)
-        return try SQLGroupBy<SQLiteDialect>.counts(
-            groups: try await rows(on: reader, groups.sql, groups.values),
-            total: try await rows(on: reader, total.sql, total.values), fields: request.fields.count)
+        try await SQLGroupBy<SQLiteDialect>.counts(for: request) { try await rows(on: reader, $0, $1) }
     }
 
     /// The busiest endpoints (see ``LogStore/endpoints(_:)``).
     public func endpoints(_ request: EndpointsRequest) async throws -> [EndpointStats] {
-        let counts = SQLEndpoints<SQLiteDialect>.countsStatement(request)
-        let countRows = try await rows(on: reader, counts.sql, counts.values)
-        let routes = Array(Set(countRows.compactMap { $0[1]?.text }))
-        guard !routes.isEmpty else { return [] }
-        let ranks = SQLEndpoints<SQLiteDialect>.percentilesStatement(request, routes: routes)
-        return try EndpointTable.endpoints(
-            counts: countRows, ranks: try await rows(on: reader, ranks.sql, ranks.values))
+        try await SQLEndpoints<SQLiteDialect>.endpoints(for: request) { try await rows(on: reader, $0, $1) }
     }
 
     /// The timestamp of the tenant's oldest record (see ``LogStore/oldestTimestamp(tenant:)``).
