@@ -35,11 +35,29 @@ struct AppConfigurationTests {
         #expect(set.ingestBatchRecords == 1000)
     }
 
+    @Test("connection, page and read-concurrency limits are read from the environment")
+    func isolationSettings_readFromEnvironment() throws {
+        let set = try AppConfiguration(
+            environment: [
+                "LOGSMITH_HTTP_MIN_BODY_RATE": "2000", "LOGSMITH_HTTP_MAX_CONNECTIONS": "500",
+                "LOGSMITH_HTTP_MAX_CONNECTIONS_PER_CLIENT": "20", "LOGSMITH_MAX_PAGE_BYTES": "65536",
+                "LOGSMITH_READ_CONCURRENCY_PER_TENANT": "3",
+            ])
+        #expect(set.httpMinBodyBytesPerSecond == 2000)
+        #expect(set.httpMaxConnections == 500)
+        #expect(set.httpMaxConnectionsPerClient == 20)
+        #expect(set.maxPageBytes == 65536)
+        #expect(set.readConcurrencyPerTenant == 3)
+    }
+
     @Test(
         "an integer setting out of its range or not a number is refused, naming the variable",
         arguments: [
             ("LOGSMITH_INGEST_FLUSHES", "0"), ("LOGSMITH_INGEST_FLUSHES", "65"), ("LOGSMITH_INGEST_FLUSHES", "two"),
-            ("LOGSMITH_INGEST_BATCH_RECORDS", "0"), ("LOGSMITH_PORT", "70000"),
+            ("LOGSMITH_INGEST_BATCH_RECORDS", "0"), ("LOGSMITH_PORT", "70000"), ("LOGSMITH_QUERY_BUDGET", "0"),
+            ("LOGSMITH_HTTP_MIN_BODY_RATE", "0"), ("LOGSMITH_HTTP_MAX_CONNECTIONS", "0"),
+            ("LOGSMITH_HTTP_MAX_CONNECTIONS_PER_CLIENT", "many"), ("LOGSMITH_MAX_PAGE_BYTES", "100"),
+            ("LOGSMITH_READ_CONCURRENCY_PER_TENANT", "0"),
         ])
     func integerSetting_invalid_isRefused(name: String, value: String) {
         #expect {
