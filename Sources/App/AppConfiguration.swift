@@ -48,6 +48,9 @@ struct AppConfiguration: Sendable {
     /// `LOGSMITH_INGEST_QUEUE_RECORDS`: most records waiting for a commit before ingest answers 503.
     /// Default 100,000.
     var maxQueuedRecords = 100_000
+    /// `LOGSMITH_INGEST_QUEUE_RECORDS_PER_TENANT`: most records of one tenant waiting for a commit
+    /// before that tenant's ingest answers 503; unset, half of ``maxQueuedRecords``.
+    var maxQueuedRecordsPerTenant: Int?
     /// `LOGSMITH_INGEST_BATCH_RECORDS`: most records in one insert of the group-commit writer. Default 5,000.
     var ingestBatchRecords = 5000
     /// `LOGSMITH_INGEST_FLUSHES`: most batches being inserted at once; unset, ``ingestFlushes`` decides.
@@ -145,6 +148,8 @@ struct AppConfiguration: Sendable {
         try integer("LOGSMITH_MAX_BATCH_RECORDS", 1...1_000_000, into: \.maxRecordsPerRequest, from: environment)
         try integer("LOGSMITH_MAX_UPLOAD_BYTES", 1024...(1 << 50), into: \.maxUploadBytes, from: environment)
         try integer("LOGSMITH_INGEST_QUEUE_RECORDS", 1...10_000_000, into: \.maxQueuedRecords, from: environment)
+        maxQueuedRecordsPerTenant = try Self.integer(
+            "LOGSMITH_INGEST_QUEUE_RECORDS_PER_TENANT", 1...10_000_000, from: environment)
         try integer("LOGSMITH_INGEST_BATCH_RECORDS", 1...100_000, into: \.ingestBatchRecords, from: environment)
         ingestFlushesSetting = try Self.integer("LOGSMITH_INGEST_FLUSHES", 1...64, from: environment)
         try integer("LOGSMITH_RETENTION_DAYS", 1...36_500, into: \.retentionDays, from: environment)

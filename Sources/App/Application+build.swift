@@ -80,6 +80,7 @@ func buildApplication(
         store: store,
         configuration: .init(
             maxBatchRecords: configuration.ingestBatchRecords, maxQueuedRecords: configuration.maxQueuedRecords,
+            maxQueuedRecordsPerTenant: configuration.maxQueuedRecordsPerTenant,
             maxConcurrentFlushes: configuration.ingestFlushes),
         clock: ContinuousClock(), observability: observability)
     let retentions = TenantRetentions(

@@ -79,6 +79,67 @@ struct GroupCommitWriterTests {
         }
     }
 
+    @Test("one tenant's full share of the queue refuses that tenant only")
+    func submit_tenantShareFull_refusesOnlyThatTenant() async throws {
+        try await withStore(.sqlite) { store in
+            let counting = CountingStore(base: store, holdingInsertsUntil: .max, atMost: .seconds(30))
+            let writer = GroupCommitWriter(
+                store: counting, configuration: .init(maxBatchRecords: 5, maxQueuedRecords: 20),
+                clock: ContinuousClock())
+            let (flooding, other) = (uniqueTenant(), uniqueTenant())
+            let running = Task { try await writer.run() }
+            var clients: [Task<Void, any Error>] = []
+            clients.append(Task { try await writer.submit([makeRecord("in flight", tenant: flooding)]) })
+            try await waitUntil("the writer never started the insert") { counting.runningInserts.withLock { $0 } == 1 }
+            for submission in 0..<2 {
+                let records = (0..<5).map { makeRecord("queued \(submission) \($0)", tenant: flooding) }
+                clients.append(Task { try await writer.submit(records) })
+            }
+            try await waitUntil("the flooding tenant's records were never queued") { await writer.depth == 10 }
+            await #expect(throws: IngestUnavailable.queueFull) {
+                try await writer.submit([makeRecord("over the share", tenant: flooding)])
+            }
+            clients.append(Task { try await writer.submit((0..<5).map { makeRecord("other \($0)", tenant: other) }) })
+            try await waitUntil("the other tenant was refused room") { await writer.depth == 15 }
+            counting.release()
+            for client in clients { try await client.value }
+            running.cancel()
+            try await running.value
+            #expect(try await store.search(SearchRequest(tenant: flooding, limit: 100)).records.count == 11)
+            #expect(try await store.search(SearchRequest(tenant: other, limit: 100)).records.count == 5)
+        }
+    }
+
+    @Test("a tenant with one request waiting is in the next insert however much another tenant has queued")
+    func takeBatch_tenantsInTurn_servesSmallTenantNext() async throws {
+        try await withStore(.sqlite) { store in
+            let counting = CountingStore(base: store, holdingInsertsUntil: .max, atMost: .seconds(30))
+            let writer = GroupCommitWriter(
+                store: counting, configuration: .init(maxBatchRecords: 10), clock: ContinuousClock())
+            let (flooding, other) = (uniqueTenant(), uniqueTenant())
+            let running = Task { try await writer.run() }
+            var clients: [Task<Void, any Error>] = []
+            clients.append(Task { try await writer.submit([makeRecord("in flight", tenant: flooding)]) })
+            try await waitUntil("the writer never started the insert") { counting.runningInserts.withLock { $0 } == 1 }
+            for submission in 0..<6 {
+                let records = (0..<5).map { makeRecord("flood \(submission) \($0)", tenant: flooding) }
+                clients.append(Task { try await writer.submit(records) })
+                try await waitUntil("a flooding request was never queued") {
+                    await writer.depth == 5 * (submission + 1)
+                }
+            }
+            clients.append(Task { try await writer.submit([makeRecord("small", tenant: other)]) })
+            try await waitUntil("the small request was never queued") { await writer.depth == 31 }
+            counting.release()
+            for client in clients { try await client.value }
+            running.cancel()
+            try await running.value
+            let batches = counting.insertedMessages.withLock { $0 }
+            #expect(batches.count == 5)
+            #expect(batches.dropFirst().first?.contains("small") == true)
+        }
+    }
+
     @Test("graceful shutdown commits what is queued, then refuses new work")
     func run_gracefulShutdown_drainsQueue() async throws {
         try await withStore(.sqlite) { store in
@@ -171,6 +232,8 @@ final class CountingStore: LogStore {
     let runningInserts = Mutex(0)
     let peakInserts = Mutex(0)
     let heldRecords = Mutex(0)
+    /// The messages of each insert, in the order the inserts began.
+    let insertedMessages = Mutex<[[String]]>([])
 
     init(base: any LogStore, holdingInsertsUntil holdUntil: Int = 1, atMost holdLimit: Duration = .seconds(1)) {
         self.base = base
@@ -185,6 +248,7 @@ final class CountingStore: LogStore {
     func migrate() async throws { try await base.migrate() }
     func insert(_ records: [LogRecord]) async throws {
         inserts.withLock { $0 += 1 }
+        insertedMessages.withLock { $0.append(records.map(\.message)) }
         let running: Int = runningInserts.withLock { running in
             running += 1
             return running

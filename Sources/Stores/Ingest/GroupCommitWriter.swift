@@ -9,8 +9,11 @@ import Tracing
 /// Each ``submit(_:)`` waits until the batch holding its records is committed, so a caller that
 /// returns normally may acknowledge its records as durable. A flush starts when records are waiting,
 /// fewer than `maxConcurrentFlushes` flushes are running, and either the batch is full or `linger`
-/// has passed; requests that arrive meanwhile form the next batch. The queue is bounded in records:
-/// past it, ``submit(_:)`` fails at once with ``IngestUnavailable/queueFull`` instead of waiting. On
+/// has passed; requests that arrive meanwhile form the next batch. The queue is bounded in records,
+/// in all and per tenant: past either bound, ``submit(_:)`` fails at once with
+/// ``IngestUnavailable/queueFull`` instead of waiting, so a tenant that floods the writer leaves room
+/// for the others. A batch takes the tenants' submissions in turn (each tenant's oldest first), so a
+/// tenant with one request waiting is served in the next flush however much another has queued. On
 /// graceful shutdown the writer stops taking work, commits what it holds, waits for the flushes
 /// running, and returns.
 ///
@@ -23,6 +26,9 @@ public actor GroupCommitWriter<Store: LogStore, WriterClock: Clock<Duration>>: S
         public var maxBatchRecords: Int
         /// Largest number of records waiting to be written. Default 100,000.
         public var maxQueuedRecords: Int
+        /// Largest number of one tenant's records waiting to be written. Default half of
+        /// ``maxQueuedRecords``.
+        public var maxQueuedRecordsPerTenant: Int
         /// How long a partial batch waits for more records before it is flushed. Default 2 ms.
         public var linger: Duration
         /// Most batches being inserted at once. Default 1. More than one suits a store whose inserts run
@@ -31,17 +37,19 @@ public actor GroupCommitWriter<Store: LogStore, WriterClock: Clock<Duration>>: S
 
         /// Creates a configuration.
         public init(
-            maxBatchRecords: Int = 5000, maxQueuedRecords: Int = 100_000, linger: Duration = .milliseconds(2),
-            maxConcurrentFlushes: Int = 1
+            maxBatchRecords: Int = 5000, maxQueuedRecords: Int = 100_000, maxQueuedRecordsPerTenant: Int? = nil,
+            linger: Duration = .milliseconds(2), maxConcurrentFlushes: Int = 1
         ) {
             self.maxBatchRecords = maxBatchRecords
             self.maxQueuedRecords = maxQueuedRecords
+            self.maxQueuedRecordsPerTenant = maxQueuedRecordsPerTenant ?? max(1, maxQueuedRecords / 2)
             self.linger = linger
             self.maxConcurrentFlushes = max(1, maxConcurrentFlushes)
         }
     }
 
     private struct Submission {
+        var tenant: String
         var records: [LogRecord]
         var bytes: Int
         var context: ServiceContext
@@ -55,6 +63,7 @@ public actor GroupCommitWriter<Store: LogStore, WriterClock: Clock<Duration>>: S
     private let metrics: ServiceMetrics?
     private var queue: [Submission] = []
     private var queuedRecords = 0
+    private var queuedByTenant: [String: Int] = [:]
     private var flushing = 0
     private var accepting = true
     private var waiting: CheckedContinuation<Void, Never>?
@@ -73,18 +82,24 @@ public actor GroupCommitWriter<Store: LogStore, WriterClock: Clock<Duration>>: S
     /// Number of records waiting to be written.
     public var depth: Int { queuedRecords }
 
-    /// Queues records (`bytes` is the size of the request they came in, for the flush span) and
-    /// waits until they are committed.
+    /// Queues records of one tenant (`bytes` is the size of the request they came in, for the flush
+    /// span) and waits until they are committed.
     /// - Throws: ``IngestUnavailable`` when the queue is full or the writer is shutting down; the
     ///   store's error when the insert failed. In every error case none of the records was committed.
     public func submit(_ records: [LogRecord], bytes: Int = 0) async throws {
         guard !records.isEmpty else { return }
         guard accepting else { throw IngestUnavailable.shuttingDown }
-        guard queuedRecords + records.count <= configuration.maxQueuedRecords else { throw IngestUnavailable.queueFull }
+        let tenant = records[0].tenant
+        guard queuedRecords + records.count <= configuration.maxQueuedRecords,
+            queuedByTenant[tenant, default: 0] + records.count <= configuration.maxQueuedRecordsPerTenant
+        else { throw IngestUnavailable.queueFull }
         let context = ServiceContext.current ?? .topLevel
         try await withCheckedThrowingContinuation { continuation in
-            queue.append(Submission(records: records, bytes: bytes, context: context, continuation: continuation))
+            queue.append(
+                Submission(tenant: tenant, records: records, bytes: bytes, context: context, continuation: continuation)
+            )
             queuedRecords += records.count
+            queuedByTenant[tenant, default: 0] += records.count
             metrics?.queueDepth(queuedRecords)
             wakeFlushLoop()
         }
@@ -148,13 +163,38 @@ public actor GroupCommitWriter<Store: LogStore, WriterClock: Clock<Duration>>: S
         wakeFlushLoop()
     }
 
-    /// Takes whole submissions from the head of the queue up to the batch size (at least one).
+    /// Takes whole submissions up to the batch size (at least one), the tenants in turn: the oldest
+    /// submission of each tenant in the order of their oldest, then the second oldest of each, and so
+    /// on, until the next one would not fit.
     private func takeBatch() -> [Submission] {
-        var batch: [Submission] = []
+        var positions: [String: [Int]] = [:]
+        var tenants: [String] = []
+        for (position, submission) in queue.enumerated() {
+            if positions[submission.tenant] == nil { tenants.append(submission.tenant) }
+            positions[submission.tenant, default: []].append(position)
+        }
+        var taken: [Int] = []
         var count = 0
-        while let next = queue.first, batch.isEmpty || count + next.records.count <= configuration.maxBatchRecords {
-            batch.append(queue.removeFirst())
-            count += next.records.count
+        var round = 0
+        fill: while true {
+            var tookAny = false
+            for tenant in tenants {
+                guard let position = positions[tenant]?.dropFirst(round).first else { continue }
+                let size = queue[position].records.count
+                guard taken.isEmpty || count + size <= configuration.maxBatchRecords else { break fill }
+                taken.append(position)
+                count += size
+                tookAny = true
+            }
+            guard tookAny else { break }
+            round += 1
+        }
+        let batch = taken.map { queue[$0] }
+        let takenPositions = Set(taken)
+        queue = queue.indices.filter { !takenPositions.contains($0) }.map { queue[$0] }
+        for submission in batch {
+            queuedByTenant[submission.tenant, default: 0] -= submission.records.count
+            if queuedByTenant[submission.tenant] == 0 { queuedByTenant[submission.tenant] = nil }
         }
         queuedRecords -= count
         metrics?.queueDepth(queuedRecords)
