@@ -38,7 +38,8 @@ let package = Package(
         .executableTarget(
             name: "App",
             dependencies: [
-                "Access", "Budgeting", "LogModel", "LogQuery", "Parsing", "Retention", "Stores", "Syslog", "Telemetry",
+                "Access", "Budgeting", "Ingestion", "LogModel", "LogQuery", "Parsing", "Retention", "Stores", "Syslog",
+                "Telemetry",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -104,6 +105,16 @@ let package = Package(
             swiftSettings: upcomingFeatures
         ),
         .target(
+            name: "Ingestion",
+            dependencies: [
+                "LogModel", "Stores", "Telemetry",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
             name: "Parsing",
             dependencies: ["LogModel"],
             swiftSettings: upcomingFeatures
@@ -111,7 +122,7 @@ let package = Package(
         .target(
             name: "Syslog",
             dependencies: [
-                "LogModel", "Parsing", "Stores", "Telemetry",
+                "Ingestion", "LogModel", "Parsing", "Stores", "Telemetry",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -178,7 +189,7 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "Access", "App", "LogModel", "Retention", "Stores", "Syslog", "Telemetry", "TestSupport",
+                "Access", "App", "Ingestion", "LogModel", "Retention", "Stores", "Syslog", "Telemetry", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -213,7 +224,7 @@ let package = Package(
         .testTarget(
             name: "StoresTests",
             dependencies: [
-                "Access", "Retention", "Stores", "LogModel", "LogQuery", "Telemetry", "TestSupport",
+                "Access", "Ingestion", "Retention", "Stores", "LogModel", "LogQuery", "Telemetry", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

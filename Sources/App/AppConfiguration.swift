@@ -51,6 +51,9 @@ struct AppConfiguration: Sendable {
     /// `LOGSMITH_INGEST_QUEUE_RECORDS_PER_TENANT`: most records of one tenant waiting for a commit
     /// before that tenant's ingest answers 503; unset, half of ``maxQueuedRecords``.
     var maxQueuedRecordsPerTenant: Int?
+    /// `LOGSMITH_MAX_ATTRIBUTE_KEYS`: most distinct attribute keys (nested ones as dotted paths) a
+    /// tenant's records may bring in one UTC day; records past it are rejected one by one. Default 10,000.
+    var maxAttributeKeysPerDay = 10_000
     /// `LOGSMITH_INGEST_BATCH_RECORDS`: most records in one insert of the group-commit writer. Default 5,000.
     var ingestBatchRecords = 5000
     /// `LOGSMITH_INGEST_FLUSHES`: most batches being inserted at once; unset, ``ingestFlushes`` decides.
@@ -148,6 +151,7 @@ struct AppConfiguration: Sendable {
         try integer("LOGSMITH_MAX_BATCH_RECORDS", 1...1_000_000, into: \.maxRecordsPerRequest, from: environment)
         try integer("LOGSMITH_MAX_UPLOAD_BYTES", 1024...(1 << 50), into: \.maxUploadBytes, from: environment)
         try integer("LOGSMITH_INGEST_QUEUE_RECORDS", 1...10_000_000, into: \.maxQueuedRecords, from: environment)
+        try integer("LOGSMITH_MAX_ATTRIBUTE_KEYS", 1...10_000_000, into: \.maxAttributeKeysPerDay, from: environment)
         maxQueuedRecordsPerTenant = try Self.integer(
             "LOGSMITH_INGEST_QUEUE_RECORDS_PER_TENANT", 1...10_000_000, from: environment)
         try integer("LOGSMITH_INGEST_BATCH_RECORDS", 1...100_000, into: \.ingestBatchRecords, from: environment)

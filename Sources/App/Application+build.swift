@@ -1,5 +1,6 @@
 import Access
 import Hummingbird
+import Ingestion
 import Logging
 import NIOCore
 import Retention
@@ -71,7 +72,7 @@ struct Dependencies<Limiter: RateLimiter> {
 
 /// Builds the application over a given log store, credential store, limiter and cache.
 func buildApplication(
-    _ configuration: AppConfiguration, store: some LogStore & RetentionStore & JobElection,
+    _ configuration: AppConfiguration, store: some LogStore & AttributeKeyStore & RetentionStore & JobElection,
     credentials: some CredentialStore,
     dependencies: Dependencies<some RateLimiter>, sessions: SessionTokens, observability: Observability,
     logger: Logger
@@ -82,7 +83,9 @@ func buildApplication(
             maxBatchRecords: configuration.ingestBatchRecords, maxQueuedRecords: configuration.maxQueuedRecords,
             maxQueuedRecordsPerTenant: configuration.maxQueuedRecordsPerTenant,
             maxConcurrentFlushes: configuration.ingestFlushes),
-        clock: ContinuousClock(), observability: observability)
+        clock: ContinuousClock(),
+        attributeKeys: AttributeKeyGate(store: store, limit: configuration.maxAttributeKeysPerDay),
+        observability: observability)
     let retentions = TenantRetentions(
         credentials: credentials, defaultDays: configuration.retentionDays, implicitTenant: defaultTenant)
     let router = buildRouter(

@@ -1,3 +1,4 @@
+public import Ingestion
 public import LogModel
 public import Logging
 public import NIOCore
@@ -179,21 +180,24 @@ public struct SyslogListener<Store: LogStore, WriterClock: Clock<Duration>>: Ser
     private func submit(_ batch: [(record: LogRecord, transport: String, bytes: Int)]) async {
         let records = batch.map(\.record)
         let bytes = batch.reduce(0) { $0 + $1.bytes }
-        let outcome: String
+        var refused = Set<Int>()
+        var failed = false
         do {
-            try await observability.tracer.withSpan("syslog.receive", ofKind: .server) { span in
+            refused = try await observability.tracer.withSpan("syslog.receive", ofKind: .server) { span in
                 span.attributes["network.protocol.name"] = "syslog"
                 span.attributes["logsmith.records"] = records.count
-                try await writer.submit(records, bytes: bytes)
+                return try await writer.submit(records, bytes: bytes)
             }
-            await committed(records, bytes)
-            outcome = "accepted"
+            await committed(records.indices.filter { !refused.contains($0) }.map { records[$0] }, bytes)
         } catch {
             logger.warning("syslog batch not committed", metadata: ["error.type": "\(type(of: error))"])
-            outcome = "dropped"
+            failed = true
         }
-        for (transport, group) in Dictionary(grouping: batch, by: \.transport) {
-            observability.metrics.syslogMessages(transport: transport, outcome: outcome, count: group.count)
+        for (transport, positions) in Dictionary(grouping: batch.indices, by: { batch[$0].transport }) {
+            let dropped = failed ? positions.count : positions.count { refused.contains($0) }
+            for (outcome, count) in [("dropped", dropped), ("accepted", positions.count - dropped)] where count > 0 {
+                observability.metrics.syslogMessages(transport: transport, outcome: outcome, count: count)
+            }
         }
     }
 }

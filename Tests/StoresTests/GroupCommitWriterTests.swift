@@ -1,3 +1,4 @@
+import Ingestion
 import LogModel
 import Logging
 import ServiceLifecycle

@@ -7,7 +7,7 @@ struct IngestBatch {
     /// An item that could not be ingested, by its position in the body.
     struct Rejected: Encodable {
         var index: Int
-        /// `invalid`, `too_old` or `too_far_in_future`.
+        /// `invalid`, `too_old`, `too_far_in_future` or `too_many_attribute_keys`.
         var code: String
         var reason: String
     }
@@ -18,6 +18,8 @@ struct IngestBatch {
     let window: TimestampWindow
     let maxItems: Int
     private(set) var accepted: [LogRecord] = []
+    /// The position in the body of each accepted record.
+    private(set) var acceptedItems: [Int] = []
     private(set) var rejected: [Rejected] = []
     private(set) var itemCount = 0
 
@@ -38,7 +40,9 @@ struct IngestBatch {
                 detail: "more than \(maxItems) records in one request")
         }
         switch item.flatMap({ decoder.decode($0, tenant: tenant, receivedAt: receivedAt, window: window) }) {
-        case .success(let record): accepted.append(record)
+        case .success(let record):
+            accepted.append(record)
+            acceptedItems.append(itemCount)
         case .failure(let rejection):
             rejected.append(Rejected(index: itemCount, code: rejection.code.rawValue, reason: rejection.description))
         }

@@ -1,6 +1,7 @@
 import Access
 import Foundation
 import Hummingbird
+import Ingestion
 import LogModel
 import Retention
 import Stores
@@ -54,17 +55,14 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
         guard batch.itemCount > 0 else {
             throw Problem(status: .badRequest, kind: "empty-batch", detail: "the body holds no records")
         }
-        let accepted = batch.accepted
-        let rejected = batch.rejected
+        var accepted = batch.accepted
+        var rejected = batch.rejected
         for (code, items) in Dictionary(grouping: rejected, by: \.code) {
             metrics.ingestRejected(reason: code, records: items.count, protocol: "http")
         }
-        guard !accepted.isEmpty else {
-            throw Problem(
-                status: .badRequest, kind: "invalid-records", detail: "no record in the body is valid",
-                errors: rejected.map { Problem.Detail(index: $0.index, code: $0.code, reason: $0.reason) })
-        }
+        guard !accepted.isEmpty else { throw Self.noneValid(rejected) }
         let headers: HTTPFields
+        let refused: Set<Int>
         do {
             let rest = accepted.count - 1
             let readHeaders = try await gate.enforce([
@@ -74,7 +72,7 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
             ])
             // A request with nothing left to charge reports the state after the charge before reading.
             headers = readHeaders.isEmpty ? unreadHeaders : readHeaders
-            try await writer.submit(accepted, bytes: bodyBytes)
+            refused = try await writer.submit(accepted, bytes: bodyBytes)
         } catch let error as IngestUnavailable {
             metrics.ingestRejected(reason: "unavailable", records: accepted.count, protocol: "http")
             throw Problem.unavailable(
@@ -86,9 +84,26 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
             metrics.ingestRejected(reason: "store_error", records: accepted.count, protocol: "http")
             throw error
         }
+        if !refused.isEmpty {
+            metrics.ingestRejected(reason: AttributeKeyGate.code, records: refused.count, protocol: "http")
+            rejected += refused.map { position in
+                IngestBatch.Rejected(
+                    index: batch.acceptedItems[position], code: AttributeKeyGate.code,
+                    reason: writer.attributeKeys?.reason ?? "")
+            }
+            rejected.sort { $0.index < $1.index }
+            accepted = accepted.indices.filter { !refused.contains($0) }.map { accepted[$0] }
+            guard !accepted.isEmpty else { throw Self.noneValid(rejected) }
+        }
         await cache.invalidate(tenant: tenant)
         metrics.countAccepted(accepted, tenant: tenant, bytes: bodyBytes, protocol: "http")
         return EditedResponse(headers: headers, response: IngestResponse(accepted: accepted.count, rejected: rejected))
+    }
+
+    private static func noneValid(_ rejected: [IngestBatch.Rejected]) -> Problem {
+        Problem(
+            status: .badRequest, kind: "invalid-records", detail: "no record in the body is valid",
+            errors: rejected.map { Problem.Detail(index: $0.index, code: $0.code, reason: $0.reason) })
     }
 
     private struct IngestResponse: ResponseEncodable {

@@ -2241,7 +2241,8 @@ enum OpenAPIDocument {
                           "enum": [
                             "invalid",
                             "too_old",
-                            "too_far_in_future"
+                            "too_far_in_future",
+                            "too_many_attribute_keys"
                           ]
                         },
                         "reason": {

@@ -2,6 +2,7 @@ import Access
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Ingestion
 import LogModel
 import NIOCore
 import Parsing
@@ -102,7 +103,7 @@ struct UploadRoutes<
                 }
                 if let inflater { try inflater.inflate(chunk, feed) } else { try feed(chunk) }
                 while session.heldRecords >= batchRecords {
-                    try await pending?.settle(&progress)
+                    try await pending?.settle(&progress, &session)
                     pending = startCommit(&session, actor: actor)
                 }
             }
@@ -110,13 +111,13 @@ struct UploadRoutes<
             framer.finish { session.add($0) }
             session.finish()
             while session.heldRecords > 0 {
-                try await pending?.settle(&progress)
+                try await pending?.settle(&progress, &session)
                 pending = startCommit(&session, actor: actor)
             }
-            try await pending?.settle(&progress)
+            try await pending?.settle(&progress, &session)
             progress.committedLines = session.lines
         } catch {
-            try? await pending?.settle(&progress)
+            try? await pending?.settle(&progress, &session)
             throw PartialUpload(
                 committedLines: progress.committedLines, error: (error as? PartialUpload)?.error ?? error)
         }
@@ -138,20 +139,23 @@ struct UploadRoutes<
     /// Starts committing up to ``batchRecords`` of the held records, waiting for the tenant's rates
     /// and for room in the writer's queue.
     private func startCommit(_ session: inout UploadSession, actor: String) -> PendingCommit {
-        let (records, bytes, lastLine) = session.takeBatch(upTo: batchRecords)
+        let (records, bytes, lastLines) = session.takeBatch(upTo: batchRecords)
         let tenant = session.tenant
         let task = Task {
+            let refused: Set<Int>
             do {
                 try await waitForRates(tenant: tenant, actor: actor, records: records.count, bytes: bytes)
-                try await submit(records, bytes: bytes)
+                refused = try await submit(records, bytes: bytes)
             } catch {
                 metrics.ingestRejected(reason: "unavailable", records: records.count, protocol: "upload")
                 throw error
             }
             await cache.invalidate(tenant: tenant)
-            metrics.countAccepted(records, tenant: tenant, bytes: bytes, protocol: "upload")
+            let committed = records.indices.filter { !refused.contains($0) }.map { records[$0] }
+            metrics.countAccepted(committed, tenant: tenant, bytes: bytes, protocol: "upload")
+            return refused
         }
-        return PendingCommit(task: task, records: records.count, lastLine: lastLine)
+        return PendingCommit(task: task, lastLines: lastLines, reason: writer.attributeKeys?.reason ?? "")
     }
 
     /// Takes the batch's cost from the tenant's limits, sleeping as long as each 429 says.
@@ -171,12 +175,12 @@ struct UploadRoutes<
         }
     }
 
-    /// Submits to the writer, waiting while its queue is full (up to 30 s).
-    private func submit(_ records: [LogRecord], bytes: Int) async throws {
+    /// Submits to the writer, waiting while its queue is full (up to 30 s); returns the positions of
+    /// the records the writer refused.
+    private func submit(_ records: [LogRecord], bytes: Int) async throws -> Set<Int> {
         for _ in 0..<300 {
             do {
-                try await writer.submit(records, bytes: bytes)
-                return
+                return try await writer.submit(records, bytes: bytes)
             } catch IngestUnavailable.queueFull {
                 try await Task.sleep(for: .milliseconds(100))
             } catch IngestUnavailable.shuttingDown {
@@ -216,16 +220,22 @@ struct UploadRoutes<
 
     /// A batch being committed, and the last line of its last record.
     struct PendingCommit {
-        let task: Task<Void, any Error>
-        let records: Int
-        let lastLine: Int
+        /// The positions of the records the writer refused, once the others are committed.
+        let task: Task<Set<Int>, any Error>
+        /// The last line of each record.
+        let lastLines: [Int]
+        /// Why the writer refuses a record.
+        let reason: String
 
-        /// Waits for the commit; on success, counts it into `progress`: every line up to its last
-        /// record's is then stored or needs nothing more.
-        func settle(_ progress: inout Progress) async throws {
-            try await task.value
-            progress.accepted += records
-            progress.committedLines = max(progress.committedLines, lastLine)
+        /// Waits for the commit; on success, counts it into `progress` (every line up to its last
+        /// record's is then stored or needs nothing more) and the refused records into `session`.
+        func settle(_ progress: inout Progress, _ session: inout UploadSession) async throws {
+            let refused = try await task.value
+            for position in refused.sorted() {
+                session.reject(lastLines[position], code: AttributeKeyGate.code, reason: reason)
+            }
+            progress.accepted += lastLines.count - refused.count
+            progress.committedLines = max(progress.committedLines, lastLines.last ?? 0)
         }
     }
 }

@@ -8,7 +8,7 @@ struct UploadSession {
     /// A line that became no record, and why.
     struct Rejection: Encodable, Sendable {
         var line: Int
-        /// `invalid`, `too_old` or `too_far_in_future`.
+        /// `invalid`, `too_old`, `too_far_in_future` or `too_many_attribute_keys`.
         var code: String
         var reason: String
     }
@@ -77,10 +77,10 @@ struct UploadSession {
 
     /// The first `limit` held records, the body bytes they came from and the number of the last
     /// line of the last one, for a commit.
-    mutating func takeBatch(upTo limit: Int) -> (records: [LogRecord], bytes: Int, lastLine: Int) {
+    mutating func takeBatch(upTo limit: Int) -> (records: [LogRecord], bytes: Int, lastLines: [Int]) {
         let taken = batch.prefix(limit)
         batch.removeFirst(taken.count)
-        return (taken.map(\.record), taken.reduce(0) { $0 + $1.bytes }, taken.last?.lastLine ?? 0)
+        return (taken.map(\.record), taken.reduce(0) { $0 + $1.bytes }, taken.map(\.lastLine))
     }
 
     private mutating func handle(_ output: [TextRecordReader.Output]) {
@@ -108,7 +108,8 @@ struct UploadSession {
         }
     }
 
-    private mutating func reject(_ line: Int, code: String, reason: String) {
+    /// Counts a line as rejected, listing it among the first ``listedRejections``.
+    mutating func reject(_ line: Int, code: String, reason: String) {
         rejected += 1
         rejectedByCode[code, default: 0] += 1
         if rejections.count < Self.listedRejections {

@@ -17,7 +17,7 @@
 /// (``PostgresLogCounts``). Migration 5 indexes the message's trigrams across spaces and
 /// punctuation (``MessageTrigrams``); migration 6 computes the same mapping faster. Migration 7 gives
 /// each tenant an optional retention. Migration 8 adds the promoted access-log columns
-/// (``PromotedColumnsSchema``).
+/// (``PromotedColumnsSchema``); migration 9 the registry of attribute keys (``SQLAttributeKeys``).
 enum PostgresMigrations {
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -58,5 +58,6 @@ enum PostgresMigrations {
         (6, MessageTrigrams.replaceChain),
         (7, CredentialSchema.retentionStatements),
         (8, PromotedColumnsSchema.postgres),
+        (9, SQLAttributeKeys<PostgresDialect>.schema),
     ]
 }

@@ -7,8 +7,10 @@ extension PostgresLogStore: RetentionStore {
     /// each in a transaction that also removes its minutes from `log_counts` (a dropped table fires no
     /// delete trigger). Dropping a partition locks the log table as creating one does; the lock is
     /// awaited for at most ``dropLockTimeout``, after which the partition waits for the next run.
+    /// Forgets the attribute keys of the days before the cutoff's.
     public func dropStorage(before cutoff: Timestamp) async throws -> RemovedRecords {
-        try await withStoreErrors("dropping partitions failed") {
+        try await SQLAttributeKeys<PostgresDialect>.forget(before: cutoff.utcDay, run: execute)
+        return try await withStoreErrors("dropping partitions failed") {
             let rows = try await execute(
                 "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
                     + "WHERE i.inhparent = 'logs'::regclass", [])

@@ -6,6 +6,10 @@ import LogQuery
 enum PostgresDialect: SQLDialect {
     static func placeholder(_ index: Int) -> String { "$\(index)" }
 
+    static func textArrayElements(_ parameter: String) -> String {
+        "SELECT jsonb_array_elements_text(\(parameter)::jsonb) AS key"
+    }
+
     /// Written with immutable operators only (`timestamp + interval` in UTC, not `timestamptz +
     /// interval`, which depends on the session's time zone), so the planner folds it to a constant
     /// and opens (and locks) only the partitions of the range, not every partition.

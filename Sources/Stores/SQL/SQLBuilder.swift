@@ -14,6 +14,8 @@ enum SQLValue: Sendable, Hashable {
 protocol SQLDialect {
     /// The text of parameter number `index` (1-based), e.g. `$3` or `?3`.
     static func placeholder(_ index: Int) -> String
+    /// A `SELECT` of one text column `key`, a row per element of a JSON array of strings in `parameter`.
+    static func textArrayElements(_ parameter: String) -> String
     /// An expression of the timestamp column's type from a parameter holding epoch microseconds.
     static func timestamp(fromMicroseconds parameter: String) -> String
     /// An expression of the id column's type from a text parameter.

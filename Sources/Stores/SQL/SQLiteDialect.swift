@@ -7,6 +7,8 @@ import LogQuery
 enum SQLiteDialect: SQLDialect {
     static func placeholder(_ index: Int) -> String { "?\(index)" }
 
+    static func textArrayElements(_ parameter: String) -> String { "SELECT value AS key FROM json_each(\(parameter))" }
+
     static func timestamp(fromMicroseconds parameter: String) -> String { parameter }
 
     static func id(fromText parameter: String) -> String { parameter }

@@ -2,7 +2,7 @@
 ///
 /// `seq` is the rowid that the FTS5 trigram index refers to; `ts` and `observed_at` are epoch
 /// microseconds; `attributes` is JSON text. Migration 5 adds the promoted access-log columns
-/// (``PromotedColumnsSchema``).
+/// (``PromotedColumnsSchema``), migration 6 the registry of attribute keys (``SQLAttributeKeys``).
 enum SQLiteMigrations {
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -51,5 +51,6 @@ enum SQLiteMigrations {
         (3, CredentialSchema.initialKeyStatements(boolean: "INTEGER")),
         (4, CredentialSchema.retentionStatements),
         (5, PromotedColumnsSchema.sqlite),
+        (6, SQLAttributeKeys<SQLiteDialect>.schema),
     ]
 }

@@ -1,9 +1,13 @@
 public import LogModel
 
 extension SQLiteLogStore: RetentionStore {
-    /// Removes nothing: the SQLite log table is one table, whose old rows ``deleteRecords(tenant:before:limit:)``
-    /// deletes.
-    public func dropStorage(before cutoff: Timestamp) async throws -> RemovedRecords { RemovedRecords() }
+    /// Removes no records: the SQLite log table is one table, whose old rows
+    /// ``deleteRecords(tenant:before:limit:)`` deletes. Forgets the attribute keys of the days before
+    /// the cutoff's.
+    public func dropStorage(before cutoff: Timestamp) async throws -> RemovedRecords {
+        try await SQLAttributeKeys<SQLiteDialect>.forget(before: cutoff.utcDay, run: execute)
+        return RemovedRecords()
+    }
 
     /// Deletes at most `limit` of the tenant's records before `cutoff`, oldest first, on the writer
     /// connection, so a batch holds the write lock only as long as ingest's batches do.

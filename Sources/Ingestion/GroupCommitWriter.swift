@@ -1,16 +1,18 @@
 import Instrumentation
 public import LogModel
 public import ServiceLifecycle
+public import Stores
 public import Telemetry
 import Tracing
 
 /// Coalesces concurrent ingest requests into one store insert per batch (group commit).
 ///
-/// Each ``submit(_:)`` waits until the batch holding its records is committed, so a caller that
-/// returns normally may acknowledge its records as durable. A flush starts when records are waiting,
+/// Each ``submit(_:bytes:)`` waits until the batch holding its records is committed, so a caller that
+/// returns normally may acknowledge its records as durable, all but those it names as refused by the
+/// ``AttributeKeyGate`` that every submission passes first. A flush starts when records are waiting,
 /// fewer than `maxConcurrentFlushes` flushes are running, and either the batch is full or `linger`
 /// has passed; requests that arrive meanwhile form the next batch. The queue is bounded in records,
-/// in all and per tenant: past either bound, ``submit(_:)`` fails at once with
+/// in all and per tenant: past either bound, ``submit(_:bytes:)`` fails at once with
 /// ``IngestUnavailable/queueFull`` instead of waiting, so a tenant that floods the writer leaves room
 /// for the others. A batch takes the tenants' submissions in turn (each tenant's oldest first), so a
 /// tenant with one request waiting is served in the next flush however much another has queued. On
@@ -57,6 +59,8 @@ public actor GroupCommitWriter<Store: LogStore, WriterClock: Clock<Duration>>: S
     }
 
     private let store: Store
+    /// The gate every submission passes first, if any.
+    public nonisolated let attributeKeys: AttributeKeyGate?
     private let clock: WriterClock
     private let configuration: Configuration
     private let tracer: SpanTracer
@@ -68,11 +72,14 @@ public actor GroupCommitWriter<Store: LogStore, WriterClock: Clock<Duration>>: S
     private var accepting = true
     private var waiting: CheckedContinuation<Void, Never>?
 
-    /// Creates a writer over a store; with `observability`, flushes are traced and measured.
+    /// Creates a writer over a store; with `attributeKeys`, records past their tenant's budget of
+    /// attribute keys are refused; with `observability`, flushes are traced and measured.
     public init(
-        store: Store, configuration: Configuration = .init(), clock: WriterClock, observability: Observability? = nil
+        store: Store, configuration: Configuration = .init(), clock: WriterClock,
+        attributeKeys: AttributeKeyGate? = nil, observability: Observability? = nil
     ) {
         self.store = store
+        self.attributeKeys = attributeKeys
         self.configuration = configuration
         self.clock = clock
         self.tracer = observability?.tracer ?? .idsOnly
@@ -84,10 +91,18 @@ public actor GroupCommitWriter<Store: LogStore, WriterClock: Clock<Duration>>: S
 
     /// Queues records of one tenant (`bytes` is the size of the request they came in, for the flush
     /// span) and waits until they are committed.
+    /// - Returns: the positions of the records the attribute-key gate refused; every other record is
+    ///   committed.
     /// - Throws: ``IngestUnavailable`` when the queue is full or the writer is shutting down; the
-    ///   store's error when the insert failed. In every error case none of the records was committed.
-    public func submit(_ records: [LogRecord], bytes: Int = 0) async throws {
-        guard !records.isEmpty else { return }
+    ///   store's error when the insert (or the gate) failed. In every error case none of the records
+    ///   was committed.
+    @discardableResult
+    public func submit(_ records: [LogRecord], bytes: Int = 0) async throws -> Set<Int> {
+        guard !records.isEmpty else { return [] }
+        guard accepting else { throw IngestUnavailable.shuttingDown }
+        let refused = try await attributeKeys?.refused(records) ?? []
+        let records = refused.isEmpty ? records : records.indices.filter { !refused.contains($0) }.map { records[$0] }
+        guard !records.isEmpty else { return refused }
         guard accepting else { throw IngestUnavailable.shuttingDown }
         let tenant = records[0].tenant
         guard queuedRecords + records.count <= configuration.maxQueuedRecords,
@@ -103,6 +118,7 @@ public actor GroupCommitWriter<Store: LogStore, WriterClock: Clock<Duration>>: S
             metrics?.queueDepth(queuedRecords)
             wakeFlushLoop()
         }
+        return refused
     }
 
     /// Flushes batches until graceful shutdown, then drains the queue and returns.
