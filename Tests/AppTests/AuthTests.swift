@@ -163,6 +163,43 @@ struct AuthTests {
         }
     }
 
+    @Test(
+        "usernames belong to a tenant: the same name in two tenants, one user per name in any case, login names the tenant"
+    )
+    func users_namedPerTenant() async throws {
+        let password = "correct horse battery staple"
+        try await withAuthApp { client, admin, _ in
+            let tenants = [
+                "t-\(UUID().uuidString.prefix(8).lowercased())", "t-\(UUID().uuidString.prefix(8).lowercased())",
+            ]
+            for (tenant, name) in zip(tenants, ["Shared", "shared"]) {
+                let made = try await client.send(
+                    .post, "/api/v1/admin/tenants", as: admin, json: #"{"name": "\#(tenant)"}"#)
+                #expect(made.status == .created)
+                let user = try await client.send(
+                    .post, "/api/v1/admin/users?tenant=\(tenant)", as: admin,
+                    json: #"{"username": "\#(name)", "password": "\#(password)", "role": "viewer"}"#)
+                #expect(user.status == .created, "a name taken in another tenant is free in this one")
+            }
+            let again = try await client.send(
+                .post, "/api/v1/admin/users?tenant=\(tenants[0])", as: admin,
+                json: #"{"username": "SHARED", "password": "\#(password)", "role": "viewer"}"#)
+            #expect(again.status == .conflict)
+
+            for tenant in tenants {
+                let login = try await client.send(
+                    .post, "/api/v1/auth/login", as: nil,
+                    json: #"{"tenant": "\#(tenant)", "username": "sHaReD", "password": "\#(password)"}"#)
+                #expect(login.status == .ok)
+                let token = try #require(try login.json()["token"] as? String)
+                #expect(try await client.send(.get, "/api/v1/auth/me", as: token).json()["tenant"] as? String == tenant)
+            }
+            let withoutTenant = try await client.send(
+                .post, "/api/v1/auth/login", as: nil, json: #"{"username": "shared", "password": "\#(password)"}"#)
+            #expect(withoutTenant.status == .unauthorized, "without a tenant, login looks in the operator tenant")
+        }
+    }
+
     @Test("users log in for a session token; wrong, disabled, expired and tampered are refused")
     func sessions_lifecycle() async throws {
         let log = CapturedLog()

@@ -56,7 +56,7 @@ struct CredentialCommandTests {
                 #expect(me["tenant"] as? String == "cli-tenant")
                 let login = try await client.send(
                     .post, "/api/v1/auth/login", as: nil,
-                    json: #"{"username": "cli-user", "password": "\#(password)"}"#)
+                    json: #"{"tenant": "cli-tenant", "username": "cli-user", "password": "\#(password)"}"#)
                 #expect(login.status == .ok)
             }
             let files = try FileManager.default.contentsOfDirectory(atPath: directory)

@@ -28,7 +28,9 @@ struct CredentialStoreContractTests {
         }
     }
 
-    @Test("users are unique by name, listed and disabled per tenant", arguments: StoreKind.allCases)
+    @Test(
+        "users are unique by name in any case within a tenant, listed and disabled per tenant",
+        arguments: StoreKind.allCases)
     func users_lifecycle(kind: StoreKind) async throws {
         try await withStores(kind) { _, credentials in
             let tenant = uniqueTenant()
@@ -37,16 +39,23 @@ struct CredentialStoreContractTests {
                 id: RecordID.make(at: baseTime), tenant: tenant, username: name, passwordHash: "$2b$04$hash",
                 role: .viewer, createdAt: baseTime)
             try await credentials.insertUser(user)
-            #expect(try await credentials.user(username: name) == user)
+            #expect(try await credentials.user(tenant: tenant, username: name) == user)
             #expect(try await credentials.users(tenant: tenant) == [user])
+            #expect(try await credentials.user(tenant: tenant, username: name.uppercased()) == user)
+            #expect(try await credentials.user(tenant: uniqueTenant(), username: name) == nil)
             var duplicate = user
             duplicate.id = RecordID.make(at: baseTime)
-            duplicate.tenant = uniqueTenant()
+            duplicate.username = name.uppercased()
             await #expect(throws: StoreError.self) { try await credentials.insertUser(duplicate) }
+            var namesake = user
+            namesake.id = RecordID.make(at: baseTime)
+            namesake.tenant = uniqueTenant()
+            try await credentials.insertUser(namesake)
             let wrongTenant = try await credentials.disableUser(tenant: uniqueTenant(), username: name, at: baseTime)
-            let disabled = try await credentials.disableUser(tenant: tenant, username: name, at: baseTime)
+            let disabled = try await credentials.disableUser(tenant: tenant, username: name.uppercased(), at: baseTime)
             #expect(!wrongTenant && disabled)
-            #expect(try await credentials.user(username: name)?.disabledAt == baseTime)
+            #expect(try await credentials.user(tenant: tenant, username: name)?.disabledAt == baseTime)
+            #expect(try await credentials.user(tenant: namesake.tenant, username: name)?.disabledAt == nil)
         }
     }
 

@@ -3,9 +3,10 @@ import Foundation
 import Hummingbird
 import Stores
 
-/// `POST /api/v1/auth/login` (username and password for a session token) and
+/// `POST /api/v1/auth/login` (tenant, username and password for a session token; usernames are
+/// unique within a tenant, in any case, and the tenant defaults to the operator tenant) and
 /// `GET /api/v1/auth/me` (who the credential belongs to). Login has its own strict limit per client
-/// address and per username; `me` shares the per-address read limit.
+/// address and per user; `me` shares the per-address read limit.
 struct AuthRoutes<Credentials: CredentialStore, Limiter: RateLimiter> {
     let credentials: Credentials
     let sessions: SessionTokens
@@ -28,6 +29,7 @@ struct AuthRoutes<Credentials: CredentialStore, Limiter: RateLimiter> {
     }
 
     private struct Login: Decodable {
+        var tenant: String?
         var username: String
         var password: String
     }
@@ -52,11 +54,12 @@ struct AuthRoutes<Credentials: CredentialStore, Limiter: RateLimiter> {
 
     private func login(_ request: Request, context: AppRequestContext) async throws -> Session {
         let login = try await decodeJSONBody(Login.self, from: request)
+        let tenant = login.tenant ?? defaultTenant
         _ = try await gate.enforce([
             (limits.login, "ip:\(context.clientAddress ?? "unknown")", 1),
-            (limits.loginPerUser, "user:\(login.username.lowercased())", 1),
+            (limits.loginPerUser, "user:\(tenant)/\(login.username.lowercased())", 1),
         ])
-        let user = try await credentials.user(username: login.username)
+        let user = try await credentials.user(tenant: tenant, username: login.username)
         let matches = try await passwords.verify(login.password, hash: user?.passwordHash)
         guard matches, let user, user.disabledAt == nil else {
             throw Problem(status: .unauthorized, kind: "unauthorized", detail: "invalid username or password")

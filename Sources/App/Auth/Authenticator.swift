@@ -60,8 +60,8 @@ final class Authenticator<Credentials: CredentialStore>: Sendable {
 
     private func identity(forSession token: String) async throws -> Identity {
         guard let session = try? await sessions.verify(token),
-            let user = try await credentials.user(username: session.username), user.disabledAt == nil,
-            user.tenant == session.tenant
+            let user = try await credentials.user(tenant: session.tenant, username: session.username),
+            user.disabledAt == nil
         else { throw Problem.unauthorized() }
         return Identity(tenant: user.tenant, scopes: user.role.scopes, actor: "user:\(user.username)")
     }

@@ -1140,6 +1140,10 @@ enum OpenAPIDocument {
                           "password"
                         ],
                         "properties": {
+                          "tenant": {
+                            "type": "string",
+                            "description": "The user's tenant; default `default`, the operator tenant. Usernames are unique within a tenant, in any case."
+                          },
                           "username": {
                             "type": "string"
                           },

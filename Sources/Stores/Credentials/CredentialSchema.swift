@@ -10,6 +10,35 @@ enum CredentialSchema {
         ]
     }
 
+    /// Usernames unique within a tenant in any case, instead of across tenants as given: PostgreSQL
+    /// drops the column's constraint, SQLite (which cannot) copies the table without it.
+    static func tenantUsernameStatements(postgres: Bool) -> [String] {
+        let unique = "CREATE UNIQUE INDEX users_tenant_username ON users (tenant, lower(username))"
+        guard !postgres else { return ["ALTER TABLE users DROP CONSTRAINT users_username_key", unique] }
+        return [
+            usersTable(named: "users_copy", bigint: "INTEGER"),
+            "INSERT INTO users_copy SELECT \(CredentialRows.userColumns) FROM users",
+            "DROP TABLE users",
+            "ALTER TABLE users_copy RENAME TO users",
+            "CREATE INDEX users_tenant ON users (tenant, created_at)",
+            unique,
+        ]
+    }
+
+    private static func usersTable(named name: String, bigint: String, unique: String = "") -> String {
+        """
+        CREATE TABLE \(name) (
+            id TEXT PRIMARY KEY,
+            tenant TEXT NOT NULL,
+            username TEXT NOT NULL\(unique),
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL,
+            created_at \(bigint) NOT NULL,
+            disabled_at \(bigint)
+        )
+        """
+    }
+
     /// Each tenant's retention in days; NULL keeps the service's default.
     static let retentionStatements = ["ALTER TABLE tenants ADD COLUMN retention_days INTEGER"]
 
@@ -30,17 +59,7 @@ enum CredentialSchema {
             )
             """,
             "CREATE INDEX api_keys_tenant ON api_keys (tenant, created_at)",
-            """
-            CREATE TABLE users (
-                id TEXT PRIMARY KEY,
-                tenant TEXT NOT NULL,
-                username TEXT NOT NULL UNIQUE,
-                password_hash TEXT NOT NULL,
-                role TEXT NOT NULL,
-                created_at \(bigint) NOT NULL,
-                disabled_at \(bigint)
-            )
-            """,
+            usersTable(named: "users", bigint: bigint, unique: " UNIQUE"),
             "CREATE INDEX users_tenant ON users (tenant, created_at)",
         ]
     }

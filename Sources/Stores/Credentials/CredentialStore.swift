@@ -32,13 +32,15 @@ public protocol CredentialStore: Sendable {
     /// Records that a key was used.
     func touchKey(id: String, at time: Timestamp) async throws
 
-    /// Stores a new user; throws a ``StoreError`` with code `conflict` when the username is taken.
+    /// Stores a new user; throws a ``StoreError`` with code `conflict` when the tenant has a user of
+    /// that name in any case.
     func insertUser(_ user: User) async throws
-    /// The user with the given username, disabled or not, or nil.
-    func user(username: String) async throws -> User?
+    /// The tenant's user with the given username in any case, disabled or not, or nil.
+    func user(tenant: String, username: String) async throws -> User?
     /// The tenant's users, oldest first.
     func users(tenant: String) async throws -> [User]
-    /// Disables a user of the tenant; false when the tenant has no such enabled user.
+    /// Disables a user of the tenant (the username in any case); false when the tenant has no such
+    /// enabled user.
     func disableUser(tenant: String, username: String, at time: Timestamp) async throws -> Bool
 }
 

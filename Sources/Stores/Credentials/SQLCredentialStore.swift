@@ -94,17 +94,18 @@ struct SQLCredentialStore<Database: SQLDatabase>: CredentialStore {
             VALUES (\(sql.bind(user.id)), \(sql.bind(user.tenant)), \(sql.bind(user.username)),
                     \(sql.bind(user.passwordHash)), \(sql.bind(user.role.rawValue)),
                     \(sql.bind(.integer(user.createdAt.microseconds))), \(sql.bind(user.disabledAt.map { .integer($0.microseconds) } ?? .null)))
-            ON CONFLICT (username) DO NOTHING RETURNING id
+            ON CONFLICT DO NOTHING RETURNING id
             """
         guard try await !database.execute(statement, sql.values).isEmpty else {
             throw StoreError(.conflict, "the username is taken")
         }
     }
 
-    func user(username: String) async throws -> User? {
+    func user(tenant: String, username: String) async throws -> User? {
         var sql = Builder()
         return try await database.read(
-            "SELECT \(CredentialRows.userColumns) FROM users WHERE username = \(sql.bind(username))", sql.values
+            "SELECT \(CredentialRows.userColumns) FROM users WHERE tenant = \(sql.bind(tenant)) "
+                + "AND lower(username) = lower(\(sql.bind(username)))", sql.values
         ).map(Self.user(from:)).first
     }
 
@@ -120,7 +121,8 @@ struct SQLCredentialStore<Database: SQLDatabase>: CredentialStore {
         var sql = Builder()
         let statement = """
             UPDATE users SET disabled_at = \(sql.bind(.integer(time.microseconds)))
-            WHERE tenant = \(sql.bind(tenant)) AND username = \(sql.bind(username)) AND disabled_at IS NULL RETURNING id
+            WHERE tenant = \(sql.bind(tenant)) AND lower(username) = lower(\(sql.bind(username))) AND disabled_at IS NULL
+            RETURNING id
             """
         return try await !database.execute(statement, sql.values).isEmpty
     }

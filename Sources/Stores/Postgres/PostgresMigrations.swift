@@ -17,7 +17,8 @@
 /// (``PostgresLogCounts``). Migration 5 indexes the message's trigrams across spaces and
 /// punctuation (``MessageTrigrams``); migration 6 computes the same mapping faster. Migration 7 gives
 /// each tenant an optional retention. Migration 8 adds the promoted access-log columns
-/// (``PromotedColumnsSchema``); migration 9 the registry of attribute keys (``SQLAttributeKeys``).
+/// (``PromotedColumnsSchema``); migration 9 the registry of attribute keys (``SQLAttributeKeys``);
+/// migration 10 makes usernames unique per tenant in any case.
 enum PostgresMigrations {
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -59,5 +60,6 @@ enum PostgresMigrations {
         (7, CredentialSchema.retentionStatements),
         (8, PromotedColumnsSchema.postgres),
         (9, SQLAttributeKeys<PostgresDialect>.schema),
+        (10, CredentialSchema.tenantUsernameStatements(postgres: true)),
     ]
 }

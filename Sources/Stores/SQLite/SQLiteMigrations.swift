@@ -2,7 +2,8 @@
 ///
 /// `seq` is the rowid that the FTS5 trigram index refers to; `ts` and `observed_at` are epoch
 /// microseconds; `attributes` is JSON text. Migration 5 adds the promoted access-log columns
-/// (``PromotedColumnsSchema``), migration 6 the registry of attribute keys (``SQLAttributeKeys``).
+/// (``PromotedColumnsSchema``), migration 6 the registry of attribute keys (``SQLAttributeKeys``),
+/// migration 7 makes usernames unique per tenant in any case.
 enum SQLiteMigrations {
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -52,5 +53,6 @@ enum SQLiteMigrations {
         (4, CredentialSchema.retentionStatements),
         (5, PromotedColumnsSchema.sqlite),
         (6, SQLAttributeKeys<SQLiteDialect>.schema),
+        (7, CredentialSchema.tenantUsernameStatements(postgres: false)),
     ]
 }
