@@ -95,17 +95,41 @@ enum SQLiteDialect: SQLDialect {
         }
     }
 
-    /// LIKE over the message, narrowed first through the trigram index by every literal piece of at
-    /// least three characters (the trigram tokenizer cannot look up shorter ones).
+    /// LIKE over the message, narrowed first through the trigram index by the trigrams of every
+    /// literal piece of at least three characters (the trigram tokenizer cannot look up shorter ones).
     private static func messageCondition(like: String, pieces: [String], _ builder: inout SQLBuilder<Self>) -> String {
         var conditions: [String] = []
-        for piece in pieces where piece.count >= 3 {
-            let phrase = "\"" + piece.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            conditions.append("seq IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH \(builder.bind(phrase)))")
+        for piece in pieces {
+            guard let trigrams = trigramQuery(piece) else { continue }
+            conditions.append("seq IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH \(builder.bind(trigrams)))")
         }
         conditions.append("message LIKE \(builder.bind(like)) ESCAPE '\\'")
         return "(" + conditions.joined(separator: " AND ") + ")"
     }
+
+    /// The FTS5 query that a message holding `piece` matches: up to ``maxTrigrams`` of its distinct
+    /// trigrams, spread over the piece, each a one-token string, all required; nil when the piece is
+    /// shorter than three characters. Not the piece as a phrase: FTS5 matches a phrase position by
+    /// position, which for a run of one character in a long message of that character costs the
+    /// product of their lengths, while LIKE checks the order anyway.
+    static func trigramQuery(_ piece: String) -> String? {
+        let scalars = Array(piece.unicodeScalars)
+        guard scalars.count >= 3 else { return nil }
+        var seen = Set<String>()
+        var distinct: [String] = []
+        for start in 0...(scalars.count - 3) {
+            var trigram = String.UnicodeScalarView()
+            trigram.append(contentsOf: scalars[start..<start + 3])
+            let text = String(trigram)
+            if seen.insert(text.lowercased()).inserted { distinct.append(text) }
+        }
+        let step = max(1, (distinct.count + maxTrigrams - 1) / maxTrigrams)
+        let chosen = stride(from: 0, to: distinct.count, by: step).map { distinct[$0] }
+        return chosen.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " ")
+    }
+
+    /// Most trigrams one piece looks up.
+    static let maxTrigrams = 16
 
     /// A GLOB pattern (case-sensitive, as PostgreSQL's LIKE is) with the literal parts escaped.
     private static func glob(_ pattern: Pattern) -> String {

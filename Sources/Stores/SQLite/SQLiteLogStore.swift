@@ -8,16 +8,17 @@ public import Telemetry
 
 /// The embedded ``LogStore`` on a SQLite file in WAL mode, the default when no database URL is set.
 ///
-/// Three connections, so that no kind of work waits behind another: one writes (inserts, deletes,
-/// credential changes), one reads records (searches, stories, stats), and one answers the short
-/// credential lookups that authenticate every request; in WAL mode readers never wait for a commit.
+/// Connections of three kinds, so that no kind of work waits behind another: one writes (inserts,
+/// deletes, credential changes), a few read records (searches, stories, stats, analytics; see
+/// ``SQLiteReaders``), and one answers the short credential lookups that authenticate every request;
+/// in WAL mode readers never wait for a commit.
 /// They run on a thread pool of their own (``threadPool``), so a long statement holds none of the
 /// threads that bcrypt or Redis use. A batch is inserted by a single statement over `json_each` of one
 /// JSON parameter: atomic without an explicit transaction, and bound whatever its size.
 /// `synchronous=FULL` makes every commit durable.
 public struct SQLiteLogStore: LogStore {
     private let writer: SQLiteConnection
-    private let reader: SQLiteConnection
+    private let readers: SQLiteReaders
     private let lookups: SQLiteConnection
     private let logger: Logger
     private let instrumentation: StatementInstrumentation
@@ -28,17 +29,17 @@ public struct SQLiteLogStore: LogStore {
     /// The threads every SQLite connection of the process blocks on: one per connection of a store,
     /// and one to spare. Started once and kept for the life of the process, like NIO's own singleton.
     static let threadPool: NIOThreadPool = {
-        let pool = NIOThreadPool(numberOfThreads: 4)
+        let pool = NIOThreadPool(numberOfThreads: 3 + SQLiteReaders.count)
         pool.start()
         return pool
     }()
 
     private init(
-        writer: SQLiteConnection, reader: SQLiteConnection, lookups: SQLiteConnection, logger: Logger,
+        writer: SQLiteConnection, readers: SQLiteReaders, lookups: SQLiteConnection, logger: Logger,
         instrumentation: StatementInstrumentation
     ) {
         self.writer = writer
-        self.reader = reader
+        self.readers = readers
         self.lookups = lookups
         self.logger = logger
         self.instrumentation = instrumentation
@@ -74,13 +75,15 @@ public struct SQLiteLogStore: LogStore {
             for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=10000"] {
                 _ = try await writer.query(pragma, [])
             }
-            let (reader, lookups) = (try await open(), try await open())
-            for connection in [reader, lookups] {
+            var readers: [SQLiteConnection] = []
+            for _ in 0..<SQLiteReaders.count { readers.append(try await open()) }
+            let lookups = try await open()
+            for connection in readers + [lookups] {
                 _ = try await connection.query("PRAGMA busy_timeout=10000", [])
                 try await connection.install(customFunction: SQLiteBudgetCheck.function)
             }
             return SQLiteLogStore(
-                writer: writer, reader: reader, lookups: lookups, logger: logger,
+                writer: writer, readers: SQLiteReaders(readers), lookups: lookups, logger: logger,
                 instrumentation: StatementInstrumentation(system: "sqlite", observability: observability))
         }
     }
@@ -90,7 +93,7 @@ public struct SQLiteLogStore: LogStore {
         try? await gracefulShutdown()
         // The future-based close runs even when this task is cancelled; the async one would not.
         try await lookups.close().get()
-        try await reader.close().get()
+        try await readers.close()
         try await writer.close().get()
     }
 
@@ -198,30 +201,29 @@ public struct SQLiteLogStore: LogStore {
 
     /// The rows of a histogram (see ``LogStore/histogramRows(_:)``).
     public func histogramRows(_ request: HistogramRequest) async throws -> [HistogramRow] {
-        try await SQLHistogram<SQLiteDialect>.rows(for: request) { try await rows(on: reader, $0, $1) }
+        try await SQLHistogram<SQLiteDialect>.rows(for: request) { try await readerRows($0, $1) }
     }
 
     /// Counts by combination of field values (see ``LogStore/groupCounts(_:)``).
     public func groupCounts(_ request: GroupByRequest) async throws -> GroupCounts {
-        try await SQLGroupBy<SQLiteDialect>.counts(for: request) { try await rows(on: reader, $0, $1) }
+        try await SQLGroupBy<SQLiteDialect>.counts(for: request) { try await readerRows($0, $1) }
     }
 
     /// The busiest endpoints (see ``LogStore/endpoints(_:)``).
     public func endpoints(_ request: EndpointsRequest) async throws -> [EndpointStats] {
-        try await SQLEndpoints<SQLiteDialect>.endpoints(for: request) { try await rows(on: reader, $0, $1) }
+        try await SQLEndpoints<SQLiteDialect>.endpoints(for: request) { try await readerRows($0, $1) }
     }
 
     /// The timestamp of the tenant's oldest record (see ``LogStore/oldestTimestamp(tenant:)``).
     public func oldestTimestamp(tenant: String) async throws -> Timestamp? {
-        let rows = try await rows(
-            on: reader, "SELECT ts FROM logs WHERE tenant = ?1 ORDER BY ts LIMIT 1", [.text(tenant)])
+        let rows = try await readerRows("SELECT ts FROM logs WHERE tenant = ?1 ORDER BY ts LIMIT 1", [.text(tenant)])
         return try rows.first.map { Timestamp(microseconds: try $0.integer(0)) }
     }
 
     /// How far an upload got (see ``LogStore/uploadProgress(tenant:uploadID:)``).
     public func uploadProgress(tenant: String, uploadID: String) async throws -> Int {
         let (sql, values) = SQLUploadProgress<SQLiteDialect>.statement(tenant: tenant, uploadID: uploadID)
-        return SQLUploadProgress<SQLiteDialect>.line(from: try await rows(on: reader, sql, values))
+        return SQLUploadProgress<SQLiteDialect>.line(from: try await readerRows(sql, values))
     }
 
     /// Runs a trivial query to show the database answers.
@@ -250,7 +252,7 @@ public struct SQLiteLogStore: LogStore {
     }
 
     private func fetch(_ sql: String, _ values: [SQLValue]) async throws -> [LogRecord] {
-        try await rows(on: reader, sql, values).map(LogRows.record(from:))
+        try await readerRows(sql, values).map(LogRows.record(from:))
     }
 
     /// Runs a statement on one of the connections, turning each row into plain values; within the
@@ -281,7 +283,7 @@ public struct SQLiteLogStore: LogStore {
     /// Counts the records matching the request's tenant, query and time range, by level and service.
     public func stats(_ request: SearchRequest) async throws -> LogStats {
         let (sql, values) = SQLLogStats<Self>.statement(request)
-        return try SQLLogStats<Self>.fold(try await rows(on: reader, sql, values))
+        return try SQLLogStats<Self>.fold(try await readerRows(sql, values))
     }
 
     /// Deletes every record matching the request's tenant, query and time range.
@@ -311,6 +313,11 @@ extension SQLiteLogStore: SQLDatabase {
     /// Runs a statement on the writer connection.
     func execute(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]] {
         try await rows(on: writer, sql, values)
+    }
+
+    /// Runs a read statement on the least busy reader connection.
+    private func readerRows(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]] {
+        try await readers.withConnection { try await rows(on: $0, sql, values) }
     }
 
     /// Runs a lookup on the connection kept for lookups: it starts after every commit that returned
