@@ -28,13 +28,14 @@ public enum AttributeKeyBudget {
 }
 
 extension LogRecord {
-    /// The record's attribute keys as paths: each top-level key, and each key of an object nested in
-    /// a value after its parent's path and a dot (arrays add nothing to the path).
-    public var attributeKeyPaths: Set<String> {
+    /// The record's attribute keys as paths that are not in `known`: each top-level key, and each key
+    /// of an object nested in a value after its parent's path and a dot (arrays add nothing to the
+    /// path). A record whose keys are all known allocates nothing.
+    public func attributeKeyPaths(notIn known: Set<String> = []) -> Set<String> {
         var paths: Set<String> = []
         for (key, value) in attributes {
-            paths.insert(key)
-            value.collectKeyPaths(under: key, into: &paths)
+            if !known.contains(key) { paths.insert(key) }
+            value.collectKeyPaths(under: key, notIn: known, into: &paths)
         }
         return paths
     }
@@ -50,16 +51,16 @@ extension Timestamp {
 }
 
 extension JSONValue {
-    fileprivate func collectKeyPaths(under path: String, into paths: inout Set<String>) {
+    fileprivate func collectKeyPaths(under path: String, notIn known: Set<String>, into paths: inout Set<String>) {
         switch self {
         case .object(let members):
             for (key, value) in members {
                 let nested = path + "." + key
-                paths.insert(nested)
-                value.collectKeyPaths(under: nested, into: &paths)
+                if !known.contains(nested) { paths.insert(nested) }
+                value.collectKeyPaths(under: nested, notIn: known, into: &paths)
             }
         case .array(let elements):
-            for element in elements { element.collectKeyPaths(under: path, into: &paths) }
+            for element in elements { element.collectKeyPaths(under: path, notIn: known, into: &paths) }
         default: break
         }
     }
