@@ -36,8 +36,9 @@ struct AppConfiguration: Sendable {
     /// record); a page full by bytes has a `next_cursor` after its last record. Default 8 MiB.
     var maxPageBytes = 8 << 20
     /// `LOGSMITH_READ_CONCURRENCY_PER_TENANT`: most reads (search, story, stats, analytics) one tenant
-    /// runs at once; more wait for a slot within their budget, else get a 429. Default 8.
-    var readConcurrencyPerTenant = 8
+    /// runs at once; more wait for a slot within their budget, else get a 429. Default half the
+    /// machine's cores, at least one, so that one tenant's reads leave cores to the others.
+    var readConcurrencyPerTenant = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
     /// `LOGSMITH_MAX_BODY_BYTES`: largest ingest request body. Default 10 MiB.
     var maxBodyBytes = 10 * 1024 * 1024
     /// `LOGSMITH_MAX_UPLOAD_BYTES`: most bytes of text one upload may hold, after decompression.
@@ -101,6 +102,12 @@ struct AppConfiguration: Sendable {
     /// `LOGSMITH_LIMIT_SEARCH`: search and read requests per second per client address; 0 is off.
     /// Default 50.
     var searchRequestsPerSecond = 50
+    /// `LOGSMITH_LIMIT_SEARCH_PER_TENANT`: read requests per second per tenant, from all its addresses;
+    /// 0 is off. Default 100.
+    var searchRequestsPerTenantPerSecond = 100
+    /// `LOGSMITH_LIMIT_SEARCH_BYTES_PER_TENANT`: bytes of search pages per second per tenant (at least
+    /// one full page at a time); 0 is off. Default 32 MiB.
+    var searchBytesPerTenantPerSecond = 32 << 20
     /// `LOGSMITH_TRUSTED_PROXIES`: comma-separated addresses of reverse proxies whose
     /// `X-Forwarded-For` names the client for per-address limits and logs. Default: none.
     var trustedProxies: Set<String> = []
@@ -193,6 +200,12 @@ struct AppConfiguration: Sendable {
             "LOGSMITH_LIMIT_INGEST_RECORDS_PER_KEY", 0...100_000_000, into: \.ingestRecordsPerCredentialPerSecond,
             from: environment)
         try integer("LOGSMITH_LIMIT_SEARCH", 0...1_000_000, into: \.searchRequestsPerSecond, from: environment)
+        try integer(
+            "LOGSMITH_LIMIT_SEARCH_PER_TENANT", 0...1_000_000, into: \.searchRequestsPerTenantPerSecond,
+            from: environment)
+        try integer(
+            "LOGSMITH_LIMIT_SEARCH_BYTES_PER_TENANT", 0...(1 << 40), into: \.searchBytesPerTenantPerSecond,
+            from: environment)
         if let value = environment["LOGSMITH_TRUSTED_PROXIES"] {
             trustedProxies = Set(value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         }

@@ -78,6 +78,32 @@ struct RateLimitTests {
         }
     }
 
+    @Test("reads past the per-tenant rate are 429s for that tenant only; pages past its byte rate too")
+    func search_overTenantRates_429() async throws {
+        try await withAuthApp(configure: {
+            $0.searchRequestsPerSecond = 0
+            $0.searchRequestsPerTenantPerSecond = 3
+            $0.maxPageBytes = 1024
+            $0.searchBytesPerTenantPerSecond = 1024
+        }) { client, admin, _ in
+            _ = try await client.send(.post, "/api/v1/admin/tenants", as: admin, json: #"{"name": "other"}"#)
+            let reader = try await client.createKey(as: admin, scopes: ["read"]).key
+            let other = try await client.createKey(as: admin, scopes: ["read", "ingest"], tenant: "other").key
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<4 { statuses.append(try await client.send(.get, "/api/v1/logs", as: reader).status) }
+            #expect(statuses == [.ok, .ok, .ok, .tooManyRequests])
+            let refused = try await client.send(.get, "/api/v1/logs", as: reader)
+            #expect(String(buffer: refused.body).contains("search.requests.tenant"))
+
+            let big = #"[{"message": "\#(String(repeating: "b", count: 700))"}]"#
+            #expect(try await client.send(.post, "/api/v1/logs", as: other, json: big).status == .ok)
+            #expect(try await client.send(.get, "/api/v1/logs", as: other).status == .ok)
+            let overBytes = try await client.send(.get, "/api/v1/logs", as: other)
+            #expect(overBytes.status == .tooManyRequests, "a second page of over 700 bytes passes a 1 KiB byte rate")
+            #expect(String(buffer: overBytes.body).contains("search.bytes.tenant"))
+        }
+    }
+
     @Test("a per-credential record limit holds one key back without touching another key of the tenant")
     func ingest_perCredentialLimit() async throws {
         try await withAuthApp(configure: {

@@ -58,7 +58,11 @@ final class RawConnection: Sendable {
                 var buffer = [UInt8](repeating: 0, count: 4096)
                 while true {
                     let count = recv(descriptor, &buffer, buffer.count, 0)
-                    if count < 0 { return continuation.resume(returning: nil) }
+                    // A server that closes with bytes of ours unread resets the connection: closed all the same.
+                    if count < 0 {
+                        let reset = errno == ECONNRESET
+                        return continuation.resume(returning: reset ? String(decoding: received, as: UTF8.self) : nil)
+                    }
                     if count == 0 {
                         return continuation.resume(returning: String(decoding: received, as: UTF8.self))
                     }

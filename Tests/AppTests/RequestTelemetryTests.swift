@@ -103,7 +103,8 @@ struct RequestTelemetryTests {
 
     @Test("/metrics passes promtool, and 1,000 distinct IDs add one route series, not 1,000")
     func metrics_areValidAndBounded() async throws {
-        try await withApp(configure: { $0.searchRequestsPerSecond = 0 }) { client in
+        try await withApp(configure: { ($0.searchRequestsPerSecond, $0.searchRequestsPerTenantPerSecond) = (0, 0) }) {
+            client in
             var ids: [String] = []
             for _ in 0..<1000 {
                 let id = UUID().uuidString.lowercased()

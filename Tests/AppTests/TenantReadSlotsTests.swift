@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import Stores
 import TestSupport
 import Testing
 
@@ -51,5 +52,31 @@ struct TenantReadSlotsTests {
                 #expect((try first.json()["logs"] as? [Any])?.count == 1, "\(String(buffer: first.body))")
             }
         }
+    }
+}
+
+/// The share of read time a tenant may take while others read.
+@Suite("Tenant read share")
+struct TenantReadShareTests {
+    @Test("a tenant alone is never held back, however long its reads")
+    func alone_neverHeldBack() async throws {
+        let slots = TenantReadSlots(perTenant: 2)
+        try await slots.withSlot("alone", budget: QueryBudget(.seconds(30))) { try await Task.sleep(for: .seconds(2)) }
+        let next = try await slots.withSlot("alone", budget: QueryBudget(.milliseconds(200))) { "read" }
+        #expect(next == "read")
+    }
+
+    @Test("while another tenant reads, a tenant past its share waits, and refuses what its budget cannot wait for")
+    func contended_pastShare_refusedWithinBudget() async throws {
+        let slots = TenantReadSlots(perTenant: 2)
+        try await slots.withSlot("busy", budget: QueryBudget(.seconds(30))) { try await Task.sleep(for: .seconds(3)) }
+        _ = try await slots.withSlot("other", budget: QueryBudget(.seconds(1))) { "read" }
+        await #expect(throws: Problem.self) {
+            try await slots.withSlot("busy", budget: QueryBudget(.milliseconds(200))) { "read" }
+        }
+        let other = try await slots.withSlot("other", budget: QueryBudget(.milliseconds(200))) { "read" }
+        #expect(other == "read", "the tenant within its share reads at once")
+        let waited = try await slots.withSlot("busy", budget: QueryBudget(.seconds(10))) { "read" }
+        #expect(waited == "read", "with budget enough, the tenant waits for its share instead")
     }
 }

@@ -1,3 +1,4 @@
+import Access
 import HTTPTypes
 import Hummingbird
 import Stores
@@ -13,6 +14,10 @@ struct RateLimits: Sendable {
     var ingestRecordsPerCredential: RateLimit?
     /// Search and read requests per second, per client address.
     var search: RateLimit?
+    /// Search and read requests per second, per tenant, from all its addresses.
+    var searchPerTenant: RateLimit?
+    /// Bytes of search pages per second, per tenant.
+    var searchBytesPerTenant: RateLimit?
     /// Login attempts per client address.
     var login = RateLimit(name: "auth.login", perSecond: 10.0 / 60, burst: 10)
     /// Login attempts per username, from all addresses: ten times the per-address limit, so that one
@@ -28,6 +33,10 @@ struct RateLimits: Sendable {
             "ingest.records.credential", configuration.ingestRecordsPerCredentialPerSecond,
             atLeast: configuration.maxRecordsPerRequest)
         search = Self.limit("search.requests", configuration.searchRequestsPerSecond, atLeast: 1)
+        searchPerTenant = Self.limit(
+            "search.requests.tenant", configuration.searchRequestsPerTenantPerSecond, atLeast: 1)
+        searchBytesPerTenant = Self.limit(
+            "search.bytes.tenant", configuration.searchBytesPerTenantPerSecond, atLeast: configuration.maxPageBytes)
     }
 
     /// A limit whose burst is one second's worth, but never less than one largest request, so that
@@ -65,9 +74,13 @@ struct RateLimitGate<Limiter: RateLimiter> {
         return headers
     }
 
-    /// Applies the per-client-address read limit (search, reads by ID, `auth/me`).
+    /// Applies the read limits (search, reads by ID, `auth/me`): per client address, then per tenant,
+    /// so that a tenant reading from many addresses still takes only its share of the server.
     func enforceRead(_ limits: RateLimits, _ context: AppRequestContext) async throws -> HTTPFields {
-        try await enforce([(limits.search, context.clientAddress ?? "unknown", 1)])
+        try await enforce([
+            (limits.search, context.clientAddress ?? "unknown", 1),
+            (context.identity == nil ? nil : limits.searchPerTenant, context.identity?.tenant ?? "", 1),
+        ])
     }
 
     private static func headers(_ decision: RateLimitDecision) -> HTTPFields {

@@ -24,7 +24,11 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
         router.get("/api/v1/logs") { request, context in
             let tenant = try context.require(.read).tenant
             let headers = try await gate.enforceRead(limits, context)
-            return Response.encodedJSON(try await search(request, context, tenant: tenant), headers: headers)
+            let page = try await search(request, context, tenant: tenant)
+            // Charged once the page's size is known, before it is sent: large pages cost the server its
+            // bandwidth even from the cache.
+            _ = try await gate.enforce([(limits.searchBytesPerTenant, tenant, page.count)])
+            return Response.encodedJSON(page, headers: headers)
         }
         router.get("/api/v1/logs/:id") { _, context in
             let tenant = try context.require(.read).tenant
@@ -66,24 +70,28 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
             "search", String(describing: filter.query), parameters["start"] ?? "", parameters["end"] ?? "", "\(limit)",
             parameters["cursor"] ?? "",
         ]
+        let search = SearchRequest(
+            tenant: tenant, query: filter.query, start: filter.start, end: filter.end, limit: limit, cursor: cursor)
         return try await cache.answer(tenant: tenant, request: key) {
-            var (page, covered) = try await BudgetedSearch(store: store, budgets: budgets).page(
-                SearchRequest(
-                    tenant: tenant, query: filter.query, start: filter.start, end: filter.end, limit: limit,
-                    cursor: cursor),
-                budget: budget)
-            let fitting = Self.fitting(page.records, within: maxPageBytes)
-            if fitting < page.records.count {
-                // A page full by bytes continues after its last record, whatever the budget covered.
-                page.records = Array(page.records.prefix(fitting))
-                page.nextCursor = page.records.last.map(SearchCursor.init(after:))
-                covered = nil
-            }
-            let response = SearchResponse(
-                logs: page.records.map(RecordResponse.init), nextCursor: page.nextCursor?.encoded,
-                covered: CoveredRange(covered))
-            return (Array(try APIJSON.encoder().encode(response)), covered != nil)
+            // The slot covers the encoding too: a page of large records costs more to encode than to read.
+            try await budgets.slots.withSlot(tenant, budget: budget) { try await encodedPage(search, budget: budget) }
         }
+    }
+
+    /// One page as JSON, and whether it covers only part of its range.
+    private func encodedPage(_ search: SearchRequest, budget: QueryBudget) async throws -> ([UInt8], Bool) {
+        var (page, covered) = try await BudgetedSearch(store: store, budgets: budgets).page(search, budget: budget)
+        let fitting = Self.fitting(page.records, within: maxPageBytes)
+        if fitting < page.records.count {
+            // A page full by bytes continues after its last record, whatever the budget covered.
+            page.records = Array(page.records.prefix(fitting))
+            page.nextCursor = page.records.last.map(SearchCursor.init(after:))
+            covered = nil
+        }
+        let response = SearchResponse(
+            logs: page.records.map(RecordResponse.init), nextCursor: page.nextCursor?.encoded,
+            covered: CoveredRange(covered))
+        return (Array(try APIJSON.encoder().encode(response)), covered != nil)
     }
 
     /// How many of `records`, from the first, fit in `maxBytes` of JSON; at least one.
