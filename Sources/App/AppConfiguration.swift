@@ -158,7 +158,7 @@ struct AppConfiguration: Sendable {
         try integer("LOGSMITH_MAX_BATCH_RECORDS", 1...1_000_000, into: \.maxRecordsPerRequest, from: environment)
         try integer("LOGSMITH_MAX_UPLOAD_BYTES", 1024...(1 << 50), into: \.maxUploadBytes, from: environment)
         try integer("LOGSMITH_INGEST_QUEUE_RECORDS", 1...10_000_000, into: \.maxQueuedRecords, from: environment)
-        try integer("LOGSMITH_MAX_ATTRIBUTE_KEYS", 1...10_000_000, into: \.maxAttributeKeysPerDay, from: environment)
+        try integer("LOGSMITH_MAX_ATTRIBUTE_KEYS", 1...1_000_000, into: \.maxAttributeKeysPerDay, from: environment)
         maxQueuedRecordsPerTenant = try Self.integer(
             "LOGSMITH_INGEST_QUEUE_RECORDS_PER_TENANT", 1...10_000_000, from: environment)
         try integer("LOGSMITH_INGEST_BATCH_RECORDS", 1...100_000, into: \.ingestBatchRecords, from: environment)

@@ -9,7 +9,8 @@ that the victim's ingest and search p95 stay within 3x its own baseline (or 50 m
 baseline is less: a few milliseconds are noise on a shared 2-core machine, where the defects took
 the victim to between 0.2 and 30 s), that `/ready` answers
 every probe within 1 s, that the victim never sees a server error and that the attacker sees no
-500. The attacks run in a process of their own, so the victim's timings do not wait on them for the
+500. An attack that fails is measured once more, and only a second failure fails the suite (both
+rows are reported). The attacks run in a process of their own, so the victim's timings do not wait on them for the
 interpreter lock. Loopback only (the attacker uses source addresses 127.0.0.2 and up, as a client
 with many addresses would); every server, socket and wait is bounded and stopped on every exit path.
 """
@@ -346,25 +347,17 @@ def run_store(label, binary, database_url, seconds, only):
             baseline = measure_victim(port, victim, admin, seconds)
             rows.append(("baseline", baseline, {}))
             for attack in [a for a in ATTACKS if only is None or a.__name__.removeprefix("attack_") in only]:
-                stop, ready, results = multiprocessing.Event(), multiprocessing.Event(), multiprocessing.Queue()
-                process = multiprocessing.Process(
-                    target=attack_process, args=(attack, port, attacker, stop, ready, seconds, results), daemon=True)
-                process.start()
-                ready.wait(timeout=120)
-                time.sleep(0.5)
-                measured = measure_victim(port, victim, admin, seconds)
-                stop.set()
-                try:
-                    outcome = results.get(timeout=60)
-                except Exception:
-                    outcome = {"error": "the attack did not finish"}
-                process.join(timeout=10)
-                if process.is_alive():
-                    process.kill()
-                # What the attack left queued in the server drains before the next one is measured.
-                time.sleep(1)
-                rows.append((attack.__name__.removeprefix("attack_"), measured, outcome))
-                problems += check(label, attack.__name__, baseline, measured, outcome)
+                name = attack.__name__.removeprefix("attack_")
+                measured, outcome = run_attack(attack, port, attacker, victim, admin, seconds)
+                rows.append((name, measured, outcome))
+                found = check(label, name, baseline, measured, outcome)
+                if found and server.poll() is None:
+                    # One noisy window on a shared machine is not a verdict: the attack is measured once
+                    # more, and only a second failure counts.
+                    measured, outcome = run_attack(attack, port, attacker, victim, admin, seconds)
+                    rows.append((name + " (again)", measured, outcome))
+                    found = check(label, name, baseline, measured, outcome)
+                problems += found
                 if server.poll() is not None:
                     problems.append(f"{label}: the server exited during {attack.__name__}")
                     break
@@ -377,6 +370,28 @@ def run_store(label, binary, database_url, seconds, only):
         if problems:
             print(Path(f"{work}/server.log").read_text()[-4000:], file=sys.stderr)
     return rows, problems
+
+
+def run_attack(attack, port, attacker, victim, admin, seconds):
+    """Runs one attack in its own process while the victim is measured; returns both sides."""
+    stop, ready, results = multiprocessing.Event(), multiprocessing.Event(), multiprocessing.Queue()
+    process = multiprocessing.Process(
+        target=attack_process, args=(attack, port, attacker, stop, ready, seconds, results), daemon=True)
+    process.start()
+    ready.wait(timeout=120)
+    time.sleep(0.5)
+    measured = measure_victim(port, victim, admin, seconds)
+    stop.set()
+    try:
+        outcome = results.get(timeout=60)
+    except Exception:
+        outcome = {"error": "the attack did not finish"}
+    process.join(timeout=10)
+    if process.is_alive():
+        process.kill()
+    # What the attack left queued in the server drains before the next one is measured.
+    time.sleep(1)
+    return measured, outcome
 
 
 def check(label, name, baseline, measured, outcome):
