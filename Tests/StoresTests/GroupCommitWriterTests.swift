@@ -83,29 +83,22 @@ struct GroupCommitWriterTests {
     @Test("one tenant's full share of the queue refuses that tenant only")
     func submit_tenantShareFull_refusesOnlyThatTenant() async throws {
         try await withStore(.sqlite) { store in
-            let counting = CountingStore(base: store, holdingInsertsUntil: .max, atMost: .seconds(30))
-            let writer = GroupCommitWriter(
-                store: counting, configuration: .init(maxBatchRecords: 5, maxQueuedRecords: 20),
-                clock: ContinuousClock())
             let (flooding, other) = (uniqueTenant(), uniqueTenant())
-            let running = Task { try await writer.run() }
-            var clients: [Task<Void, any Error>] = []
-            clients.append(Task { try await writer.submit([makeRecord("in flight", tenant: flooding)]) })
-            try await waitUntil("the writer never started the insert") { counting.runningInserts.withLock { $0 } == 1 }
-            for submission in 0..<2 {
-                let records = (0..<5).map { makeRecord("queued \(submission) \($0)", tenant: flooding) }
-                clients.append(Task { try await writer.submit(records) })
+            _ = try await withFirstInsertHeld(store, .init(maxBatchRecords: 5, maxQueuedRecords: 20), tenant: flooding)
+            {
+                writer, clients in
+                for submission in 0..<2 {
+                    let records = (0..<5).map { makeRecord("queued \(submission) \($0)", tenant: flooding) }
+                    clients.append(Task { try await writer.submit(records) })
+                }
+                try await waitUntil("the flooding tenant's records were never queued") { await writer.depth == 10 }
+                await #expect(throws: IngestUnavailable.queueFull) {
+                    try await writer.submit([makeRecord("over the share", tenant: flooding)])
+                }
+                let others = (0..<5).map { makeRecord("other \($0)", tenant: other) }
+                clients.append(Task { try await writer.submit(others) })
+                try await waitUntil("the other tenant was refused room") { await writer.depth == 15 }
             }
-            try await waitUntil("the flooding tenant's records were never queued") { await writer.depth == 10 }
-            await #expect(throws: IngestUnavailable.queueFull) {
-                try await writer.submit([makeRecord("over the share", tenant: flooding)])
-            }
-            clients.append(Task { try await writer.submit((0..<5).map { makeRecord("other \($0)", tenant: other) }) })
-            try await waitUntil("the other tenant was refused room") { await writer.depth == 15 }
-            counting.release()
-            for client in clients { try await client.value }
-            running.cancel()
-            try await running.value
             #expect(try await store.search(SearchRequest(tenant: flooding, limit: 100)).records.count == 11)
             #expect(try await store.search(SearchRequest(tenant: other, limit: 100)).records.count == 5)
         }
@@ -114,27 +107,19 @@ struct GroupCommitWriterTests {
     @Test("a tenant with one request waiting is in the next insert however much another tenant has queued")
     func takeBatch_tenantsInTurn_servesSmallTenantNext() async throws {
         try await withStore(.sqlite) { store in
-            let counting = CountingStore(base: store, holdingInsertsUntil: .max, atMost: .seconds(30))
-            let writer = GroupCommitWriter(
-                store: counting, configuration: .init(maxBatchRecords: 10), clock: ContinuousClock())
             let (flooding, other) = (uniqueTenant(), uniqueTenant())
-            let running = Task { try await writer.run() }
-            var clients: [Task<Void, any Error>] = []
-            clients.append(Task { try await writer.submit([makeRecord("in flight", tenant: flooding)]) })
-            try await waitUntil("the writer never started the insert") { counting.runningInserts.withLock { $0 } == 1 }
-            for submission in 0..<6 {
-                let records = (0..<5).map { makeRecord("flood \(submission) \($0)", tenant: flooding) }
-                clients.append(Task { try await writer.submit(records) })
-                try await waitUntil("a flooding request was never queued") {
-                    await writer.depth == 5 * (submission + 1)
+            let counting = try await withFirstInsertHeld(store, .init(maxBatchRecords: 10), tenant: flooding) {
+                writer, clients in
+                for submission in 0..<6 {
+                    let records = (0..<5).map { makeRecord("flood \(submission) \($0)", tenant: flooding) }
+                    clients.append(Task { try await writer.submit(records) })
+                    try await waitUntil("a flooding request was never queued") {
+                        await writer.depth == 5 * (submission + 1)
+                    }
                 }
+                clients.append(Task { try await writer.submit([makeRecord("small", tenant: other)]) })
+                try await waitUntil("the small request was never queued") { await writer.depth == 31 }
             }
-            clients.append(Task { try await writer.submit([makeRecord("small", tenant: other)]) })
-            try await waitUntil("the small request was never queued") { await writer.depth == 31 }
-            counting.release()
-            for client in clients { try await client.value }
-            running.cancel()
-            try await running.value
             let batches = counting.insertedMessages.withLock { $0 }
             #expect(batches.count == 5)
             #expect(batches.dropFirst().first?.contains("small") == true)
@@ -182,6 +167,29 @@ struct GroupCommitWriterTests {
             }
             #expect(throws: IngestUnavailable.shuttingDown) { try late.result?.get() }
         }
+    }
+
+    /// Runs a writer over `store` whose inserts wait until `body` has queued what it wants, the first
+    /// one holding a record of `tenant`; then lets every insert go, waits for every submission in
+    /// `clients`, stops the writer and returns its store.
+    func withFirstInsertHeld(
+        _ store: any LogStore, _ configuration: GroupCommitWriter<CountingStore, ContinuousClock>.Configuration,
+        tenant: String,
+        _ body: (GroupCommitWriter<CountingStore, ContinuousClock>, inout [Task<Void, any Error>]) async throws -> Void
+    ) async throws -> CountingStore {
+        let counting = CountingStore(base: store, holdingInsertsUntil: .max, atMost: .seconds(30))
+        let writer = GroupCommitWriter(store: counting, configuration: configuration, clock: ContinuousClock())
+        let running = Task { try await writer.run() }
+        var clients: [Task<Void, any Error>] = [
+            Task { try await writer.submit([makeRecord("in flight", tenant: tenant)]) }
+        ]
+        try await waitUntil("the writer never started the insert") { counting.runningInserts.withLock { $0 } == 1 }
+        try await body(writer, &clients)
+        counting.release()
+        for client in clients { try await client.value }
+        running.cancel()
+        try await running.value
+        return counting
     }
 
     /// Polls `condition` every millisecond for up to five seconds.
