@@ -101,7 +101,7 @@ public actor GroupCommitWriter<Store: LogStore, WriterClock: Clock<Duration>>: S
         guard !records.isEmpty else { return [] }
         guard accepting else { throw IngestUnavailable.shuttingDown }
         let refused = try await attributeKeys?.refused(records) ?? []
-        let records = refused.isEmpty ? records : records.indices.filter { !refused.contains($0) }.map { records[$0] }
+        let records = records.removing(positions: refused)
         guard !records.isEmpty else { return refused }
         guard accepting else { throw IngestUnavailable.shuttingDown }
         let tenant = records[0].tenant

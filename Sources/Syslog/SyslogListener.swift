@@ -188,7 +188,7 @@ public struct SyslogListener<Store: LogStore, WriterClock: Clock<Duration>>: Ser
                 span.attributes["logsmith.records"] = records.count
                 return try await writer.submit(records, bytes: bytes)
             }
-            await committed(records.indices.filter { !refused.contains($0) }.map { records[$0] }, bytes)
+            await committed(records.removing(positions: refused), bytes)
         } catch {
             logger.warning("syslog batch not committed", metadata: ["error.type": "\(type(of: error))"])
             failed = true

@@ -92,7 +92,7 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
                     reason: writer.attributeKeys?.reason ?? "")
             }
             rejected.sort { $0.index < $1.index }
-            accepted = accepted.indices.filter { !refused.contains($0) }.map { accepted[$0] }
+            accepted = accepted.removing(positions: refused)
             guard !accepted.isEmpty else { throw Self.noneValid(rejected) }
         }
         await cache.invalidate(tenant: tenant)

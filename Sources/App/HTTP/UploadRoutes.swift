@@ -151,7 +151,7 @@ struct UploadRoutes<
                 throw error
             }
             await cache.invalidate(tenant: tenant)
-            let committed = records.indices.filter { !refused.contains($0) }.map { records[$0] }
+            let committed = records.removing(positions: refused)
             metrics.countAccepted(committed, tenant: tenant, bytes: bytes, protocol: "upload")
             return refused
         }
