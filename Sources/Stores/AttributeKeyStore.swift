@@ -1,5 +1,3 @@
-public import LogModel
-
 /// The attribute keys each tenant's records brought in each UTC day, registered up to a limit
 /// (``AttributeKeyBudget``), so that the attributes index grows by a bounded number of distinct keys.
 /// ``RetentionStore/dropStorage(before:)`` forgets the days before its cutoff.
