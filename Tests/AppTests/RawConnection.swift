@@ -7,7 +7,7 @@ final class RawConnection: Sendable {
     let descriptor: Int32
 
     /// Connects to `port` on 127.0.0.1 from `source` (any loopback address; the kernel's choice when nil).
-    init(port: Int, from source: String? = nil) throws {
+    init(port: Int, from source: String? = nil, receiveTimeoutSeconds: Int = 10) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         if let source {
             var local = sockaddr_in()
@@ -30,7 +30,7 @@ final class RawConnection: Sendable {
             }
         }
         try #require(connected == 0, "cannot connect to 127.0.0.1:\(port)")
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        var timeout = timeval(tv_sec: receiveTimeoutSeconds, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
