@@ -41,13 +41,19 @@ struct AppConfigurationTests {
             environment: [
                 "LOGSMITH_HTTP_MIN_BODY_RATE": "2000", "LOGSMITH_HTTP_MAX_CONNECTIONS": "500",
                 "LOGSMITH_HTTP_MAX_CONNECTIONS_PER_CLIENT": "20", "LOGSMITH_MAX_PAGE_BYTES": "65536",
-                "LOGSMITH_READ_CONCURRENCY_PER_TENANT": "3",
+                "LOGSMITH_READ_CONCURRENCY_PER_TENANT": "3", "LOGSMITH_MAX_ATTRIBUTE_KEYS": "500",
+                "LOGSMITH_INGEST_QUEUE_RECORDS_PER_TENANT": "7000", "LOGSMITH_LIMIT_SEARCH_PER_TENANT": "40",
+                "LOGSMITH_LIMIT_SEARCH_BYTES_PER_TENANT": "1048576",
             ])
         #expect(set.httpMinBodyBytesPerSecond == 2000)
         #expect(set.httpMaxConnections == 500)
         #expect(set.httpMaxConnectionsPerClient == 20)
         #expect(set.maxPageBytes == 65536)
         #expect(set.readConcurrencyPerTenant == 3)
+        #expect(set.maxAttributeKeysPerDay == 500)
+        #expect(set.maxQueuedRecordsPerTenant == 7000)
+        #expect(set.searchRequestsPerTenantPerSecond == 40)
+        #expect(set.searchBytesPerTenantPerSecond == 1_048_576)
     }
 
     @Test(
@@ -57,7 +63,9 @@ struct AppConfigurationTests {
             ("LOGSMITH_INGEST_BATCH_RECORDS", "0"), ("LOGSMITH_PORT", "70000"), ("LOGSMITH_QUERY_BUDGET", "0"),
             ("LOGSMITH_HTTP_MIN_BODY_RATE", "0"), ("LOGSMITH_HTTP_MAX_CONNECTIONS", "0"),
             ("LOGSMITH_HTTP_MAX_CONNECTIONS_PER_CLIENT", "many"), ("LOGSMITH_MAX_PAGE_BYTES", "100"),
-            ("LOGSMITH_READ_CONCURRENCY_PER_TENANT", "0"),
+            ("LOGSMITH_READ_CONCURRENCY_PER_TENANT", "0"), ("LOGSMITH_MAX_ATTRIBUTE_KEYS", "0"),
+            ("LOGSMITH_MAX_ATTRIBUTE_KEYS", "1000001"), ("LOGSMITH_INGEST_QUEUE_RECORDS_PER_TENANT", "0"),
+            ("LOGSMITH_LIMIT_SEARCH_PER_TENANT", "-1"), ("LOGSMITH_LIMIT_SEARCH_BYTES_PER_TENANT", "lots"),
         ])
     func integerSetting_invalid_isRefused(name: String, value: String) {
         #expect {
