@@ -43,7 +43,7 @@ final class RawConnection: Sendable {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { [descriptor] in
                 var buffer = [UInt8](repeating: 0, count: 65_536)
-                let count = recv(descriptor, &buffer, buffer.count, 0)
+                let count = receiveRestarting(descriptor, &buffer)
                 continuation.resume(returning: count < 0 ? nil : String(decoding: buffer[0..<count], as: UTF8.self))
             }
         }
@@ -57,7 +57,7 @@ final class RawConnection: Sendable {
                 var received: [UInt8] = []
                 var buffer = [UInt8](repeating: 0, count: 4096)
                 while true {
-                    let count = recv(descriptor, &buffer, buffer.count, 0)
+                    let count = receiveRestarting(descriptor, &buffer)
                     // A server that closes with bytes of ours unread resets the connection: closed all the same.
                     if count < 0 {
                         let reset = errno == ECONNRESET
@@ -78,4 +78,13 @@ final class RawConnection: Sendable {
     }
 
     deinit { close(descriptor) }
+}
+
+/// One `recv`, repeated when a signal interrupts it: with `SO_RCVTIMEO` set, the kernel does not restart
+/// it even under `SA_RESTART`, and the test process gets `SIGCHLD` whenever a server it started exits.
+private func receiveRestarting(_ descriptor: Int32, _ buffer: inout [UInt8]) -> Int {
+    while true {
+        let count = recv(descriptor, &buffer, buffer.count, 0)
+        if count >= 0 || errno != EINTR { return count }
+    }
 }
