@@ -45,8 +45,11 @@ struct RetentionStoreContractTests {
             let (tenant, other) = (uniqueTenant(), uniqueTenant())
             try await store.insert([
                 makeRecord("two days ago", tenant: tenant, second: -2 * secondsPerDay),
-                makeRecord("two days ago too", tenant: other, second: -2 * secondsPerDay + 60),
-                makeRecord("yesterday", tenant: tenant, second: -secondsPerDay),
+                makeRecord(
+                    "two days ago too", tenant: other, second: -2 * secondsPerDay + 60,
+                    attributes: ["http.path": .string("/old"), "duration_ms": .integer(5)]),
+                makeRecord(
+                    "yesterday", tenant: tenant, second: -secondsPerDay, attributes: ["http.path": .string("/new")]),
                 makeRecord("today", tenant: tenant),
             ])
             // Cut at the start of yesterday: only the partition of two days ago lies wholly before it.
@@ -61,6 +64,11 @@ struct RetentionStoreContractTests {
             #expect(stats.total == 2)
             let otherStats = try await store.stats(SearchRequest(tenant: other))
             #expect(otherStats.total == 0)
+            let endpoints = { (tenant: String) in
+                try await store.endpoints(EndpointsRequest(search: SearchRequest(tenant: tenant), limit: 5))
+            }
+            #expect(try await endpoints(other).isEmpty)
+            #expect(try await endpoints(tenant).map(\.requests) == [1])
             let again = try await store.dropStorage(before: yesterday)
             #expect(again == RemovedRecords())
             try await store.insert([makeRecord("back two days ago", tenant: tenant, second: -2 * secondsPerDay)])

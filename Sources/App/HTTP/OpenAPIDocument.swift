@@ -923,7 +923,7 @@ enum OpenAPIDocument {
                 "tags": [
                   "analytics"
                 ],
-                "description": "Scope read. Records with http.path matching q between start and end, grouped by method and route (http.route, or the path with numbers, UUIDs and hex IDs as {id}), busiest first; percentiles as percentile_cont over duration_ms.",
+                "description": "Scope read. Records with http.path matching q between start and end, grouped by method and route (http.route, or the path with numbers, UUIDs and hex IDs as {id}), busiest first; percentiles as percentile_cont over duration_ms (on PostgreSQL, without q, the whole hours of the range come from hourly latency buckets: within 1%).",
                 "parameters": [
                   {
                     "$ref": "#/components/parameters/q"

@@ -15,7 +15,8 @@ public struct EndpointsRequest: Sendable, Hashable {
 
 /// One endpoint: a method and a route (``RouteTemplate``), its requests, server errors (5xx) and
 /// latency percentiles over the records that have `duration_ms`, as PostgreSQL's `percentile_cont`
-/// computes them (linear between the two nearest ranks).
+/// computes them (linear between the two nearest ranks), or within 1% of that when read from
+/// latency buckets (``LatencyBuckets``).
 public struct EndpointStats: Sendable, Hashable {
     /// The method; nil for records without one.
     public var method: String?
@@ -113,6 +114,32 @@ enum EndpointTable {
             }
             return stats
         }
+    }
+
+    /// The endpoints from rows of method, route, requests, errors, latency bucket and its count, in
+    /// the table's order with each endpoint's buckets ascending (``LatencyBuckets``).
+    static func endpoints(bucketRows: [[SQLValue?]]) throws -> [EndpointStats] {
+        var endpoints: [EndpointStats] = []
+        var buckets: [[(bucket: Int64, count: Int)]] = []
+        for row in bucketRows {
+            let method = row[0]?.text
+            let route = try row.text(1)
+            if endpoints.last.map({ $0.method != method || $0.route != route }) ?? true {
+                endpoints.append(
+                    EndpointStats(
+                        method: method, route: route, requests: Int(try row.integer(2)),
+                        errors: Int(try row.integer(3))))
+                buckets.append([])
+            }
+            let bucket = try row.integer(4)
+            if bucket != LatencyBuckets.missing { buckets[buckets.count - 1].append((bucket, Int(try row.integer(5)))) }
+        }
+        for index in endpoints.indices {
+            let percentiles = LatencyBuckets.percentiles(buckets[index])
+            (endpoints[index].p50, endpoints[index].p95, endpoints[index].p99) =
+                (percentiles[0], percentiles[1], percentiles[2])
+        }
+        return endpoints
     }
 
     /// `percentile_cont`: the value at position `percent`% of (n - 1), between the two ranks around it.

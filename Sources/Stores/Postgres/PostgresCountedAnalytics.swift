@@ -10,10 +10,11 @@ extension PostgresLogStore {
     func countedHistogramRows(_ request: HistogramRequest) async throws -> [HistogramRow]? {
         let minutesPerBucket = request.intervalMicroseconds / 60_000_000
         guard !request.countsErrors, minutesPerBucket > 0, request.intervalMicroseconds % 60_000_000 == 0,
-            let key = Self.countedKey(request.by), let plan = PostgresLogCounts.plan(for: request.search)
+            let key = Self.countedKey(request.by),
+            let plan = RollupPlan(request.search, unitMicroseconds: PostgresLogCounts.minuteMicroseconds)
         else { return nil }
         var builder = SQLBuilder<PostgresDialect>()
-        let conditions = Self.minuteConditions(request.search.tenant, plan, &builder)
+        let conditions = plan.conditions(tenant: request.search.tenant, column: "minute", &builder)
         let width = builder.bind(.integer(minutesPerBucket))
         let sql = """
             SELECT (minute - ((minute % \(width)) + \(width)) % \(width)) / \(width), \(key), sum(count)::int8, 0::int8
@@ -32,10 +33,10 @@ extension PostgresLogStore {
     func countedGroupCounts(_ request: GroupByRequest) async throws -> GroupCounts? {
         let keys = request.fields.map { Self.countedKey($0) }
         guard !keys.isEmpty, keys.allSatisfy({ $0 != nil && $0 != "NULL" }),
-            let plan = PostgresLogCounts.plan(for: request.search)
+            let plan = RollupPlan(request.search, unitMicroseconds: PostgresLogCounts.minuteMicroseconds)
         else { return nil }
         var builder = SQLBuilder<PostgresDialect>()
-        let conditions = Self.minuteConditions(request.search.tenant, plan, &builder)
+        let conditions = plan.conditions(tenant: request.search.tenant, column: "minute", &builder)
         let columns = keys.compactMap(\.self).joined(separator: ", ")
         let positions = (1...keys.count).map(String.init).joined(separator: ", ")
         let sql = """
@@ -70,15 +71,6 @@ extension PostgresLogStore {
         case .service: "NULLIF(service, '')"
         default: nil
         }
-    }
-
-    private static func minuteConditions(
-        _ tenant: String, _ plan: PostgresLogCounts.Plan, _ builder: inout SQLBuilder<PostgresDialect>
-    ) -> String {
-        var conditions = ["tenant = \(builder.bind(tenant))"]
-        if let first = plan.minutes.first { conditions.append("minute >= \(builder.bind(.integer(first)))") }
-        if let end = plan.minutes.end { conditions.append("minute < \(builder.bind(.integer(end)))") }
-        return conditions.joined(separator: " AND ")
     }
 
     /// PostgreSQL's ascending order of key tuples: by each key in turn, NULL after every value.

@@ -1,6 +1,3 @@
-import LogModel
-import LogQuery
-
 /// Counts of records per tenant, minute, service and level in `log_counts`, so that counting a day
 /// of records by level reads about 1,440 rows per service and level instead of every record.
 ///
@@ -56,43 +53,6 @@ enum PostgresLogCounts {
         "INSERT INTO log_counts (tenant, minute, service, level, count) \(groupedCounts) FROM logs \(groupAndOrder)",
     ]
 
-    private static let microsecondsPerMinute: Int64 = 60_000_000
-
-    /// How a request splits into whole minutes, read from `log_counts`, and the partial minutes at
-    /// either end, counted from the records themselves.
-    struct Plan {
-        /// The whole minutes, as a range of minute numbers (unbounded where the request is).
-        var minutes: (first: Int64?, end: Int64?)
-        /// The requests for the partial minutes at the ends of the range.
-        var edges: [SearchRequest]
-    }
-
-    /// The plan for a request; nil when its query filters on more than tenant and time, which only
-    /// the records can answer, or when its range holds no whole minute.
-    static func plan(for request: SearchRequest) -> Plan? {
-        guard request.query == .all else { return nil }
-        let first = request.start.map { ceilingDivide($0.microseconds, microsecondsPerMinute) }
-        let end = request.end.map { floorDivide($0.microseconds, microsecondsPerMinute) }
-        if let first, let end, first >= end { return nil }
-        var edges: [SearchRequest] = []
-        if let start = request.start, let first, start.microseconds < first * microsecondsPerMinute {
-            var edge = request
-            edge.end = Timestamp(microseconds: first * microsecondsPerMinute)
-            edges.append(edge)
-        }
-        if let stop = request.end, let end, end * microsecondsPerMinute < stop.microseconds {
-            var edge = request
-            edge.start = Timestamp(microseconds: end * microsecondsPerMinute)
-            edges.append(edge)
-        }
-        return Plan(minutes: (first, end), edges: edges)
-    }
-
-    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
-        value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
-    }
-
-    private static func ceilingDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
-        -floorDivide(-value, divisor)
-    }
+    /// A minute in microseconds, the unit of `log_counts`.
+    static let minuteMicroseconds: Int64 = 60_000_000
 }

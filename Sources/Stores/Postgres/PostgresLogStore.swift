@@ -323,7 +323,8 @@ public struct PostgresLogStore: LogStore {
 
     /// The busiest endpoints (see ``LogStore/endpoints(_:)``).
     public func endpoints(_ request: EndpointsRequest) async throws -> [EndpointStats] {
-        try await SQLEndpoints<PostgresDialect>.endpoints(for: request, run: execute)
+        if let rolledUp = try await rolledUpEndpoints(request) { return rolledUp }
+        return try await SQLEndpoints<PostgresDialect>.endpoints(for: request, run: execute)
     }
 
     /// The timestamp of the tenant's oldest record (see ``LogStore/oldestTimestamp(tenant:)``).
@@ -382,14 +383,14 @@ public struct PostgresLogStore: LogStore {
     /// filtered queries from the records.
     public func stats(_ request: SearchRequest) async throws -> LogStats {
         let scan = SQLLogStats(database: self)
-        guard let plan = PostgresLogCounts.plan(for: request) else { return try await scan.stats(request) }
+        guard let plan = RollupPlan(request, unitMicroseconds: PostgresLogCounts.minuteMicroseconds) else {
+            return try await scan.stats(request)
+        }
         var builder = SQLBuilder<PostgresDialect>()
-        var conditions = ["tenant = \(builder.bind(request.tenant))"]
-        if let first = plan.minutes.first { conditions.append("minute >= \(builder.bind(.integer(first)))") }
-        if let end = plan.minutes.end { conditions.append("minute < \(builder.bind(.integer(end)))") }
         let sql = """
             SELECT level, NULLIF(service, ''), sum(count)::int8 FROM log_counts
-            WHERE \(conditions.joined(separator: " AND ")) GROUP BY level, service HAVING sum(count) > 0
+            WHERE \(plan.conditions(tenant: request.tenant, column: "minute", &builder))
+            GROUP BY level, service HAVING sum(count) > 0
             """
         var stats = try SQLLogStats<Self>.fold(try await execute(sql, builder.values))
         for edge in plan.edges { stats.add(try await scan.stats(edge)) }

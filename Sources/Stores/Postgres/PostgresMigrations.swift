@@ -18,7 +18,9 @@
 /// punctuation (``MessageTrigrams``); migration 6 computes the same mapping faster. Migration 7 gives
 /// each tenant an optional retention. Migration 8 adds the promoted access-log columns
 /// (``PromotedColumnsSchema``); migration 9 the registry of attribute keys (``SQLAttributeKeys``);
-/// migration 10 makes usernames unique per tenant in any case.
+/// migration 10 makes usernames unique per tenant in any case. Migration 11 adds `endpoint_latency`,
+/// access-log requests per tenant, hour, method, route and latency bucket, kept exact by statement
+/// triggers like `log_counts` (``PostgresEndpointRollups``).
 enum PostgresMigrations {
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -61,5 +63,6 @@ enum PostgresMigrations {
         (8, PromotedColumnsSchema.postgres),
         (9, SQLAttributeKeys<PostgresDialect>.schema),
         (10, CredentialSchema.tenantUsernameStatements(postgres: true)),
+        (11, PostgresEndpointRollups.schema),
     ]
 }
