@@ -3,9 +3,21 @@ import Foundation
 /// Runs `script` with bash in the repository's root, with `arguments` as `$1`, `$2`, ...; its output
 /// goes to the test's. Throws when it exits other than 0.
 ///
+/// The blocking wait runs on a Dispatch thread: on one of the few cooperative threads it would
+/// stall every server running inside the test process for as long as the script runs.
+func bash(_ script: String, _ arguments: [String] = []) async throws {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try bashBlocking(script, arguments) })
+        }
+    }
+}
+
+/// ``bash(_:_:)`` waiting on the calling thread, for the clean-up in a `defer`, which cannot await.
+///
 /// It spawns and waits with posix_spawn and waitpid: Foundation's `Process` did not see a script
 /// exit whose children (a PostgreSQL server) lived on.
-func bash(_ script: String, _ arguments: [String] = []) throws {
+func bashBlocking(_ script: String, _ arguments: [String] = []) throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     let argv = ["/bin/bash", "-c", "cd \"$0\" && \(script)", root.path] + arguments

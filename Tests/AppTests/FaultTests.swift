@@ -13,7 +13,7 @@ struct FaultTests {
         arguments: ["fast", "immediate"])
     func ingest_postgresRestarted_recovers(mode: String) async throws {
         try await withTemporaryDirectory { directory in
-            let postgres = try ThrowawayPostgres(directory: directory + "-pg")
+            let postgres = try await ThrowawayPostgres(directory: directory + "-pg")
             defer { postgres.stop() }
             let environment = [
                 "LOGSMITH_DATABASE_URL": postgres.url, "LOGSMITH_AUTH": "off", "LOGSMITH_LIMIT_INGEST_RECORDS": "0",
@@ -25,7 +25,7 @@ struct FaultTests {
             let clients = IngestLoad.start(clients: 4, port: server.port, run: run, outcomes: outcomes)
 
             #expect(try await outcomes.waitForAcknowledged(500, timeout: .seconds(60)))
-            try postgres.restart(mode: mode)
+            try await postgres.restart(mode: mode)
             let atRestart = await outcomes.acknowledged.count
             let recovered = try await outcomes.waitForAcknowledged(500, after: atRestart, timeout: .seconds(60))
             await outcomes.stop()
@@ -54,9 +54,9 @@ extension FaultTests {
         try await withTemporaryDirectory { directory in
             let disk = directory + "/disk"
             try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
-            try bash(#"mount -t tmpfs -o size=3m logsmith-test "$1""#, [disk])
+            try await bash(#"mount -t tmpfs -o size=3m logsmith-test "$1""#, [disk])
             defer {
-                try? bash(#"umount "$1""#, [disk])
+                try? bashBlocking(#"umount "$1""#, [disk])
                 try? FileManager.default.removeItem(atPath: disk)
             }
             let run = "full-\(UUID().uuidString.prefix(8).lowercased())"
@@ -87,9 +87,9 @@ extension FaultTests {
             #expect(full.headers[.retryAfter] != nil)
             let problem = try JSONSerialization.jsonObject(with: Data((full.body ?? ByteBuffer()).readableBytesView))
             #expect((problem as? [String: Any])?["type"] as? String == "https://logsmith.dev/problems/storage-full")
-            try bash(#"[ "$(sqlite3 "$1" 'PRAGMA integrity_check')" = ok ]"#, [disk + "/data/logsmith.sqlite"])
+            try await bash(#"[ "$(sqlite3 "$1" 'PRAGMA integrity_check')" = ok ]"#, [disk + "/data/logsmith.sqlite"])
 
-            try bash(#"mount -o remount,size=64m "$1""#, [disk])
+            try await bash(#"mount -o remount,size=64m "$1""#, [disk])
             let resumed = try await TestClient.withClient(host: "127.0.0.1", port: server.port) { http in
                 try await http.post(
                     "/api/v1/logs", headers: [.contentType: "application/json"],
@@ -114,27 +114,25 @@ final class ThrowawayPostgres {
     let url: String
 
     /// Creates and starts the cluster under `directory`.
-    init(directory: String) throws {
+    init(directory: String) async throws {
         self.directory = directory
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
-        try Self.script("start_postgres \"$1\" && echo \"$pg_url\" > \"$1/url\"", directory)
+        try await bash(
+            "source scripts/lib/postgres.sh && start_postgres \"$1\" && echo \"$pg_url\" > \"$1/url\"", [directory])
         url = try String(contentsOfFile: directory + "/url", encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// `pg_ctl restart -m mode`, returning once the server accepts connections again.
-    func restart(mode: String) throws {
-        try Self.script("restart_postgres \"$1\" \"$2\"", directory, mode)
+    func restart(mode: String) async throws {
+        try await bash("source scripts/lib/postgres.sh && restart_postgres \"$1\" \"$2\"", [directory, mode])
     }
 
     /// Stops the server at once and removes its files.
     func stop() {
-        try? Self.script("stop_postgres \"$1\"", directory)
+        try? bashBlocking("source scripts/lib/postgres.sh && stop_postgres \"$1\"", [directory])
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    private static func script(_ body: String, _ arguments: String...) throws {
-        try bash("source scripts/lib/postgres.sh && \(body)", arguments)
-    }
 }

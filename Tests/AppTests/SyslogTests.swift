@@ -16,7 +16,7 @@ struct SyslogTests {
             defer { server.terminate() }
             let tcp = try #require(server.loggedPort("syslog listening", "network.transport", "tcp"))
             let udp = try #require(server.loggedPort("syslog listening", "network.transport", "udp"))
-            try bash(
+            try await bash(
                 #"""
                 logger --tcp -n 127.0.0.1 -P "$1" --rfc5424 -i -t app5424 -p local3.err --msgid M1 \
                     --sd-id meta@1 --sd-param 'k="v"' "tcp rfc5424 message"
@@ -42,7 +42,7 @@ struct SyslogTests {
             #expect(counted["message"] as? String == "octet counted")
             #expect(counted["level"] as? String == "DEBUG")
 
-            try bash(
+            try await bash(
                 #"""
                 dir="$1"; in_port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
                 mkdir -p "$dir/rsyslog"
@@ -82,7 +82,7 @@ struct SyslogTests {
             defer { server.terminate() }
             let tcp = try #require(server.loggedPort("syslog listening", "network.transport", "tcp"))
             let udp = try #require(server.loggedPort("syslog listening", "network.transport", "udp"))
-            try bash(
+            try await bash(
                 #"""
                 python3 - "$1" "$2" "$3" <<'PY'
                 import os, socket, sys, time, urllib.request
@@ -113,7 +113,7 @@ struct SyslogTests {
             #expect(!flood.isEmpty)
             var metrics = ""
             for _ in 0..<100 {
-                metrics = try Self.get("/metrics", port: server.port, in: directory).split(separator: "\n")
+                metrics = try await Self.get("/metrics", port: server.port, in: directory).split(separator: "\n")
                     .filter { $0.hasPrefix("logsmith_syslog") }.joined(separator: "\n")
                 if metrics.contains(#"outcome="rejected""#) { break }
                 try await Task.sleep(for: .milliseconds(100))
@@ -137,7 +137,7 @@ struct SyslogTests {
     {
         var found: [[String: Any]] = []
         for _ in 0..<100 {
-            let body = try get("/api/v1/logs?limit=1000&q=\(encoded(query))", port: port, in: directory)
+            let body = try await get("/api/v1/logs?limit=1000&q=\(encoded(query))", port: port, in: directory)
             let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
             found = object?["logs"] as? [[String: Any]] ?? []
             if found.count >= atLeast { break }
@@ -146,10 +146,10 @@ struct SyslogTests {
         return found
     }
 
-    static func get(_ path: String, port: Int, in directory: String) throws -> String {
+    static func get(_ path: String, port: Int, in directory: String) async throws -> String {
         let output = directory + "-get.out"
         defer { try? FileManager.default.removeItem(atPath: output) }
-        try bash(#"curl -sf "http://127.0.0.1:$1$2" > "$3""#, [String(port), path, output])
+        try await bash(#"curl -sf "http://127.0.0.1:$1$2" > "$3""#, [String(port), path, output])
         return try String(contentsOfFile: output, encoding: .utf8)
     }
 }

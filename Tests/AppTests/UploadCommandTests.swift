@@ -12,7 +12,7 @@ struct UploadCommandTests {
             defer { server.terminate() }
             let output = directory + "-upload.out"
             defer { try? FileManager.default.removeItem(atPath: output) }
-            try bash(
+            try await bash(
                 #"script -qfec "$1 upload testdata/access/nginx_access.log testdata/access/apache_access.log --url http://127.0.0.1:$2" /dev/null > "$3""#,
                 [try ServerProcess.binaryPath(), String(server.port), output])
             let text = try String(contentsOfFile: output, encoding: .utf8)
@@ -21,8 +21,8 @@ struct UploadCommandTests {
             #expect(text.contains("nginx_access.log: 29479 lines (access), 29479 accepted, 0 rejected"))
             #expect(text.contains("apache_access.log: 10000 lines (access), 9999 accepted, 1 rejected"))
             #expect(text.contains("line 8899: expected the user agent"))
-            #expect(try Self.count("log.file.name:nginx_access.log", port: server.port, in: directory) == 29_479)
-            #expect(try Self.count("log.file.name:apache_access.log", port: server.port, in: directory) == 9_999)
+            #expect(try await Self.count("log.file.name:nginx_access.log", port: server.port, in: directory) == 29_479)
+            #expect(try await Self.count("log.file.name:apache_access.log", port: server.port, in: directory) == 9_999)
         }
     }
 
@@ -37,10 +37,10 @@ struct UploadCommandTests {
                 try? FileManager.default.removeItem(atPath: file)
                 try? FileManager.default.removeItem(atPath: output)
             }
-            try bash(#"for i in 1 2 3; do cat testdata/access/nginx_access.log; done > "$1""#, [file])
+            try await bash(#"for i in 1 2 3; do cat testdata/access/nginx_access.log; done > "$1""#, [file])
             let binary = try ServerProcess.binaryPath()
             let name = URL(fileURLWithPath: file).lastPathComponent
-            try bash(
+            try await bash(
                 #"""
                 "$1" upload "$2" --url "http://127.0.0.1:$3" > /dev/null 2>&1 &
                 sender=$!
@@ -53,7 +53,7 @@ struct UploadCommandTests {
                 wait "$sender" 2>/dev/null || true
                 "$1" upload "$2" --url "http://127.0.0.1:$3" > "$5" 2>&1
                 """#, [binary, file, String(server.port), name, output])
-            let stored = try Self.count("log.file.name:\(name)", port: server.port, in: directory)
+            let stored = try await Self.count("log.file.name:\(name)", port: server.port, in: directory)
             let text = try String(contentsOfFile: output, encoding: .utf8)
             #expect(stored == 3 * 29_479, "\(text)")
             #expect(text.contains("resuming after line"), "the first run was not cut short: \(text)")
@@ -66,10 +66,10 @@ struct UploadCommandTests {
     ]
 
     /// The count of records matching a query, through `GET /api/v1/stats`.
-    static func count(_ query: String, port: Int, in directory: String) throws -> Int {
+    static func count(_ query: String, port: Int, in directory: String) async throws -> Int {
         let output = directory + "-count.json"
         defer { try? FileManager.default.removeItem(atPath: output) }
-        try bash(
+        try await bash(
             #"curl -sfG "http://127.0.0.1:$1/api/v1/stats" --data-urlencode "q=$2" > "$3""#,
             [String(port), query, output])
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output)))
