@@ -32,14 +32,16 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         .executableTarget(
             name: "App",
             dependencies: [
-                "Access", "Budgeting", "Ingestion", "LogModel", "LogQuery", "Parsing", "Retention", "Stores", "Syslog",
-                "Telemetry",
+                "Access", "Budgeting", "Ingestion", "LogModel", "LogQuery", "Parsing", "Retention", "Shippers",
+                "Stores",
+                "Syslog", "Telemetry",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -120,6 +122,15 @@ let package = Package(
             swiftSettings: upcomingFeatures
         ),
         .target(
+            name: "WireFormats",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+        .target(
+            name: "Shippers",
+            dependencies: ["LogModel", "WireFormats", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
             name: "Syslog",
             dependencies: [
                 "Ingestion", "LogModel", "Parsing", "Stores", "Telemetry",
@@ -190,7 +201,9 @@ let package = Package(
             name: "AppTests",
             dependencies: [
                 "Access", "App", "Ingestion", "LogModel", "Retention", "Stores", "Syslog", "Telemetry", "TestSupport",
+                "WireFormats",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -209,6 +222,13 @@ let package = Package(
         .testTarget(
             name: "LogModelTests",
             dependencies: ["LogModel"],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "ShippersTests",
+            dependencies: [
+                "LogModel", "Shippers", "WireFormats", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(

@@ -179,10 +179,11 @@ func buildRouter(
         metrics: observability.metrics,
         token: configuration.authEnabled ? configuration.metricsToken : nil
     ).register(on: router)
-    IngestRoutes(
+    let ingest = IngestPipeline(
         writer: writer, configuration: configuration, retentions: retentions, gate: gate, limits: limits,
-        metrics: observability.metrics, cache: dependencies.cache
-    ).register(on: router)
+        metrics: observability.metrics, cache: dependencies.cache)
+    IngestRoutes(pipeline: ingest).register(on: router)
+    OTLPLogRoutes(pipeline: ingest).register(on: router)
     UploadRoutes(
         writer: writer, store: store, configuration: configuration, retentions: retentions, gate: gate, limits: limits,
         metrics: observability.metrics, cache: dependencies.cache

@@ -45,6 +45,19 @@ final class BodyInflater {
         chunk.getBytes(at: chunk.readerIndex, length: 2) == [0x1F, 0x8B]
     }
 
+    /// Whether `Content-Encoding` says gzip; false without one or for `identity`.
+    /// - Throws: 415 for any other coding.
+    static func isDeclaredGzip(_ headers: HTTPFields) throws -> Bool {
+        switch headers[.contentEncoding]?.lowercased() {
+        case nil, "identity": return false
+        case "gzip", "x-gzip": return true
+        default:
+            throw Problem(
+                status: .unsupportedMediaType, kind: "unsupported-encoding",
+                detail: "Content-Encoding must be gzip or identity")
+        }
+    }
+
     private static func invalid(_ reason: String) -> Problem {
         Problem(status: .badRequest, kind: "invalid-encoding", detail: "the body is not valid gzip: \(reason)")
     }

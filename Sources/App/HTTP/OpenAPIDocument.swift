@@ -1820,6 +1820,522 @@ enum OpenAPIDocument {
                   }
                 }
               }
+            },
+            "/v1/logs": {
+              "post": {
+                "operationId": "exportOTLPLogs",
+                "summary": "Ingest OTLP/HTTP logs (ExportLogsServiceRequest)",
+                "tags": [
+                  "ingest"
+                ],
+                "description": "Scope ingest. OpenTelemetry's OTLP/HTTP logs, protobuf or OTLP/JSON, gzip or not (Content-Encoding). A 200 means committed; records that cannot be stored are counted in partial_success with their reasons. Errors are a google.rpc.Status in the request's encoding (a problem+json when the credential is refused before the route).",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/x-protobuf": {
+                      "schema": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest"
+                      }
+                    },
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "description": "ExportLogsServiceRequest in OTLP/JSON"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "The records are committed, but for those counted in partial_success",
+                    "content": {
+                      "application/x-protobuf": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary",
+                          "description": "ExportLogsServiceResponse"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OTLPExportLogsResponse"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "RateLimit-Limit": {
+                        "$ref": "#/components/headers/RateLimit-Limit"
+                      },
+                      "RateLimit-Remaining": {
+                        "$ref": "#/components/headers/RateLimit-Remaining"
+                      },
+                      "RateLimit-Reset": {
+                        "$ref": "#/components/headers/RateLimit-Reset"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "The body is not an ExportLogsServiceRequest, holds no records, or none is valid",
+                    "content": {
+                      "application/x-protobuf": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary",
+                          "description": "google.rpc.Status"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OTLPStatus"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "description": "No valid credential",
+                    "content": {
+                      "application/x-protobuf": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary",
+                          "description": "google.rpc.Status"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OTLPStatus"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "403": {
+                    "description": "The credential lacks the ingest scope",
+                    "content": {
+                      "application/x-protobuf": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary",
+                          "description": "google.rpc.Status"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OTLPStatus"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "413": {
+                    "description": "The body, or its inflated size, is over the limit, or it holds too many records",
+                    "content": {
+                      "application/x-protobuf": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary",
+                          "description": "google.rpc.Status"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OTLPStatus"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "415": {
+                    "description": "Neither application/x-protobuf nor application/json, or an encoding other than gzip",
+                    "content": {
+                      "application/x-protobuf": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary",
+                          "description": "google.rpc.Status"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OTLPStatus"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "429": {
+                    "description": "Over the tenant's or key's rate",
+                    "content": {
+                      "application/x-protobuf": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary",
+                          "description": "google.rpc.Status"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OTLPStatus"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Retry-After": {
+                        "description": "Seconds to wait before retrying",
+                        "schema": {
+                          "type": "integer"
+                        }
+                      }
+                    }
+                  },
+                  "503": {
+                    "description": "The ingest queue is full or storage is unavailable",
+                    "content": {
+                      "application/x-protobuf": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary",
+                          "description": "google.rpc.Status"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OTLPStatus"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Retry-After": {
+                        "description": "Seconds to wait before retrying",
+                        "schema": {
+                          "type": "integer"
+                        }
+                      }
+                    }
+                  },
+                  "507": {
+                    "description": "The database's disk is full",
+                    "content": {
+                      "application/x-protobuf": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary",
+                          "description": "google.rpc.Status"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OTLPStatus"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Retry-After": {
+                        "description": "Seconds to wait before retrying",
+                        "schema": {
+                          "type": "integer"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/otlp/v1/logs": {
+              "post": {
+                "operationId": "exportOTLPLogsPrefixed",
+                "summary": "Ingest OTLP/HTTP logs (ExportLogsServiceRequest), under the /otlp prefix",
+                "tags": [
+                  "ingest"
+                ],
+                "description": "Scope ingest. OpenTelemetry's OTLP/HTTP logs, protobuf or OTLP/JSON, gzip or not (Content-Encoding). A 200 means committed; records that cannot be stored are counted in partial_success with their reasons. Errors are a google.rpc.Status in the request's encoding (a problem+json when the credential is refused before the route).",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/x-protobuf": {
+                      "schema": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest"
+                      }
+                    },
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "description": "ExportLogsServiceRequest in OTLP/JSON"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "The records are committed, but for those counted in partial_success",
+                    "content": {
+                      "application/x-protobuf": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary",
+                          "description": "ExportLogsServiceResponse"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OTLPExportLogsResponse"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "RateLimit-Limit": {
+                        "$ref": "#/components/headers/RateLimit-Limit"
+                      },
+                      "RateLimit-Remaining": {
+                        "$ref": "#/components/headers/RateLimit-Remaining"
+                      },
+                      "RateLimit-Reset": {
+                        "$ref": "#/components/headers/RateLimit-Reset"
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "The body is not an ExportLogsServiceRequest, holds no records, or none is valid",
+                    "content": {
+                      "application/x-protobuf": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary",
+                          "description": "google.rpc.Status"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OTLPStatus"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "description": "No valid credential",
+                    "content": {
+                      "application/x-protobuf": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary",
+                          "description": "google.rpc.Status"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OTLPStatus"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "403": {
+                    "description": "The credential lacks the ingest scope",
+                    "content": {
+                      "application/x-protobuf": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary",
+                          "description": "google.rpc.Status"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OTLPStatus"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "413": {
+                    "description": "The body, or its inflated size, is over the limit, or it holds too many records",
+                    "content": {
+                      "application/x-protobuf": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary",
+                          "description": "google.rpc.Status"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OTLPStatus"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "415": {
+                    "description": "Neither application/x-protobuf nor application/json, or an encoding other than gzip",
+                    "content": {
+                      "application/x-protobuf": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary",
+                          "description": "google.rpc.Status"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OTLPStatus"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "429": {
+                    "description": "Over the tenant's or key's rate",
+                    "content": {
+                      "application/x-protobuf": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary",
+                          "description": "google.rpc.Status"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OTLPStatus"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Retry-After": {
+                        "description": "Seconds to wait before retrying",
+                        "schema": {
+                          "type": "integer"
+                        }
+                      }
+                    }
+                  },
+                  "503": {
+                    "description": "The ingest queue is full or storage is unavailable",
+                    "content": {
+                      "application/x-protobuf": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary",
+                          "description": "google.rpc.Status"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OTLPStatus"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Retry-After": {
+                        "description": "Seconds to wait before retrying",
+                        "schema": {
+                          "type": "integer"
+                        }
+                      }
+                    }
+                  },
+                  "507": {
+                    "description": "The database's disk is full",
+                    "content": {
+                      "application/x-protobuf": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary",
+                          "description": "google.rpc.Status"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OTLPStatus"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Retry-After": {
+                        "description": "Seconds to wait before retrying",
+                        "schema": {
+                          "type": "integer"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
             }
           },
           "components": {
@@ -2964,6 +3480,45 @@ enum OpenAPIDocument {
                   "end": {
                     "type": "string",
                     "format": "date-time"
+                  }
+                }
+              },
+              "OTLPStatus": {
+                "type": "object",
+                "description": "google.rpc.Status in OTLP/JSON",
+                "properties": {
+                  "code": {
+                    "type": "integer"
+                  },
+                  "message": {
+                    "type": "string"
+                  },
+                  "details": {
+                    "type": "array",
+                    "items": {
+                      "type": "object"
+                    }
+                  }
+                }
+              },
+              "OTLPExportLogsResponse": {
+                "type": "object",
+                "description": "ExportLogsServiceResponse in OTLP/JSON",
+                "properties": {
+                  "partialSuccess": {
+                    "type": "object",
+                    "properties": {
+                      "rejectedLogRecords": {
+                        "type": [
+                          "string",
+                          "integer"
+                        ],
+                        "description": "How many records were not stored (a 64-bit integer, as a string)"
+                      },
+                      "errorMessage": {
+                        "type": "string"
+                      }
+                    }
                   }
                 }
               }

@@ -24,8 +24,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    /// The problem that answers an error.
-    private static func problem(for error: any Error, context: Context) -> Problem {
+    /// The problem that answers an error (routes that answer errors in their protocol's shape
+    /// use it too).
+    static func problem(for error: any Error, context: Context) -> Problem {
         switch error {
         case let problem as Problem:
             return problem

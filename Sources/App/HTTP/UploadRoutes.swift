@@ -200,14 +200,7 @@ struct UploadRoutes<
                 status: .unsupportedMediaType, kind: "unsupported-media-type",
                 detail: "send the file itself as the body (text/plain, or gzip), not a form")
         }
-        switch headers[.contentEncoding]?.lowercased() {
-        case nil, "identity": return false
-        case "gzip", "x-gzip": return true
-        default:
-            throw Problem(
-                status: .unsupportedMediaType, kind: "unsupported-encoding",
-                detail: "Content-Encoding must be gzip or identity")
-        }
+        return try BodyInflater.isDeclaredGzip(headers)
     }
 
     struct Progress {
