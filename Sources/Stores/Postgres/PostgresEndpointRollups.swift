@@ -2,64 +2,38 @@
 /// `endpoint_latency`, so that the endpoint table of a day reads a few rows per route and bucket
 /// instead of every request, with percentiles within 1% of the exact ones.
 ///
-/// Statement triggers keep the table exact, as those of `log_counts` do (``PostgresLogCounts``):
-/// each insert or delete on `logs` adds or subtracts its access-log records (those with
-/// `http_path`) in the same transaction, upserting in key order.
+/// Statement triggers keep the table exact (``RollupTriggers``), counting the access-log records
+/// (those with `http_path`).
 enum PostgresEndpointRollups {
     /// An hour in microseconds, the unit of `endpoint_latency`.
     static let hourMicroseconds: Int64 = 3_600_000_000
 
-    private static let groupedCounts = """
-        SELECT tenant, floor(extract(epoch FROM ts) / 3600)::bigint AS hour, coalesce(http_method, '') AS method,
-               \(EndpointTable.route) AS route, \(LatencyBuckets.sql("duration_ms")) AS bucket, count(*) AS count,
-               count(*) FILTER (WHERE http_status >= 500) AS errors
-        """
-    private static let groupAndOrder = "WHERE http_path IS NOT NULL GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5"
-    private static let key = "tenant, hour, method, route, bucket"
-
     /// Migration 11: the table, its triggers, and the rollups of the records already stored.
-    static let schema = [
-        """
-        CREATE TABLE endpoint_latency (
-            tenant text NOT NULL,
-            hour bigint NOT NULL,
-            method text NOT NULL,
-            route text NOT NULL,
-            bucket integer NOT NULL,
-            count bigint NOT NULL,
-            errors bigint NOT NULL,
-            PRIMARY KEY (\(key))
-        )
-        """,
-        """
-        CREATE FUNCTION endpoint_latency_add() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            INSERT INTO endpoint_latency AS l (\(key), count, errors)
-            \(groupedCounts) FROM added \(groupAndOrder)
-            ON CONFLICT (\(key)) DO UPDATE SET count = l.count + excluded.count, errors = l.errors + excluded.errors;
-            RETURN NULL;
-        END $$
-        """,
-        """
-        CREATE FUNCTION endpoint_latency_subtract() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            UPDATE endpoint_latency AS l SET count = l.count - r.count, errors = l.errors - r.errors
-            FROM (\(groupedCounts) FROM removed \(groupAndOrder)) AS r
-            WHERE l.tenant = r.tenant AND l.hour = r.hour AND l.method = r.method AND l.route = r.route
-              AND l.bucket = r.bucket;
-            RETURN NULL;
-        END $$
-        """,
-        """
-        CREATE TRIGGER logs_endpoint_latency_added AFTER INSERT ON logs REFERENCING NEW TABLE AS added
-        FOR EACH STATEMENT EXECUTE FUNCTION endpoint_latency_add()
-        """,
-        """
-        CREATE TRIGGER logs_endpoint_latency_removed AFTER DELETE ON logs REFERENCING OLD TABLE AS removed
-        FOR EACH STATEMENT EXECUTE FUNCTION endpoint_latency_subtract()
-        """,
-        "INSERT INTO endpoint_latency (\(key), count, errors) \(groupedCounts) FROM logs \(groupAndOrder)",
-    ]
+    static let schema =
+        [
+            """
+            CREATE TABLE endpoint_latency (
+                tenant text NOT NULL,
+                hour bigint NOT NULL,
+                method text NOT NULL,
+                route text NOT NULL,
+                bucket integer NOT NULL,
+                count bigint NOT NULL,
+                errors bigint NOT NULL,
+                PRIMARY KEY (tenant, hour, method, route, bucket)
+            )
+            """
+        ]
+        + RollupTriggers(
+            table: "endpoint_latency", triggerPrefix: "logs_endpoint_latency",
+            keys: ["tenant", "hour", "method", "route", "bucket"], sums: ["count", "errors"],
+            select: """
+                SELECT tenant, floor(extract(epoch FROM ts) / 3600)::bigint AS hour, coalesce(http_method, '') AS method,
+                       \(EndpointTable.route) AS route, \(LatencyBuckets.sql("duration_ms")) AS bucket, count(*) AS count,
+                       count(*) FILTER (WHERE http_status >= 500) AS errors
+                """,
+            condition: "http_path IS NOT NULL"
+        ).statements
 }
 
 extension PostgresLogStore {
