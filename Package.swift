@@ -63,7 +63,8 @@ let package = Package(
         .executableTarget(
             name: "Bench",
             dependencies: [
-                "LogModel", "Parsing", "Stores", "TestSupport",
+                "LogModel", "Parsing", "Stores", "TestSupport", "WireFormats",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

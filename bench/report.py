@@ -61,6 +61,17 @@ def ingest_table(rows, store, floor):
     return lines
 
 
+def protocol_table(rows):
+    by_protocol = {r["protocol"]: r for r in rows if r["kind"] == "protocol"}
+    native = by_protocol.get("native", {}).get("records_per_second")
+    lines = ["| protocol | records/s | vs native | p50 ms | p95 ms | server CPU % |", "|---|---:|---:|---:|---:|---:|"]
+    for name, row in by_protocol.items():
+        ratio = f"{row['records_per_second'] / native:.2f}" if native else "-"
+        lines.append(f"| {name} | {row['records_per_second']:.0f} | {ratio} | {ms(row['p50_ms'])} | "
+                     f"{ms(row['p95_ms'])} | {row.get('server_cpu_percent', 0):.0f} |")
+    return lines
+
+
 def search_table(rows, store):
     classes = {}
     for row in rows:
@@ -146,6 +157,9 @@ def main():
         if floor:
             lines += [f"## Ingest, {title} ({facts['records_per_ingest_run']:,} records per run)", ""]
             lines += ingest_table(rows, store, floor) + [""]
+        if store == "postgres" and any(r["kind"] == "protocol" for r in rows):
+            lines += ["## Ingest by protocol, PostgreSQL (batch 1,000, concurrency 16)", ""]
+            lines += protocol_table(rows) + [""]
         if store == "postgres":
             offered_rows = [r for r in rows if r["kind"] == "offered"]
             if offered_rows:

@@ -5,8 +5,9 @@ import LogModel
 import NIOCore
 import NIOHTTP1
 
-/// `logsmith-bench ingest`: posts a seeded workload as NDJSON batches from several concurrent
-/// clients and prints records/s and request latency percentiles as one JSON object.
+/// `logsmith-bench ingest`: posts a seeded workload in batches from several concurrent clients, as
+/// NDJSON to our own route or as OTLP/HTTP protobuf to `/v1/logs`, and prints records/s and request
+/// latency percentiles as one JSON object.
 struct IngestBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest", abstract: "Measure ingest throughput and latency.")
@@ -18,6 +19,8 @@ struct IngestBenchmark: AsyncParsableCommand {
     @Option(help: "Workload seed.") var seed: UInt64 = 42
     @Option(help: "Stop after this many seconds even if records remain.") var maxSeconds = 120.0
     @Option(help: "Directory of the log data (the repository's testdata).") var data = "testdata"
+    @Option(help: "The protocol: native (NDJSON to /api/v1/logs) or otlp (protobuf to /v1/logs).")
+    var `protocol` = IngestProtocol.native
     @Option(help: "Offer this many records/s (open loop) instead of sending as fast as answers come.")
     var rate: Double?
     @Option(help: "The server's process ID, to report its peak RSS and CPU while the benchmark runs.")
@@ -47,31 +50,40 @@ struct IngestBenchmark: AsyncParsableCommand {
         var sent = 0
         while sent < records && ContinuousClock.now < deadline {
             let count = min(records - sent, Self.segmentRecords - Self.segmentRecords % batch)
-            let bodies = Self.bodies(count, batch: batch, from: &workload)
+            let bodies = try Self.bodies(count, batch: batch, protocol: `protocol`, from: &workload)
             let start = ContinuousClock.now
             results += try await Clients.run(
                 concurrency: concurrency, items: bodies.count, deadline: deadline, interval: interval
             ) { index in
-                try await target.ingest(bodies[index].bytes, records: bodies[index].records, timeout: .seconds(60))
+                try await target.ingest(
+                    bodies[index].bytes, records: bodies[index].records, protocol: `protocol`, timeout: .seconds(60))
             }
             elapsed += ContinuousClock.now - start
             sent += count
         }
-        var extra: [String: Any] = ["batch": batch, "concurrency": concurrency]
+        var extra: [String: Any] = ["batch": batch, "concurrency": concurrency, "protocol": `protocol`.rawValue]
         if let rate { extra["offered_records_per_second"] = rate }
         if let sampler { extra.merge(await sampler.finish()) { $1 } }
         extra.merge(cpu.finish()) { $1 }
         try Summary.print(results, elapsed: elapsed, extra: extra)
     }
 
-    /// The next `count` records as NDJSON request bodies of `batch` records each.
-    private static func bodies(_ count: Int, batch: Int, from workload: inout Workload) -> [(
-        bytes: ByteBuffer, records: Int
-    )] {
-        stride(from: 0, to: count, by: batch).map { offset in
-            let records = min(batch, count - offset)
-            let lines = (0..<records).map { _ in workload.next().jsonText }
-            return (ByteBuffer(string: lines.joined(separator: "\n")), records)
+    /// The next `count` records as request bodies of `batch` records each.
+    private static func bodies(
+        _ count: Int, batch: Int, protocol: IngestProtocol, from workload: inout Workload
+    ) throws -> [(bytes: ByteBuffer, records: Int)] {
+        try stride(from: 0, to: count, by: batch).map { offset in
+            let records = (0..<min(batch, count - offset)).map { _ in workload.next() }
+            switch `protocol` {
+            case .native: return (ByteBuffer(string: records.map(\.jsonText).joined(separator: "\n")), records.count)
+            case .otlp: return (ByteBuffer(bytes: try OTLPBodies.body(records)), records.count)
+            }
         }
     }
+}
+
+/// The ingest protocols the benchmark speaks.
+enum IngestProtocol: String, ExpressibleByArgument {
+    case native
+    case otlp
 }

@@ -33,12 +33,15 @@ struct ServerTarget: Sendable {
         return request
     }
 
-    /// POSTs an NDJSON body of `records` records to the ingest route; `records` when it answers 200,
-    /// else nil.
-    func ingest(_ body: ByteBuffer, records: Int, timeout: TimeAmount) async throws -> Int? {
-        var request = request("/api/v1/logs")
+    /// POSTs a body of `records` records to the ingest route of the protocol (NDJSON to our own,
+    /// protobuf to OTLP's); `records` when it answers 200, else nil.
+    func ingest(
+        _ body: ByteBuffer, records: Int, protocol: IngestProtocol = .native, timeout: TimeAmount
+    ) async throws -> Int? {
+        var request = request(`protocol` == .native ? "/api/v1/logs" : "/v1/logs")
         request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-ndjson")
+        request.headers.add(
+            name: "Content-Type", value: `protocol` == .native ? "application/x-ndjson" : "application/x-protobuf")
         request.body = .bytes(body)
         let response = try await HTTPClient.shared.execute(request, timeout: timeout)
         _ = try await response.body.collect(upTo: 1 << 20)
