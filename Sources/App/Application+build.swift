@@ -184,6 +184,7 @@ func buildRouter(
         metrics: observability.metrics, cache: dependencies.cache)
     IngestRoutes(pipeline: ingest).register(on: router)
     OTLPLogRoutes(pipeline: ingest).register(on: router)
+    LokiPushRoutes(pipeline: ingest).register(on: router)
     UploadRoutes(
         writer: writer, store: store, configuration: configuration, retentions: retentions, gate: gate, limits: limits,
         metrics: observability.metrics, cache: dependencies.cache

@@ -64,6 +64,29 @@ struct IngestPipeline<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Ra
             maxItems: configuration.maxRecordsPerRequest)
     }
 
+    /// The whole body, inflated when gzip, and the bytes received; both are bounded by the body
+    /// limit, so a small body that inflates past it is a 413 without being held whole.
+    func wholeBody(_ body: RequestBody, gzip: Bool) async throws -> (bytes: [UInt8], wireBytes: Int) {
+        let limit = configuration.maxBodyBytes
+        var bytes: [UInt8] = []
+        var wireBytes = 0
+        let inflater = gzip ? try BodyInflater() : nil
+        for try await chunk in body {
+            wireBytes += chunk.readableBytes
+            guard wireBytes <= limit else { throw Problem.bodyTooLarge(limit: limit) }
+            guard let inflater else {
+                bytes += chunk.readableBytesView
+                continue
+            }
+            try inflater.inflate(chunk) { window in
+                bytes += window.readableBytesView
+                guard bytes.count <= limit else { throw Problem.bodyTooLarge(limit: limit) }
+            }
+        }
+        try inflater?.finish()
+        return (bytes, wireBytes)
+    }
+
     /// Charges the rest of the batch to the rates and commits its valid records; `protocol` labels
     /// the metrics.
     /// - Throws: 400 when the body holds no record or no valid one, 429 past a rate, 503 when the

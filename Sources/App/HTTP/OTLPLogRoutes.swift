@@ -37,8 +37,7 @@ struct OTLPLogRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rat
         }
         let gzip = try BodyInflater.isDeclaredGzip(request.headers)
         let admission = try await pipeline.admit(request, context)
-        let (body, wireBytes) = try await Self.read(
-            request.body, gzip: gzip, limit: pipeline.configuration.maxBodyBytes)
+        let (body, wireBytes) = try await pipeline.wholeBody(request.body, gzip: gzip)
         let records: [JSONValue]
         do {
             records = try OTLPLogs.records(body, encoding)
@@ -57,30 +56,6 @@ struct OTLPLogRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rat
         let answer = OTLPLogs.response(
             rejected: outcome.rejected.count, errorMessage: reasons.joined(separator: "; ") + more, encoding)
         return Response(status: .ok, headers: headers, body: Self.body(answer))
-    }
-
-    /// The body, inflated when gzip, and the bytes received; both are bounded by `limit`, so a small
-    /// body that inflates past it is a 413 without being held whole.
-    private static func read(
-        _ body: RequestBody, gzip: Bool, limit: Int
-    ) async throws -> (body: [UInt8], wireBytes: Int) {
-        var bytes: [UInt8] = []
-        var wireBytes = 0
-        let inflater = gzip ? try BodyInflater() : nil
-        for try await chunk in body {
-            wireBytes += chunk.readableBytes
-            guard wireBytes <= limit else { throw Problem.bodyTooLarge(limit: limit) }
-            guard let inflater else {
-                bytes += chunk.readableBytesView
-                continue
-            }
-            try inflater.inflate(chunk) { window in
-                bytes += window.readableBytesView
-                guard bytes.count <= limit else { throw Problem.bodyTooLarge(limit: limit) }
-            }
-        }
-        try inflater?.finish()
-        return (bytes, wireBytes)
     }
 
     /// A problem as OTLP answers it: its status and headers, a `google.rpc.Status` body.

@@ -2336,6 +2336,104 @@ enum OpenAPIDocument {
                   }
                 }
               }
+            },
+            "/loki/api/v1/push": {
+              "post": {
+                "operationId": "pushLoki",
+                "summary": "Ingest Loki's JSON push",
+                "tags": [
+                  "ingest"
+                ],
+                "description": "Scope ingest. Loki's JSON push API, gzip or not. 204 means committed. Entries that cannot be stored are named by position (streams flattened in order) in a 400 problem after the others are committed. Labels service_name/service/app/job, level/detected_level/severity, host/hostname/instance and env/environment become the record's columns; other labels and structured metadata become attributes. An X-Scope-OrgID naming another tenant than the credential's is a 403.",
+                "parameters": [
+                  {
+                    "name": "X-Scope-OrgID",
+                    "in": "header",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Loki's tenant header; when given it must be the credential's tenant"
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "required": [
+                          "streams"
+                        ],
+                        "properties": {
+                          "streams": {
+                            "type": "array",
+                            "items": {
+                              "type": "object",
+                              "properties": {
+                                "stream": {
+                                  "type": "object",
+                                  "additionalProperties": {
+                                    "type": "string"
+                                  }
+                                },
+                                "values": {
+                                  "type": "array",
+                                  "items": {
+                                    "type": "array",
+                                    "minItems": 2,
+                                    "maxItems": 3
+                                  }
+                                }
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "204": {
+                    "description": "Every entry is committed",
+                    "headers": {
+                      "RateLimit-Limit": {
+                        "$ref": "#/components/headers/RateLimit-Limit"
+                      },
+                      "RateLimit-Remaining": {
+                        "$ref": "#/components/headers/RateLimit-Remaining"
+                      },
+                      "RateLimit-Reset": {
+                        "$ref": "#/components/headers/RateLimit-Reset"
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/TooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  },
+                  "507": {
+                    "$ref": "#/components/responses/StorageFull"
+                  }
+                }
+              }
             }
           },
           "components": {

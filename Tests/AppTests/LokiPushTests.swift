@@ -1,0 +1,93 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@testable import App
+
+/// `POST /loki/api/v1/push` against python-logging-loki, Loki's own JSON client for Python.
+@Suite("Loki push ingest")
+struct LokiPushIngestTests {
+    @Test(
+        "records pushed by python-logging-loki are found with their service, level, environment and labels",
+        arguments: StoreKind.allCases)
+    func pythonClient_recordsSearchable(kind: StoreKind) async throws {
+        try await withTemporaryDirectory { directory in
+            var environment = ["LOGSMITH_DATABASE_URL": "", "LOGSMITH_AUTH": "off", "LOGSMITH_LIMIT_SEARCH": "0"]
+            if kind == .postgres { environment["LOGSMITH_DATABASE_URL"] = try testDatabaseURL() }
+            let server = try await ServerProcess(dataDirectory: directory, environment: environment)
+            defer { server.terminate() }
+            let service = "loki-\(UUID().uuidString.prefix(8).lowercased())"
+            try await bash(
+                #""${LOGSMITH_TEST_PYTHON:-python3}" Tests/shippers/loki_push.py "$1" "$2" 40"#,
+                ["http://127.0.0.1:\(server.port)", service])
+            try await TestClient.withClient(host: "127.0.0.1", port: server.port) { http in
+                let body = try #require(try await http.get("/api/v1/logs?limit=100&q=service:\(service)").body)
+                let page = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+                let records = try #require(page?["logs"] as? [[String: Any]])
+                #expect(records.count == 40)
+                #expect(Set(records.compactMap { $0["message"] as? String }).count == 40)
+                for record in records {
+                    #expect(record["level"] as? String == "ERROR")
+                    #expect(record["environment"] as? String == "test")
+                    let attributes = try #require(record["attributes"] as? [String: Any])
+                    #expect(attributes["logger"] as? String == "payments")
+                    #expect(attributes["order"] is String)
+                }
+            }
+        }
+    }
+
+    @Test("an X-Scope-OrgID naming another tenant is a 403; the credential's own tenant is accepted")
+    func scopeOrganization_mustBeTheCredentialsTenant() async throws {
+        let push = #"{"streams": [{"stream": {"job": "x"}, "values": [["1795000000000000000", "hello"]]}]}"#
+        try await withApp { client in
+            for (organization, status) in [("someone-else", 403), ("default", 204)] {
+                let response = try await client.execute(
+                    uri: "/loki/api/v1/push", method: .post,
+                    headers: [.contentType: "application/json", HTTPField.Name("X-Scope-OrgID")!: organization],
+                    body: ByteBuffer(string: push))
+                #expect(response.status.code == status, "\(organization)")
+            }
+        }
+    }
+
+    @Test("an entry that cannot be stored is named by its position in a 400; the others are stored")
+    func invalidEntry_namedOthersStored() async throws {
+        let push = """
+            {"streams": [{"stream": {"job": "x"}, "values": [["1795000000000000000", "kept"],
+              ["9000000000000000000", "too far ahead"], ["1795000000000000001", "kept too"]]}]}
+            """
+        try await withApp { client in
+            let response = try await client.execute(
+                uri: "/loki/api/v1/push", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: push))
+            #expect(response.status == .badRequest)
+            #expect(response.headers[.contentType] == "application/problem+json")
+            let errors = try #require(try response.json()["errors"] as? [[String: Any]])
+            #expect(errors.map { $0["index"] as? Int } == [1])
+            #expect(try await client.get("/api/v1/stats").json()["total"] as? Int == 2)
+        }
+    }
+
+    @Test(
+        "bad pushes get a 4xx problem naming what is wrong, never a 5xx",
+        arguments: [
+            ("application/json", #"{"streams": [{"values": [["x", "a"]]}]}"#, 400, "streams[0].values[0][0]"),
+            ("application/json", "", 400, "not JSON"),
+            ("application/json", #"{"streams": []}"#, 400, "no records"),
+            ("application/x-protobuf", "\u{1}", 415, "application/json"),
+        ])
+    func badPushes_4xx(contentType: String, body: String, status: Int, detail: String) async throws {
+        try await withApp { client in
+            let response = try await client.execute(
+                uri: "/loki/api/v1/push", method: .post, headers: [.contentType: contentType],
+                body: ByteBuffer(string: body))
+            #expect(response.status.code == status)
+            #expect(
+                (try response.json()["detail"] as? String)?.contains(detail) == true, "\(String(buffer: response.body))"
+            )
+        }
+    }
+}
