@@ -14,7 +14,7 @@ func bash(_ script: String, _ arguments: [String] = []) async throws {
 }
 
 /// ``bash(_:_:)`` waiting on the calling thread: for the clean-up in a `defer`, which cannot await,
-/// and for the fault test's PostgreSQL restart (see ``ThrowawayPostgres/restart(mode:)``).
+/// and for starting and stopping the fault test's PostgreSQL.
 ///
 /// It spawns and waits with posix_spawn and waitpid: Foundation's `Process` did not see a script
 /// exit whose children (a PostgreSQL server) lived on.

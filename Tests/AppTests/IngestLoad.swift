@@ -78,6 +78,16 @@ actor RequestOutcomes {
 
     func stop() { stopped = true }
 
+    /// Waits until every request sent has its answer, or `timeout` passes; true when they have.
+    func waitUntilAnswered(timeout: Duration) async throws -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while !pending.isEmpty {
+            guard ContinuousClock.now < deadline else { return false }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return true
+    }
+
     /// Waits until `count` records more than `baseline` are acknowledged, or `timeout` passes; true
     /// when they are.
     func waitForAcknowledged(_ count: Int, after baseline: Int = 0, timeout: Duration) async throws -> Bool {

@@ -34,10 +34,15 @@ final class ServerProcess {
         process.waitUntilExit()
     }
 
-    /// Stops the process with SIGTERM (graceful shutdown) and waits for it to exit.
+    /// Stops the process with SIGTERM (graceful shutdown) and waits for it to exit. A graceful
+    /// shutdown must end: a server still running 30 s later is killed and the test records an issue.
     func terminate() {
         process.terminate()
-        process.waitUntilExit()
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        guard process.isRunning else { return }
+        kill()
+        Issue.record("the server was still running 30 s after SIGTERM")
     }
 
     /// The `server.port` of the first log line with this message whose `key` is `value` (the syslog

@@ -9,14 +9,14 @@ extension PostgresLogStore: AttributeKeyStore {
     ) async throws -> AttributeKeyAdmission {
         try await withStoreErrors("admitting attribute keys failed") {
             try await instrumentation.statement("", operation: "admit_attribute_keys") {
-                try await client.withTransaction(logger: logger) { connection in
+                try await client.transaction(logger: logger) { connection in
                     let lock = Self.advisoryLockKey("attribute-keys/\(tenant)/\(day)")
-                    _ = try await connection.query("SELECT pg_advisory_xact_lock(\(lock))", logger: logger)
+                    try await connection.statement("SELECT pg_advisory_xact_lock(\(lock))", logger: logger)
                     return try await SQLAttributeKeys<PostgresDialect>.admit(
                         tenant: tenant, day: day, keysPerRecord: keysPerRecord, limit: limit
                     ) { sql, values in
                         try await Self.rows(
-                            connection.query(
+                            connection.statement(
                                 PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger))
                     }
                 }

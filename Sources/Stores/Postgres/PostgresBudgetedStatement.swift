@@ -11,26 +11,25 @@ extension PostgresLogStore {
     /// a cancel that arrives late stops nothing else). Throws ``StoreError`` with code
     /// ``StoreError/Code/budgetExhausted`` when either stopped it.
     ///
-    /// The statement runs without parallel workers: when PostgreSQL cancelled a statement whose
-    /// workers were running, PostgresNIO sometimes closed the connection without failing the next
-    /// statement on it, which then never returned (3 of 22 endpoint reads at 10M rows hung; none of
-    /// 25 without workers).
+    /// The statement runs without parallel workers: cancelling a statement whose workers were running
+    /// sometimes cost the connection (3 of 22 endpoint reads at 10M rows, then hung for the reason
+    /// `PostgresStatements.swift` describes; none of 25 without workers).
     func budgetedRows(_ sql: String, _ values: [SQLValue], within budget: QueryBudget) async throws -> [[SQLValue?]] {
         let milliseconds = Int64(budget.remaining / .milliseconds(1))
         guard milliseconds >= 1, !budget.cancellation.isCancelled else { throw QueryBudget.exhausted() }
-        let rows = try await client.withTransaction(logger: logger) { connection -> [[SQLValue?]]? in
-            let session = try await connection.query(
+        let rows = try await client.transaction(logger: logger) { connection -> [[SQLValue?]]? in
+            let session = try await connection.statement(
                 """
                 SELECT pg_backend_pid(), (extract(epoch FROM now()) * 1000000)::int8,
                        set_config('statement_timeout', \(String(milliseconds)), true),
                        set_config('max_parallel_workers_per_gather', '0', true)
                 """,
                 logger: logger
-            ).collect().first?.decode((Int32, Int64, String, String).self)
+            ).first?.decode((Int32, Int64, String, String).self)
             let cancel: @Sendable () -> Void = { [client, logger] in
                 guard let (pid, started, _, _) = session else { return }
                 Task {
-                    try? await client.query(
+                    try? await client.statement(
                         """
                         SELECT pg_cancel_backend(pid) FROM pg_stat_activity
                         WHERE pid = \(pid) AND xact_start = timestamptz 'epoch' + \(started) * interval '1 microsecond'
@@ -40,7 +39,8 @@ extension PostgresLogStore {
             return try await budget.cancellation.whileRunning(onCancel: cancel) {
                 do {
                     return try await Self.rows(
-                        connection.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger))
+                        connection.statement(
+                            PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger))
                 } catch let error as PSQLError where error.serverInfo?[.sqlState] == Self.queryCanceled {
                     return nil
                 }

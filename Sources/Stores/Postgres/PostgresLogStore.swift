@@ -58,24 +58,22 @@ public struct PostgresLogStore: LogStore {
     }
 
     private func applyMigrations() async throws {
-        try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(7420001)", logger: logger)
-            try await connection.query(
+        try await client.transaction(logger: logger) { connection in
+            try await connection.statement("SELECT pg_advisory_xact_lock(7420001)", logger: logger)
+            try await connection.statement(
                 """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
                 """, logger: logger)
-            var applied: Set<Int> = []
-            for try await version in try await connection.query(
-                "SELECT version FROM schema_migrations", logger: logger
-            ).decode(Int.self) {
-                applied.insert(version)
-            }
+            let applied = Set(
+                try await connection.statement("SELECT version FROM schema_migrations", logger: logger).map {
+                    try $0.decode(Int.self)
+                })
             for migration in PostgresMigrations.all where !applied.contains(migration.version) {
                 for statement in migration.statements {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    try await connection.statement(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
-                try await connection.query(
+                try await connection.statement(
                     "INSERT INTO schema_migrations (version) VALUES (\(migration.version))", logger: logger)
             }
         }
@@ -130,7 +128,7 @@ public struct PostgresLogStore: LogStore {
                           http_method, http_path, client_ip, http_route, http_status, duration_ms)
                 """
             try await instrumentation.statement(sql) {
-                try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+                try await client.statement(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
             }
         }
     }
@@ -344,7 +342,7 @@ public struct PostgresLogStore: LogStore {
     /// Runs a trivial query to show the database answers.
     public func ping() async throws {
         try await withStoreErrors("database unreachable") {
-            try await instrumentation.statement("SELECT 1") { try await client.query("SELECT 1", logger: logger) }
+            try await instrumentation.statement("SELECT 1") { try await client.statement("SELECT 1", logger: logger) }
         }
     }
 
@@ -408,7 +406,7 @@ public struct PostgresLogStore: LogStore {
     /// Creates the partitions the records of these timestamps need, and those of the following days.
     private func ensurePartitions(for timestamps: [Timestamp]) async throws {
         for day in partitions.missing(for: timestamps) {
-            let create = { try await client.query(PostgresQuery(unsafeSQL: day.createStatement), logger: logger) }
+            let create = { try await client.statement(PostgresQuery(unsafeSQL: day.createStatement), logger: logger) }
             do {
                 try await instrumentation.statement(day.createStatement, create)
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == Self.overlappingPartition {
@@ -470,22 +468,19 @@ extension PostgresLogStore: SQLDatabase {
     private func rows(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]] {
         if let budget = QueryBudget.current { return try await budgetedRows(sql, values, within: budget) }
         return try await Self.rows(
-            client.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger))
+            client.statement(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger))
     }
 
-    static func rows(_ sequence: PostgresRowSequence) async throws -> [[SQLValue?]] {
-        var rows: [[SQLValue?]] = []
-        for try await row in sequence {
-            rows.append(
-                try row.map { cell -> SQLValue? in
-                    guard cell.bytes != nil else { return nil }
-                    switch cell.dataType {
-                    case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
-                    case .float4, .float8: return .double(try cell.decode(Double.self))
-                    default: return .text(try cell.decode(String.self))
-                    }
-                })
+    static func rows(_ result: PostgresQueryResult) throws -> [[SQLValue?]] {
+        try result.map { row in
+            try row.map { cell -> SQLValue? in
+                guard cell.bytes != nil else { return nil }
+                switch cell.dataType {
+                case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
+                case .float4, .float8: return .double(try cell.decode(Double.self))
+                default: return .text(try cell.decode(String.self))
+                }
+            }
         }
-        return rows
     }
 }

@@ -47,21 +47,20 @@ extension PostgresLogStore: RetentionStore {
         let table = PostgresQuery(
             unsafeSQL: "SELECT count(*)::int8, pg_total_relation_size('\(name)'::regclass)::int8 FROM \(name)")
         let minutes = (range.lowerBound.microseconds / 60_000_000, range.upperBound.microseconds / 60_000_000)
-        return try await client.withTransaction(logger: logger) { connection in
-            _ = try await connection.query(
+        return try await client.transaction(logger: logger) { connection in
+            try await connection.statement(
                 PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = '\(Self.dropLockTimeout)'"), logger: logger)
             var removed = RemovedRecords()
-            for try await (records, bytes) in try await connection.query(table, logger: logger).decode(
-                (Int64, Int64).self)
-            {
+            for row in try await connection.statement(table, logger: logger) {
+                let (records, bytes) = try row.decode((Int64, Int64).self)
                 removed = RemovedRecords(records: Int(records), bytes: Int(bytes))
             }
-            _ = try await connection.query(
+            try await connection.statement(
                 "DELETE FROM log_counts WHERE minute >= \(minutes.0) AND minute < \(minutes.1)", logger: logger)
-            _ = try await connection.query(
+            try await connection.statement(
                 "DELETE FROM endpoint_latency WHERE hour >= \(minutes.0 / 60) AND hour < \(minutes.1 / 60)",
                 logger: logger)
-            _ = try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(name)"), logger: logger)
+            try await connection.statement(PostgresQuery(unsafeSQL: "DROP TABLE \(name)"), logger: logger)
             return removed
         }
     }
@@ -81,16 +80,11 @@ extension PostgresLogStore: JobElection {
         let key = Self.advisoryLockKey(job)
         return try await client.withConnection { connection -> Result? in
             let locked = try await withStoreErrors("claiming a job failed") {
-                var locked = false
-                for try await value in try await connection.query(
-                    "SELECT pg_try_advisory_lock(\(key))", logger: logger
-                ).decode(Bool.self) {
-                    locked = value
-                }
-                return locked
+                try await connection.statement("SELECT pg_try_advisory_lock(\(key))", logger: logger).first?.decode(
+                    Bool.self) ?? false
             }
             guard locked else { return nil }
-            let unlock = { _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger) }
+            let unlock = { _ = try? await connection.statement("SELECT pg_advisory_unlock(\(key))", logger: logger) }
             do {
                 let result = try await body()
                 await unlock()
