@@ -185,6 +185,7 @@ func buildRouter(
     IngestRoutes(pipeline: ingest).register(on: router)
     OTLPLogRoutes(pipeline: ingest).register(on: router)
     LokiPushRoutes(pipeline: ingest).register(on: router)
+    ElasticsearchRoutes(pipeline: ingest).register(on: router)
     UploadRoutes(
         writer: writer, store: store, configuration: configuration, retentions: retentions, gate: gate, limits: limits,
         metrics: observability.metrics, cache: dependencies.cache

@@ -8,9 +8,10 @@ import Synchronization
 
 /// Turns the credential of a request into an ``Identity``.
 ///
-/// Accepted: `Authorization: Bearer <api key or session token>`, `X-API-Key: <api key>`, and HTTP
+/// Accepted: `Authorization: Bearer <api key or session token>`, `X-API-Key: <api key>`, HTTP
 /// Basic auth whose password is an API key (the user name is ignored), which is what Loki and
-/// Elasticsearch shippers can send. With authentication off, every request is the `default`
+/// Elasticsearch shippers can send, and Elasticsearch's `Authorization: ApiKey <base64 of id:key>`
+/// (the id is ignored) or `ApiKey <key>`. With authentication off, every request is the `default`
 /// tenant with every scope.
 final class Authenticator<Credentials: CredentialStore>: Sendable {
     private let credentials: Credentials
@@ -40,6 +41,11 @@ final class Authenticator<Credentials: CredentialStore>: Sendable {
         case "bearer":
             return APIKeySecret.looksLikeKey(value)
                 ? try await identity(forKey: value) : try await identity(forSession: value)
+        case "apikey":
+            // Elasticsearch clients send base64 of `id:key`, or the key itself when given it encoded.
+            let decoded = Data(base64Encoded: value).flatMap { String(data: $0, encoding: .utf8) }
+            let key = decoded.flatMap { $0.firstIndex(of: ":").map { decoded![$0...].dropFirst() } }.map(String.init)
+            return try await identity(forKey: key ?? value)
         case "basic":
             guard let decoded = Data(base64Encoded: value).flatMap({ String(data: $0, encoding: .utf8) }),
                 let separator = decoded.firstIndex(of: ":")

@@ -2434,6 +2434,1506 @@ enum OpenAPIDocument {
                   }
                 }
               }
+            },
+            "/": {
+              "get": {
+                "operationId": "elasticsearchInfo",
+                "summary": "Elasticsearch's cluster-info document, for the official clients' product check",
+                "tags": [
+                  "ingest"
+                ],
+                "description": "Open to anyone; says nothing about the data.",
+                "security": [],
+                "parameters": [
+                  {
+                    "name": "filter_path",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "pretty",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "human",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "error_trace",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The cluster-info document (version in the 8.x line)",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": [
+                            "version",
+                            "tagline"
+                          ],
+                          "properties": {
+                            "version": {
+                              "type": "object"
+                            },
+                            "tagline": {
+                              "type": "string"
+                            }
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  }
+                }
+              }
+            },
+            "/_bulk": {
+              "post": {
+                "operationId": "elasticsearchBulk",
+                "summary": "Ingest Elasticsearch _bulk NDJSON",
+                "tags": [
+                  "ingest"
+                ],
+                "description": "Scope ingest. Action and source lines; index and create store the source (ECS fields to the record's columns, the rest to attributes), update and delete are refused item by item. 200 means the stored items are committed; each item has its status.",
+                "parameters": [
+                  {
+                    "name": "filter_path",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "pretty",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "human",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "error_trace",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "refresh",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "pipeline",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "routing",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "timeout",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "wait_for_active_shards",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "require_alias",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "require_data_stream",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/x-ndjson": {
+                      "schema": {
+                        "type": "string",
+                        "description": "Action and source lines"
+                      }
+                    },
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "description": "One action line (the official clients send NDJSON under application/vnd.elasticsearch+x-ndjson)"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "One result per action",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchBulkResponse"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "An action line that is not an action, or no valid document",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "description": "No valid credential",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "403": {
+                    "description": "The credential lacks the ingest scope",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "413": {
+                    "description": "The body, or its inflated size, is over the limit, or it holds too many documents",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "415": {
+                    "description": "An encoding other than gzip",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "429": {
+                    "description": "Over the tenant's or key's rate",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "Retry-After": {
+                        "description": "Seconds to wait before retrying",
+                        "schema": {
+                          "type": "integer"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "503": {
+                    "description": "The ingest queue is full or storage is unavailable",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "Retry-After": {
+                        "description": "Seconds to wait before retrying",
+                        "schema": {
+                          "type": "integer"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "507": {
+                    "description": "The database's disk is full",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "Retry-After": {
+                        "description": "Seconds to wait before retrying",
+                        "schema": {
+                          "type": "integer"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "put": {
+                "operationId": "elasticsearchBulkPut",
+                "summary": "Ingest Elasticsearch _bulk NDJSON",
+                "tags": [
+                  "ingest"
+                ],
+                "description": "Scope ingest. Action and source lines; index and create store the source (ECS fields to the record's columns, the rest to attributes), update and delete are refused item by item. 200 means the stored items are committed; each item has its status.",
+                "parameters": [
+                  {
+                    "name": "filter_path",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "pretty",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "human",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "error_trace",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "refresh",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "pipeline",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "routing",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "timeout",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "wait_for_active_shards",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "require_alias",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "require_data_stream",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/x-ndjson": {
+                      "schema": {
+                        "type": "string",
+                        "description": "Action and source lines"
+                      }
+                    },
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "description": "One action line (the official clients send NDJSON under application/vnd.elasticsearch+x-ndjson)"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "One result per action",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchBulkResponse"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "An action line that is not an action, or no valid document",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "description": "No valid credential",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "403": {
+                    "description": "The credential lacks the ingest scope",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "413": {
+                    "description": "The body, or its inflated size, is over the limit, or it holds too many documents",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "415": {
+                    "description": "An encoding other than gzip",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "429": {
+                    "description": "Over the tenant's or key's rate",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "Retry-After": {
+                        "description": "Seconds to wait before retrying",
+                        "schema": {
+                          "type": "integer"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "503": {
+                    "description": "The ingest queue is full or storage is unavailable",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "Retry-After": {
+                        "description": "Seconds to wait before retrying",
+                        "schema": {
+                          "type": "integer"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "507": {
+                    "description": "The database's disk is full",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "Retry-After": {
+                        "description": "Seconds to wait before retrying",
+                        "schema": {
+                          "type": "integer"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/{index}/_bulk": {
+              "post": {
+                "operationId": "elasticsearchIndexBulk",
+                "summary": "Ingest Elasticsearch _bulk NDJSON into an index",
+                "tags": [
+                  "ingest"
+                ],
+                "description": "Scope ingest. Action and source lines; index and create store the source (ECS fields to the record's columns, the rest to attributes), update and delete are refused item by item. 200 means the stored items are committed; each item has its status.",
+                "parameters": [
+                  {
+                    "name": "index",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^[a-z0-9-]{1,40}$"
+                    },
+                    "description": "The index of actions that name none; kept as attributes.index"
+                  },
+                  {
+                    "name": "filter_path",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "pretty",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "human",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "error_trace",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "refresh",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "pipeline",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "routing",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "timeout",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "wait_for_active_shards",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "require_alias",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "require_data_stream",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/x-ndjson": {
+                      "schema": {
+                        "type": "string",
+                        "description": "Action and source lines"
+                      }
+                    },
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "description": "One action line (the official clients send NDJSON under application/vnd.elasticsearch+x-ndjson)"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "One result per action",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchBulkResponse"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "An action line that is not an action, or no valid document",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "description": "No valid credential",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "403": {
+                    "description": "The credential lacks the ingest scope",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "413": {
+                    "description": "The body, or its inflated size, is over the limit, or it holds too many documents",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "415": {
+                    "description": "An encoding other than gzip",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "429": {
+                    "description": "Over the tenant's or key's rate",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "Retry-After": {
+                        "description": "Seconds to wait before retrying",
+                        "schema": {
+                          "type": "integer"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "503": {
+                    "description": "The ingest queue is full or storage is unavailable",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "Retry-After": {
+                        "description": "Seconds to wait before retrying",
+                        "schema": {
+                          "type": "integer"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "507": {
+                    "description": "The database's disk is full",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "Retry-After": {
+                        "description": "Seconds to wait before retrying",
+                        "schema": {
+                          "type": "integer"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "put": {
+                "operationId": "elasticsearchIndexBulkPut",
+                "summary": "Ingest Elasticsearch _bulk NDJSON into an index",
+                "tags": [
+                  "ingest"
+                ],
+                "description": "Scope ingest. Action and source lines; index and create store the source (ECS fields to the record's columns, the rest to attributes), update and delete are refused item by item. 200 means the stored items are committed; each item has its status.",
+                "parameters": [
+                  {
+                    "name": "index",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^[a-z0-9-]{1,40}$"
+                    },
+                    "description": "The index of actions that name none; kept as attributes.index"
+                  },
+                  {
+                    "name": "filter_path",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "pretty",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "human",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "error_trace",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "refresh",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "pipeline",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "routing",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "timeout",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "wait_for_active_shards",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "require_alias",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  },
+                  {
+                    "name": "require_data_stream",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/x-ndjson": {
+                      "schema": {
+                        "type": "string",
+                        "description": "Action and source lines"
+                      }
+                    },
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "description": "One action line (the official clients send NDJSON under application/vnd.elasticsearch+x-ndjson)"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "One result per action",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchBulkResponse"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "An action line that is not an action, or no valid document",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "description": "No valid credential",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "403": {
+                    "description": "The credential lacks the ingest scope",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "413": {
+                    "description": "The body, or its inflated size, is over the limit, or it holds too many documents",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "415": {
+                    "description": "An encoding other than gzip",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "429": {
+                    "description": "Over the tenant's or key's rate",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "Retry-After": {
+                        "description": "Seconds to wait before retrying",
+                        "schema": {
+                          "type": "integer"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "503": {
+                    "description": "The ingest queue is full or storage is unavailable",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "Retry-After": {
+                        "description": "Seconds to wait before retrying",
+                        "schema": {
+                          "type": "integer"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "507": {
+                    "description": "The database's disk is full",
+                    "headers": {
+                      "X-Elastic-Product": {
+                        "description": "Always Elasticsearch, which the official clients check",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "Retry-After": {
+                        "description": "Seconds to wait before retrying",
+                        "schema": {
+                          "type": "integer"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ElasticsearchError"
+                        }
+                      },
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
             }
           },
           "components": {
@@ -3616,6 +5116,49 @@ enum OpenAPIDocument {
                       "errorMessage": {
                         "type": "string"
                       }
+                    }
+                  }
+                }
+              },
+              "ElasticsearchError": {
+                "type": "object",
+                "description": "Elasticsearch's error document",
+                "properties": {
+                  "error": {
+                    "type": "object",
+                    "properties": {
+                      "type": {
+                        "type": "string"
+                      },
+                      "reason": {
+                        "type": "string"
+                      }
+                    }
+                  },
+                  "status": {
+                    "type": "integer"
+                  }
+                }
+              },
+              "ElasticsearchBulkResponse": {
+                "type": "object",
+                "required": [
+                  "took",
+                  "errors",
+                  "items"
+                ],
+                "properties": {
+                  "took": {
+                    "type": "integer"
+                  },
+                  "errors": {
+                    "type": "boolean"
+                  },
+                  "items": {
+                    "type": "array",
+                    "items": {
+                      "type": "object",
+                      "description": "One key, the action (index, create, update, delete), holding _index, _id, status and result or error"
                     }
                   }
                 }

@@ -11,7 +11,17 @@ struct QueryParameterMiddleware: RouterMiddleware {
         let filter = ["q", "start", "end"]
         let read = filter + ["budget_ms"]
         let tenant = ["tenant"]
+        // What Elasticsearch's clients may add; accepted and of no effect (records are searchable
+        // once committed, as `refresh=true` asks).
+        let elasticsearch = ["filter_path", "pretty", "human", "error_trace"]
+        let bulk =
+            elasticsearch + [
+                "refresh", "pipeline", "routing", "timeout", "wait_for_active_shards", "require_alias",
+                "require_data_stream",
+            ]
         return [
+            "GET /": elasticsearch,
+            "POST /_bulk": bulk, "PUT /_bulk": bulk, "POST /{index}/_bulk": bulk, "PUT /{index}/_bulk": bulk,
             "GET /api/v1/logs": read + ["limit", "cursor"],
             "GET /api/v1/correlations/{id}": ["budget_ms"],
             "GET /api/v1/stats": read,

@@ -1,0 +1,127 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LogModel
+import NIOCore
+import Shippers
+import Stores
+
+/// Elasticsearch's `POST /_bulk` and `POST /{index}/_bulk` on the ingest path of our own route
+/// (``IngestPipeline``), answered as Elasticsearch does (`took`, `errors`, one result per item, a
+/// bad item never failing the others), and `GET /`, the cluster-info document the official clients
+/// check. Every answer carries `X-Elastic-Product: Elasticsearch`; errors are Elasticsearch's
+/// `{"error": {"type", "reason"}, "status"}`.
+struct ElasticsearchRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: RateLimiter> {
+    let pipeline: IngestPipeline<Store, WriterClock, Limiter>
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/") { _, _ in Self.json(Self.clusterInfo, status: .ok) }
+        for path in ["/_bulk", "/:index/_bulk"] {
+            // The official clients send PUT; the documentation shows POST.
+            router.on(RouterPath(path), method: .post, use: answer)
+            router.on(RouterPath(path), method: .put, use: answer)
+        }
+    }
+
+    private func answer(_ request: Request, context: AppRequestContext) async throws -> Response {
+        do {
+            return try await bulk(request, context: context, index: context.parameters.get("index"))
+        } catch {
+            let problem = ProblemMiddleware<AppRequestContext>.problem(for: error, context: context)
+            var response = Self.json(
+                .object([
+                    "error": .object(["type": .string(problem.kind), "reason": .string(problem.detail)]),
+                    "status": .integer(Int64(problem.status.code)),
+                ]), status: problem.status)
+            response.headers.append(contentsOf: problem.headers)
+            return response
+        }
+    }
+
+    private func bulk(_ request: Request, context: AppRequestContext, index: String?) async throws -> Response {
+        let started = ContinuousClock.now
+        let gzip = try BodyInflater.isDeclaredGzip(request.headers)
+        let admission = try await pipeline.admit(request, context)
+        let (body, wireBytes) = try await pipeline.wholeBody(request.body, gzip: gzip)
+        let items: [ElasticsearchBulk.Item]
+        do {
+            items = try ElasticsearchBulk.items(body, defaultIndex: index)
+        } catch {
+            throw Problem(status: .badRequest, kind: "illegal_argument_exception", detail: "\(error)")
+        }
+        var batch = await pipeline.batch(for: admission)
+        var itemOfDocument: [Int] = []
+        for (position, item) in items.enumerated() {
+            if case .success(let document) = item.document {
+                try batch.add(.success(document))
+                itemOfDocument.append(position)
+            }
+        }
+        var results = items.map { item -> Result<String, ElasticsearchBulk.Refusal> in
+            item.document.map { _ in "" }
+        }
+        var headers = admission.headers
+        if batch.itemCount > 0 {
+            let outcome = try await pipeline.commit(batch, bodyBytes: wireBytes, admission, protocol: "elasticsearch")
+            headers = outcome.headers
+            let refused = Dictionary(outcome.rejected.map { ($0.index, $0.reason) }) { first, _ in first }
+            for (document, position) in itemOfDocument.enumerated() {
+                if let reason = refused[document] {
+                    results[position] = .failure(
+                        ElasticsearchBulk.Refusal(status: 400, type: "document_parsing_exception", reason: reason))
+                }
+            }
+            for (record, document) in zip(batch.accepted, batch.acceptedItems) where refused[document] == nil {
+                results[itemOfDocument[document]] = .success(record.id)
+            }
+        }
+        let answer = zip(items, results).map { item, result -> JSONValue in
+            var fields: [String: JSONValue] = ["_index": item.index.map(JSONValue.string) ?? .null]
+            switch result {
+            case .success(let id):
+                fields["_id"] = .string(id)
+                fields["status"] = .integer(201)
+                fields["result"] = .string("created")
+            case .failure(let refusal):
+                fields["_id"] = item.id.map(JSONValue.string) ?? .null
+                fields["status"] = .integer(Int64(refusal.status))
+                fields["error"] = .object(["type": .string(refusal.type), "reason": .string(refusal.reason)])
+            }
+            return .object([item.action: .object(fields)])
+        }
+        var response = Self.json(
+            .object([
+                "took": .integer(Int64((ContinuousClock.now - started) / .milliseconds(1))),
+                "errors": .bool(results.contains { if case .failure = $0 { true } else { false } }),
+                "items": .array(answer),
+            ]), status: .ok)
+        response.headers.append(contentsOf: headers)
+        return response
+    }
+
+    private static var clusterInfo: JSONValue {
+        .object([
+            "name": .string("logsmith"), "cluster_name": .string("logsmith"),
+            "cluster_uuid": .string("logsmith"),
+            "version": .object([
+                "number": .string("8.11.0"), "build_flavor": .string("default"), "build_type": .string("logsmith"),
+                "lucene_version": .string("9.8.0"), "minimum_wire_compatibility_version": .string("7.17.0"),
+                "minimum_index_compatibility_version": .string("7.0.0"),
+            ]),
+            "tagline": .string("You Know, for Search"),
+        ])
+    }
+
+    private static func json(_ value: JSONValue, status: HTTPResponse.Status) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[.elasticProduct] = "Elasticsearch"
+        return Response(
+            status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: value.jsonText)))
+    }
+}
+
+extension HTTPField.Name {
+    /// The header the official Elasticsearch clients check for.
+    fileprivate static let elasticProduct = HTTPField.Name("X-Elastic-Product")!
+}
