@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "Bench",
             dependencies: [
-                "LogModel", "Parsing", "Stores", "TestSupport", "WireFormats",
+                "LogModel", "Parsing", "Shippers", "Stores", "TestSupport", "WireFormats",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -83,6 +83,7 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .systemLibrary(name: "CHiredis"),
+        .systemLibrary(name: "CSnappy"),
         .target(
             name: "LogModel",
             swiftSettings: upcomingFeatures
@@ -128,7 +129,9 @@ let package = Package(
         ),
         .target(
             name: "Shippers",
-            dependencies: ["LogModel", "WireFormats", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: [
+                "CSnappy", "LogModel", "WireFormats", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: upcomingFeatures
         ),
         .target(
@@ -201,8 +204,8 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "Access", "App", "Ingestion", "LogModel", "Retention", "Stores", "Syslog", "Telemetry", "TestSupport",
-                "WireFormats",
+                "Access", "App", "Ingestion", "LogModel", "Retention", "Shippers", "Stores", "Syslog", "Telemetry",
+                "TestSupport", "WireFormats",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "CompressNIO", package: "compress-nio"),

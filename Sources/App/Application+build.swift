@@ -114,7 +114,7 @@ func buildApplication(
             window: { await retentions.window(for: $0, aheadSeconds: configuration.maxFutureMinutes * 60) },
             committed: { records, bytes in
                 await cache.invalidate(tenant: tenant)
-                metrics.countAccepted(records, tenant: tenant, bytes: bytes, protocol: "syslog")
+                metrics.countAccepted(records, tenant: tenant, bytes: bytes, protocol: IngestProtocol.syslog.rawValue)
             }, logger: logger)
         services.insert(syslog, at: 2)
     }

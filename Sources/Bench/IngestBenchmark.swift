@@ -19,7 +19,11 @@ struct IngestBenchmark: AsyncParsableCommand {
     @Option(help: "Workload seed.") var seed: UInt64 = 42
     @Option(help: "Stop after this many seconds even if records remain.") var maxSeconds = 120.0
     @Option(help: "Directory of the log data (the repository's testdata).") var data = "testdata"
-    @Option(help: "The protocol: native (NDJSON to /api/v1/logs) or otlp (protobuf to /v1/logs).")
+    @Option(
+        help: """
+            The protocol: native (NDJSON to /api/v1/logs), otlp (protobuf to /v1/logs), loki (Snappy \
+            protobuf to /loki/api/v1/push) or elasticsearch (_bulk).
+            """)
     var `protocol` = IngestProtocol.native
     @Option(help: "Offer this many records/s (open loop) instead of sending as fast as answers come.")
     var rate: Double?
@@ -77,13 +81,31 @@ struct IngestBenchmark: AsyncParsableCommand {
             switch `protocol` {
             case .native: return (ByteBuffer(string: records.map(\.jsonText).joined(separator: "\n")), records.count)
             case .otlp: return (ByteBuffer(bytes: try OTLPBodies.body(records)), records.count)
+            case .loki: return (ByteBuffer(bytes: try LokiBodies.body(records)), records.count)
+            case .elasticsearch: return (ByteBuffer(string: ElasticsearchBodies.body(records)), records.count)
             }
         }
     }
 }
 
-/// The ingest protocols the benchmark speaks.
+/// The ingest protocols the benchmark speaks, each to its route as its usual shipper does.
 enum IngestProtocol: String, ExpressibleByArgument {
+    /// NDJSON to `/api/v1/logs`.
     case native
+    /// OTLP/HTTP protobuf to `/v1/logs`, as an SDK or Collector sends it.
     case otlp
+    /// Snappy-compressed protobuf to `/loki/api/v1/push`, as Promtail sends it.
+    case loki
+    /// `_bulk` NDJSON with ECS documents, as Filebeat sends it.
+    case elasticsearch
+
+    /// The route, its content type, and the status of a committed request.
+    var route: (path: String, contentType: String, committed: Int) {
+        switch self {
+        case .native: ("/api/v1/logs", "application/x-ndjson", 200)
+        case .otlp: ("/v1/logs", "application/x-protobuf", 200)
+        case .loki: ("/loki/api/v1/push", "application/x-protobuf", 204)
+        case .elasticsearch: ("/_bulk", "application/x-ndjson", 200)
+        }
+    }
 }

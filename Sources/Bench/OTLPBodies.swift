@@ -82,10 +82,3 @@ enum OTLPBodies {
         return bytes
     }
 }
-
-extension JSONValue {
-    /// The string, when the value is one.
-    fileprivate var text: String? {
-        if case .string(let text) = self { text } else { nil }
-    }
-}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import LogModel
 import NIOCore
 import NIOHTTP1
 
@@ -33,18 +34,25 @@ struct ServerTarget: Sendable {
         return request
     }
 
-    /// POSTs a body of `records` records to the ingest route of the protocol (NDJSON to our own,
-    /// protobuf to OTLP's); `records` when it answers 200, else nil.
+    /// POSTs a body of `records` records to the ingest route of the protocol; `records` when it
+    /// answers that they are committed, else nil. An Elasticsearch answer counts only when no item
+    /// failed.
     func ingest(
         _ body: ByteBuffer, records: Int, protocol: IngestProtocol = .native, timeout: TimeAmount
     ) async throws -> Int? {
-        var request = request(`protocol` == .native ? "/api/v1/logs" : "/v1/logs")
+        let route = `protocol`.route
+        var request = request(route.path)
         request.method = .POST
-        request.headers.add(
-            name: "Content-Type", value: `protocol` == .native ? "application/x-ndjson" : "application/x-protobuf")
+        request.headers.add(name: "Content-Type", value: route.contentType)
         request.body = .bytes(body)
         let response = try await HTTPClient.shared.execute(request, timeout: timeout)
-        _ = try await response.body.collect(upTo: 1 << 20)
-        return response.status == .ok ? records : nil
+        let answer = try await response.body.collect(upTo: 64 << 20)
+        guard Int(response.status.code) == route.committed else { return nil }
+        if `protocol` == .elasticsearch {
+            guard case .object(let members) = try JSONParser.parse(answer.readableBytesView),
+                members["errors"] == .bool(false)
+            else { return nil }
+        }
+        return records
     }
 }

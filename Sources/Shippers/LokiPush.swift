@@ -1,7 +1,8 @@
 public import LogModel
 
-/// Loki's JSON push body (`{"streams":[{"stream":{labels},"values":[["<unix ns>","line",{metadata}]]}]}`)
-/// as the JSON objects our own route takes, one per entry, in order.
+/// Loki's push body, JSON (`{"streams":[{"stream":{labels},"values":[["<unix ns>","line",{metadata}]]}]}`)
+/// or protobuf (`logproto.PushRequest`, already decompressed), as the JSON objects our own route
+/// takes, one per entry, in order.
 ///
 /// The labels `service_name`, else `service`, `app` or `job`, become `service`; `level`,
 /// `detected_level` or `severity` the level; `host`, `hostname` or `instance` the host; `env` or
@@ -73,9 +74,17 @@ public enum LokiPush {
             }
             metadata = given
         }
+        return record(line: line, microseconds: stamp / 1000, labels: labels, metadata: metadata)
+    }
+
+    /// The record of one entry, in either encoding.
+    static func record(
+        line: String, microseconds: Int64, labels: [String: JSONValue], metadata: [String: JSONValue]
+    ) -> JSONValue {
+        var metadata = metadata
         var attributes = labels
         var fields: [String: JSONValue] = [
-            "message": .string(line), "timestamp": .string(Timestamp(microseconds: stamp / 1000).rfc3339),
+            "message": .string(line), "timestamp": .string(Timestamp(microseconds: microseconds).rfc3339),
         ]
         for (field, names) in columns {
             guard let name = names.first(where: { labels[$0] != nil }) else { continue }

@@ -2,11 +2,13 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import Shippers
 import Testing
 
 @testable import App
 
-/// `POST /loki/api/v1/push` against python-logging-loki, Loki's own JSON client for Python.
+/// `POST /loki/api/v1/push` against python-logging-loki, Loki's own JSON client for Python, and
+/// against a Snappy-compressed protobuf push built with the official protobuf runtime.
 @Suite("Loki push ingest")
 struct LokiPushIngestTests {
     @Test(
@@ -35,6 +37,48 @@ struct LokiPushIngestTests {
                     #expect(attributes["logger"] as? String == "payments")
                     #expect(attributes["order"] is String)
                 }
+            }
+        }
+    }
+
+    @Test(
+        "a Snappy-compressed protobuf push is stored as the same entries pushed as JSON are",
+        arguments: StoreKind.allCases)
+    func protobufPush_storedAsJSONPushIs(kind: StoreKind) async throws {
+        try await withTemporaryDirectory { directory in
+            var environment = ["LOGSMITH_DATABASE_URL": "", "LOGSMITH_AUTH": "off", "LOGSMITH_LIMIT_SEARCH": "0"]
+            if kind == .postgres { environment["LOGSMITH_DATABASE_URL"] = try testDatabaseURL() }
+            let server = try await ServerProcess(dataDirectory: directory, environment: environment)
+            defer { server.terminate() }
+            let service = "lokipb-\(UUID().uuidString.prefix(8).lowercased())"
+            try await bash(
+                #""${LOGSMITH_TEST_PYTHON:-python3}" Tests/shippers/loki_protobuf_push.py "$1" "$2" 30"#,
+                ["http://127.0.0.1:\(server.port)", service])
+            try await TestClient.withClient(host: "127.0.0.1", port: server.port) { http in
+                func stored(_ service: String) async throws -> [[String: String]] {
+                    let body = try #require(try await http.get("/api/v1/logs?limit=100&q=service:\(service)").body)
+                    let page = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+                    return try #require(page?["logs"] as? [[String: Any]]).map { record in
+                        var fields: [String: String] = [:]
+                        for key in ["message", "timestamp", "level", "environment", "trace_id"] {
+                            fields[key] = record[key] as? String
+                        }
+                        let attributes = record["attributes"] as? [String: Any] ?? [:]
+                        for (key, value) in attributes { fields["attributes.\(key)"] = "\(value)" }
+                        return fields
+                    }
+                }
+                let fromProtobuf = try await stored(service)
+                #expect(fromProtobuf.count == 30)
+                #expect(fromProtobuf == (try await stored(service + "-json")))
+                let first = try #require(fromProtobuf.last)
+                #expect(first["message"] == "payment 0 declined é")
+                #expect(first["timestamp"] == "2026-11-18T11:06:40.123456Z")
+                #expect(first["level"] == "ERROR")
+                #expect(first["environment"] == "test")
+                #expect(first["trace_id"] == String(repeating: "0", count: 31) + "1")
+                #expect(first["attributes.team"] == #"a "quoted" \ one"#)
+                #expect(first["attributes.order"] == "0")
             }
         }
     }
@@ -77,7 +121,11 @@ struct LokiPushIngestTests {
             ("application/json", #"{"streams": [{"values": [["x", "a"]]}]}"#, 400, "streams[0].values[0][0]"),
             ("application/json", "", 400, "not JSON"),
             ("application/json", #"{"streams": []}"#, 400, "no records"),
-            ("application/x-protobuf", "\u{1}", 415, "application/json"),
+            ("text/plain", "x", 415, "application/x-protobuf"),
+            ("application/x-protobuf", "", 400, "Snappy"),
+            ("application/x-protobuf", "\u{7f}", 400, "Snappy"),
+            // Snappy for the 9 bytes 0a 07 "labels" with a stream whose label text is not closed.
+            ("application/x-protobuf", "\u{09}\u{20}\u{0a}\u{07}\u{0a}\u{05}{a=\"b", 400, "streams[0].labels"),
         ])
     func badPushes_4xx(contentType: String, body: String, status: Int, detail: String) async throws {
         try await withApp { client in
@@ -88,6 +136,23 @@ struct LokiPushIngestTests {
             #expect(
                 (try response.json()["detail"] as? String)?.contains(detail) == true, "\(String(buffer: response.body))"
             )
+        }
+    }
+
+    @Test("a protobuf push with invalid UTF-8 is a 400, and one whose Snappy length says 2 GiB a 413 before any work")
+    func protobufPush_badBytes() async throws {
+        // PushRequest { streams { labels: "{a=\"\xff\"}" } }: a string field that is not UTF-8.
+        let invalidText = SnappyBlock.compress(
+            [0x0A, 0x09, 0x0A, 0x07] + Array(#"{a=""#.utf8) + [0xFF] + Array(#""}"#.utf8))
+        let twoGiB: [UInt8] = [0x80, 0x80, 0x80, 0x80, 0x08, 0x00]
+        try await withApp { client in
+            for (body, status) in [(invalidText, 400), (twoGiB, 413)] {
+                let response = try await client.execute(
+                    uri: "/loki/api/v1/push", method: .post, headers: [.contentType: "application/x-protobuf"],
+                    body: ByteBuffer(bytes: body))
+                #expect(response.status.code == status)
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
         }
     }
 }

@@ -98,7 +98,25 @@ struct RequestTelemetryTests {
             #expect(access["duration_ms"] as? String != nil)
             #expect(access["http.response.body.size"] as? String != nil)
             #expect(access["client.address"] as? String != nil)
+            #expect(access["logsmith.ingest.protocol"] == nil, "a route that takes no records names no protocol")
         }
+    }
+
+    @Test("the access log of an ingest request names its protocol, as every ingest route is mapped to one")
+    func accessLog_namesIngestProtocol() async throws {
+        let log = CapturedLog()
+        try await withApp(logger: log.logger()) { client in
+            _ = try await client.ingest(#"{"message": "which protocol"}"#)
+            let access = log.all.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+                .first { $0["message"] as? String == "request" && $0["http.route"] as? String == "/api/v1/logs" }
+            #expect(access?["logsmith.ingest.protocol"] as? String == "native")
+        }
+        let routes: [String: IngestProtocol] = [
+            "/api/v1/logs": .native, "/v1/logs": .otlp, "/otlp/v1/logs": .otlp, "/loki/api/v1/push": .loki,
+            "/_bulk": .elasticsearch, "/{index}/_bulk": .elasticsearch, "/api/v1/upload": .upload,
+        ]
+        for (route, ingest) in routes { #expect(IngestProtocol(route: route) == ingest, "\(route)") }
+        #expect(IngestProtocol(route: "/api/v1/search") == nil)
     }
 
     @Test("/metrics passes promtool, and 1,000 distinct IDs add one route series, not 1,000")
@@ -131,7 +149,7 @@ struct RequestTelemetryTests {
             ] {
                 #expect(text.contains("\n\(name)"), "missing \(name)")
             }
-            #expect(text.contains(#"logsmith_ingest_records_total{tenant="default",level="warn",protocol="http"} 1"#))
+            #expect(text.contains(#"logsmith_ingest_records_total{tenant="default",level="warn",protocol="native"} 1"#))
             let bucketBounds = text.split(separator: "\n")
                 .filter { $0.hasPrefix("http_server_request_duration_seconds_bucket") && $0.contains("{id}") }
                 .compactMap { $0.split(separator: "le=\"").last?.split(separator: "\"").first }

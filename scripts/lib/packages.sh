@@ -27,5 +27,6 @@ install_missing() {
     install_packages "${packages[@]}"
 }
 
-# The C libraries the build links: hiredis (the Redis client) and zlib (compression).
-build_packages=(/usr/include/hiredis/hiredis.h:libhiredis-dev /usr/include/zlib.h:zlib1g-dev)
+# The C libraries the build links: hiredis (the Redis client), zlib (gzip) and Snappy (Loki's push).
+build_packages=(/usr/include/hiredis/hiredis.h:libhiredis-dev /usr/include/zlib.h:zlib1g-dev
+    /usr/include/snappy-c.h:libsnappy-dev)

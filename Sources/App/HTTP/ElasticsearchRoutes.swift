@@ -16,7 +16,7 @@ struct ElasticsearchRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limite
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/") { _, _ in Self.json(Self.clusterInfo, status: .ok) }
-        for path in ["/_bulk", "/:index/_bulk"] {
+        for path in IngestProtocol.elasticsearch.paths {
             // The official clients send PUT; the documentation shows POST.
             router.on(RouterPath(path), method: .post, use: answer)
             router.on(RouterPath(path), method: .put, use: answer)
@@ -62,7 +62,7 @@ struct ElasticsearchRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limite
         }
         var headers = admission.headers
         if batch.itemCount > 0 {
-            let outcome = try await pipeline.commit(batch, bodyBytes: wireBytes, admission, protocol: "elasticsearch")
+            let outcome = try await pipeline.commit(batch, bodyBytes: wireBytes, admission, protocol: .elasticsearch)
             headers = outcome.headers
             let refused = Dictionary(outcome.rejected.map { ($0.index, $0.reason) }) { first, _ in first }
             for (document, position) in itemOfDocument.enumerated() {

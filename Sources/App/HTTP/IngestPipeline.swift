@@ -92,7 +92,7 @@ struct IngestPipeline<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Ra
     /// - Throws: 400 when the body holds no record or no valid one, 429 past a rate, 503 when the
     ///   queue is full or the service is stopping.
     func commit(
-        _ batch: IngestBatch, bodyBytes: Int, _ admission: Admission, protocol: String
+        _ batch: IngestBatch, bodyBytes: Int, _ admission: Admission, protocol ingest: IngestProtocol
     ) async throws -> Outcome {
         guard batch.itemCount > 0 else {
             throw Problem(status: .badRequest, kind: "empty-batch", detail: "the body holds no records")
@@ -100,7 +100,7 @@ struct IngestPipeline<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Ra
         var accepted = batch.accepted
         var rejected = batch.rejected
         for (code, items) in Dictionary(grouping: rejected, by: \.code) {
-            metrics.ingestRejected(reason: code, records: items.count, protocol: `protocol`)
+            metrics.ingestRejected(reason: code, records: items.count, protocol: ingest.rawValue)
         }
         guard !accepted.isEmpty else { throw Self.noneValid(rejected) }
         let tenant = admission.tenant
@@ -117,18 +117,18 @@ struct IngestPipeline<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Ra
             headers = readHeaders.isEmpty ? admission.headers : readHeaders
             refused = try await writer.submit(accepted, bytes: bodyBytes)
         } catch let error as IngestUnavailable {
-            metrics.ingestRejected(reason: "unavailable", records: accepted.count, protocol: `protocol`)
+            metrics.ingestRejected(reason: "unavailable", records: accepted.count, protocol: ingest.rawValue)
             throw Problem.unavailable(
                 error == .queueFull ? "the ingest queue is full; retry shortly" : "the service is shutting down")
         } catch let problem as Problem {
-            metrics.ingestRejected(reason: "rate_limited", records: accepted.count, protocol: `protocol`)
+            metrics.ingestRejected(reason: "rate_limited", records: accepted.count, protocol: ingest.rawValue)
             throw problem
         } catch {
-            metrics.ingestRejected(reason: "store_error", records: accepted.count, protocol: `protocol`)
+            metrics.ingestRejected(reason: "store_error", records: accepted.count, protocol: ingest.rawValue)
             throw error
         }
         if !refused.isEmpty {
-            metrics.ingestRejected(reason: AttributeKeyGate.code, records: refused.count, protocol: `protocol`)
+            metrics.ingestRejected(reason: AttributeKeyGate.code, records: refused.count, protocol: ingest.rawValue)
             rejected += refused.map { position in
                 IngestBatch.Rejected(
                     index: batch.acceptedItems[position], code: AttributeKeyGate.code,
@@ -139,7 +139,7 @@ struct IngestPipeline<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Ra
             guard !accepted.isEmpty else { throw Self.noneValid(rejected) }
         }
         await cache.invalidate(tenant: tenant)
-        metrics.countAccepted(accepted, tenant: tenant, bytes: bodyBytes, protocol: `protocol`)
+        metrics.countAccepted(accepted, tenant: tenant, bytes: bodyBytes, protocol: ingest.rawValue)
         return Outcome(accepted: accepted.count, rejected: rejected, headers: headers)
     }
 

@@ -8,8 +8,8 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
     let pipeline: IngestPipeline<Store, WriterClock, Limiter>
 
     func register(on router: Router<AppRequestContext>) {
-        router.post("/api/v1/logs") { request, context in
-            try await ingest(request, context: context)
+        for path in IngestProtocol.native.paths {
+            router.post(RouterPath(path)) { request, context in try await ingest(request, context: context) }
         }
     }
 
@@ -23,7 +23,7 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
         var batch = await pipeline.batch(for: admission)
         let bodyBytes = try await IngestBodyReader(maxBodyBytes: pipeline.configuration.maxBodyBytes)
             .read(request.body, format: format, into: &batch)
-        let outcome = try await pipeline.commit(batch, bodyBytes: bodyBytes, admission, protocol: "http")
+        let outcome = try await pipeline.commit(batch, bodyBytes: bodyBytes, admission, protocol: .native)
         return EditedResponse(
             headers: outcome.headers, response: IngestResponse(accepted: outcome.accepted, rejected: outcome.rejected))
     }

@@ -14,7 +14,7 @@ struct OTLPLogRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rat
     let pipeline: IngestPipeline<Store, WriterClock, Limiter>
 
     func register(on router: Router<AppRequestContext>) {
-        for path in ["/v1/logs", "/otlp/v1/logs"] {
+        for path in IngestProtocol.otlp.paths {
             router.post(RouterPath(path)) { request, context in
                 let encoding = OTLPLogs.Encoding(contentType: request.headers[.contentType])
                 do {
@@ -48,7 +48,7 @@ struct OTLPLogRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rat
         }
         var batch = await pipeline.batch(for: admission)
         for record in records { try batch.add(.success(record)) }
-        let outcome = try await pipeline.commit(batch, bodyBytes: wireBytes, admission, protocol: "otlp")
+        let outcome = try await pipeline.commit(batch, bodyBytes: wireBytes, admission, protocol: .otlp)
         var headers = outcome.headers
         headers[.contentType] = encoding.contentType
         let reasons = outcome.rejected.prefix(5).map { "record \($0.index): \($0.reason)" }

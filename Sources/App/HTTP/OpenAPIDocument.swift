@@ -2340,11 +2340,11 @@ enum OpenAPIDocument {
             "/loki/api/v1/push": {
               "post": {
                 "operationId": "pushLoki",
-                "summary": "Ingest Loki's JSON push",
+                "summary": "Ingest Loki's push (JSON or Snappy-compressed protobuf)",
                 "tags": [
                   "ingest"
                 ],
-                "description": "Scope ingest. Loki's JSON push API, gzip or not. 204 means committed. Entries that cannot be stored are named by position (streams flattened in order) in a 400 problem after the others are committed. Labels service_name/service/app/job, level/detected_level/severity, host/hostname/instance and env/environment become the record's columns; other labels and structured metadata become attributes. An X-Scope-OrgID naming another tenant than the credential's is a 403.",
+                "description": "Scope ingest. Loki's push API: JSON (gzip or not), or the Snappy-compressed (block format) logproto.PushRequest that Promtail, Grafana Alloy and the Docker driver send (Content-Encoding snappy or none; stream labels in Prometheus's text form); a body that decompresses past the body limit is a 413. 204 means committed. Entries that cannot be stored are named by position (streams flattened in order) in a 400 problem after the others are committed. Labels service_name/service/app/job, level/detected_level/severity, host/hostname/instance and env/environment become the record's columns; other labels and structured metadata become attributes. An X-Scope-OrgID naming another tenant than the credential's is a 403.",
                 "parameters": [
                   {
                     "name": "X-Scope-OrgID",
@@ -2389,6 +2389,13 @@ enum OpenAPIDocument {
                             }
                           }
                         }
+                      }
+                    },
+                    "application/x-protobuf": {
+                      "schema": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "logproto.PushRequest (proto/loki/push.proto), Snappy-compressed"
                       }
                     }
                   }

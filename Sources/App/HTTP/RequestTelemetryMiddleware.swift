@@ -56,18 +56,18 @@ struct RequestTelemetryMiddleware: RouterMiddleware {
         tracer.inject(span.context, into: &response.headers, using: HTTPFieldsCarrier())
         let duration = ContinuousClock.now - start
         metrics.request(method: method, route: route ?? "unmatched", status: status, duration: duration)
-        ServiceContext.$current.withValue(span.context) {
-            context.logger.info(
-                "request",
-                metadata: [
-                    "http.request.method": "\(method)", "http.route": "\(route ?? "unmatched")",
-                    "url.path": "\(request.uri.path)", "http.response.status_code": "\(status)",
-                    "duration_ms": "\(duration / .milliseconds(1))",
-                    "http.request.body.size": "\(request.headers[.contentLength] ?? "0")",
-                    "http.response.body.size": "\(response.body.contentLength.map(String.init) ?? "unknown")",
-                    "client.address": "\(context.clientAddress ?? "unknown")",
-                ])
+        var metadata: Logger.Metadata = [
+            "http.request.method": "\(method)", "http.route": "\(route ?? "unmatched")",
+            "url.path": "\(request.uri.path)", "http.response.status_code": "\(status)",
+            "duration_ms": "\(duration / .milliseconds(1))",
+            "http.request.body.size": "\(request.headers[.contentLength] ?? "0")",
+            "http.response.body.size": "\(response.body.contentLength.map(String.init) ?? "unknown")",
+            "client.address": "\(context.clientAddress ?? "unknown")",
+        ]
+        if let ingest = route.flatMap(IngestProtocol.init(route:)) {
+            metadata["logsmith.ingest.protocol"] = "\(ingest.rawValue)"
         }
+        ServiceContext.$current.withValue(span.context) { context.logger.info("request", metadata: metadata) }
         span.end()
         return response
     }

@@ -35,8 +35,8 @@ struct UploadRoutes<
     let cache: SearchCache
 
     func register(on router: Router<AppRequestContext>) {
-        router.post("/api/v1/upload") { request, context in
-            try await upload(request, context: context)
+        for path in IngestProtocol.upload.paths {
+            router.post(RouterPath(path)) { request, context in try await upload(request, context: context) }
         }
         router.get("/api/v1/uploads/:id") { _, context in
             let tenant = try context.require(.ingest).tenant
@@ -122,7 +122,7 @@ struct UploadRoutes<
                 committedLines: progress.committedLines, error: (error as? PartialUpload)?.error ?? error)
         }
         for (code, count) in session.rejectedByCode {
-            metrics.ingestRejected(reason: code, records: count, protocol: "upload")
+            metrics.ingestRejected(reason: code, records: count, protocol: IngestProtocol.upload.rawValue)
         }
         return UploadSummary(
             format: session.reader.format?.rawValue ?? TextFormat.plain.rawValue, lines: session.lines,
@@ -147,12 +147,13 @@ struct UploadRoutes<
                 try await waitForRates(tenant: tenant, actor: actor, records: records.count, bytes: bytes)
                 refused = try await submit(records, bytes: bytes)
             } catch {
-                metrics.ingestRejected(reason: "unavailable", records: records.count, protocol: "upload")
+                metrics.ingestRejected(
+                    reason: "unavailable", records: records.count, protocol: IngestProtocol.upload.rawValue)
                 throw error
             }
             await cache.invalidate(tenant: tenant)
             let committed = records.removing(positions: refused)
-            metrics.countAccepted(committed, tenant: tenant, bytes: bytes, protocol: "upload")
+            metrics.countAccepted(committed, tenant: tenant, bytes: bytes, protocol: IngestProtocol.upload.rawValue)
             return refused
         }
         return PendingCommit(task: task, lastLines: lastLines, reason: writer.attributeKeys?.reason ?? "")

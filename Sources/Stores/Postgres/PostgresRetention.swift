@@ -24,9 +24,7 @@ extension PostgresLogStore: RetentionStore {
             for partition in expired.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
                 do {
                     removed += try await drop(partition.name, covering: partition.range)
-                } catch let error as PostgresTransactionError
-                    where (error.closureError as? PSQLError)?.serverInfo?[.sqlState] == Self.lockNotAvailable
-                {
+                } catch let error as PSQLError where error.serverInfo?[.sqlState] == Self.lockNotAvailable {
                     continue
                 }
             }

@@ -34,7 +34,7 @@ public final class ServiceMetrics: Sendable {
             labels: [("version", version)]
         ).set(1.0)
         // The ingest error-rate SLO divides by a sum that includes this counter: it exists from the start.
-        ingestRejected(reason: "invalid", records: 0, protocol: "http")
+        ingestRejected(reason: "invalid", records: 0, protocol: "native")
     }
 
     /// The Prometheus text exposition of every metric, with process figures read now.
@@ -56,7 +56,8 @@ public final class ServiceMetrics: Sendable {
     }
 
     /// Counts records accepted on ingest and their share of the request's bytes; `protocol` is the
-    /// way they came (`http` for `POST /api/v1/logs`, `upload`, `syslog`).
+    /// way they came (`native` for `POST /api/v1/logs`, `otlp`, `loki`, `elasticsearch`, `upload`,
+    /// `syslog`).
     public func ingestAccepted(tenant: String, level: String, records: Int, bytes: Int, protocol: String) {
         let labels = [("tenant", tenant), ("level", level), ("protocol", `protocol`)]
         registry.makeCounter(
