@@ -13,14 +13,7 @@ struct ElasticsearchBulkTests {
         "the official client's info() passes its product check, and helpers.bulk of 10,000 documents reports exactly the bad ones as failed and stores the rest (SQLite with an API key, PostgreSQL without authentication)",
         arguments: StoreKind.allCases)
     func officialClient_bulk(kind: StoreKind) async throws {
-        try await withTemporaryDirectory { directory in
-            var environment = ["LOGSMITH_DATABASE_URL": "", "LOGSMITH_AUTH": "on", "LOGSMITH_LIMIT_SEARCH": "0"]
-            if kind == .postgres {
-                environment["LOGSMITH_DATABASE_URL"] = try testDatabaseURL()
-                environment["LOGSMITH_AUTH"] = "off"
-            }
-            let server = try await ServerProcess(dataDirectory: directory, environment: environment)
-            defer { server.terminate() }
+        try await withServerProcess(on: kind, authentication: kind == .sqlite) { server, directory in
             let key =
                 kind == .sqlite
                 ? try String(contentsOfFile: directory + "/initial-admin-key", encoding: .utf8)

@@ -15,11 +15,7 @@ struct LokiPushIngestTests {
         "records pushed by python-logging-loki are found with their service, level, environment and labels",
         arguments: StoreKind.allCases)
     func pythonClient_recordsSearchable(kind: StoreKind) async throws {
-        try await withTemporaryDirectory { directory in
-            var environment = ["LOGSMITH_DATABASE_URL": "", "LOGSMITH_AUTH": "off", "LOGSMITH_LIMIT_SEARCH": "0"]
-            if kind == .postgres { environment["LOGSMITH_DATABASE_URL"] = try testDatabaseURL() }
-            let server = try await ServerProcess(dataDirectory: directory, environment: environment)
-            defer { server.terminate() }
+        try await withServerProcess(on: kind) { server, _ in
             let service = "loki-\(UUID().uuidString.prefix(8).lowercased())"
             try await bash(
                 #""${LOGSMITH_TEST_PYTHON:-python3}" Tests/shippers/loki_push.py "$1" "$2" 40"#,
@@ -45,11 +41,7 @@ struct LokiPushIngestTests {
         "a Snappy-compressed protobuf push is stored as the same entries pushed as JSON are",
         arguments: StoreKind.allCases)
     func protobufPush_storedAsJSONPushIs(kind: StoreKind) async throws {
-        try await withTemporaryDirectory { directory in
-            var environment = ["LOGSMITH_DATABASE_URL": "", "LOGSMITH_AUTH": "off", "LOGSMITH_LIMIT_SEARCH": "0"]
-            if kind == .postgres { environment["LOGSMITH_DATABASE_URL"] = try testDatabaseURL() }
-            let server = try await ServerProcess(dataDirectory: directory, environment: environment)
-            defer { server.terminate() }
+        try await withServerProcess(on: kind) { server, _ in
             let service = "lokipb-\(UUID().uuidString.prefix(8).lowercased())"
             try await bash(
                 #""${LOGSMITH_TEST_PYTHON:-python3}" Tests/shippers/loki_protobuf_push.py "$1" "$2" 30"#,

@@ -16,13 +16,7 @@ struct OTLPIngestTests {
         "records sent by the OpenTelemetry Python SDK (LoggingHandler, protobuf, gzip) are found with their service, host, environment, level, trace context and attributes",
         arguments: StoreKind.allCases)
     func pythonSDK_recordsSearchable(kind: StoreKind) async throws {
-        try await withTemporaryDirectory { directory in
-            // A server process of its own: the SDK's exports time out if tests that block cooperative
-            // threads starve a server running inside the test process.
-            var environment = ["LOGSMITH_DATABASE_URL": "", "LOGSMITH_AUTH": "off", "LOGSMITH_LIMIT_SEARCH": "0"]
-            if kind == .postgres { environment["LOGSMITH_DATABASE_URL"] = try testDatabaseURL() }
-            let server = try await ServerProcess(dataDirectory: directory, environment: environment)
-            defer { server.terminate() }
+        try await withServerProcess(on: kind) { server, directory in
             let service = "sdk-\(UUID().uuidString.prefix(8).lowercased())"
             let output = directory + "/sdk.out"
             try await bash(

@@ -87,3 +87,22 @@ final class ServerProcess {
         var description: String { "logsmith did not report a port; its output:\n\(output)" }
     }
 }
+
+/// Runs `body` with the built binary serving the store of `kind` (SQLite in a temporary directory,
+/// or the test PostgreSQL) without search limits, and without authentication unless asked: for the
+/// tests that drive a real shipper against a server process of its own (a client with timeouts
+/// fails when tests that block cooperative threads starve a server inside the test process).
+/// `body` gets the server and the temporary directory, which holds its data.
+func withServerProcess(
+    on kind: StoreKind, authentication: Bool = false, _ body: (ServerProcess, String) async throws -> Void
+) async throws {
+    try await withTemporaryDirectory { directory in
+        let environment = [
+            "LOGSMITH_DATABASE_URL": kind == .postgres ? try testDatabaseURL() : "",
+            "LOGSMITH_AUTH": authentication ? "on" : "off", "LOGSMITH_LIMIT_SEARCH": "0",
+        ]
+        let server = try await ServerProcess(dataDirectory: directory, environment: environment)
+        defer { server.terminate() }
+        try await body(server, directory)
+    }
+}
