@@ -1,3 +1,4 @@
+import CompressNIO
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -77,6 +78,41 @@ struct ElasticsearchBulkTests {
                 body: ByteBuffer(string: "{\"index\": 5}\n{}\n"))
             #expect(bad.status == .badRequest)
             #expect((try bad.json()["error"] as? [String: Any])?["type"] as? String == "illegal_argument_exception")
+        }
+    }
+
+    @Test(
+        "bad bodies get a 4xx in Elasticsearch's shape, never a 5xx: empty, not NDJSON, invalid UTF-8, a gzip bomb",
+        arguments: ["empty", "garbage", "invalid UTF-8", "gzip bomb"])
+    func badBodies_4xxInElasticsearchShape(kind: String) async throws {
+        var headers: HTTPFields = [.contentType: "application/x-ndjson"]
+        let body: ByteBuffer
+        switch kind {
+        case "empty": body = ByteBuffer()
+        case "garbage": body = ByteBuffer(bytes: [0x7B, 0x22, 0x69, 0x6E, 0x0A, 0x7D, 0x0A])
+        case "invalid UTF-8":
+            body = ByteBuffer(
+                bytes: Array(#"{"create": {}}"#.utf8) + [0x0A] + Array(#"{"message": ""#.utf8) + [0xC3, 0x28]
+                    + Array("\"}\n".utf8))
+        default:
+            var zeros = ByteBuffer(repeating: 0x0A, count: 64 << 20)
+            body = try zeros.compress(with: .gzip())
+            headers[.contentEncoding] = "gzip"
+        }
+        try await withApp { [headers] client in
+            let response = try await client.execute(uri: "/_bulk", method: .post, headers: headers, body: body)
+            #expect(response.headers[HTTPField.Name("X-Elastic-Product")!] == "Elasticsearch")
+            let answer = try response.json()
+            if response.status == .ok {
+                let items = try #require(answer["items"] as? [[String: [String: Any]]])
+                #expect(
+                    answer["errors"] as? Bool == true && items.allSatisfy { $0.values.first?["status"] as? Int == 400 })
+            } else {
+                #expect((400..<500).contains(response.status.code), "\(response.status)")
+                #expect((answer["error"] as? [String: Any])?["type"] is String)
+                #expect(answer["status"] as? Int == Int(response.status.code))
+            }
+            #expect(kind != "gzip bomb" || response.status == .contentTooLarge)
         }
     }
 }

@@ -1,3 +1,4 @@
+import CompressNIO
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -131,18 +132,27 @@ struct LokiPushIngestTests {
         }
     }
 
-    @Test("a protobuf push with invalid UTF-8 is a 400, and one whose Snappy length says 2 GiB a 413 before any work")
-    func protobufPush_badBytes() async throws {
+    @Test(
+        "bad bytes get a 4xx problem: a protobuf push with invalid UTF-8 (400), one whose Snappy length says 2 GiB (413 before any work), a JSON gzip bomb (413)"
+    )
+    func badBytes_4xx() async throws {
         // PushRequest { streams { labels: "{a=\"\xff\"}" } }: a string field that is not UTF-8.
         let invalidText = SnappyBlock.compress(
             [0x0A, 0x09, 0x0A, 0x07] + Array(#"{a=""#.utf8) + [0xFF] + Array(#""}"#.utf8))
-        let twoGiB: [UInt8] = [0x80, 0x80, 0x80, 0x80, 0x08, 0x00]
+        var zeros = ByteBuffer(repeating: 0x20, count: 64 << 20)
+        let bomb = try zeros.compress(with: .gzip())
+        let cases: [(body: ByteBuffer, contentType: String, gzip: Bool, status: Int)] = [
+            (ByteBuffer(bytes: invalidText), "application/x-protobuf", false, 400),
+            (ByteBuffer(bytes: [0x80, 0x80, 0x80, 0x80, 0x08, 0x00]), "application/x-protobuf", false, 413),
+            (bomb, "application/json", true, 413),
+        ]
         try await withApp { client in
-            for (body, status) in [(invalidText, 400), (twoGiB, 413)] {
+            for test in cases {
+                var headers: HTTPFields = [.contentType: test.contentType]
+                if test.gzip { headers[.contentEncoding] = "gzip" }
                 let response = try await client.execute(
-                    uri: "/loki/api/v1/push", method: .post, headers: [.contentType: "application/x-protobuf"],
-                    body: ByteBuffer(bytes: body))
-                #expect(response.status.code == status)
+                    uri: "/loki/api/v1/push", method: .post, headers: headers, body: test.body)
+                #expect(response.status.code == test.status)
                 #expect(response.headers[.contentType] == "application/problem+json")
             }
         }

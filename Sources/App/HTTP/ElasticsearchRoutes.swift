@@ -49,6 +49,11 @@ struct ElasticsearchRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limite
         } catch {
             throw Problem(status: .badRequest, kind: "illegal_argument_exception", detail: "\(error)")
         }
+        guard !items.isEmpty else {
+            throw Problem(
+                status: .badRequest, kind: "action_request_validation_exception",
+                detail: "Validation Failed: 1: no requests added;")
+        }
         var batch = await pipeline.batch(for: admission)
         var itemOfDocument: [Int] = []
         for (position, item) in items.enumerated() {
