@@ -29,10 +29,7 @@ public enum APIKeySecret {
 
     /// SHA-256 of a key, lowercase hex.
     public static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { byte in
-            let digits = String(byte, radix: 16)
-            return digits.count == 1 ? "0" + digits : digits
-        }.joined()
+        Hex.encode(SHA256.hash(data: Data(secret.utf8)))
     }
 
     /// A random secret for signing sessions, as base64url text.

@@ -39,8 +39,8 @@ enum OTLPBodies {
         if let text = fields["timestamp"]?.text, let timestamp = Timestamp(rfc3339: text) {
             log.timeUnixNano = UInt64(timestamp.microseconds) * 1000
         }
-        log.traceID = bytes(hex: fields["trace_id"]?.text)
-        log.spanID = bytes(hex: fields["span_id"]?.text)
+        log.traceID = Data(fields["trace_id"]?.text.flatMap(Hex.decode) ?? [])
+        log.spanID = Data(fields["span_id"]?.text.flatMap(Hex.decode) ?? [])
         var attributes: [String: JSONValue] = [:]
         if case .object(let members) = fields["attributes"] { attributes = members }
         if let correlation = fields["correlation_id"] { attributes["correlation_id"] = correlation }
@@ -67,18 +67,5 @@ enum OTLPBodies {
         case .object(let members): any.kvlistValue.values = members.map { keyValue($0.key, $0.value) }
         }
         return any
-    }
-
-    private static func bytes(hex: String?) -> Data {
-        guard let hex, hex.count % 2 == 0 else { return Data() }
-        var bytes = Data()
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            guard let byte = UInt8(hex[index..<next], radix: 16) else { return Data() }
-            bytes.append(byte)
-            index = next
-        }
-        return bytes
     }
 }

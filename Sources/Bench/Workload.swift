@@ -116,17 +116,8 @@ struct Workload {
         return id
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
     private mutating func hex(_ bytes: Int) -> String {
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes * 2)
-        for _ in 0..<bytes {
-            let byte = UInt8(truncatingIfNeeded: random.next())
-            text.append(Self.hexDigits[Int(byte >> 4)])
-            text.append(Self.hexDigits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        Hex.encode((0..<bytes).map { _ in UInt8(truncatingIfNeeded: random.next()) })
     }
 
     private static func lines(_ text: String) -> [String] {

@@ -75,7 +75,7 @@ public enum OTLPLogs {
             for scopeLogs in resourceLogs.scopeLogs {
                 for (position, log) in scopeLogs.logRecords.enumerated() {
                     for (name, id, hexDigits) in [("traceId", log.traceID, 32), ("spanId", log.spanID, 16)]
-                    where !id.isEmpty && hexBytes(id.base64EncodedString())?.count != hexDigits / 2 {
+                    where !id.isEmpty && Hex.decode(id.base64EncodedString())?.count != hexDigits / 2 {
                         throw InvalidRequest(
                             description: "logRecords[\(position)].\(name) must be \(hexDigits) hex digits")
                     }
@@ -181,33 +181,9 @@ public enum OTLPLogs {
     /// the decoded bytes as base64 gives the text back exactly, and that text is the ID (a request
     /// whose text was not hex is refused before this).
     private static func identifier(_ bytes: Data, _ encoding: Encoding) -> JSONValue? {
-        let raw = encoding == .json ? hexBytes(bytes.base64EncodedString()) ?? Data() : bytes
+        let raw = encoding == .json ? Hex.decode(bytes.base64EncodedString()) ?? [] : Array(bytes)
         guard raw.contains(where: { $0 != 0 }) else { return nil }
-        return .string(raw.map { String($0, radix: 16).leftPadded(to: 2) }.joined())
-    }
-
-    private static func hexBytes(_ text: String) -> Data? {
-        var bytes = Data(capacity: text.utf8.count / 2)
-        var high: UInt8?
-        for character in text.utf8 {
-            guard let digit = hexDigit(character) else { return nil }
-            if let first = high {
-                bytes.append(first << 4 | digit)
-                high = nil
-            } else {
-                high = digit
-            }
-        }
-        return high == nil ? bytes : nil
-    }
-
-    private static func hexDigit(_ character: UInt8) -> UInt8? {
-        switch character {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
-        default: nil
-        }
+        return .string(Hex.encode(raw))
     }
 
     private static func encode(_ message: some SwiftProtobuf.Message, _ encoding: Encoding) -> [UInt8] {
@@ -228,11 +204,5 @@ public enum OTLPLogs {
         case 503: 14
         default: 13
         }
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

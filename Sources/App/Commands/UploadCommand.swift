@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Crypto
 import Foundation
+import LogModel
 import NIOCore
 import NIOHTTP1
 
@@ -69,6 +70,6 @@ struct UploadCommand: AsyncParsableCommand {
         hash.update(data: Data(URL(fileURLWithPath: file).standardizedFileURL.path.utf8))
         hash.update(data: Data("\n\(size)\n".utf8))
         hash.update(data: try handle.read(upToCount: 64 * 1024) ?? Data())
-        return "f-" + hash.finalize().prefix(16).map { String(format: "%02x", $0) }.joined()
+        return "f-" + Hex.encode(hash.finalize().prefix(16))
     }
 }

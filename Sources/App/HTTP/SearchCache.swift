@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LogModel
 import Stores
 import Synchronization
 import Telemetry
@@ -51,8 +52,7 @@ final class SearchCache: Sendable {
         async throws -> [UInt8]
     {
         guard let cache else { return try await compute().body }
-        let key = SHA256.hash(data: Data(request.joined(separator: "\u{1F}").utf8))
-            .map { String(format: "%02x", $0) }.joined()
+        let key = Hex.encode(SHA256.hash(data: Data(request.joined(separator: "\u{1F}").utf8)))
         var generation: Int64?
         do {
             let current = try await cache.generation(tenant: tenant)

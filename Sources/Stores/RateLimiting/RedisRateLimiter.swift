@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LogModel
 
 /// The cluster-wide ``RateLimiter``: one Redis key per limit and key holding the theoretical
 /// arrival time, read and written by one Lua script so that concurrent replicas never both take
@@ -73,5 +74,5 @@ enum RateLimitScript {
         """
 
     /// The script's SHA-1, as `EVALSHA` names it.
-    static let sha = Insecure.SHA1.hash(data: Data(source.utf8)).map { String(format: "%02x", $0) }.joined()
+    static let sha = Hex.encode(Insecure.SHA1.hash(data: Data(source.utf8)))
 }
