@@ -186,10 +186,7 @@ func buildRouter(
     OTLPLogRoutes(pipeline: ingest).register(on: router)
     LokiPushRoutes(pipeline: ingest).register(on: router)
     ElasticsearchRoutes(pipeline: ingest).register(on: router)
-    UploadRoutes(
-        writer: writer, store: store, configuration: configuration, retentions: retentions, gate: gate, limits: limits,
-        metrics: observability.metrics, cache: dependencies.cache
-    ).register(on: router)
+    UploadRoutes(pipeline: ingest, store: store).register(on: router)
     let budgets = ReadBudget(
         limit: .seconds(configuration.queryBudgetSeconds),
         slots: TenantReadSlots(perTenant: configuration.readConcurrencyPerTenant))

@@ -100,8 +100,10 @@ struct QueryBudgetTests {
             let expected = (0..<inRange).filter {
                 start.adding(microseconds: Int64($0) * 40_000_000) >= coveredStart
             }.count
+            // How much 1 ms covers depends on the machine's load (none at all on a busy one): the
+            // answer must count exactly the part it says it covered, and not the whole.
             #expect(partial["total"] as? Int == expected)
-            #expect(expected > 0 && expected < inRange)
+            #expect(expected < inRange)
         }
     }
 

@@ -25,14 +25,9 @@ import Telemetry
 struct UploadRoutes<
     WriterStore: LogStore, ReadStore: LogStore & JobElection, WriterClock: Clock<Duration>, Limiter: RateLimiter
 > {
-    let writer: GroupCommitWriter<WriterStore, WriterClock>
+    /// The writer, limits, rates and metrics every ingest route shares.
+    let pipeline: IngestPipeline<WriterStore, WriterClock, Limiter>
     let store: ReadStore
-    let configuration: AppConfiguration
-    let retentions: TenantRetentions
-    let gate: RateLimitGate<Limiter>
-    let limits: RateLimits
-    let metrics: ServiceMetrics
-    let cache: SearchCache
 
     func register(on router: Router<AppRequestContext>) {
         for path in IngestProtocol.upload.paths {
@@ -84,7 +79,8 @@ struct UploadRoutes<
         let started = ContinuousClock.now
         var session = UploadSession(
             options: options, tenant: tenant,
-            window: await retentions.window(for: tenant, aheadSeconds: configuration.maxFutureMinutes * 60),
+            window: await pipeline.retentions.window(
+                for: tenant, aheadSeconds: pipeline.configuration.maxFutureMinutes * 60),
             maxLineBytes: RecordLimits.default.maxMessageBytes)
         var framer = LineFramer(maxLineBytes: session.maxLineBytes)
         var progress = Progress(committedLines: options.skipLines)
@@ -96,8 +92,8 @@ struct UploadRoutes<
                 progress.bodyBytes += chunk.readableBytes
                 let feed: (ByteBuffer) throws -> Void = { text in
                     progress.textBytes += text.readableBytes
-                    guard progress.textBytes <= configuration.maxUploadBytes else {
-                        throw Problem.bodyTooLarge(limit: configuration.maxUploadBytes)
+                    guard progress.textBytes <= pipeline.configuration.maxUploadBytes else {
+                        throw Problem.bodyTooLarge(limit: pipeline.configuration.maxUploadBytes)
                     }
                     text.withUnsafeReadableBytes { bytes in framer.feed(bytes) { session.add($0) } }
                 }
@@ -122,7 +118,7 @@ struct UploadRoutes<
                 committedLines: progress.committedLines, error: (error as? PartialUpload)?.error ?? error)
         }
         for (code, count) in session.rejectedByCode {
-            metrics.ingestRejected(reason: code, records: count, protocol: IngestProtocol.upload.rawValue)
+            pipeline.metrics.ingestRejected(reason: code, records: count, protocol: IngestProtocol.upload.rawValue)
         }
         return UploadSummary(
             format: session.reader.format?.rawValue ?? TextFormat.plain.rawValue, lines: session.lines,
@@ -134,7 +130,7 @@ struct UploadRoutes<
 
     /// Records per commit: no more than one ingest request may hold, so every batch fits the rate
     /// limits' bursts.
-    private var batchRecords: Int { min(5000, configuration.maxRecordsPerRequest) }
+    private var batchRecords: Int { min(5000, pipeline.configuration.maxRecordsPerRequest) }
 
     /// Starts committing up to ``batchRecords`` of the held records, waiting for the tenant's rates
     /// and for room in the writer's queue.
@@ -147,26 +143,27 @@ struct UploadRoutes<
                 try await waitForRates(tenant: tenant, actor: actor, records: records.count, bytes: bytes)
                 refused = try await submit(records, bytes: bytes)
             } catch {
-                metrics.ingestRejected(
+                pipeline.metrics.ingestRejected(
                     reason: "unavailable", records: records.count, protocol: IngestProtocol.upload.rawValue)
                 throw error
             }
-            await cache.invalidate(tenant: tenant)
+            await pipeline.cache.invalidate(tenant: tenant)
             let committed = records.removing(positions: refused)
-            metrics.countAccepted(committed, tenant: tenant, bytes: bytes, protocol: IngestProtocol.upload.rawValue)
+            pipeline.metrics.countAccepted(
+                committed, tenant: tenant, bytes: bytes, protocol: IngestProtocol.upload.rawValue)
             return refused
         }
-        return PendingCommit(task: task, lastLines: lastLines, reason: writer.attributeKeys?.reason ?? "")
+        return PendingCommit(task: task, lastLines: lastLines, reason: pipeline.writer.attributeKeys?.reason ?? "")
     }
 
     /// Takes the batch's cost from the tenant's limits, sleeping as long as each 429 says.
     private func waitForRates(tenant: String, actor: String, records: Int, bytes: Int) async throws {
         while true {
             do {
-                _ = try await gate.enforce([
-                    (limits.ingestRecords, tenant, records),
-                    (limits.ingestBytes, tenant, min(bytes, configuration.maxBodyBytes)),
-                    (limits.ingestRecordsPerCredential, tenant + "/" + actor, records),
+                _ = try await pipeline.gate.enforce([
+                    (pipeline.limits.ingestRecords, tenant, records),
+                    (pipeline.limits.ingestBytes, tenant, min(bytes, pipeline.configuration.maxBodyBytes)),
+                    (pipeline.limits.ingestRecordsPerCredential, tenant + "/" + actor, records),
                 ])
                 return
             } catch let problem as Problem where problem.status == .tooManyRequests {
@@ -181,7 +178,7 @@ struct UploadRoutes<
     private func submit(_ records: [LogRecord], bytes: Int) async throws -> Set<Int> {
         for _ in 0..<300 {
             do {
-                return try await writer.submit(records, bytes: bytes)
+                return try await pipeline.writer.submit(records, bytes: bytes)
             } catch IngestUnavailable.queueFull {
                 try await Task.sleep(for: .milliseconds(100))
             } catch IngestUnavailable.shuttingDown {
