@@ -39,7 +39,8 @@ let package = Package(
         .executableTarget(
             name: "App",
             dependencies: [
-                "Access", "Budgeting", "Ingestion", "LogModel", "LogQuery", "Parsing", "Retention", "Shippers",
+                "Access", "Budgeting", "Ingestion", "LogModel", "LogQuery", "Parsing", "Patterns", "Retention",
+                "Shippers",
                 "Stores",
                 "Syslog", "Telemetry",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
@@ -75,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "HotPaths",
             dependencies: [
-                "LogModel", "LogQuery", "Stores",
+                "LogModel", "LogQuery", "Patterns", "Stores",
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/HotPaths",
@@ -121,6 +122,10 @@ let package = Package(
         .target(
             name: "Parsing",
             dependencies: ["LogModel"],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
+            name: "Patterns",
             swiftSettings: upcomingFeatures
         ),
         .target(
@@ -233,6 +238,11 @@ let package = Package(
             dependencies: [
                 "LogModel", "Shippers", "WireFormats", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "PatternsTests",
+            dependencies: ["Patterns"],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(

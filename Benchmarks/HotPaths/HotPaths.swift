@@ -2,6 +2,7 @@ import Benchmark
 import Foundation
 import LogModel
 import LogQuery
+import Patterns
 import Stores
 
 /// Records shaped like the `logsmith-bench` workload: a LogHub line and an access-log line, with
@@ -70,4 +71,24 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(try encoder.encode(sampleRecords[index % 2].attributes))
         }
     }
+    Benchmark("mine one line: PatternMiner, the LogHub lines of testdata in turn", configuration: perRecord) {
+        benchmark in
+        var miner = PatternMiner()
+        for index in benchmark.scaledIterations {
+            blackHole(miner.add(loghubLines[index % loghubLines.count]))
+        }
+    }
 }
+
+/// The lines of every LogHub sample under `testdata/loghub` (`*_2k.log`), system after system, as a
+/// text log arrives.
+let loghubLines: [String] = {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("testdata/loghub")
+    let systems = (try? FileManager.default.contentsOfDirectory(atPath: root.path).sorted()) ?? []
+    return systems.flatMap { system -> [String] in
+        let file = root.appendingPathComponent("\(system)/\(system)_2k.log")
+        let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").map(String.init)
+    }
+}()

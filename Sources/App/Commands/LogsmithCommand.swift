@@ -16,7 +16,9 @@ struct LogsmithCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logsmith",
         abstract: "Log ingestion and search service.",
-        subcommands: [Serve.self, Migrate.self, KeysCommand.self, UsersCommand.self, UploadCommand.self],
+        subcommands: [
+            Serve.self, Migrate.self, KeysCommand.self, UsersCommand.self, UploadCommand.self, PatternsCommand.self,
+        ],
         defaultSubcommand: Serve.self
     )
 }

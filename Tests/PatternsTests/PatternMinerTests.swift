@@ -1,0 +1,105 @@
+import Patterns
+import Testing
+
+/// The template miner: tokens, masking, how templates form and generalise, and that mining is
+/// deterministic.
+@Suite("Pattern miner")
+struct PatternMinerTests {
+    @Test(
+        "values are masked inside the punctuation bound to them",
+        arguments: [
+            ("42", "<*>"), ("0x1f3a", "<*>"), ("10.0.0.1:22", "<*>"), ("(pid=42),", "(pid=<*>),"),
+            ("user=alice", "user=alice"), ("ready=true,policy=3", "ready=true,policy=<*>"),
+            ("index:12", "index:<*>"), ("/var/log/syslog", "<*>"), ("https://example.com/a", "https:<*>"),
+            ("ops@example.com", "<*>"), (#"tag="*alarm*""#, #"tag="<*>""#), ("failed.", "failed."),
+            ("1.5s,", "<*>,"), ("3f2504e0-4f89-11d3-9a0c-0305e82c3301", "<*>"), ("[preauth]", "[preauth]"),
+            ("done:", "done:"), ("()", "()"),
+        ])
+    func masking(token: String, masked: String) {
+        #expect(Masking.mask(Substring(token)) == masked)
+    }
+
+    @Test("tokens are the words between whitespace, punctuation kept with them")
+    func tokens() {
+        #expect(Tokenizer.tokens("  a  b,\tc=(1)\n") == ["a", "b,", "c=(1)"])
+        #expect(Tokenizer.tokens("") == [])
+    }
+
+    @Test("lines that differ only in values share a template from the first line on")
+    func valuesShareTemplate() {
+        var miner = PatternMiner()
+        let first = miner.add("Accepted password for root from 10.0.0.1 port 51234 ssh2")
+        let second = miner.add("Accepted password for root from 192.168.1.9 port 22 ssh2")
+        #expect(first == second)
+        #expect(miner.clusters[first].template == "Accepted password for root from <*> port <*> <*>")
+        #expect(miner.clusters[first].count == 2)
+    }
+
+    @Test("a template generalises where its lines differ in a word, keeping a name before the value")
+    func generalises() {
+        var miner = PatternMiner()
+        let lines = [
+            "session opened for user alice by login uid=0 on tty console",
+            "session opened for user bob by login uid=0 on tty console",
+            "session opened for user carol by login uid=0 on tty console",
+        ]
+        let clusters = Set(lines.map { miner.add($0) })
+        #expect(clusters.count == 1)
+        #expect(
+            miner.clusters[clusters.first!].template == "session opened for user <*> by login uid=<*> on tty console")
+        var named = PatternMiner()
+        let index = named.add("login failed for user=root from host a b c d e f g h")
+        named.add("login failed for user=guest from host a b c d e f g h")
+        #expect(named.clusters[index].template == "login failed for user=<*> from host a b c d e f g h")
+    }
+
+    @Test("different events stay apart: other words, other token counts, other leading words")
+    func eventsStayApart() {
+        var miner = PatternMiner()
+        let lines = [
+            "Starting TrustedInstaller initialization.", "Starting TrustedInstaller finalization.",
+            "Starting TrustedInstaller initialization now.", "Ending TrustedInstaller initialization.",
+        ]
+        #expect(Set(lines.map { miner.add($0) }).count == 4)
+    }
+
+    @Test("IDs name templates by their text, the same in every miner")
+    func ids() {
+        #expect(PatternMiner.id(ofTemplate: "a <*>") == PatternMiner.id(ofTemplate: "a <*>"))
+        #expect(PatternMiner.id(ofTemplate: "a <*>") != PatternMiner.id(ofTemplate: "b <*>"))
+        #expect(PatternMiner.id(ofTemplate: "").count == 16)
+        #expect(PatternMiner.id(ofTemplate: "") == "cbf29ce484222325")
+    }
+
+    @Test("mining is deterministic: the same lines in the same order give the same templates and grouping")
+    func deterministic() {
+        var generator = SplitMix(seed: 7)
+        let words = ["disk", "full", "user", "login", "failed", "ok", "retry", "timeout", "cache", "miss"]
+        let lines = (0..<2000).map { _ in
+            (0..<Int(3 + generator.next() % 5)).map { _ in
+                generator.next() % 3 == 0 ? String(generator.next() % 1000) : words[Int(generator.next() % 10)]
+            }.joined(separator: " ")
+        }
+        var first = PatternMiner()
+        var second = PatternMiner()
+        let firstGrouping = lines.map { first.add($0) }
+        let secondGrouping = lines.map { second.add($0) }
+        #expect(firstGrouping == secondGrouping)
+        #expect(first.clusters.map(\.template) == second.clusters.map(\.template))
+    }
+}
+
+/// A small seeded generator, so the property test's lines are the same on every run.
+private struct SplitMix {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
