@@ -230,7 +230,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LogModelTests",
-            dependencies: ["LogModel"],
+            dependencies: ["LogModel", "TestSupport"],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(
@@ -242,7 +242,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PatternsTests",
-            dependencies: ["Patterns"],
+            dependencies: ["Patterns", "TestSupport"],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(

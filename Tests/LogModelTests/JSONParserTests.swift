@@ -1,5 +1,6 @@
 import Foundation
 import LogModel
+import TestSupport
 import Testing
 
 @Suite("JSON parser and writer")
@@ -102,7 +103,7 @@ struct JSONParserTests {
 
     @Test("random values survive a write and a parse, and Foundation reads what we write")
     func writeThenParse_roundTrips() throws {
-        var generator = SplitMix64(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         for _ in 0..<2_000 {
             let value = JSONValue.random(using: &generator, depth: 0)
             let text = value.jsonText
@@ -119,7 +120,7 @@ struct JSONParserTests {
 
     @Test("the parser agrees with Foundation's JSONSerialization on what Foundation writes")
     func parse_matchesFoundation() throws {
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         for _ in 0..<500 {
             let object = JSONValue.random(using: &generator, depth: 0).foundationObject
             let data = try JSONSerialization.data(withJSONObject: ["v": object], options: [])
@@ -130,27 +131,12 @@ struct JSONParserTests {
     }
 }
 
-/// A small seeded generator, so failures repeat.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-}
-
 extension JSONValue {
     private static let alphabet: [String] = [
         "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{1}", "\u{1F}", "é", "😀", "✓", "\u{7F}",
     ]
 
-    static func random(using generator: inout SplitMix64, depth: Int) -> JSONValue {
+    static func random(using generator: inout SeededGenerator, depth: Int) -> JSONValue {
         switch Int.random(in: 0..<(depth < 3 ? 8 : 6), using: &generator) {
         case 0: return .null
         case 1: return .bool(Bool.random(using: &generator))
@@ -174,7 +160,7 @@ extension JSONValue {
         }
     }
 
-    private static func randomString(using generator: inout SplitMix64) -> String {
+    private static func randomString(using generator: inout SeededGenerator) -> String {
         (0..<Int.random(in: 0..<12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined()
     }
 

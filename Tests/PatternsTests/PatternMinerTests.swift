@@ -1,4 +1,5 @@
 import Patterns
+import TestSupport
 import Testing
 
 /// The template miner: tokens, masking, how templates form and generalise, and that mining is
@@ -73,7 +74,7 @@ struct PatternMinerTests {
 
     @Test("mining is deterministic: the same lines in the same order give the same templates and grouping")
     func deterministic() {
-        var generator = SplitMix(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         let words = ["disk", "full", "user", "login", "failed", "ok", "retry", "timeout", "cache", "miss"]
         let lines = (0..<2000).map { _ in
             (0..<Int(3 + generator.next() % 5)).map { _ in
@@ -86,20 +87,5 @@ struct PatternMinerTests {
         let secondGrouping = lines.map { second.add($0) }
         #expect(firstGrouping == secondGrouping)
         #expect(first.clusters.map(\.template) == second.clusters.map(\.template))
-    }
-}
-
-/// A small seeded generator, so the property test's lines are the same on every run.
-private struct SplitMix {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
