@@ -7,69 +7,112 @@
 /// keeps its name, `index:12` becoming `index:<*>`. A segment is a value when it has a digit
 /// (numbers, hex IDs, IP addresses and ports, UUIDs, times, durations and sizes with units), is a
 /// path, a URL or an e-mail-like address, or stands between quotes; a trailing `.` `:` `!` `?`
-/// (sentence punctuation) stays outside the value.
+/// (sentence punctuation) stays outside the value. Tokens are read as UTF-8 bytes: every delimiter
+/// is ASCII.
 public enum Masking {
     /// The placeholder of a value in a template.
     public static let wildcard = "<*>"
-
-    private static let delimiters: Set<Character> = ["=", ",", ";", "|", "(", ")", "[", "]", "{", "}", "\"", "'"]
-    private static let quotes: Set<Character> = ["\"", "'"]
+    static let wildcardBytes = Array(wildcard.utf8)
 
     /// The token with its values replaced by ``wildcard``.
     public static func mask(_ token: Substring) -> String {
-        if token == wildcard { return wildcard }
-        return parts(of: token).map { part in
+        let bytes = Array(token.utf8)
+        guard bytes.contains(where: mayMatter) else { return String(token) }
+        if bytes == wildcardBytes { return wildcard }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        for part in parts(of: bytes) {
             switch part {
-            case .delimiter(let character): String(character)
-            case .segment(let text, let quoted): quoted && !text.isEmpty ? wildcard : mask(segment: text)
+            case .delimiter(let byte): output.append(byte)
+            case .segment(let segment, let quoted):
+                if quoted && !segment.isEmpty { output += wildcardBytes } else { mask(segment: segment, into: &output) }
             }
-        }.joined()
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 
-    /// The delimiters of a token in order, with the number of segments: two tokens with the same
-    /// skeleton can be merged segment by segment.
-    static func parts(of token: some StringProtocol) -> [Part] {
+    /// A piece of a token: a delimiter, or the bytes between two (inside quotes or not).
+    enum Part: Equatable {
+        case delimiter(UInt8)
+        case segment(ArraySlice<UInt8>, quoted: Bool)
+    }
+
+    /// The delimiters and segments of a token in order: two tokens with the same delimiters can be
+    /// merged segment by segment.
+    static func parts(of bytes: [UInt8]) -> [Part] {
         var parts: [Part] = []
-        var segment = Substring()
         var quoted = false
-        var start = token.startIndex
-        for index in token.indices where delimiters.contains(token[index]) {
-            segment = Substring(token[start..<index])
-            parts.append(.segment(segment, quoted: quoted))
-            let character = token[index]
-            if quotes.contains(character) { quoted.toggle() }
-            parts.append(.delimiter(character))
-            start = token.index(after: index)
+        var start = 0
+        for (index, byte) in bytes.enumerated() where isDelimiter(byte) {
+            parts.append(.segment(bytes[start..<index], quoted: quoted))
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") { quoted.toggle() }
+            parts.append(.delimiter(byte))
+            start = index + 1
         }
-        parts.append(.segment(Substring(token[start...]), quoted: false))
+        parts.append(.segment(bytes[start...], quoted: false))
         return parts
     }
 
-    /// A piece of a token: a delimiter, or the text between two (inside quotes or not).
-    enum Part: Equatable {
-        case delimiter(Character)
-        case segment(Substring, quoted: Bool)
-    }
-
-    private static func mask(segment: Substring) -> String {
-        guard !segment.isEmpty, segment != Substring(wildcard) else { return String(segment) }
-        var core = segment
-        while core.count > 1, let last = core.last, [".", ":", "!", "?"].contains(last) { core = core.dropLast() }
-        let tail = segment[core.endIndex...]
-        if let colon = core.firstIndex(of: ":"), colon != core.startIndex,
-            core[..<colon].allSatisfy({ $0.isLetter || $0 == "_" }), core.index(after: colon) != core.endIndex
-        {
-            return core[...colon] + mask(segment: core[core.index(after: colon)...]) + tail
+    private static func mask(segment: ArraySlice<UInt8>, into output: inout [UInt8]) {
+        guard !segment.isEmpty, !segment.elementsEqual(wildcardBytes) else {
+            output += segment
+            return
         }
-        return isVariable(core) ? wildcard + tail : String(segment)
+        var core = segment
+        while core.count > 1, let last = core.last, isSentencePunctuation(last) { core = core.dropLast() }
+        let tail = segment[core.endIndex...]
+        if let colon = core.firstIndex(of: UInt8(ascii: ":")), colon != core.startIndex,
+            core[..<colon].allSatisfy(isNameByte), colon + 1 != core.endIndex
+        {
+            output += core[...colon]
+            mask(segment: core[(colon + 1)...], into: &output)
+        } else if isVariable(core) {
+            output += wildcardBytes
+        } else {
+            output += core
+        }
+        output += tail
     }
 
-    /// Whether `text` is a value as a whole.
-    static func isVariable(_ text: Substring) -> Bool {
-        if text.unicodeScalars.contains(where: { ("0"..."9").contains($0) }) { return true }
-        if text.count > 1, text.first == "/", text.dropFirst().contains("/") { return true }
-        if text.contains("://") { return true }
-        if let at = text.firstIndex(of: "@"), at != text.startIndex, text[at...].contains(".") { return true }
+    /// Whether the bytes are a value as a whole.
+    static func isVariable(_ text: ArraySlice<UInt8>) -> Bool {
+        if text.contains(where: { (0x30...0x39).contains($0) }) { return true }
+        let slash = UInt8(ascii: "/")
+        if text.count > 1, text.first == slash, text.dropFirst().contains(slash) { return true }
+        if let colon = text.firstIndex(of: UInt8(ascii: ":")), text[(colon + 1)...].starts(with: [slash, slash]) {
+            return true
+        }
+        if let at = text.firstIndex(of: UInt8(ascii: "@")), at != text.startIndex,
+            text[at...].contains(UInt8(ascii: "."))
+        {
+            return true
+        }
         return false
+    }
+
+    /// Whether a byte can make a token other than itself: a digit, a delimiter, or a byte that
+    /// starts a path, a URL or an address.
+    private static func mayMatter(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || isDelimiter(byte) || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "@")
+            || byte == UInt8(ascii: ":")
+    }
+
+    private static func isDelimiter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "="), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "|"), UInt8(ascii: "("),
+            UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"),
+            UInt8(ascii: "\""), UInt8(ascii: "'"):
+            true
+        default: false
+        }
+    }
+
+    private static func isSentencePunctuation(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: ".") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "!") || byte == UInt8(ascii: "?")
+    }
+
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || byte == UInt8(ascii: "_") || byte >= 0x80
     }
 }

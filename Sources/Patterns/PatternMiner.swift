@@ -87,7 +87,8 @@ public struct PatternMiner: Sendable {
 
     private static func similarity(_ template: [String], _ tokens: [String]) -> Double {
         guard !tokens.isEmpty else { return 1 }
-        let agreeing = zip(template, tokens).filter { agree($0, $1) }.count
+        var agreeing = 0
+        for position in tokens.indices where agree(template[position], tokens[position]) { agreeing += 1 }
         return Double(agreeing) / Double(tokens.count)
     }
 
@@ -95,13 +96,15 @@ public struct PatternMiner: Sendable {
     /// same delimiters and every segment of the template `<*>` or the line's.
     private static func agree(_ template: String, _ token: String) -> Bool {
         if template == token || template == Masking.wildcard { return true }
-        guard template.contains(Masking.wildcard) else { return false }
-        let (templateParts, tokenParts) = (Masking.parts(of: template), Masking.parts(of: token))
+        guard template.utf8.contains(UInt8(ascii: "*")) else { return false }
+        let (templateParts, tokenParts) = (
+            Masking.parts(of: Array(template.utf8)), Masking.parts(of: Array(token.utf8))
+        )
         guard templateParts.count == tokenParts.count else { return false }
         return zip(templateParts, tokenParts).allSatisfy { pair in
             switch pair {
             case (.segment(let template, _), .segment(let token, _)):
-                template == token || template == Substring(Masking.wildcard)
+                template == token || template.elementsEqual(Masking.wildcardBytes)
             default: pair.0 == pair.1
             }
         }
@@ -110,19 +113,23 @@ public struct PatternMiner: Sendable {
     /// A template's token generalised to take a line's: segment by segment when both have the same
     /// delimiters (`user=root` and `user=guest` give `user=<*>`), else `<*>`.
     private static func merge(_ template: String, _ token: String) -> String {
-        let (templateParts, tokenParts) = (Masking.parts(of: template), Masking.parts(of: token))
+        let (templateParts, tokenParts) = (
+            Masking.parts(of: Array(template.utf8)), Masking.parts(of: Array(token.utf8))
+        )
         guard templateParts.count == tokenParts.count,
             zip(templateParts, tokenParts).allSatisfy({ pair in
                 if case .delimiter = pair.0 { pair.0 == pair.1 } else { true }
             })
         else { return Masking.wildcard }
-        return zip(templateParts, tokenParts).map { pair in
+        var merged: [UInt8] = []
+        for pair in zip(templateParts, tokenParts) {
             switch pair {
-            case (.delimiter(let character), _): String(character)
+            case (.delimiter(let byte), _): merged.append(byte)
             case (.segment(let template, _), .segment(let token, _)):
-                template == token ? String(template) : Masking.wildcard
-            default: Masking.wildcard
+                merged += template == token ? Array(template) : Masking.wildcardBytes
+            default: merged += Masking.wildcardBytes
             }
-        }.joined()
+        }
+        return String(decoding: merged, as: UTF8.self)
     }
 }
