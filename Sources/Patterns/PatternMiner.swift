@@ -3,9 +3,9 @@
 /// template generalises (`<*>` where its lines differ) as lines join it.
 ///
 /// Values are masked before clustering (``Masking``), so lines that differ only in values route
-/// alike in the tree (a value among the leading tokens routes as `<*>`). Similarity is the share of positions where the template and the line
-/// agree, a template's `<*>` agreeing with anything; a line joins a template when that share is at
-/// least ``Configuration/similarity``. One configuration serves every kind of log. Mining is
+/// alike in the tree (a value among the leading tokens routes as `<*>`). Similarity is the share of
+/// positions where the template and the line agree, a template's `<*>` agreeing with anything; a
+/// line joins a template when that share is at least ``Configuration/similarity``. One configuration serves every kind of log. Mining is
 /// deterministic: the same lines in the same order give the same templates.
 public struct PatternMiner: Sendable {
     /// The miner's parameters.
