@@ -2494,10 +2494,7 @@ enum OpenAPIDocument {
                     "description": "The cluster-info document (version in the 8.x line)",
                     "headers": {
                       "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
+                        "$ref": "#/components/headers/X-Elastic-Product"
                       }
                     },
                     "content": {
@@ -2536,342 +2533,69 @@ enum OpenAPIDocument {
                 "description": "Scope ingest. Action and source lines; index and create store the source (ECS fields to the record's columns, the rest to attributes), update and delete are refused item by item. 200 means the stored items are committed; each item has its status.",
                 "parameters": [
                   {
-                    "name": "filter_path",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_filter_path"
                   },
                   {
-                    "name": "pretty",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_pretty"
                   },
                   {
-                    "name": "human",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_human"
                   },
                   {
-                    "name": "error_trace",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_error_trace"
                   },
                   {
-                    "name": "refresh",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_refresh"
                   },
                   {
-                    "name": "pipeline",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_pipeline"
                   },
                   {
-                    "name": "routing",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_routing"
                   },
                   {
-                    "name": "timeout",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_timeout"
                   },
                   {
-                    "name": "wait_for_active_shards",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_wait_for_active_shards"
                   },
                   {
-                    "name": "require_alias",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_require_alias"
                   },
                   {
-                    "name": "require_data_stream",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_require_data_stream"
                   }
                 ],
                 "requestBody": {
-                  "required": true,
-                  "content": {
-                    "application/x-ndjson": {
-                      "schema": {
-                        "type": "string",
-                        "description": "Action and source lines"
-                      }
-                    },
-                    "application/json": {
-                      "schema": {
-                        "type": "object",
-                        "description": "One action line (the official clients send NDJSON under application/vnd.elasticsearch+x-ndjson)"
-                      }
-                    }
-                  }
+                  "$ref": "#/components/requestBodies/ElasticsearchBulk"
                 },
                 "responses": {
                   "200": {
-                    "description": "One result per action",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchBulkResponse"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk200"
                   },
                   "400": {
-                    "description": "An action line that is not an action, or no valid document",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk400"
                   },
                   "401": {
-                    "description": "No valid credential",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk401"
                   },
                   "403": {
-                    "description": "The credential lacks the ingest scope",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk403"
                   },
                   "413": {
-                    "description": "The body, or its inflated size, is over the limit, or it holds too many documents",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk413"
                   },
                   "415": {
-                    "description": "An encoding other than gzip",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk415"
                   },
                   "429": {
-                    "description": "Over the tenant's or key's rate",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Retry-After": {
-                        "description": "Seconds to wait before retrying",
-                        "schema": {
-                          "type": "integer"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk429"
                   },
                   "503": {
-                    "description": "The ingest queue is full or storage is unavailable",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Retry-After": {
-                        "description": "Seconds to wait before retrying",
-                        "schema": {
-                          "type": "integer"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk503"
                   },
                   "507": {
-                    "description": "The database's disk is full",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Retry-After": {
-                        "description": "Seconds to wait before retrying",
-                        "schema": {
-                          "type": "integer"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk507"
                   }
                 }
               },
@@ -2884,342 +2608,69 @@ enum OpenAPIDocument {
                 "description": "Scope ingest. Action and source lines; index and create store the source (ECS fields to the record's columns, the rest to attributes), update and delete are refused item by item. 200 means the stored items are committed; each item has its status.",
                 "parameters": [
                   {
-                    "name": "filter_path",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_filter_path"
                   },
                   {
-                    "name": "pretty",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_pretty"
                   },
                   {
-                    "name": "human",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_human"
                   },
                   {
-                    "name": "error_trace",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_error_trace"
                   },
                   {
-                    "name": "refresh",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_refresh"
                   },
                   {
-                    "name": "pipeline",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_pipeline"
                   },
                   {
-                    "name": "routing",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_routing"
                   },
                   {
-                    "name": "timeout",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_timeout"
                   },
                   {
-                    "name": "wait_for_active_shards",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_wait_for_active_shards"
                   },
                   {
-                    "name": "require_alias",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_require_alias"
                   },
                   {
-                    "name": "require_data_stream",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_require_data_stream"
                   }
                 ],
                 "requestBody": {
-                  "required": true,
-                  "content": {
-                    "application/x-ndjson": {
-                      "schema": {
-                        "type": "string",
-                        "description": "Action and source lines"
-                      }
-                    },
-                    "application/json": {
-                      "schema": {
-                        "type": "object",
-                        "description": "One action line (the official clients send NDJSON under application/vnd.elasticsearch+x-ndjson)"
-                      }
-                    }
-                  }
+                  "$ref": "#/components/requestBodies/ElasticsearchBulk"
                 },
                 "responses": {
                   "200": {
-                    "description": "One result per action",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchBulkResponse"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk200"
                   },
                   "400": {
-                    "description": "An action line that is not an action, or no valid document",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk400"
                   },
                   "401": {
-                    "description": "No valid credential",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk401"
                   },
                   "403": {
-                    "description": "The credential lacks the ingest scope",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk403"
                   },
                   "413": {
-                    "description": "The body, or its inflated size, is over the limit, or it holds too many documents",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk413"
                   },
                   "415": {
-                    "description": "An encoding other than gzip",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk415"
                   },
                   "429": {
-                    "description": "Over the tenant's or key's rate",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Retry-After": {
-                        "description": "Seconds to wait before retrying",
-                        "schema": {
-                          "type": "integer"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk429"
                   },
                   "503": {
-                    "description": "The ingest queue is full or storage is unavailable",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Retry-After": {
-                        "description": "Seconds to wait before retrying",
-                        "schema": {
-                          "type": "integer"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk503"
                   },
                   "507": {
-                    "description": "The database's disk is full",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Retry-After": {
-                        "description": "Seconds to wait before retrying",
-                        "schema": {
-                          "type": "integer"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk507"
                   }
                 }
               }
@@ -3244,342 +2695,69 @@ enum OpenAPIDocument {
                     "description": "The index of actions that name none; kept as attributes.index"
                   },
                   {
-                    "name": "filter_path",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_filter_path"
                   },
                   {
-                    "name": "pretty",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_pretty"
                   },
                   {
-                    "name": "human",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_human"
                   },
                   {
-                    "name": "error_trace",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_error_trace"
                   },
                   {
-                    "name": "refresh",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_refresh"
                   },
                   {
-                    "name": "pipeline",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_pipeline"
                   },
                   {
-                    "name": "routing",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_routing"
                   },
                   {
-                    "name": "timeout",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_timeout"
                   },
                   {
-                    "name": "wait_for_active_shards",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_wait_for_active_shards"
                   },
                   {
-                    "name": "require_alias",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_require_alias"
                   },
                   {
-                    "name": "require_data_stream",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_require_data_stream"
                   }
                 ],
                 "requestBody": {
-                  "required": true,
-                  "content": {
-                    "application/x-ndjson": {
-                      "schema": {
-                        "type": "string",
-                        "description": "Action and source lines"
-                      }
-                    },
-                    "application/json": {
-                      "schema": {
-                        "type": "object",
-                        "description": "One action line (the official clients send NDJSON under application/vnd.elasticsearch+x-ndjson)"
-                      }
-                    }
-                  }
+                  "$ref": "#/components/requestBodies/ElasticsearchBulk"
                 },
                 "responses": {
                   "200": {
-                    "description": "One result per action",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchBulkResponse"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk200"
                   },
                   "400": {
-                    "description": "An action line that is not an action, or no valid document",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk400"
                   },
                   "401": {
-                    "description": "No valid credential",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk401"
                   },
                   "403": {
-                    "description": "The credential lacks the ingest scope",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk403"
                   },
                   "413": {
-                    "description": "The body, or its inflated size, is over the limit, or it holds too many documents",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk413"
                   },
                   "415": {
-                    "description": "An encoding other than gzip",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk415"
                   },
                   "429": {
-                    "description": "Over the tenant's or key's rate",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Retry-After": {
-                        "description": "Seconds to wait before retrying",
-                        "schema": {
-                          "type": "integer"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk429"
                   },
                   "503": {
-                    "description": "The ingest queue is full or storage is unavailable",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Retry-After": {
-                        "description": "Seconds to wait before retrying",
-                        "schema": {
-                          "type": "integer"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk503"
                   },
                   "507": {
-                    "description": "The database's disk is full",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Retry-After": {
-                        "description": "Seconds to wait before retrying",
-                        "schema": {
-                          "type": "integer"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk507"
                   }
                 }
               },
@@ -3602,342 +2780,69 @@ enum OpenAPIDocument {
                     "description": "The index of actions that name none; kept as attributes.index"
                   },
                   {
-                    "name": "filter_path",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_filter_path"
                   },
                   {
-                    "name": "pretty",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_pretty"
                   },
                   {
-                    "name": "human",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_human"
                   },
                   {
-                    "name": "error_trace",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_error_trace"
                   },
                   {
-                    "name": "refresh",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_refresh"
                   },
                   {
-                    "name": "pipeline",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_pipeline"
                   },
                   {
-                    "name": "routing",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_routing"
                   },
                   {
-                    "name": "timeout",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_timeout"
                   },
                   {
-                    "name": "wait_for_active_shards",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_wait_for_active_shards"
                   },
                   {
-                    "name": "require_alias",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_require_alias"
                   },
                   {
-                    "name": "require_data_stream",
-                    "in": "query",
-                    "required": false,
-                    "schema": {
-                      "type": "string"
-                    },
-                    "description": "Accepted for Elasticsearch's clients; of no effect"
+                    "$ref": "#/components/parameters/elasticsearch_require_data_stream"
                   }
                 ],
                 "requestBody": {
-                  "required": true,
-                  "content": {
-                    "application/x-ndjson": {
-                      "schema": {
-                        "type": "string",
-                        "description": "Action and source lines"
-                      }
-                    },
-                    "application/json": {
-                      "schema": {
-                        "type": "object",
-                        "description": "One action line (the official clients send NDJSON under application/vnd.elasticsearch+x-ndjson)"
-                      }
-                    }
-                  }
+                  "$ref": "#/components/requestBodies/ElasticsearchBulk"
                 },
                 "responses": {
                   "200": {
-                    "description": "One result per action",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchBulkResponse"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk200"
                   },
                   "400": {
-                    "description": "An action line that is not an action, or no valid document",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk400"
                   },
                   "401": {
-                    "description": "No valid credential",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk401"
                   },
                   "403": {
-                    "description": "The credential lacks the ingest scope",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk403"
                   },
                   "413": {
-                    "description": "The body, or its inflated size, is over the limit, or it holds too many documents",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk413"
                   },
                   "415": {
-                    "description": "An encoding other than gzip",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk415"
                   },
                   "429": {
-                    "description": "Over the tenant's or key's rate",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Retry-After": {
-                        "description": "Seconds to wait before retrying",
-                        "schema": {
-                          "type": "integer"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk429"
                   },
                   "503": {
-                    "description": "The ingest queue is full or storage is unavailable",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Retry-After": {
-                        "description": "Seconds to wait before retrying",
-                        "schema": {
-                          "type": "integer"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk503"
                   },
                   "507": {
-                    "description": "The database's disk is full",
-                    "headers": {
-                      "X-Elastic-Product": {
-                        "description": "Always Elasticsearch, which the official clients check",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Retry-After": {
-                        "description": "Seconds to wait before retrying",
-                        "schema": {
-                          "type": "integer"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ElasticsearchError"
-                        }
-                      },
-                      "application/problem+json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Problem"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/ElasticsearchBulk507"
                   }
                 }
               }
@@ -4008,6 +2913,105 @@ enum OpenAPIDocument {
                   "type": "integer",
                   "minimum": 1
                 }
+              },
+              "elasticsearch_filter_path": {
+                "name": "filter_path",
+                "in": "query",
+                "required": false,
+                "schema": {
+                  "type": "string"
+                },
+                "description": "Accepted for Elasticsearch's clients; of no effect"
+              },
+              "elasticsearch_pretty": {
+                "name": "pretty",
+                "in": "query",
+                "required": false,
+                "schema": {
+                  "type": "string"
+                },
+                "description": "Accepted for Elasticsearch's clients; of no effect"
+              },
+              "elasticsearch_human": {
+                "name": "human",
+                "in": "query",
+                "required": false,
+                "schema": {
+                  "type": "string"
+                },
+                "description": "Accepted for Elasticsearch's clients; of no effect"
+              },
+              "elasticsearch_error_trace": {
+                "name": "error_trace",
+                "in": "query",
+                "required": false,
+                "schema": {
+                  "type": "string"
+                },
+                "description": "Accepted for Elasticsearch's clients; of no effect"
+              },
+              "elasticsearch_refresh": {
+                "name": "refresh",
+                "in": "query",
+                "required": false,
+                "schema": {
+                  "type": "string"
+                },
+                "description": "Accepted for Elasticsearch's clients; of no effect"
+              },
+              "elasticsearch_pipeline": {
+                "name": "pipeline",
+                "in": "query",
+                "required": false,
+                "schema": {
+                  "type": "string"
+                },
+                "description": "Accepted for Elasticsearch's clients; of no effect"
+              },
+              "elasticsearch_routing": {
+                "name": "routing",
+                "in": "query",
+                "required": false,
+                "schema": {
+                  "type": "string"
+                },
+                "description": "Accepted for Elasticsearch's clients; of no effect"
+              },
+              "elasticsearch_timeout": {
+                "name": "timeout",
+                "in": "query",
+                "required": false,
+                "schema": {
+                  "type": "string"
+                },
+                "description": "Accepted for Elasticsearch's clients; of no effect"
+              },
+              "elasticsearch_wait_for_active_shards": {
+                "name": "wait_for_active_shards",
+                "in": "query",
+                "required": false,
+                "schema": {
+                  "type": "string"
+                },
+                "description": "Accepted for Elasticsearch's clients; of no effect"
+              },
+              "elasticsearch_require_alias": {
+                "name": "require_alias",
+                "in": "query",
+                "required": false,
+                "schema": {
+                  "type": "string"
+                },
+                "description": "Accepted for Elasticsearch's clients; of no effect"
+              },
+              "elasticsearch_require_data_stream": {
+                "name": "require_data_stream",
+                "in": "query",
+                "required": false,
+                "schema": {
+                  "type": "string"
+                },
+                "description": "Accepted for Elasticsearch's clients; of no effect"
               }
             },
             "headers": {
@@ -4028,6 +3032,12 @@ enum OpenAPIDocument {
               },
               "Retry-After": {
                 "description": "Seconds to wait",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "X-Elastic-Product": {
+                "description": "Always Elasticsearch, which the official clients check",
                 "schema": {
                   "type": "string"
                 }
@@ -4146,6 +3156,199 @@ enum OpenAPIDocument {
                 "headers": {
                   "Retry-After": {
                     "$ref": "#/components/headers/Retry-After"
+                  }
+                }
+              },
+              "ElasticsearchBulk200": {
+                "description": "One result per action",
+                "headers": {
+                  "X-Elastic-Product": {
+                    "$ref": "#/components/headers/X-Elastic-Product"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ElasticsearchBulkResponse"
+                    }
+                  }
+                }
+              },
+              "ElasticsearchBulk400": {
+                "description": "An action line that is not an action, or no valid document",
+                "headers": {
+                  "X-Elastic-Product": {
+                    "$ref": "#/components/headers/X-Elastic-Product"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ElasticsearchError"
+                    }
+                  },
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "ElasticsearchBulk401": {
+                "description": "No valid credential",
+                "headers": {
+                  "X-Elastic-Product": {
+                    "$ref": "#/components/headers/X-Elastic-Product"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ElasticsearchError"
+                    }
+                  },
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "ElasticsearchBulk403": {
+                "description": "The credential lacks the ingest scope",
+                "headers": {
+                  "X-Elastic-Product": {
+                    "$ref": "#/components/headers/X-Elastic-Product"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ElasticsearchError"
+                    }
+                  },
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "ElasticsearchBulk413": {
+                "description": "The body, or its inflated size, is over the limit, or it holds too many documents",
+                "headers": {
+                  "X-Elastic-Product": {
+                    "$ref": "#/components/headers/X-Elastic-Product"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ElasticsearchError"
+                    }
+                  },
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "ElasticsearchBulk415": {
+                "description": "An encoding other than gzip",
+                "headers": {
+                  "X-Elastic-Product": {
+                    "$ref": "#/components/headers/X-Elastic-Product"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ElasticsearchError"
+                    }
+                  },
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "ElasticsearchBulk429": {
+                "description": "Over the tenant's or key's rate",
+                "headers": {
+                  "X-Elastic-Product": {
+                    "$ref": "#/components/headers/X-Elastic-Product"
+                  },
+                  "Retry-After": {
+                    "description": "Seconds to wait before retrying",
+                    "schema": {
+                      "type": "integer"
+                    }
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ElasticsearchError"
+                    }
+                  },
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "ElasticsearchBulk503": {
+                "description": "The ingest queue is full or storage is unavailable",
+                "headers": {
+                  "X-Elastic-Product": {
+                    "$ref": "#/components/headers/X-Elastic-Product"
+                  },
+                  "Retry-After": {
+                    "description": "Seconds to wait before retrying",
+                    "schema": {
+                      "type": "integer"
+                    }
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ElasticsearchError"
+                    }
+                  },
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "ElasticsearchBulk507": {
+                "description": "The database's disk is full",
+                "headers": {
+                  "X-Elastic-Product": {
+                    "$ref": "#/components/headers/X-Elastic-Product"
+                  },
+                  "Retry-After": {
+                    "description": "Seconds to wait before retrying",
+                    "schema": {
+                      "type": "integer"
+                    }
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ElasticsearchError"
+                    }
+                  },
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
                   }
                 }
               }
@@ -5166,6 +4369,25 @@ enum OpenAPIDocument {
                     "items": {
                       "type": "object",
                       "description": "One key, the action (index, create, update, delete), holding _index, _id, status and result or error"
+                    }
+                  }
+                }
+              }
+            },
+            "requestBodies": {
+              "ElasticsearchBulk": {
+                "required": true,
+                "content": {
+                  "application/x-ndjson": {
+                    "schema": {
+                      "type": "string",
+                      "description": "Action and source lines"
+                    }
+                  },
+                  "application/json": {
+                    "schema": {
+                      "type": "object",
+                      "description": "One action line (the official clients send NDJSON under application/vnd.elasticsearch+x-ndjson)"
                     }
                   }
                 }
