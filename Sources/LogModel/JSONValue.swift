@@ -48,6 +48,11 @@ extension JSONValue: Codable {
 }
 
 extension JSONValue {
+    /// The string, when the value is one.
+    public var text: String? {
+        if case .string(let text) = self { text } else { nil }
+    }
+
     /// The name of the value's JSON type, for error messages.
     public var typeName: String {
         switch self {

@@ -16,9 +16,8 @@ public enum Masking {
 
     /// The token with its values replaced by ``wildcard``.
     public static func mask(_ token: Substring) -> String {
+        guard token.utf8.contains(where: mayMatter) else { return String(token) }
         let bytes = Array(token.utf8)
-        guard bytes.contains(where: mayMatter) else { return String(token) }
-        if bytes == wildcardBytes { return wildcard }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         for part in parts(of: bytes) {

@@ -60,8 +60,7 @@ public enum ElasticsearchBulk {
                 throw InvalidRequest(
                     description: "line \(lineNumber): malformed action/metadata line, expected {\"index\": {...}}")
             }
-            let text = { (key: String) -> String? in if case .string(let text) = metadata[key] { text } else { nil } }
-            let (index, id) = (text("_index") ?? defaultIndex, text("_id"))
+            let (index, id) = (metadata["_index"]?.text ?? defaultIndex, metadata["_id"]?.text)
             switch name {
             case "index", "create", "update":
                 guard let sourceLine = lines.popFirst() else {

@@ -43,17 +43,22 @@ final class Authenticator<Credentials: CredentialStore>: Sendable {
                 ? try await identity(forKey: value) : try await identity(forSession: value)
         case "apikey":
             // Elasticsearch clients send base64 of `id:key`, or the key itself when given it encoded.
-            let decoded = Data(base64Encoded: value).flatMap { String(data: $0, encoding: .utf8) }
-            let key = decoded.flatMap { $0.firstIndex(of: ":").map { decoded![$0...].dropFirst() } }.map(String.init)
-            return try await identity(forKey: key ?? value)
+            return try await identity(forKey: Self.secondOfPair(base64: value) ?? value)
         case "basic":
-            guard let decoded = Data(base64Encoded: value).flatMap({ String(data: $0, encoding: .utf8) }),
-                let separator = decoded.firstIndex(of: ":")
-            else { throw Problem.unauthorized() }
-            return try await identity(forKey: String(decoded[decoded.index(after: separator)...]))
+            guard let password = Self.secondOfPair(base64: value) else { throw Problem.unauthorized() }
+            return try await identity(forKey: password)
         default:
             throw Problem.unauthorized()
         }
+    }
+
+    /// What follows the first `:` of base64 text that decodes to `first:second` (Basic's user and
+    /// password, an Elasticsearch API key's id and key); nil for anything else.
+    private static func secondOfPair(base64 value: String) -> String? {
+        guard let decoded = Data(base64Encoded: value).flatMap({ String(data: $0, encoding: .utf8) }),
+            let separator = decoded.firstIndex(of: ":")
+        else { return nil }
+        return String(decoded[decoded.index(after: separator)...])
     }
 
     private func identity(forKey secret: String) async throws -> Identity {
