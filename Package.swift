@@ -126,6 +126,7 @@ let package = Package(
         ),
         .target(
             name: "Patterns",
+            dependencies: ["LogModel"],
             swiftSettings: upcomingFeatures
         ),
         .target(
@@ -242,12 +243,12 @@ let package = Package(
         ),
         .testTarget(
             name: "PatternsTests",
-            dependencies: ["Patterns", "TestSupport"],
+            dependencies: ["LogModel", "Patterns", "TestSupport"],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(
             name: "ParsingTests",
-            dependencies: ["Parsing", "LogModel"],
+            dependencies: ["Parsing", "LogModel", "TestSupport"],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(

@@ -1,3 +1,5 @@
+public import LogModel
+
 /// An online template miner of the Drain family (He et al., ICWS 2017): each line joins the most
 /// similar template among those with its token count and leading words, or starts a new one, and a
 /// template generalises (`<*>` where its lines differ) as lines join it.
@@ -5,8 +7,9 @@
 /// Values are masked before clustering (``Masking``), so lines that differ only in values route
 /// alike in the tree (a value among the leading tokens routes as `<*>`). Similarity is the share of
 /// positions where the template and the line agree, a template's `<*>` agreeing with anything; a
-/// line joins a template when that share is at least ``Configuration/similarity``. One configuration serves every kind of log. Mining is
-/// deterministic: the same lines in the same order give the same templates.
+/// line joins a template when that share is at least ``Configuration/similarity``. One configuration
+/// serves every kind of log. Mining is deterministic: the same lines in the same order give the same
+/// templates.
 public struct PatternMiner: Sendable {
     /// The miner's parameters.
     public struct Configuration: Sendable {
@@ -26,46 +29,59 @@ public struct PatternMiner: Sendable {
     /// A template and how many lines it holds.
     public struct Cluster: Sendable {
         /// The template's tokens, `<*>` for values.
-        public fileprivate(set) var tokens: [String]
+        public internal(set) var tokens: [String]
         /// Lines that joined it.
-        public fileprivate(set) var count: Int
+        public internal(set) var count: Int
 
         /// The template as text: its tokens joined by spaces.
         public var template: String { tokens.joined(separator: " ") }
-        /// The template's ID: 16 hex digits of the 64-bit FNV-1a hash of its text, so every process
-        /// that finds the same template names it alike.
-        public var id: String { PatternMiner.id(ofTemplate: template) }
+        /// The template's ID, from its text (``PatternID/init(template:)``).
+        public var id: PatternID { PatternID(template: template) }
     }
 
-    /// The ID of a template's text (see ``Cluster/id``).
-    public static func id(ofTemplate template: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in template.utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        }
-        let digits = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+    /// Where a line went: its template as it stands after the line joined it.
+    public struct Assignment: Sendable, Hashable {
+        /// The template's ID.
+        public var id: PatternID
+        /// The template's text.
+        public var template: String
+        /// The template's ID before the line generalised it, when the line did; lines assigned that ID
+        /// before now belong to ``id``.
+        public var replaced: PatternID?
     }
 
-    private struct Route: Hashable {
+    struct Route: Hashable {
         var length: Int
         var leading: [String]
     }
 
     /// Every template, in the order they were first seen.
-    public private(set) var clusters: [Cluster] = []
-    private var routes: [Route: [Int]] = [:]
-    private let configuration: Configuration
+    public internal(set) var clusters: [Cluster] = []
+    var routes: [Route: [Int]] = [:]
+    let configuration: Configuration
 
     /// Creates an empty miner.
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
     }
 
+    /// Adds a line and returns its template's ID and text, and the ID it replaced when the line
+    /// generalised the template.
+    public mutating func assign(_ message: some StringProtocol) -> Assignment {
+        let (index, before) = join(Tokenizer.tokens(message).map(Masking.mask))
+        let cluster = clusters[index]
+        return Assignment(id: cluster.id, template: cluster.template, replaced: before.map(PatternID.init(template:)))
+    }
+
     /// Adds a line and returns the position of its template in ``clusters``.
     @discardableResult
     public mutating func add(_ message: some StringProtocol) -> Int {
-        let tokens = Tokenizer.tokens(message).map(Masking.mask)
+        join(Tokenizer.tokens(message).map(Masking.mask)).index
+    }
+
+    /// Puts masked tokens in the most similar template of their route, or in a new one; `before` is
+    /// the template's text before they generalised it, nil when they did not.
+    private mutating func join(_ tokens: [String]) -> (index: Int, before: String?) {
         let route = Route(length: tokens.count, leading: Array(tokens.prefix(configuration.leadingTokens)))
         let candidates = routes[route, default: []]
         var best: (index: Int, score: Double)?
@@ -76,25 +92,31 @@ public struct PatternMiner: Sendable {
         guard let (index, _) = best else {
             clusters.append(Cluster(tokens: tokens, count: 1))
             routes[route, default: []].append(clusters.count - 1)
-            return clusters.count - 1
+            return (clusters.count - 1, nil)
         }
         clusters[index].count += 1
+        let before = clusters[index].tokens
         for position in tokens.indices where !Self.agree(clusters[index].tokens[position], tokens[position]) {
             clusters[index].tokens[position] = Self.merge(clusters[index].tokens[position], tokens[position])
         }
-        return index
+        return (index, before == clusters[index].tokens ? nil : before.joined(separator: " "))
     }
 
-    private static func similarity(_ template: [String], _ tokens: [String]) -> Double {
+    /// The share of positions where the template agrees with the tokens; with `either`, also where
+    /// the tokens agree with the template.
+    static func similarity(_ template: [String], _ tokens: [String], either: Bool = false) -> Double {
         guard !tokens.isEmpty else { return 1 }
         var agreeing = 0
-        for position in tokens.indices where agree(template[position], tokens[position]) { agreeing += 1 }
+        for position in tokens.indices
+        where agree(template[position], tokens[position]) || (either && agree(tokens[position], template[position])) {
+            agreeing += 1
+        }
         return Double(agreeing) / Double(tokens.count)
     }
 
     /// Whether a line's token fits a template's: the same, or `<*>` in the template, or both with the
     /// same delimiters and every segment of the template `<*>` or the line's.
-    private static func agree(_ template: String, _ token: String) -> Bool {
+    static func agree(_ template: String, _ token: String) -> Bool {
         if template == token || template == Masking.wildcard { return true }
         guard template.utf8.contains(UInt8(ascii: "*")) else { return false }
         let (templateParts, tokenParts) = (
@@ -112,7 +134,7 @@ public struct PatternMiner: Sendable {
 
     /// A template's token generalised to take a line's: segment by segment when both have the same
     /// delimiters (`user=root` and `user=guest` give `user=<*>`), else `<*>`.
-    private static func merge(_ template: String, _ token: String) -> String {
+    static func merge(_ template: String, _ token: String) -> String {
         let (templateParts, tokenParts) = (
             Masking.parts(of: Array(template.utf8)), Masking.parts(of: Array(token.utf8))
         )

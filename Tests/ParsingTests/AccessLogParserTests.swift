@@ -1,5 +1,6 @@
 import LogModel
 import Parsing
+import TestSupport
 import Testing
 
 @Suite("Access log parser")

@@ -1,6 +1,7 @@
 import Foundation
 import LogModel
 import Parsing
+import TestSupport
 import Testing
 
 @Suite("Syslog parser")

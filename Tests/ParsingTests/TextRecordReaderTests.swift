@@ -1,5 +1,6 @@
 import LogModel
 import Parsing
+import TestSupport
 import Testing
 
 @Suite("Text record reader")

@@ -1,3 +1,4 @@
+import LogModel
 import Patterns
 import TestSupport
 import Testing
@@ -64,12 +65,32 @@ struct PatternMinerTests {
         #expect(Set(lines.map { miner.add($0) }).count == 4)
     }
 
-    @Test("IDs name templates by their text, the same in every miner")
+    @Test("IDs name templates by their text, the same in every miner, and read back from hex and columns")
     func ids() {
-        #expect(PatternMiner.id(ofTemplate: "a <*>") == PatternMiner.id(ofTemplate: "a <*>"))
-        #expect(PatternMiner.id(ofTemplate: "a <*>") != PatternMiner.id(ofTemplate: "b <*>"))
-        #expect(PatternMiner.id(ofTemplate: "").count == 16)
-        #expect(PatternMiner.id(ofTemplate: "") == "cbf29ce484222325")
+        #expect(PatternID(template: "a <*>") == PatternID(template: "a <*>"))
+        #expect(PatternID(template: "a <*>") != PatternID(template: "b <*>"))
+        #expect(PatternID(template: "").description == "cbf29ce484222325")
+        #expect(PatternID("CBF29CE484222325") == PatternID(template: ""))
+        #expect(PatternID("cbf29ce48422232") == nil)
+        #expect(PatternID("cbf29ce48422232g") == nil)
+        let id = PatternID(template: "a <*>")
+        #expect(PatternID(storedValue: id.storedValue) == id)
+        #expect(PatternID(value: 1).description == "0000000000000001")
+    }
+
+    @Test("an assignment names the template a line is in, and the ID the line made it replace")
+    func assignment() {
+        var miner = PatternMiner()
+        let first = miner.assign("worker alpha started task in queue main")
+        #expect(first.template == "worker alpha started task in queue main")
+        #expect(first.replaced == nil)
+        let second = miner.assign("worker alpha started job in queue main")
+        #expect(second.template == "worker alpha started <*> in queue main")
+        #expect(second.replaced == first.id)
+        #expect(second.id == PatternID(template: second.template))
+        let third = miner.assign("worker alpha started batch in queue main")
+        #expect(third.id == second.id)
+        #expect(third.replaced == nil)
     }
 
     @Test("mining is deterministic: the same lines in the same order give the same templates and grouping")
@@ -87,5 +108,48 @@ struct PatternMinerTests {
         let secondGrouping = lines.map { second.add($0) }
         #expect(firstGrouping == secondGrouping)
         #expect(first.clusters.map(\.template) == second.clusters.map(\.template))
+    }
+
+    @Test(
+        "replicas mining their shares of the same lines converge on one set of templates and IDs",
+        arguments: ["Linux", "OpenSSH", "HDFS", "Android"])
+    func replicasConverge(system: String) throws {
+        let lines = try TestData.csv("loghub/\(system)/\(system)_2k.log_structured.csv").map { $0["Content"] ?? "" }
+        var generator = SeededGenerator(seed: 11)
+        var replicas = [PatternMiner(), PatternMiner()]
+        var mined: [(replica: Int, cluster: Int)] = []
+        for line in lines {
+            let replica = Int(generator.next() % 2)
+            mined.append((replica, replicas[replica].add(line)))
+        }
+        let first = replicas[0].clusters.map(\.template)
+        let second = replicas[1].clusters.map(\.template)
+        let (seenByFirst, mergedByFirst) = PatternMiner.reconciling(first + second)
+        let (seenBySecond, mergedBySecond) = PatternMiner.reconciling((second + first).reversed())
+        #expect(seenByFirst.clusters.map(\.template) == seenBySecond.clusters.map(\.template))
+        #expect(mergedByFirst == mergedBySecond)
+        let known = Set(seenByFirst.clusters.map(\.id))
+        for (replica, cluster) in mined {
+            let id = replicas[replica].clusters[cluster].id
+            #expect(known.contains(mergedByFirst[id] ?? id))
+        }
+        let (again, mergedAgain) = PatternMiner.reconciling(seenByFirst.clusters.map(\.template))
+        #expect(again.clusters.map(\.template) == seenByFirst.clusters.map(\.template))
+        #expect(mergedAgain.isEmpty)
+    }
+
+    @Test("reconciling merges templates alike whichever side holds the value")
+    func reconcilingMerges() {
+        let (miner, merged) = PatternMiner.reconciling([
+            "session opened for user <*> by login", "session opened for user root by login",
+            "disk full on <*>",
+        ])
+        #expect(
+            miner.clusters.map(\.template).sorted() == ["disk full on <*>", "session opened for user <*> by login"])
+        #expect(
+            merged == [
+                PatternID(template: "session opened for user root by login"): PatternID(
+                    template: "session opened for user <*> by login")
+            ])
     }
 }

@@ -6,14 +6,17 @@ group equals the set in its true group) and FGA (F1 over groups: a predicted gro
 equals a true group; precision over predicted groups, recall over true groups), as the LogHub-2.0
 evaluation defines them. Prints a Markdown table and the means.
 
-Usage: python3 bench/patterns/grade.py LOGSMITH_BINARY [LOGHUB_DIRECTORY]
+Usage: python3 bench/patterns/grade.py [--replicas N] LOGSMITH_BINARY [LOGHUB_DIRECTORY]
+
+With --replicas N, the lines are mined as N replicas would mine them (line n by replica n mod N, then
+the replicas' templates reconciled), as `logsmith patterns mine --replicas N` does.
 """
 
+import argparse
 import csv
 import glob
 import os
 import subprocess
-import sys
 from collections import defaultdict
 
 
@@ -38,14 +41,19 @@ def grade(truth, predicted):
 
 
 def main():
-    binary = sys.argv[1]
-    root = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file__), "..", "..", "testdata", "loghub")
+    parser = argparse.ArgumentParser(description="Grouping accuracy of logsmith patterns mine on LogHub.")
+    parser.add_argument("--replicas", type=int, default=1)
+    parser.add_argument("binary")
+    parser.add_argument("root", nargs="?",
+                        default=os.path.join(os.path.dirname(__file__), "..", "..", "testdata", "loghub"))
+    arguments = parser.parse_args()
+    binary, root = arguments.binary, arguments.root
     rows = []
     for path in sorted(glob.glob(os.path.join(root, "*", "*_structured.csv"))):
         with open(path, newline="", encoding="utf-8") as file:
             records = list(csv.DictReader(file))
         contents = [record["Content"].replace("\n", " ") for record in records]
-        mined = subprocess.run([binary, "patterns", "mine"], input="\n".join(contents) + "\n",
+        mined = subprocess.run([binary, "patterns", "mine", "--replicas", str(arguments.replicas)], input="\n".join(contents) + "\n",
                                capture_output=True, text=True, check=True).stdout.split("\n")[:len(contents)]
         ga, fga, found, expected = grade([record["EventId"] for record in records], mined)
         rows.append((os.path.basename(os.path.dirname(path)), ga, fga, found, expected))

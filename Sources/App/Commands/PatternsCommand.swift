@@ -16,14 +16,32 @@ struct PatternsCommand: ParsableCommand {
 
         @Flag(help: "Print the template's text after each ID, separated by a tab.") var templates = false
 
+        @Option(
+            help: """
+                Mine as this many replicas would: line n goes to miner n mod N, and the miners' templates \
+                are then reconciled as the service's replicas reconcile theirs.
+                """)
+        var replicas = 1
+
+        func validate() throws {
+            guard (1...64).contains(replicas) else { throw ValidationError("--replicas must be 1 to 64") }
+        }
+
         func run() {
-            var miner = PatternMiner()
-            var assigned: [Int] = []
+            var miners = Array(repeating: PatternMiner(), count: replicas)
+            var assigned: [(miner: Int, cluster: Int)] = []
             while let line = readLine(strippingNewline: true) {
-                assigned.append(miner.add(line))
+                let miner = assigned.count % replicas
+                assigned.append((miner, miners[miner].add(line)))
             }
-            for cluster in assigned.map({ miner.clusters[$0] }) {
-                print(templates ? "\(cluster.id)\t\(cluster.template)" : cluster.id)
+            let (reconciled, merged) = PatternMiner.reconciling(miners.flatMap { $0.clusters.map(\.template) })
+            let texts = Dictionary(
+                reconciled.clusters.map { ($0.id, $0.template) }, uniquingKeysWith: { first, _ in first })
+            for (miner, cluster) in assigned {
+                let mined = miners[miner].clusters[cluster].id
+                let id = replicas == 1 ? mined : merged[mined] ?? mined
+                let template = replicas == 1 ? miners[miner].clusters[cluster].template : texts[id] ?? ""
+                print(templates ? "\(id)\t\(template)" : id)
             }
         }
     }
