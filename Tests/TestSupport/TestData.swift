@@ -2,6 +2,7 @@ public import Foundation
 
 /// The repository's `testdata` folder and readers for its files.
 public enum TestData {
+    /// The `testdata` folder of the repository.
     public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("testdata")
 
