@@ -30,6 +30,9 @@ public struct LogRecord: Sendable, Hashable {
     public var correlationID: String?
     /// Every other field, as a JSON object.
     public var attributes: [String: JSONValue]
+    /// The pattern the message was assigned at ingest; nil until then, and for records stored before
+    /// patterns were mined.
+    public var patternID: PatternID?
 
     /// Creates a record; every field is given explicitly.
     public init(
@@ -62,6 +65,7 @@ extension LogRecord: Codable {
         case traceID = "trace_id"
         case spanID = "span_id"
         case correlationID = "correlation_id"
+        case patternID = "pattern_id"
     }
 }
 

@@ -40,3 +40,20 @@ public struct PatternID: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Orders by hash.
     public static func < (lhs: PatternID, rhs: PatternID) -> Bool { lhs.value < rhs.value }
 }
+
+extension PatternID: Codable {
+    /// Reads the 16 hex digits.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        guard let id = PatternID(try container.decode(String.self)) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not 16 hex digits")
+        }
+        self = id
+    }
+
+    /// Writes the 16 hex digits.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

@@ -55,6 +55,8 @@ public enum QueryPredicate: Sendable, Hashable {
     case attributeCompare(key: String, Comparison, Double)
     /// The attribute is present, whatever its value (`attributes.KEY:*`).
     case attributeExists(key: String)
+    /// The record's message was assigned the pattern, or a pattern since merged into it (`pattern:ID`).
+    case pattern(PatternID)
 }
 
 /// A top-level text field of a record that a query can name.

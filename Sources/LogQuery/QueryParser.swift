@@ -157,6 +157,12 @@ private struct TermResolver {
                 throw QuerySyntaxError(position: valuePosition, reason: "unknown level \"\(value)\"")
             }
             return .predicate(.level(comparison, level))
+        case "pattern":
+            try requireEquality(comparison, name)
+            guard let id = PatternID(value) else {
+                throw QuerySyntaxError(position: valuePosition, reason: "a pattern ID is 16 hex digits")
+            }
+            return .predicate(.pattern(id))
         default:
             break
         }

@@ -28,6 +28,8 @@ struct QueryParserTests {
             ("-debug", .not(.predicate(.messageContains("debug")))),
             ("NOT debug", .not(.predicate(.messageContains("debug")))),
             ("a-b", .predicate(.messageContains("a-b"))),
+            ("pattern:00000000000000FF", .predicate(.pattern(PatternID(value: 255)))),
+            ("attributes.pattern:x", .predicate(.attributeEquals(key: "pattern", value: "x"))),
         ])
     func parse_construct(query: String, expected: QueryNode) throws {
         #expect(try QueryParser.parse(query) == expected)
@@ -51,6 +53,8 @@ struct QueryParserTests {
             ("\"open", 0, "unterminated quoted phrase"),
             ("a AND", 5, "expected a term"),
             ("level:loud", 6, "unknown level \"loud\""),
+            ("pattern:abc", 8, "a pattern ID is 16 hex digits"),
+            ("pattern:>0000000000000001", 9, "'pattern' supports only ':'; comparisons work on level and attributes"),
             ("service:>3", 9, "'service' supports only ':'; comparisons work on level and attributes"),
             ("ab\"cd\"", 2, "unexpected '\"' inside a word"),
         ])

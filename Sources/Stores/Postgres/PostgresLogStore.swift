@@ -81,7 +81,7 @@ public struct PostgresLogStore: LogStore {
 
     /// The values one batch insert binds: one array per column, each with a value per record.
     public static func batchBindings(for records: [LogRecord]) -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 20)
+        var bindings = PostgresBindings(capacity: 21)
         bindings.append(records.map(\.id))
         bindings.append(records.map(\.tenant))
         bindings.append(records.map(\.timestamp.microseconds))
@@ -101,6 +101,7 @@ public struct PostgresLogStore: LogStore {
         }
         bindings.append(records.map { PromotedAttribute.status(in: $0.attributes) ?? 0 })
         bindings.append(records.map { PromotedAttribute.duration(in: $0.attributes) ?? .nan })
+        bindings.append(records.map { $0.patternID?.storedValue ?? 0 })
         return bindings
     }
 
@@ -114,18 +115,20 @@ public struct PostgresLogStore: LogStore {
             let sql = """
                 INSERT INTO logs (id, tenant, ts, observed_at, level, severity_number, service, host, environment,
                                   message, trace_id, span_id, correlation_id, attributes,
-                                  http_method, http_path, client_ip, http_route, http_status, duration_ms)
+                                  http_method, http_path, client_ip, http_route, http_status, duration_ms, pattern_id)
                 SELECT r.id::uuid, r.tenant, \(epoch) r.ts, \(epoch) r.observed_at, r.level, r.severity_number,
                        NULLIF(r.service, ''), NULLIF(r.host, ''), NULLIF(r.environment, ''), r.message,
                        NULLIF(r.trace_id, ''), NULLIF(r.span_id, ''), NULLIF(r.correlation_id, ''), r.attributes::jsonb,
                        NULLIF(r.http_method, ''), NULLIF(r.http_path, ''), NULLIF(r.client_ip, ''),
-                       NULLIF(r.http_route, ''), NULLIF(r.http_status, 0), NULLIF(r.duration_ms, 'NaN')
+                       NULLIF(r.http_route, ''), NULLIF(r.http_status, 0), NULLIF(r.duration_ms, 'NaN'),
+                       NULLIF(r.pattern_id, 0)
                 FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::text[], $6::int8[], $7::text[],
                             $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
-                            $15::text[], $16::text[], $17::text[], $18::text[], $19::int8[], $20::float8[])
+                            $15::text[], $16::text[], $17::text[], $18::text[], $19::int8[], $20::float8[],
+                            $21::int8[])
                      AS r(id, tenant, ts, observed_at, level, severity_number, service, host, environment,
                           message, trace_id, span_id, correlation_id, attributes,
-                          http_method, http_path, client_ip, http_route, http_status, duration_ms)
+                          http_method, http_path, client_ip, http_route, http_status, duration_ms, pattern_id)
                 """
             try await instrumentation.statement(sql) {
                 try await client.statement(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
@@ -349,7 +352,7 @@ public struct PostgresLogStore: LogStore {
     private static let columns = """
         id::text, tenant, (extract(epoch FROM ts) * 1000000)::int8, (extract(epoch FROM observed_at) * 1000000)::int8,
         level, severity_number::int8, service, host, environment, message, trace_id, span_id, correlation_id,
-        attributes::text
+        attributes::text, pattern_id
         """
 
     /// The bound values of a statement, in the order of their parameters.

@@ -20,7 +20,8 @@
 /// (``PromotedColumnsSchema``); migration 9 the registry of attribute keys (``SQLAttributeKeys``);
 /// migration 10 makes usernames unique per tenant in any case. Migration 11 adds `endpoint_latency`,
 /// access-log requests per tenant, hour, method, route and latency bucket, kept exact by statement
-/// triggers like `log_counts` (``PostgresEndpointRollups``).
+/// triggers like `log_counts` (``PostgresEndpointRollups``). Migration 12 adds log patterns
+/// (``PatternSchema``).
 enum PostgresMigrations {
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -64,5 +65,6 @@ enum PostgresMigrations {
         (9, SQLAttributeKeys<PostgresDialect>.schema),
         (10, CredentialSchema.tenantUsernameStatements(postgres: true)),
         (11, PostgresEndpointRollups.schema),
+        (12, PatternSchema.postgres),
     ]
 }

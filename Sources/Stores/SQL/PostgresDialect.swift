@@ -42,6 +42,14 @@ enum PostgresDialect: SQLDialect {
         "floor(extract(epoch FROM ts) * 1000000 / \(interval)::int8)::int8"
     }
 
+    static func microseconds(of timestamp: String) -> String {
+        "(extract(epoch FROM \(timestamp)) * 1000000)::int8"
+    }
+
+    static func jsonArrayLength(_ text: String) -> String {
+        "jsonb_array_length(\(text)::jsonb)"
+    }
+
     static func condition(for predicate: QueryPredicate, _ builder: inout SQLBuilder<Self>) -> String {
         switch predicate {
         case .messageContains(let text):
@@ -72,6 +80,8 @@ enum PostgresDialect: SQLDialect {
                 + "\(builder.bind(.double(number)))::float8"
         case .attributeExists(let key):
             return "attributes ? \(builder.bind(key))"
+        case .pattern(let id):
+            return SQLPatterns.patternCondition(id, &builder)
         }
     }
 
@@ -97,7 +107,7 @@ enum PostgresDialect: SQLDialect {
         guard promotedColumn(predicate) == nil else { return false }
         return switch predicate {
         case .messageContains, .messageMatches, .attributeEquals, .attributeExists: true
-        case .fieldEquals, .fieldMatches, .level, .attributeMatches, .attributeCompare: false
+        case .fieldEquals, .fieldMatches, .level, .attributeMatches, .attributeCompare, .pattern: false
         }
     }
 
@@ -109,6 +119,7 @@ enum PostgresDialect: SQLDialect {
         case .fieldEquals(let field, _), .fieldMatches(let field, _): [SQLPatterns.column(field)]
         case .level: ["level"]
         case .attributeEquals, .attributeMatches, .attributeCompare, .attributeExists: ["attributes"]
+        case .pattern: ["pattern_id"]
         }
     }
 

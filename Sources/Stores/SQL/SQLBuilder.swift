@@ -36,6 +36,10 @@ protocol SQLDialect {
     /// The number of the `interval`-wide bucket (a parameter, in microseconds) a row's `ts` falls in,
     /// counted from the epoch, rounding down.
     static func bucket(_ interval: String) -> String
+    /// An integer expression of epoch microseconds from an expression of the timestamp column's type.
+    static func microseconds(of timestamp: String) -> String
+    /// The number of elements of a JSON array held as text.
+    static func jsonArrayLength(_ text: String) -> String
     /// A condition, placed first in a read's WHERE clause, that stops the statement when the budget
     /// runs out; nil when the database is told the budget otherwise.
     static func budgetCondition(_ budget: QueryBudget, _ builder: inout SQLBuilder<Self>) -> String?
@@ -44,6 +48,8 @@ protocol SQLDialect {
 /// Builds SQL text and its bound values together, so that every value is a parameter.
 struct SQLBuilder<Dialect: SQLDialect> {
     private(set) var values: [SQLValue] = []
+    /// The parameter holding the tenant of the search condition, once one was built.
+    private(set) var tenantParameter: String?
 
     /// Adds a value and returns the placeholder that refers to it.
     mutating func bind(_ value: SQLValue) -> String {
@@ -57,7 +63,9 @@ struct SQLBuilder<Dialect: SQLDialect> {
     /// ``SQLDialect/budgetCondition(_:_:)``), tenant, time range, cursor and query.
     mutating func searchCondition(_ request: SearchRequest) -> String {
         var clauses = QueryBudget.current.flatMap { Dialect.budgetCondition($0, &self) }.map { [$0] } ?? []
-        clauses.append("tenant = \(bind(request.tenant))")
+        let tenant = bind(request.tenant)
+        tenantParameter = tenant
+        clauses.append("tenant = \(tenant)")
         if let start = request.start {
             clauses.append("ts >= \(Dialect.timestamp(fromMicroseconds: bind(.integer(start.microseconds))))")
         }
@@ -99,7 +107,7 @@ extension QueryPredicate {
         case .attributeEquals(let key, _), .attributeMatches(let key, _), .attributeCompare(let key, _, _),
             .attributeExists(let key):
             key
-        case .messageContains, .messageMatches, .fieldEquals, .fieldMatches, .level: nil
+        case .messageContains, .messageMatches, .fieldEquals, .fieldMatches, .level, .pattern: nil
         }
     }
 }
@@ -145,6 +153,19 @@ enum SQLPatterns {
         let matching = levels(comparison, level)
         guard !matching.isEmpty else { return "FALSE" }
         return "level IN (" + matching.map { builder.bind($0.rawValue) }.joined(separator: ", ") + ")"
+    }
+
+    /// The condition that a record's pattern is the one with ID `id`, or one merged into it: `id` is
+    /// first followed to the pattern it was merged into, if any (merges are kept flat, each pointing
+    /// at a pattern not merged itself). It reads the tenant's merges, so it needs the tenant's
+    /// parameter of the search condition built before it; without one it matches nothing.
+    static func patternCondition<D: SQLDialect>(_ id: PatternID, _ builder: inout SQLBuilder<D>) -> String {
+        guard let tenant = builder.tenantParameter else { return "FALSE" }
+        let given = builder.bind(.integer(id.storedValue))
+        let merged =
+            "COALESCE((SELECT to_id FROM pattern_merges WHERE tenant = \(tenant) AND from_id = \(given)), \(given))"
+        return "pattern_id IN (SELECT from_id FROM pattern_merges WHERE tenant = \(tenant) AND to_id = \(merged) "
+            + "UNION ALL SELECT \(merged))"
     }
 
     /// The column that holds a top-level field.

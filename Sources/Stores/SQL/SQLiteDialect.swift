@@ -27,7 +27,7 @@ enum SQLiteDialect: SQLDialect {
         ].map { "coalesce(length(CAST(\($0) AS BLOB)), 0)" }
         + [
             "(CASE WHEN http_status IS NULL THEN 0 ELSE 8 END)", "(CASE WHEN duration_ms IS NULL THEN 0 ELSE 8 END)",
-            "32",
+            "(CASE WHEN pattern_id IS NULL THEN 0 ELSE 8 END)", "32",
         ])
         .joined(separator: " + ")
 
@@ -53,6 +53,10 @@ enum SQLiteDialect: SQLDialect {
     static func bucket(_ interval: String) -> String {
         "((ts - (((ts % \(interval)) + \(interval)) % \(interval))) / \(interval))"
     }
+
+    static func microseconds(of timestamp: String) -> String { timestamp }
+
+    static func jsonArrayLength(_ text: String) -> String { "json_array_length(\(text))" }
 
     static func condition(for predicate: QueryPredicate, _ builder: inout SQLBuilder<Self>) -> String {
         switch predicate {
@@ -92,6 +96,8 @@ enum SQLiteDialect: SQLDialect {
                 + "THEN json_extract(attributes, \(path)) END) \(comparison.rawValue) \(builder.bind(.double(number)))"
         case .attributeExists(let key):
             return "json_type(attributes, \(builder.bind(jsonPath(key)))) IS NOT NULL"
+        case .pattern(let id):
+            return SQLPatterns.patternCondition(id, &builder)
         }
     }
 

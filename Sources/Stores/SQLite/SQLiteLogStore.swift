@@ -146,6 +146,7 @@ public struct SQLiteLogStore: LogStore {
                 optional(PromotedAttribute.httpRoute.text(in: record.attributes)),
                 PromotedAttribute.status(in: record.attributes).map(JSONValue.integer) ?? .null,
                 PromotedAttribute.duration(in: record.attributes).map(JSONValue.double) ?? .null,
+                record.patternID.map { .integer($0.storedValue) } ?? .null,
             ])
         }
         return JSONValue.array(rows).jsonText
@@ -155,11 +156,11 @@ public struct SQLiteLogStore: LogStore {
     public func insert(_ records: [LogRecord]) async throws {
         guard !records.isEmpty else { return }
         let batch = Self.batchJSON(for: records)
-        let columns = (0..<20).map { "json_extract(value, '$[\($0)]')" }.joined(separator: ", ")
+        let columns = (0..<21).map { "json_extract(value, '$[\($0)]')" }.joined(separator: ", ")
         let sql = """
             INSERT INTO logs (id, tenant, ts, observed_at, level, severity_number, service, host, environment,
                               message, trace_id, span_id, correlation_id, attributes,
-                              http_method, http_path, client_ip, http_route, http_status, duration_ms)
+                              http_method, http_path, client_ip, http_route, http_status, duration_ms, pattern_id)
             SELECT \(columns) FROM json_each(?1)
             """
         try await withStoreErrors("insert failed") {
@@ -235,7 +236,7 @@ public struct SQLiteLogStore: LogStore {
 
     private static let columns = """
         id, tenant, ts, observed_at, level, severity_number, service, host, environment, message, trace_id,
-        span_id, correlation_id, attributes
+        span_id, correlation_id, attributes, pattern_id
         """
 
     private static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
@@ -316,7 +317,7 @@ extension SQLiteLogStore: SQLDatabase {
     }
 
     /// Runs a read statement on the least busy reader connection.
-    private func readerRows(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]] {
+    func readerRows(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]] {
         try await readers.withConnection { try await rows(on: $0, sql, values) }
     }
 

@@ -3,7 +3,8 @@
 /// `seq` is the rowid that the FTS5 trigram index refers to; `ts` and `observed_at` are epoch
 /// microseconds; `attributes` is JSON text. Migration 5 adds the promoted access-log columns
 /// (``PromotedColumnsSchema``), migration 6 the registry of attribute keys (``SQLAttributeKeys``),
-/// migration 7 makes usernames unique per tenant in any case.
+/// migration 7 makes usernames unique per tenant in any case, migration 8 adds log patterns
+/// (``PatternSchema``).
 enum SQLiteMigrations {
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -54,5 +55,6 @@ enum SQLiteMigrations {
         (5, PromotedColumnsSchema.sqlite),
         (6, SQLAttributeKeys<SQLiteDialect>.schema),
         (7, CredentialSchema.tenantUsernameStatements(postgres: false)),
+        (8, PatternSchema.sqlite),
     ]
 }
