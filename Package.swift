@@ -112,7 +112,7 @@ let package = Package(
         .target(
             name: "Ingestion",
             dependencies: [
-                "LogModel", "Stores", "Telemetry",
+                "LogModel", "Patterns", "Stores", "Telemetry",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),

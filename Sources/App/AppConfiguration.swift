@@ -69,6 +69,12 @@ struct AppConfiguration: Sendable {
     /// `LOGSMITH_RETENTION_INTERVAL_SECONDS`: time between runs of the retention job (the first runs
     /// at start). Default 3600.
     var retentionIntervalSeconds = 3600
+    /// `LOGSMITH_PATTERNS`: `on` gives every ingested record a pattern (``PatternAssigner``), `off`
+    /// stores records without one. Default on.
+    var patternsEnabled = true
+    /// `LOGSMITH_PATTERN_SYNC_SECONDS`: time between adding pattern counts to the store and reconciling
+    /// with the patterns other replicas found. Default 10.
+    var patternSyncSeconds = 10
     /// `LOGSMITH_RETENTION_BATCH_RECORDS`: most records one delete of the retention job removes.
     /// Default 10,000.
     var retentionBatchRecords = 10_000
@@ -176,6 +182,13 @@ struct AppConfiguration: Sendable {
             }
             logFormat = format
         }
+        if let value = environment["LOGSMITH_PATTERNS"] {
+            guard ["on", "off"].contains(value) else {
+                throw ConfigurationError(message: "LOGSMITH_PATTERNS must be on or off")
+            }
+            patternsEnabled = value == "on"
+        }
+        try integer("LOGSMITH_PATTERN_SYNC_SECONDS", 1...3600, into: \.patternSyncSeconds, from: environment)
         if let value = environment["LOGSMITH_AUTH"] {
             guard ["on", "off"].contains(value) else {
                 throw ConfigurationError(message: "LOGSMITH_AUTH must be on or off")

@@ -72,11 +72,17 @@ struct Dependencies<Limiter: RateLimiter> {
 
 /// Builds the application over a given log store, credential store, limiter and cache.
 func buildApplication(
-    _ configuration: AppConfiguration, store: some LogStore & AttributeKeyStore & RetentionStore & JobElection,
+    _ configuration: AppConfiguration,
+    store: some LogStore & AttributeKeyStore & RetentionStore & JobElection & PatternStore,
     credentials: some CredentialStore,
     dependencies: Dependencies<some RateLimiter>, sessions: SessionTokens, observability: Observability,
     logger: Logger
 ) -> some ApplicationProtocol {
+    let patterns =
+        configuration.patternsEnabled
+        ? PatternAssigner(
+            store: store, settings: .init(interval: .seconds(configuration.patternSyncSeconds)), logger: logger)
+        : nil
     let writer = GroupCommitWriter(
         store: store,
         configuration: .init(
@@ -85,7 +91,7 @@ func buildApplication(
             maxConcurrentFlushes: configuration.ingestFlushes),
         clock: ContinuousClock(),
         attributeKeys: AttributeKeyGate(store: store, limit: configuration.maxAttributeKeysPerDay),
-        observability: observability)
+        patterns: patterns, observability: observability)
     let retentions = TenantRetentions(
         credentials: credentials, defaultDays: configuration.retentionDays, implicitTenant: defaultTenant)
     let router = buildRouter(
@@ -104,6 +110,12 @@ func buildApplication(
         ShutdownSteps.Logged(service: retention, stopped: "shutdown: retention job stopped", logger: logger),
         ShutdownSteps.ServerStopped(logger: logger),
     ]
+    if let patterns {
+        services.insert(
+            ShutdownSteps.Logged(
+                service: patterns, stopped: "shutdown: pattern counts stored", logger: logger),
+            at: 1)
+    }
     if configuration.syslogTCP != nil || configuration.syslogUDP != nil {
         let cache = dependencies.cache
         let metrics = observability.metrics
@@ -157,7 +169,8 @@ func buildApplication(
 
 /// The router: every route of the API with its middleware, over the parts the application is made of.
 func buildRouter(
-    _ configuration: AppConfiguration, store: some LogStore & JobElection, credentials: some CredentialStore,
+    _ configuration: AppConfiguration, store: some LogStore & JobElection & PatternStore,
+    credentials: some CredentialStore,
     dependencies: Dependencies<some RateLimiter>, sessions: SessionTokens, observability: Observability,
     writer: GroupCommitWriter<some LogStore, ContinuousClock>, retentions: TenantRetentions
 ) -> Router<AppRequestContext> {
@@ -196,6 +209,8 @@ func buildRouter(
     )
     .register(on: router)
     StatsRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache, budgets: budgets)
+        .register(on: router)
+    PatternRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache, budgets: budgets)
         .register(on: router)
     AnalyticsRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache, budgets: budgets)
         .register(on: router)

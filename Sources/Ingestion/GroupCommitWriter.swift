@@ -61,6 +61,8 @@ public actor GroupCommitWriter<Store: LogStore, WriterClock: Clock<Duration>>: S
     private let store: Store
     /// The gate every submission passes first, if any.
     public nonisolated let attributeKeys: AttributeKeyGate?
+    /// What gives each record that passed the gate its pattern, if anything.
+    public nonisolated let patterns: PatternAssigner?
     private let clock: WriterClock
     private let configuration: Configuration
     private let tracer: SpanTracer
@@ -73,13 +75,15 @@ public actor GroupCommitWriter<Store: LogStore, WriterClock: Clock<Duration>>: S
     private var waiting: CheckedContinuation<Void, Never>?
 
     /// Creates a writer over a store; with `attributeKeys`, records past their tenant's budget of
-    /// attribute keys are refused; with `observability`, flushes are traced and measured.
+    /// attribute keys are refused; with `patterns`, records are given patterns; with `observability`,
+    /// flushes are traced and measured.
     public init(
         store: Store, configuration: Configuration = .init(), clock: WriterClock,
-        attributeKeys: AttributeKeyGate? = nil, observability: Observability? = nil
+        attributeKeys: AttributeKeyGate? = nil, patterns: PatternAssigner? = nil, observability: Observability? = nil
     ) {
         self.store = store
         self.attributeKeys = attributeKeys
+        self.patterns = patterns
         self.configuration = configuration
         self.clock = clock
         self.tracer = observability?.tracer ?? .idsOnly
@@ -101,8 +105,9 @@ public actor GroupCommitWriter<Store: LogStore, WriterClock: Clock<Duration>>: S
         guard !records.isEmpty else { return [] }
         guard accepting else { throw IngestUnavailable.shuttingDown }
         let refused = try await attributeKeys?.refused(records) ?? []
-        let records = records.removing(positions: refused)
-        guard !records.isEmpty else { return refused }
+        let passed = records.removing(positions: refused)
+        guard !passed.isEmpty else { return refused }
+        let records = try await patterns?.assign(passed) ?? passed
         guard accepting else { throw IngestUnavailable.shuttingDown }
         let tenant = records[0].tenant
         guard queuedRecords + records.count <= configuration.maxQueuedRecords,

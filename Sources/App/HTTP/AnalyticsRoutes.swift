@@ -45,7 +45,7 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
 
     private func endpoints(_ parameters: FormQuery, tenant: String, budget: QueryBudget) async throws -> [UInt8] {
         let filter = try SearchFilter(parameters)
-        let limit = try Self.limit(parameters)
+        let limit = try parameters.limit(default: 20)
         let endpointsRequest = EndpointsRequest(
             search: SearchRequest(tenant: tenant, query: filter.query, start: filter.start, end: filter.end),
             limit: limit)
@@ -65,15 +65,6 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
         }
     }
 
-    /// `limit`, from 1 to 1000; 20 when not given.
-    private static func limit(_ parameters: FormQuery) throws -> Int {
-        guard let text = parameters["limit"] else { return 20 }
-        guard let value = Int(text), (1...1000).contains(value) else {
-            throw Problem.badParameter("limit", "must be an integer from 1 to 1000")
-        }
-        return value
-    }
-
     private func groupBy(_ parameters: FormQuery, tenant: String, budget: QueryBudget) async throws -> [UInt8] {
         let filter = try SearchFilter(parameters)
         let names = (parameters["fields"] ?? "").split(separator: ",", omittingEmptySubsequences: false)
@@ -84,7 +75,7 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
                 "must name one to three fields, comma-separated: level, service, host, environment, "
                     + "http.status_class or attributes.KEY")
         }
-        let limit = try Self.limit(parameters)
+        let limit = try parameters.limit(default: 20)
         let order = parameters["order"] ?? "-count"
         guard order == "count" || order == "-count" else {
             throw Problem.badParameter("order", "must be count (smallest first) or -count (largest first)")

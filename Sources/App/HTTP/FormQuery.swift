@@ -32,6 +32,15 @@ struct FormQuery {
     /// The names of every parameter present.
     var names: Dictionary<String, String>.Keys { values.keys }
 
+    /// `limit`, from 1 to 1000; `default` when not given.
+    func limit(default: Int) throws(Problem) -> Int {
+        guard let text = values["limit"] else { return `default` }
+        guard let value = Int(text), (1...1000).contains(value) else {
+            throw Problem.badParameter("limit", "must be an integer from 1 to 1000")
+        }
+        return value
+    }
+
     private static func decode(_ text: Substring) -> String? {
         text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }

@@ -30,6 +30,8 @@ struct QueryParameterMiddleware: RouterMiddleware {
             "GET /api/v1/analytics/compare": read + ["interval", "by", "baseline"],
             "GET /api/v1/analytics/group-by": read + ["fields", "limit", "order"],
             "GET /api/v1/analytics/endpoints": read + ["limit"],
+            "GET /api/v1/patterns": read + ["limit", "sort"],
+            "GET /api/v1/patterns/{id}": read,
             "POST /api/v1/upload": UploadOptions.parameterNames,
             "DELETE /api/v1/admin/logs": filter + tenant,
             "DELETE /api/v1/admin/logs/{id}": tenant,

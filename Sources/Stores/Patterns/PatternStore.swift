@@ -57,6 +57,24 @@ public struct PatternTemplate: Sendable, Hashable {
     }
 }
 
+extension PatternTemplate {
+    /// Most examples a template keeps.
+    public static let maxExamples = 3
+
+    /// This and more uses of the same template: counts added, times widened, examples topped up with
+    /// messages not among them yet.
+    public func adding(_ other: PatternTemplate) -> PatternTemplate {
+        var sum = self
+        sum.firstSeen = min(firstSeen, other.firstSeen)
+        sum.lastSeen = max(lastSeen, other.lastSeen)
+        sum.count += other.count
+        for example in other.examples where sum.examples.count < Self.maxExamples && !sum.examples.contains(example) {
+            sum.examples.append(example)
+        }
+        return sum
+    }
+}
+
 /// A template replaced by a more general one: records assigned `from` belong to `to`.
 public struct PatternMerge: Sendable, Hashable {
     /// The replaced template's ID.

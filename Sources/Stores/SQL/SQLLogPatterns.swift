@@ -13,7 +13,7 @@ struct SQLLogPatterns<Dialect: SQLDialect> {
     private static var topServices: Int { 5 }
 
     func record(tenant: String, templates: [PatternTemplate], merges: [PatternMerge]) async throws {
-        let sorted = Dictionary(templates.map { ($0.id, $0) }, uniquingKeysWith: { $0.combined(with: $1) }).values
+        let sorted = Dictionary(templates.map { ($0.id, $0) }, uniquingKeysWith: { $0.adding($1) }).values
             .sorted {
                 $0.id < $1.id
             }
@@ -32,7 +32,9 @@ struct SQLLogPatterns<Dialect: SQLDialect> {
             let values: [SQLValue] = [
                 .integer(template.id.storedValue), .text(template.template), .integer(template.firstSeen.microseconds),
                 .integer(template.lastSeen.microseconds), .integer(Int64(template.count)),
-                .text(JSONValue.array(template.examples.prefix(3).map(JSONValue.string)).jsonText),
+                .text(
+                    JSONValue.array(template.examples.prefix(PatternTemplate.maxExamples).map(JSONValue.string))
+                        .jsonText),
             ]
             return "(\(tenantParameter), " + values.map { builder.bind($0) }.joined(separator: ", ") + ")"
         }
@@ -213,15 +215,5 @@ extension PatternTemplate {
             firstSeen: Timestamp(microseconds: try row.integer(2)),
             lastSeen: Timestamp(microseconds: try row.integer(3)),
             count: Int(try row.integer(4)), examples: examples)
-    }
-
-    /// This and another record of the same template, as one.
-    fileprivate func combined(with other: PatternTemplate) -> PatternTemplate {
-        var combined = self
-        combined.firstSeen = min(firstSeen, other.firstSeen)
-        combined.lastSeen = max(lastSeen, other.lastSeen)
-        combined.count += other.count
-        combined.examples = Array((examples + other.examples).prefix(3))
-        return combined
     }
 }
