@@ -72,6 +72,22 @@ def protocol_table(rows):
     return lines
 
 
+def patterns_table(rows):
+    """Mean records/s with pattern mining on and off, per batch size, over the alternating rounds."""
+    lines = ["| batch | concurrency | rounds | records/s, patterns on | records/s, patterns off | on / off "
+             "| p95 ms on | p95 ms off |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for batch in sorted({r["batch"] for r in rows if r["kind"] == "patterns"}):
+        runs = {mode: [r for r in rows if r["kind"] == "patterns" and r["batch"] == batch and r["patterns"] == mode]
+                for mode in ("on", "off")}
+        if not runs["on"] or not runs["off"]:
+            continue
+        mean = {mode: sum(r.get("records_per_second", 0) for r in found) / len(found) for mode, found in runs.items()}
+        p95 = {mode: sum(r["p95_ms"] or 0 for r in found) / len(found) for mode, found in runs.items()}
+        lines.append(f"| {batch} | {runs['on'][0]['concurrency']} | {len(runs['on'])} | {mean['on']:.0f} | "
+                     f"{mean['off']:.0f} | {mean['on'] / mean['off']:.2f} | {ms(p95['on'])} | {ms(p95['off'])} |")
+    return lines
+
+
 def search_table(rows, store):
     classes = {}
     for row in rows:
@@ -160,6 +176,9 @@ def main():
         if store == "postgres" and any(r["kind"] == "protocol" for r in rows):
             lines += ["## Ingest by protocol, PostgreSQL (batch 1,000, concurrency 16)", ""]
             lines += protocol_table(rows) + [""]
+        if store == "postgres" and any(r["kind"] == "patterns" for r in rows):
+            lines += ["## Ingest with pattern mining on and off, PostgreSQL (alternating rounds)", ""]
+            lines += patterns_table(rows) + [""]
         if store == "postgres":
             offered_rows = [r for r in rows if r["kind"] == "offered"]
             if offered_rows:

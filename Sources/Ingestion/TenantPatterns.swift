@@ -63,19 +63,19 @@ final class TenantPatterns: Sendable {
                 }
             var templates: [PatternID: PatternTemplate] = [:]
             for (record, id) in zip(records, ids) {
-                let use = PatternTemplate(
-                    id: id, template: texts[id] ?? "", firstSeen: record.timestamp, lastSeen: record.timestamp,
-                    count: 1, examples: [record.message])
-                state.uses[id] = state.uses[id].map { $0.adding(use) } ?? use
+                state.uses[id, default: Self.unused(id, texts[id], at: record.timestamp)].add(record)
                 if !state.saved.contains(id) {
-                    var template = templates[id].map { $0.adding(use) } ?? use
-                    template.count = 0
-                    templates[id] = template
+                    templates[id, default: Self.unused(id, texts[id], at: record.timestamp)].add(record, counted: false)
                 }
             }
             state.handedOut.formUnion(ids)
             return Batch(ids: ids, templates: templates.values.sorted { $0.id < $1.id }, merges: merges)
         }
+    }
+
+    /// A template with no records yet.
+    private static func unused(_ id: PatternID, _ template: String?, at time: Timestamp) -> PatternTemplate {
+        PatternTemplate(id: id, template: template ?? "", firstSeen: time, lastSeen: time, count: 0, examples: [])
     }
 
     /// Notes templates as stored.
@@ -134,5 +134,16 @@ final class TenantPatterns: Sendable {
             state.miner = rebuilt.miner
             state.saved = rebuilt.stored
         }
+    }
+}
+
+extension PatternTemplate {
+    /// Counts a record (unless not `counted`): its time widens first and last seen, and its message
+    /// is an example while there are fewer than ``maxExamples`` other ones.
+    fileprivate mutating func add(_ record: LogRecord, counted: Bool = true) {
+        if counted { count += 1 }
+        if record.timestamp < firstSeen { firstSeen = record.timestamp }
+        if record.timestamp > lastSeen { lastSeen = record.timestamp }
+        if examples.count < Self.maxExamples, !examples.contains(record.message) { examples.append(record.message) }
     }
 }

@@ -40,11 +40,14 @@ extension PatternMiner {
     /// Puts a template in the most similar one of its route (see ``reconciling(_:configuration:)``),
     /// or in a new one, and returns the position of the template it is in.
     private mutating func absorb(_ tokens: [String]) -> Int {
-        let route = Route(length: tokens.count, leading: Array(tokens.prefix(configuration.leadingTokens)))
+        let route = Route(tokens, leadingTokens: configuration.leadingTokens)
         var best: (index: Int, score: Double)?
         for index in routes[route, default: []] {
-            let score = Self.similarity(clusters[index].tokens, tokens, either: true)
-            if score >= configuration.similarity, score > best?.score ?? -1 { best = (index, score) }
+            guard
+                let score = Self.similarity(
+                    clusters[index].tokens, tokens, either: true, atLeast: configuration.similarity)
+            else { continue }
+            if score > best?.score ?? -1 { best = (index, score) }
         }
         guard let (index, _) = best else {
             clusters.append(Cluster(tokens: tokens, count: 1))
@@ -52,11 +55,12 @@ extension PatternMiner {
             return clusters.count - 1
         }
         clusters[index].count += 1
-        for (position, token) in tokens.enumerated() {
-            let current = clusters[index].tokens[position]
-            if Self.agree(current, token) { continue }
-            clusters[index].tokens[position] = Self.agree(token, current) ? token : Self.merge(current, token)
+        var generalised = clusters[index].tokens
+        for (position, token) in tokens.enumerated() where !Self.agree(generalised[position], token) {
+            generalised[position] =
+                Self.agree(token, generalised[position]) ? token : Self.merge(generalised[position], token)
         }
+        if generalised != clusters[index].tokens { clusters[index].tokens = generalised }
         return index
     }
 }

@@ -13,7 +13,7 @@ public import LogModel
 public struct PatternMiner: Sendable {
     /// The miner's parameters.
     public struct Configuration: Sendable {
-        /// Leading tokens that route a line in the tree before templates are compared. Default 2.
+        /// Leading constant tokens that route a line in the tree before templates are compared. Default 2.
         public var leadingTokens: Int
         /// Least share of agreeing positions for a line to join a template. Default 0.8: with values
         /// masked first, the tokens left to differ are mostly words, which set events apart.
@@ -29,14 +29,26 @@ public struct PatternMiner: Sendable {
     /// A template and how many lines it holds.
     public struct Cluster: Sendable {
         /// The template's tokens, `<*>` for values.
-        public internal(set) var tokens: [String]
+        public internal(set) var tokens: [String] {
+            didSet { (template, id) = Self.named(tokens) }
+        }
         /// Lines that joined it.
         public internal(set) var count: Int
-
         /// The template as text: its tokens joined by spaces.
-        public var template: String { tokens.joined(separator: " ") }
+        public private(set) var template: String
         /// The template's ID, from its text (``PatternID/init(template:)``).
-        public var id: PatternID { PatternID(template: template) }
+        public private(set) var id: PatternID
+
+        init(tokens: [String], count: Int) {
+            self.tokens = tokens
+            self.count = count
+            (template, id) = Self.named(tokens)
+        }
+
+        private static func named(_ tokens: [String]) -> (String, PatternID) {
+            let template = tokens.joined(separator: " ")
+            return (template, PatternID(template: template))
+        }
     }
 
     /// Where a line went: its template as it stands after the line joined it.
@@ -50,9 +62,24 @@ public struct PatternMiner: Sendable {
         public var replaced: PatternID?
     }
 
+    /// Where a line goes in the tree: its token count and its first constant tokens (not `<*>`) with
+    /// their positions, so that values at the start of a line (a timestamp, a client address) do not
+    /// send every line of a log down one branch.
     struct Route: Hashable {
         var length: Int
         var leading: [String]
+        var positions: [Int]
+
+        init(_ tokens: [String], leadingTokens: Int) {
+            length = tokens.count
+            leading = []
+            positions = []
+            for (position, token) in tokens.enumerated() where token != Masking.wildcard {
+                guard leading.count < leadingTokens else { break }
+                leading.append(token)
+                positions.append(position)
+            }
+        }
     }
 
     /// Every template, in the order they were first seen.
@@ -82,12 +109,13 @@ public struct PatternMiner: Sendable {
     /// Puts masked tokens in the most similar template of their route, or in a new one; `before` is
     /// the template's text before they generalised it, nil when they did not.
     private mutating func join(_ tokens: [String]) -> (index: Int, before: String?) {
-        let route = Route(length: tokens.count, leading: Array(tokens.prefix(configuration.leadingTokens)))
+        let route = Route(tokens, leadingTokens: configuration.leadingTokens)
         let candidates = routes[route, default: []]
         var best: (index: Int, score: Double)?
         for index in candidates {
-            let score = Self.similarity(clusters[index].tokens, tokens)
-            if score >= configuration.similarity, score > best?.score ?? -1 { best = (index, score) }
+            guard let score = Self.similarity(clusters[index].tokens, tokens, atLeast: configuration.similarity)
+            else { continue }
+            if score > best?.score ?? -1 { best = (index, score) }
         }
         guard let (index, _) = best else {
             clusters.append(Cluster(tokens: tokens, count: 1))
@@ -95,23 +123,31 @@ public struct PatternMiner: Sendable {
             return (clusters.count - 1, nil)
         }
         clusters[index].count += 1
-        let before = clusters[index].tokens
-        for position in tokens.indices where !Self.agree(clusters[index].tokens[position], tokens[position]) {
-            clusters[index].tokens[position] = Self.merge(clusters[index].tokens[position], tokens[position])
+        var generalised = clusters[index].tokens
+        for position in tokens.indices where !Self.agree(generalised[position], tokens[position]) {
+            generalised[position] = Self.merge(generalised[position], tokens[position])
         }
-        return (index, before == clusters[index].tokens ? nil : before.joined(separator: " "))
+        guard generalised != clusters[index].tokens else { return (index, nil) }
+        let before = clusters[index].template
+        clusters[index].tokens = generalised
+        return (index, before)
     }
 
-    /// The share of positions where the template agrees with the tokens; with `either`, also where
-    /// the tokens agree with the template.
-    static func similarity(_ template: [String], _ tokens: [String], either: Bool = false) -> Double {
+    /// The share of positions where the template agrees with the tokens (with `either`, also where
+    /// the tokens agree with the template), or nil when it is below `least`: the comparison stops as
+    /// soon as too many positions disagree for the share to reach it.
+    static func similarity(_ template: [String], _ tokens: [String], either: Bool = false, atLeast least: Double)
+        -> Double?
+    {
         guard !tokens.isEmpty else { return 1 }
-        var agreeing = 0
+        let count = Double(tokens.count)
+        var disagreeing = 0
         for position in tokens.indices
-        where agree(template[position], tokens[position]) || (either && agree(tokens[position], template[position])) {
-            agreeing += 1
+        where !agree(template[position], tokens[position]) && !(either && agree(tokens[position], template[position])) {
+            disagreeing += 1
+            if Double(tokens.count - disagreeing) / count < least { return nil }
         }
-        return Double(agreeing) / Double(tokens.count)
+        return Double(tokens.count - disagreeing) / count
     }
 
     /// Whether a line's token fits a template's: the same, or `<*>` in the template, or both with the

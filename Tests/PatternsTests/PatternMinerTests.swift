@@ -65,6 +65,17 @@ struct PatternMinerTests {
         #expect(Set(lines.map { miner.add($0) }).count == 4)
     }
 
+    @Test("lines that start with values route by their first constant words, not into one branch")
+    func leadingValues() {
+        var miner = PatternMiner()
+        let first = miner.add("081109 203615 148 INFO dfs.DataNode: Receiving block blk_1 src: /10.0.0.1:5000")
+        let second = miner.add("081110 103615 2 INFO dfs.DataNode: Receiving block blk_2 src: /10.0.0.9:5001")
+        let other = miner.add("081109 203616 148 WARN dfs.DataNode: Receiving block blk_1 src: /10.0.0.1:5000")
+        #expect(first == second)
+        #expect(first != other)
+        #expect(miner.clusters[first].template == "<*> <*> <*> INFO dfs.DataNode: Receiving block <*> src: <*>")
+    }
+
     @Test("IDs name templates by their text, the same in every miner, and read back from hex and columns")
     func ids() {
         #expect(PatternID(template: "a <*>") == PatternID(template: "a <*>"))

@@ -42,6 +42,10 @@ enum OpenAPIDocument {
             {
               "name": "analytics",
               "description": "Counts over time and by field"
+            },
+            {
+              "name": "patterns",
+              "description": "Log templates mined from every record at ingest, counted over any range"
             }
           ],
           "security": [
@@ -2846,6 +2850,144 @@ enum OpenAPIDocument {
                   }
                 }
               }
+            },
+            "/api/v1/patterns": {
+              "get": {
+                "operationId": "listPatterns",
+                "summary": "The patterns of the records matching q in a range, with counts",
+                "tags": [
+                  "patterns"
+                ],
+                "description": "Scope read. Every record is given a pattern at ingest; counts come from the records (never from re-mining), so they are exact over any range. start defaults to a day before end. A template that generalised counts the records of the templates it replaced (merged_ids).",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/q"
+                  },
+                  {
+                    "$ref": "#/components/parameters/start"
+                  },
+                  {
+                    "$ref": "#/components/parameters/end"
+                  },
+                  {
+                    "name": "limit",
+                    "in": "query",
+                    "description": "How many patterns",
+                    "schema": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 1000,
+                      "default": 50
+                    }
+                  },
+                  {
+                    "name": "sort",
+                    "in": "query",
+                    "description": "count: most records in the range first; new: most recently first seen (ever) first",
+                    "schema": {
+                      "type": "string",
+                      "enum": [
+                        "count",
+                        "new"
+                      ],
+                      "default": "count"
+                    }
+                  },
+                  {
+                    "$ref": "#/components/parameters/budget_ms"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "OK",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Patterns"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
+            "/api/v1/patterns/{id}": {
+              "get": {
+                "operationId": "getPattern",
+                "summary": "One pattern's records in a range",
+                "tags": [
+                  "patterns"
+                ],
+                "description": "Scope read. A pattern ID that was merged into a more general template answers with that template.",
+                "parameters": [
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^[0-9a-fA-F]{16}$"
+                    }
+                  },
+                  {
+                    "$ref": "#/components/parameters/q"
+                  },
+                  {
+                    "$ref": "#/components/parameters/start"
+                  },
+                  {
+                    "$ref": "#/components/parameters/end"
+                  },
+                  {
+                    "$ref": "#/components/parameters/budget_ms"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "OK",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PatternDetail"
+                        }
+                      }
+                    }
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
             }
           },
           "components": {
@@ -2875,7 +3017,7 @@ enum OpenAPIDocument {
               "q": {
                 "name": "q",
                 "in": "query",
-                "description": "A query: words, \"phrases\", field:value, -negation, OR, wildcards, comparisons",
+                "description": "A query: words, \"phrases\", field:value, -negation, OR, wildcards, comparisons, pattern:ID",
                 "schema": {
                   "type": "string",
                   "maxLength": 4096
@@ -3538,6 +3680,11 @@ enum OpenAPIDocument {
                   },
                   "attributes": {
                     "type": "object"
+                  },
+                  "pattern_id": {
+                    "type": "string",
+                    "pattern": "^[0-9a-f]{16}$",
+                    "description": "The pattern its message was assigned at ingest (absent for records stored before patterns were mined); search its lines with pattern:ID"
                   }
                 }
               },
@@ -4370,6 +4517,145 @@ enum OpenAPIDocument {
                       "type": "object",
                       "description": "One key, the action (index, create, update, delete), holding _index, _id, status and result or error"
                     }
+                  }
+                }
+              },
+              "Pattern": {
+                "type": "object",
+                "required": [
+                  "id",
+                  "template",
+                  "count",
+                  "first_seen",
+                  "last_seen",
+                  "first_in_range",
+                  "last_in_range",
+                  "levels",
+                  "services",
+                  "examples",
+                  "sparkline",
+                  "merged_ids"
+                ],
+                "properties": {
+                  "id": {
+                    "type": "string",
+                    "pattern": "^[0-9a-f]{16}$",
+                    "description": "The 64-bit FNV-1a hash of the template text, in hex: the same in every replica"
+                  },
+                  "template": {
+                    "type": "string",
+                    "description": "The message with its values as <*>"
+                  },
+                  "count": {
+                    "type": "integer",
+                    "description": "Matching records in the range, from their pattern_id"
+                  },
+                  "first_seen": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "The earliest record ever assigned the pattern"
+                  },
+                  "last_seen": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "The latest record assigned the pattern, as last stored (up to LOGSMITH_PATTERN_SYNC_SECONDS behind)"
+                  },
+                  "first_in_range": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "last_in_range": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "levels": {
+                    "type": "object",
+                    "additionalProperties": {
+                      "type": "integer"
+                    },
+                    "description": "Matching records by level"
+                  },
+                  "services": {
+                    "type": "array",
+                    "maxItems": 5,
+                    "items": {
+                      "type": "object",
+                      "required": [
+                        "service",
+                        "count"
+                      ],
+                      "properties": {
+                        "service": {
+                          "type": "string"
+                        },
+                        "count": {
+                          "type": "integer"
+                        }
+                      }
+                    },
+                    "description": "The services with most matching records"
+                  },
+                  "examples": {
+                    "type": "array",
+                    "maxItems": 3,
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "sparkline": {
+                    "type": "array",
+                    "items": {
+                      "type": "integer"
+                    },
+                    "minItems": 30,
+                    "maxItems": 30,
+                    "description": "Matching records in 30 equal slices of the range, oldest first"
+                  },
+                  "merged_ids": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    },
+                    "description": "The IDs whose records are counted: the pattern's own and those of templates it replaced as it generalised"
+                  }
+                }
+              },
+              "Patterns": {
+                "type": "object",
+                "required": [
+                  "patterns",
+                  "partial"
+                ],
+                "properties": {
+                  "patterns": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/Pattern"
+                    }
+                  },
+                  "partial": {
+                    "type": "boolean"
+                  },
+                  "covered": {
+                    "$ref": "#/components/schemas/Covered"
+                  }
+                }
+              },
+              "PatternDetail": {
+                "type": "object",
+                "required": [
+                  "pattern",
+                  "partial"
+                ],
+                "properties": {
+                  "pattern": {
+                    "$ref": "#/components/schemas/Pattern"
+                  },
+                  "partial": {
+                    "type": "boolean"
+                  },
+                  "covered": {
+                    "$ref": "#/components/schemas/Covered"
                   }
                 }
               }

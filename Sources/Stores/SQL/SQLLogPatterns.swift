@@ -54,8 +54,8 @@ struct SQLLogPatterns<Dialect: SQLDialect> {
         return (sql, builder.values)
     }
 
-    /// Records one merge, kept flat: its target is first followed to where it was merged, the merges
-    /// into its source move to that target, and a pattern merged into itself is no merge.
+    /// Records one merge, kept flat: its target is first followed to where it was merged (a pattern
+    /// merged into itself that way is no merge), and the merges into its source move to that target.
     private func record(tenant: String, _ merge: PatternMerge) async throws {
         let (tenantParameter, from, to) = (Dialect.placeholder(1), Dialect.placeholder(2), Dialect.placeholder(3))
         let target =
@@ -63,6 +63,7 @@ struct SQLLogPatterns<Dialect: SQLDialect> {
                 "SELECT to_id FROM pattern_merges WHERE tenant = \(tenantParameter) AND from_id = \(from)",
                 [.text(tenant), .integer(merge.to.storedValue)]
             ).first?.optionalInteger(0) ?? merge.to.storedValue
+        guard target != merge.from.storedValue else { return }
         let values: [SQLValue] = [.text(tenant), .integer(merge.from.storedValue), .integer(target)]
         for sql in [
             "UPDATE pattern_merges SET to_id = \(to) WHERE tenant = \(tenantParameter) AND to_id = \(from)",
@@ -73,8 +74,6 @@ struct SQLLogPatterns<Dialect: SQLDialect> {
         ] {
             _ = try await write(sql, values)
         }
-        _ = try await write(
-            "DELETE FROM pattern_merges WHERE tenant = \(tenantParameter) AND from_id = to_id", [.text(tenant)])
     }
 
     func current(tenant: String) async throws -> [PatternTemplate] {
