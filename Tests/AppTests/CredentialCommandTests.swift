@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Logging
+import TestSupport
 import Testing
 
 @testable import App
@@ -11,20 +12,18 @@ import Testing
 struct CredentialCommandTests {
     /// Runs the built binary with arguments and standard input; returns its standard output.
     func run(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try ServerProcess.binaryPath())
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["LOGSMITH_DATABASE_URL": ""]) { $1 }
         let stdin = Pipe()
         let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
+        let process = try ChildProcess(
+            try ServerProcess.binaryPath(), arguments,
+            environment: ProcessInfo.processInfo.environment.merging(["LOGSMITH_DATABASE_URL": ""]) { $1 },
+            input: stdin.fileHandleForReading, output: stdout.fileHandleForWriting)
+        try stdin.fileHandleForReading.close()
+        try stdout.fileHandleForWriting.close()
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        return (process.waitUntilExit(), String(decoding: output, as: UTF8.self))
     }
 
     @Test("a key and a user made on the command line authenticate over HTTP")

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import TestSupport
 import Testing
 
 /// A 2xx on ingest means committed: the real binary, killed with SIGKILL while concurrent clients
@@ -52,14 +53,13 @@ extension DurabilityTests {
             let clients = IngestLoad.start(clients: 8, port: server.port, run: run, outcomes: outcomes)
             _ = try await outcomes.waitForAcknowledged(2000, timeout: .seconds(120))
             await outcomes.signal()
-            kill(server.process.processIdentifier, SIGTERM)
+            server.process.signal(SIGTERM)
             let exitDeadline = ContinuousClock.now.advanced(by: .seconds(60))
             while server.process.isRunning, ContinuousClock.now < exitDeadline {
                 try await Task.sleep(for: .milliseconds(20))
             }
             #expect(!server.process.isRunning, "the process did not exit within 60 s of SIGTERM")
-            server.process.waitUntilExit()
-            #expect(server.process.terminationStatus == 0)
+            #expect(server.process.waitUntilExit() == 0)
             for client in clients { try await client.value }
 
             let (acknowledged, unanswered, refusals) = await (

@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A `redis-server` of the test's own on a free loopback port, which the test may kill and restart.
 /// One test drives it at a time, so it may cross into the test's closures.
 final class RedisProcess: @unchecked Sendable {
     let port: Int
-    private var process: Process?
+    private var process: ChildProcess?
 
     init() throws {
         port = try Self.freePort()
@@ -20,14 +21,9 @@ final class RedisProcess: @unchecked Sendable {
 
     /// Starts (or restarts) the server on the same port and waits until it accepts connections.
     func start() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "redis-server", "--bind", "127.0.0.1", "--port", "\(port)", "--save", "", "--appendonly", "no",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        self.process = process
+        self.process = try ChildProcess(
+            "redis-server", ["--bind", "127.0.0.1", "--port", "\(port)", "--save", "", "--appendonly", "no"],
+            output: FileHandle(forWritingAtPath: "/dev/null"))
         for _ in 0..<100 {
             if Self.accepts(port) { return }
             usleep(50_000)
@@ -38,7 +34,7 @@ final class RedisProcess: @unchecked Sendable {
     /// Kills the server with SIGKILL and waits for it to be gone.
     func kill() {
         guard let process, process.isRunning else { return }
-        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.signal(SIGKILL)
         process.waitUntilExit()
     }
 

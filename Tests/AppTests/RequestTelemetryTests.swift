@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import TestSupport
 import Testing
 
 @testable import App
@@ -170,21 +171,19 @@ enum Promtool {
 
     /// `promtool check metrics` on an exposition; throws with promtool's output when it objects.
     static func checkMetrics(_ exposition: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["promtool", "check", "metrics"]
         let input = Pipe()
         let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
+        let process = try ChildProcess(
+            "promtool", ["check", "metrics"], input: input.fileHandleForReading, output: output.fileHandleForWriting,
+            error: output.fileHandleForWriting)
+        try input.fileHandleForReading.close()
+        try output.fileHandleForWriting.close()
         input.fileHandleForWriting.write(Data(exposition.utf8))
         try input.fileHandleForWriting.close()
         let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failed(description: "promtool check metrics exited \(process.terminationStatus): \(report)")
+        let status = process.waitUntilExit()
+        guard status == 0 else {
+            throw Failed(description: "promtool check metrics exited \(status): \(report)")
         }
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The built `logsmith` binary running as a child process, for tests that must kill it.
 final class ServerProcess {
-    let process = Process()
+    let process: ChildProcess
     let outputPath: String
     private(set) var port = 0
 
@@ -15,29 +16,29 @@ final class ServerProcess {
             outputDirectory.map { $0 + "/server-\(UUID().uuidString).log" }
             ?? dataDirectory + "-server-\(UUID().uuidString).log"
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: try Self.binaryPath())
-        process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        try process.run()
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        defer { try? output.close() }
+        process = try ChildProcess(
+            try Self.binaryPath(), ["serve", "--port", "0", "--data-dir", dataDirectory],
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, output: output)
         port = try await waitForPort()
     }
 
     deinit {
-        if process.isRunning { process.terminate() }
+        process.signal(SIGTERM)
         try? FileManager.default.removeItem(atPath: outputPath)
     }
 
     /// Kills the process with SIGKILL and waits for it to be gone.
     func kill() {
-        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.signal(SIGKILL)
         process.waitUntilExit()
     }
 
     /// Stops the process with SIGTERM (graceful shutdown) and waits for it to exit. A graceful
     /// shutdown must end: a server still running 30 s later is killed and the test records an issue.
     func terminate() {
-        process.terminate()
+        process.signal(SIGTERM)
         let deadline = Date().addingTimeInterval(30)
         while process.isRunning, Date() < deadline { usleep(20_000) }
         guard process.isRunning else { return }

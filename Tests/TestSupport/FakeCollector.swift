@@ -82,7 +82,10 @@ public final class FakeCollector: @unchecked Sendable {
         }
     }
 
-    private let process = Process()
+    private let process: ChildProcess
+    /// The collector's standard output, held open while it runs, so that nothing it prints after its
+    /// port meets a closed pipe.
+    private let output = Pipe()
     /// The loopback port it listens on.
     public private(set) var port = 0
 
@@ -93,14 +96,14 @@ public final class FakeCollector: @unchecked Sendable {
     public init(arguments: [String] = []) throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         let python = ProcessInfo.processInfo.environment["LOGSMITH_TEST_PYTHON"] ?? "python3"
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, root.appendingPathComponent("otlp/collector.py").path] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
+        process = try ChildProcess(
+            python, [root.appendingPathComponent("otlp/collector.py").path] + arguments,
+            output: output.fileHandleForWriting)
+        try output.fileHandleForWriting.close()
         let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
         guard let port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            process.terminate()
+            process.signal(SIGKILL)
+            process.waitUntilExit()
             throw CollectorDidNotStart(
                 message: "the fake collector printed \(line.debugDescription); "
                     + "set LOGSMITH_TEST_PYTHON to a Python with opentelemetry-proto (scripts/test does)")
@@ -110,10 +113,8 @@ public final class FakeCollector: @unchecked Sendable {
 
     deinit {
         // SIGKILL: a child of the test runner may inherit a signal mask that blocks SIGTERM.
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        process.signal(SIGKILL)
+        process.waitUntilExit()
     }
 
     /// What the collector has received so far.

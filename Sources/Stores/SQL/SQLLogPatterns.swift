@@ -56,6 +56,8 @@ struct SQLLogPatterns<Dialect: SQLDialect> {
 
     /// Records one merge, kept flat: its target is first followed to where it was merged (a pattern
     /// merged into itself that way is no merge), and the merges into its source move to that target.
+    /// The target is first seen no later than its source, so a template that generalised an old one
+    /// is not new.
     private func record(tenant: String, _ merge: PatternMerge) async throws {
         let (tenantParameter, from, to) = (Dialect.placeholder(1), Dialect.placeholder(2), Dialect.placeholder(3))
         let target =
@@ -70,6 +72,11 @@ struct SQLLogPatterns<Dialect: SQLDialect> {
             """
             INSERT INTO pattern_merges (tenant, from_id, to_id) VALUES (\(tenantParameter), \(from), \(to))
             ON CONFLICT (tenant, from_id) DO UPDATE SET to_id = excluded.to_id
+            """,
+            """
+            UPDATE patterns SET first_seen = (
+                SELECT MIN(first_seen) FROM patterns p WHERE p.tenant = \(tenantParameter) AND p.id IN (\(from), \(to)))
+            WHERE tenant = \(tenantParameter) AND id = \(to)
             """,
         ] {
             _ = try await write(sql, values)
