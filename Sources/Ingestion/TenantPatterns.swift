@@ -102,12 +102,10 @@ final class TenantPatterns: Sendable {
     /// the miner already holds exactly the stored templates. Every process that rebuilds from the same
     /// stored set gets the same miner.
     func reconciled(with stored: [PatternTemplate], configuration: PatternMiner.Configuration) -> Rebuilt? {
-        let (own, known) = state.withLock { state in
-            (state.miner.clusters.map(\.template), state.handedOut)
-        }
+        let (own, known) = state.withLock { state in (state.miner.clusters, state.handedOut) }
         let storedIDs = Set(stored.map(\.id))
-        let unsaved = own.filter { !storedIDs.contains(PatternID(template: $0)) }
-        guard Set(own.map(PatternID.init(template:))) != storedIDs else { return nil }
+        guard Set(own.map(\.id)) != storedIDs else { return nil }
+        let unsaved = own.filter { !storedIDs.contains($0.id) }.map(\.template)
         let (miner, merged) = PatternMiner.reconciling(stored.map(\.template) + unsaved, configuration: configuration)
         let byID = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var sources: [PatternID: [PatternID]] = [:]

@@ -18,11 +18,16 @@ public struct PatternMiner: Sendable {
         /// Least share of agreeing positions for a line to join a template. Default 0.8: with values
         /// masked first, the tokens left to differ are mostly words, which set events apart.
         public var similarity: Double
+        /// Most templates the miner makes from lines. Past it, a line that joins none of them joins
+        /// the template of as many `<*>` as it has tokens, so that lines that share nothing (random
+        /// text, a flood of made-up messages) cost a bounded amount of memory. Default 10,000.
+        public var maxTemplates: Int
 
         /// Creates a configuration.
-        public init(leadingTokens: Int = 2, similarity: Double = 0.8) {
+        public init(leadingTokens: Int = 2, similarity: Double = 0.8, maxTemplates: Int = 10_000) {
             self.leadingTokens = leadingTokens
             self.similarity = similarity
+            self.maxTemplates = maxTemplates
         }
     }
 
@@ -108,7 +113,7 @@ public struct PatternMiner: Sendable {
 
     /// Puts masked tokens in the most similar template of their route, or in a new one; `before` is
     /// the template's text before they generalised it, nil when they did not.
-    private mutating func join(_ tokens: [String]) -> (index: Int, before: String?) {
+    private mutating func join(_ tokens: [String], beyondLimit: Bool = false) -> (index: Int, before: String?) {
         let route = Route(tokens, leadingTokens: configuration.leadingTokens)
         let candidates = routes[route, default: []]
         var best: (index: Int, score: Double)?
@@ -118,6 +123,9 @@ public struct PatternMiner: Sendable {
             if score > best?.score ?? -1 { best = (index, score) }
         }
         guard let (index, _) = best else {
+            guard clusters.count < configuration.maxTemplates || beyondLimit else {
+                return join(Array(repeating: Masking.wildcard, count: tokens.count), beyondLimit: true)
+            }
             clusters.append(Cluster(tokens: tokens, count: 1))
             routes[route, default: []].append(clusters.count - 1)
             return (clusters.count - 1, nil)

@@ -76,6 +76,21 @@ struct PatternMinerTests {
         #expect(miner.clusters[first].template == "<*> <*> <*> INFO dfs.DataNode: Receiving block <*> src: <*>")
     }
 
+    @Test("past the most templates, lines that join none share the template of as many values as they have tokens")
+    func templateLimit() {
+        var miner = PatternMiner(configuration: .init(maxTemplates: 3))
+        let words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
+        let lines = words.indices.map { index in
+            (0..<4).map { words[(index + $0 * 3) % words.count] + words[index] }.joined(separator: " ")
+        }
+        let indexes = lines.map { miner.add($0) }
+        #expect(miner.clusters.count == 4)
+        #expect(miner.clusters[indexes.last!].template == "<*> <*> <*> <*>")
+        #expect(miner.clusters[indexes.last!].count == 7)
+        let short = miner.add("one two")
+        #expect(miner.clusters[short].template == "<*> <*>")
+    }
+
     @Test("IDs name templates by their text, the same in every miner, and read back from hex and columns")
     func ids() {
         #expect(PatternID(template: "a <*>") == PatternID(template: "a <*>"))
