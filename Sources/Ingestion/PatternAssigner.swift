@@ -105,8 +105,8 @@ public final class PatternAssigner: Service, Sendable {
         }
     }
 
-    /// Rebuilds the tenant's miner from the stored templates and its own, when the store holds
-    /// templates it does not have, and stores what the rebuild merged.
+    /// Rebuilds the tenant's miner from the stored templates and its own, when they differ, and stores
+    /// what the rebuild made and merged.
     private func reconcile(_ patterns: TenantPatterns, tenant: String) async throws {
         let stored = try await store.currentPatterns(tenant: tenant)
         guard let rebuilt = patterns.reconciled(with: stored, configuration: settings.miner) else { return }
@@ -119,13 +119,9 @@ public final class PatternAssigner: Service, Sendable {
     private func patterns(of tenant: String) async throws -> TenantPatterns {
         let load = tenants.withLock { tenants in
             if let load = tenants[tenant] { return load }
-            let load = Task { [store, settings] in
-                let stored = try await store.currentPatterns(tenant: tenant)
-                let patterns = TenantPatterns(configuration: settings.miner)
-                if let rebuilt = patterns.reconciled(with: stored, configuration: settings.miner) {
-                    try await store.recordPatterns(tenant: tenant, templates: rebuilt.templates, merges: rebuilt.merges)
-                    patterns.replace(rebuilt)
-                }
+            let load = Task {
+                let patterns = TenantPatterns(configuration: self.settings.miner)
+                try await self.reconcile(patterns, tenant: tenant)
                 return patterns
             }
             tenants[tenant] = load

@@ -20,9 +20,9 @@ extension PatternMiner {
         while true {
             var miner = PatternMiner(configuration: configuration)
             var taken: [Int: [PatternID]] = [:]
-            for id in texts.keys.sorted() {
-                let tokens = texts[id, default: ""].split(separator: " ").map(String.init)
-                taken[miner.absorb(tokens), default: []] += sources[id, default: []]
+            for (id, text) in texts.sorted(by: { $0.key < $1.key }) {
+                let tokens = text.split(separator: " ").map(String.init)
+                taken[miner.join(tokens, either: true, limited: false).index, default: []] += sources[id, default: []]
             }
             guard miner.clusters.count < texts.count else {
                 var merged: [PatternID: PatternID] = [:]
@@ -35,32 +35,5 @@ extension PatternMiner {
             sources = [:]
             for (index, given) in taken { sources[miner.clusters[index].id, default: []] += given }
         }
-    }
-
-    /// Puts a template in the most similar one of its route (see ``reconciling(_:configuration:)``),
-    /// or in a new one, and returns the position of the template it is in.
-    private mutating func absorb(_ tokens: [String]) -> Int {
-        let route = Route(tokens, leadingTokens: configuration.leadingTokens)
-        var best: (index: Int, score: Double)?
-        for index in routes[route, default: []] {
-            guard
-                let score = Self.similarity(
-                    clusters[index].tokens, tokens, either: true, atLeast: configuration.similarity)
-            else { continue }
-            if score > best?.score ?? -1 { best = (index, score) }
-        }
-        guard let (index, _) = best else {
-            clusters.append(Cluster(tokens: tokens, count: 1))
-            routes[route, default: []].append(clusters.count - 1)
-            return clusters.count - 1
-        }
-        clusters[index].count += 1
-        var generalised = clusters[index].tokens
-        for (position, token) in tokens.enumerated() where !Self.agree(generalised[position], token) {
-            generalised[position] =
-                Self.agree(token, generalised[position]) ? token : Self.merge(generalised[position], token)
-        }
-        if generalised != clusters[index].tokens { clusters[index].tokens = generalised }
-        return index
     }
 }

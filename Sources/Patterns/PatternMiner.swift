@@ -112,19 +112,24 @@ public struct PatternMiner: Sendable {
     }
 
     /// Puts masked tokens in the most similar template of their route, or in a new one; `before` is
-    /// the template's text before they generalised it, nil when they did not.
-    private mutating func join(_ tokens: [String], beyondLimit: Bool = false) -> (index: Int, before: String?) {
+    /// the template's text before they generalised it, nil when they did not. With `either`, a `<*>` in
+    /// the tokens agrees with the template's token too (a template joining another, see
+    /// ``reconciling(_:configuration:)``). With `limited`, past ``Configuration/maxTemplates`` tokens
+    /// that join none go to the template of as many `<*>`.
+    mutating func join(_ tokens: [String], either: Bool = false, limited: Bool = true) -> (index: Int, before: String?)
+    {
         let route = Route(tokens, leadingTokens: configuration.leadingTokens)
-        let candidates = routes[route, default: []]
         var best: (index: Int, score: Double)?
-        for index in candidates {
-            guard let score = Self.similarity(clusters[index].tokens, tokens, atLeast: configuration.similarity)
+        for index in routes[route, default: []] {
+            guard
+                let score = Self.similarity(
+                    clusters[index].tokens, tokens, either: either, atLeast: configuration.similarity)
             else { continue }
             if score > best?.score ?? -1 { best = (index, score) }
         }
         guard let (index, _) = best else {
-            guard clusters.count < configuration.maxTemplates || beyondLimit else {
-                return join(Array(repeating: Masking.wildcard, count: tokens.count), beyondLimit: true)
+            guard clusters.count < configuration.maxTemplates || !limited else {
+                return join(Array(repeating: Masking.wildcard, count: tokens.count), limited: false)
             }
             clusters.append(Cluster(tokens: tokens, count: 1))
             routes[route, default: []].append(clusters.count - 1)
@@ -177,7 +182,8 @@ public struct PatternMiner: Sendable {
     }
 
     /// A template's token generalised to take a line's: segment by segment when both have the same
-    /// delimiters (`user=root` and `user=guest` give `user=<*>`), else `<*>`.
+    /// delimiters (`user=root` and `user=guest` give `user=<*>`), else `<*>`. When the line's token
+    /// already covers the template's (`user=<*>` against `user=root`), that is the line's token.
     static func merge(_ template: String, _ token: String) -> String {
         let (templateParts, tokenParts) = (
             Masking.parts(of: Array(template.utf8)), Masking.parts(of: Array(token.utf8))

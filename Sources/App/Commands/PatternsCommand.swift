@@ -1,4 +1,5 @@
 import ArgumentParser
+import LogModel
 import Patterns
 
 /// `logsmith patterns`: the pattern miner without a server.
@@ -29,18 +30,21 @@ struct PatternsCommand: ParsableCommand {
 
         func run() {
             var miners = Array(repeating: PatternMiner(), count: replicas)
-            var assigned: [(miner: Int, cluster: Int)] = []
+            var assigned: [(miner: Int, index: Int)] = []
             while let line = readLine(strippingNewline: true) {
                 let miner = assigned.count % replicas
                 assigned.append((miner, miners[miner].add(line)))
             }
-            let (reconciled, merged) = PatternMiner.reconciling(miners.flatMap { $0.clusters.map(\.template) })
-            let texts = Dictionary(
-                reconciled.clusters.map { ($0.id, $0.template) }, uniquingKeysWith: { first, _ in first })
-            for (miner, cluster) in assigned {
-                let mined = miners[miner].clusters[cluster].id
-                let id = replicas == 1 ? mined : merged[mined] ?? mined
-                let template = replicas == 1 ? miners[miner].clusters[cluster].template : texts[id] ?? ""
+            var reconciled: [PatternID: (id: PatternID, template: String)] = [:]
+            if replicas > 1 {
+                let (miner, merged) = PatternMiner.reconciling(miners.flatMap { $0.clusters.map(\.template) })
+                let texts = Dictionary(
+                    miner.clusters.map { ($0.id, $0.template) }, uniquingKeysWith: { first, _ in first })
+                for (from, to) in merged { reconciled[from] = (to, texts[to] ?? "") }
+            }
+            for (miner, index) in assigned {
+                let cluster = miners[miner].clusters[index]
+                let (id, template) = reconciled[cluster.id] ?? (cluster.id, cluster.template)
                 print(templates ? "\(id)\t\(template)" : id)
             }
         }

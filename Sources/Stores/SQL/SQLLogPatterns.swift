@@ -130,14 +130,21 @@ struct SQLLogPatterns<Dialect: SQLDialect> {
                 mined: mined, level: level, service: row[2]?.text, bucket: Int(try row.integer(3)),
                 count: Int(try row.integer(4)), first: try row.integer(5), last: try row.integer(6))
         }
-        let templates = try await templates(tenant: search.tenant, ids: Array(folded.keys))
-        let summaries = folded.map { id, fold in
-            fold.summary(
-                template: templates[id]
-                    ?? PatternTemplate(
-                        id: id, template: "", firstSeen: Timestamp(microseconds: fold.first),
-                        lastSeen: Timestamp(microseconds: fold.last), count: 0, examples: []),
-                topServices: Self.topServices)
+        // Ordering by count needs no template, so only the listed ones are read; by first seen, all are.
+        let listed =
+            request.sort == .count
+            ? folded.sorted { ($1.value.count, $0.key) < ($0.value.count, $1.key) }.prefix(request.limit).map(\.key)
+            : Array(folded.keys)
+        let templates = try await templates(tenant: search.tenant, ids: listed)
+        let summaries = listed.compactMap { id in
+            folded[id].map { fold in
+                fold.summary(
+                    template: templates[id]
+                        ?? PatternTemplate(
+                            id: id, template: "", firstSeen: Timestamp(microseconds: fold.first),
+                            lastSeen: Timestamp(microseconds: fold.last), count: 0, examples: []),
+                    topServices: Self.topServices)
+            }
         }
         let ordered = summaries.sorted { first, second in
             switch request.sort {
