@@ -66,12 +66,24 @@ struct AppConfigurationTests {
             ("LOGSMITH_READ_CONCURRENCY_PER_TENANT", "0"), ("LOGSMITH_MAX_ATTRIBUTE_KEYS", "0"),
             ("LOGSMITH_MAX_ATTRIBUTE_KEYS", "1000001"), ("LOGSMITH_INGEST_QUEUE_RECORDS_PER_TENANT", "0"),
             ("LOGSMITH_LIMIT_SEARCH_PER_TENANT", "-1"), ("LOGSMITH_LIMIT_SEARCH_BYTES_PER_TENANT", "lots"),
+            ("LOGSMITH_PATTERN_SYNC_SECONDS", "0"), ("LOGSMITH_PATTERN_SYNC_SECONDS", "3601"),
         ])
     func integerSetting_invalid_isRefused(name: String, value: String) {
         #expect {
             try AppConfiguration(environment: [name: value])
         } throws: { error in
             (error as? ConfigurationError)?.message.hasPrefix("\(name) must be an integer in") == true
+        }
+    }
+
+    @Test("pattern mining is on unless LOGSMITH_PATTERNS=off, and any other value is refused")
+    func patternsSetting() throws {
+        #expect(try AppConfiguration(environment: [:]).patternsEnabled)
+        #expect(try !AppConfiguration(environment: ["LOGSMITH_PATTERNS": "off"]).patternsEnabled)
+        #expect {
+            try AppConfiguration(environment: ["LOGSMITH_PATTERNS": "no"])
+        } throws: { error in
+            (error as? ConfigurationError)?.message == "LOGSMITH_PATTERNS must be on or off"
         }
     }
 }
