@@ -89,7 +89,7 @@ public final class PatternAssigner: Service, Sendable {
             } catch {
                 logger.warning(
                     "storing patterns failed",
-                    metadata: ["logsmith.tenant": "\(tenant)", "error.type": "\(type(of: error))"])
+                    metadata: Logger.Metadata.describing(error).merging(["logsmith.tenant": "\(tenant)"]) { $1 })
             }
         }
     }

@@ -19,7 +19,7 @@ public enum Hex {
         bytes.reserveCapacity(text.utf8.count / 2)
         var high: UInt8?
         for character in text.utf8 {
-            guard let digit = value(of: character) else { return nil }
+            guard let digit = digitValue(character) else { return nil }
             if let first = high {
                 bytes.append(first << 4 | digit)
                 high = nil
@@ -30,7 +30,8 @@ public enum Hex {
         return high == nil ? bytes : nil
     }
 
-    private static func value(of character: UInt8) -> UInt8? {
+    /// The value of one hex digit's UTF-8 byte (either case); nil for any other byte.
+    public static func digitValue(_ character: UInt8) -> UInt8? {
         switch character {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10

@@ -60,7 +60,7 @@ public struct RetentionJob<Store: RetentionStore & JobElection>: Service {
                     return
                 } catch {
                     metrics.retentionRun(outcome: "failed")
-                    logger.error("retention run failed", metadata: ["error.type": "\(type(of: error))"])
+                    logger.error("retention run failed", metadata: .describing(error))
                 }
                 try? await Task.sleep(for: settings.interval)
             }

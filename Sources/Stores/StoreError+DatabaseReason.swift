@@ -1,3 +1,4 @@
+public import Logging
 import PostgresNIO
 import SQLiteNIO
 
@@ -26,5 +27,16 @@ extension StoreError {
         default:
             return nil
         }
+    }
+}
+
+extension Logger.Metadata {
+    /// What may be logged of a failure: a ``StoreError``'s code, message and ``StoreError/databaseReason``;
+    /// of any other error, its type only (its text may hold values a client sent).
+    public static func describing(_ error: any Error) -> Logger.Metadata {
+        guard let error = error as? StoreError else { return ["error.type": "\(type(of: error))"] }
+        var metadata: Logger.Metadata = ["error.type": "\(error.code)", "error.message": "\(error)"]
+        if let reason = error.databaseReason { metadata["db.response.reason"] = "\(reason)" }
+        return metadata
     }
 }

@@ -190,7 +190,7 @@ public struct SyslogListener<Store: LogStore, WriterClock: Clock<Duration>>: Ser
             }
             await committed(records.removing(positions: refused), bytes)
         } catch {
-            logger.warning("syslog batch not committed", metadata: ["error.type": "\(type(of: error))"])
+            logger.warning("syslog batch not committed", metadata: .describing(error))
             failed = true
         }
         for (transport, positions) in Dictionary(grouping: batch.indices, by: { batch[$0].transport }) {

@@ -39,9 +39,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(
                 status: .badRequest, kind: "malformed-request", detail: "the request is not valid HTTP/1.1: \(error)")
         case let error as StoreError:
-            var metadata: Logger.Metadata = ["error.type": "\(error.code)", "error.message": "\(error)"]
-            if let reason = error.databaseReason { metadata["db.response.reason"] = "\(reason)" }
-            context.logger.error("store failed", metadata: metadata)
+            context.logger.error("store failed", metadata: .describing(error))
             if error.code == .storageFull {
                 return Problem.storageFull
             }
