@@ -181,6 +181,7 @@ let package = Package(
         .target(
             name: "Telemetry",
             dependencies: [
+                "LogModel",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),

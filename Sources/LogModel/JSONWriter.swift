@@ -3,14 +3,18 @@ extension JSONValue {
     ///
     /// Written directly rather than through `JSONEncoder`, because every stored record's attributes
     /// pass through here. Doubles keep a fraction or exponent, so they come back as doubles.
-    public var jsonText: String {
+    public var jsonText: String { jsonText(sortingKeys: false) }
+
+    /// The value as compact JSON text, with every object's members in the order of their keys when
+    /// `sortingKeys` is set (for lines that people read).
+    public func jsonText(sortingKeys: Bool) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(approximateJSONBytes)
-        write(to: &output)
+        write(to: &output, sortingKeys: sortingKeys)
         return String(decoding: output, as: UTF8.self)
     }
 
-    private func write(to output: inout [UInt8]) {
+    private func write(to output: inout [UInt8], sortingKeys: Bool) {
         switch self {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
@@ -21,21 +25,31 @@ extension JSONValue {
             output.append(UInt8(ascii: "["))
             for (position, value) in values.enumerated() {
                 if position > 0 { output.append(UInt8(ascii: ",")) }
-                value.write(to: &output)
+                value.write(to: &output, sortingKeys: sortingKeys)
             }
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            var first = true
-            for (key, value) in members {
-                if !first { output.append(UInt8(ascii: ",")) }
-                first = false
-                Self.write(key, to: &output)
-                output.append(UInt8(ascii: ":"))
-                value.write(to: &output)
+            if sortingKeys {
+                for (position, key) in members.keys.sorted().enumerated() {
+                    Self.write(member: key, members[key, default: .null], at: position, to: &output, sortingKeys: true)
+                }
+            } else {
+                for (position, (key, value)) in members.enumerated() {
+                    Self.write(member: key, value, at: position, to: &output, sortingKeys: false)
+                }
             }
             output.append(UInt8(ascii: "}"))
         }
+    }
+
+    private static func write(
+        member key: String, _ value: JSONValue, at position: Int, to output: inout [UInt8], sortingKeys: Bool
+    ) {
+        if position > 0 { output.append(UInt8(ascii: ",")) }
+        write(key, to: &output)
+        output.append(UInt8(ascii: ":"))
+        value.write(to: &output, sortingKeys: sortingKeys)
     }
 
     /// Writes a finite double so that it reads back as a double (`1.0`, `1e+20`); JSON has no

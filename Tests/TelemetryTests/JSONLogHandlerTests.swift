@@ -34,4 +34,20 @@ struct JSONLogHandlerTests {
         #expect(timestamp.count == 27 && timestamp.hasSuffix("Z"))
         #expect(!written[0].contains("\n"))
     }
+
+    @Test("keys in order at every depth, nested metadata as JSON, slashes and quotes as JSON writes them")
+    func log_nestedMetadata_sortedKeys() throws {
+        let lines = Lines()
+        let logger = Logger(label: "test.logger") { label in
+            JSONLogHandler(label: label, level: .info) { line in lines.captured.withLock { $0.append(line) } }
+        }
+        logger.info(
+            "GET /api/v1/logs \"quoted\"\n",
+            metadata: ["z.last": ["b": "2", "a": ["x", "y"]], "a.first": .stringConvertible(42)])
+        let line = try #require(lines.captured.withLock { $0.first })
+        let prefix = #"{"a.first":"42","level":"info","logger":"test.logger","#
+        #expect(line.hasPrefix(prefix))
+        #expect(line.contains(#""message":"GET /api/v1/logs \"quoted\"\n","service.name":"logsmith","timestamp":""#))
+        #expect(line.hasSuffix(#"Z","z.last":{"a":["x","y"],"b":"2"}}"#))
+    }
 }
