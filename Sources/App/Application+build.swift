@@ -78,6 +78,7 @@ func buildApplication(
     dependencies: Dependencies<some RateLimiter>, sessions: SessionTokens, observability: Observability,
     logger: Logger
 ) -> some ApplicationProtocol {
+    let credentials = CachedCredentials(credentials, logger: logger)
     let patterns =
         configuration.patternsEnabled
         ? PatternAssigner(
@@ -110,6 +111,7 @@ func buildApplication(
         ShutdownSteps.Logged(service: retention, stopped: "shutdown: retention job stopped", logger: logger),
         ShutdownSteps.ServerStopped(logger: logger),
     ]
+    if configuration.authEnabled { services.insert(credentials, at: 1) }
     if let patterns {
         services.insert(
             ShutdownSteps.Logged(

@@ -1,7 +1,9 @@
 import Access
 import Foundation
 import LogModel
+import Logging
 import Stores
+import Synchronization
 import Testing
 
 /// The contract every ``CredentialStore`` keeps, on SQLite and on real PostgreSQL.
@@ -98,6 +100,59 @@ struct CredentialStoreContractTests {
             }
             #expect(results.filter { $0 }.count == 1)
             #expect(try await credentials.keys(tenant: "default").count == 1)
+        }
+    }
+}
+
+/// Revocations and disablements are heard by watchers, on the store that made them and, on
+/// PostgreSQL, on another pool of the same database (as another replica would hear them).
+@Suite("CredentialStore change watch")
+struct CredentialChangeWatchTests {
+    @Test("a watcher hears revocations and disablements that happened, and nothing else", arguments: StoreKind.allCases)
+    func watch_sameStore(kind: StoreKind) async throws {
+        // A database of its own: other tests' revocations would be heard too.
+        try await withIsolatedStores(kind) { _, credentials in
+            try await expectHeard(by: credentials, changesOf: credentials)
+        }
+    }
+
+    @Test("a watcher on a second PostgreSQL pool hears the first pool's revocations")
+    func watch_otherPool() async throws {
+        try await withFreshPostgresDatabase { url in
+            let (first, second) = (
+                PostgresLogStore(configuration: try .init(url: url), logger: Logger(label: "test")),
+                PostgresLogStore(configuration: try .init(url: url), logger: Logger(label: "test"))
+            )
+            try await running(first) {
+                try await running(second) {
+                    try await expectHeard(by: second.credentials, changesOf: first.credentials)
+                }
+            }
+        }
+    }
+
+    /// Watches `watched`, changes credentials through `changing`, and checks what the watcher heard.
+    private func expectHeard(by watched: some CredentialStore, changesOf changing: some CredentialStore) async throws {
+        let heard = Mutex<[ChangeWatchEvent]>([])
+        let watch = Task { try await watched.watchChanges { event in heard.withLock { $0.append(event) } } }
+        defer { watch.cancel() }
+        try await waitUntil("the watcher never listened") { heard.withLock { $0 } == [.listening] }
+        let tenant = uniqueTenant()
+        let (_, key) = APIKeySecret.make(tenant: tenant, name: "watched", scopes: [.read], at: baseTime)
+        try await changing.insertKey(key)
+        #expect(try await changing.revokeKey(tenant: tenant, id: key.id, at: baseTime))
+        try await waitUntil("the revocation was not heard") { heard.withLock { $0 } == [.listening, .changed] }
+        #expect(try await !changing.revokeKey(tenant: tenant, id: key.id, at: baseTime))
+        #expect(try await !changing.disableUser(tenant: tenant, username: "nobody", at: baseTime))
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(heard.withLock { $0 } == [.listening, .changed], "a change that did not happen was announced")
+        let user = User(
+            id: RecordID.make(at: baseTime), tenant: tenant, username: "watched", passwordHash: "$2b$04$hash",
+            role: .viewer, createdAt: baseTime)
+        try await changing.insertUser(user)
+        #expect(try await changing.disableUser(tenant: tenant, username: "WATCHED", at: baseTime))
+        try await waitUntil("the disablement was not heard") {
+            heard.withLock { $0 } == [.listening, .changed, .changed]
         }
     }
 }

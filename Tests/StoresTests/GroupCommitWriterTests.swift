@@ -192,15 +192,6 @@ struct GroupCommitWriterTests {
         return counting
     }
 
-    /// Polls `condition` every millisecond for up to five seconds.
-    func waitUntil(_ failure: Comment, _ condition: () async -> Bool) async throws {
-        for poll in 0..<5000 {
-            if await condition() { return }
-            try #require(poll < 4999, failure)
-            try await Task.sleep(for: .milliseconds(1))
-        }
-    }
-
     /// Runs the writer while `count` clients each submit five records at once, then stops it.
     func submitFromClients<Store: LogStore>(
         _ count: Int, to writer: GroupCommitWriter<Store, ContinuousClock>, tenant: String

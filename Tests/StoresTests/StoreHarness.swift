@@ -89,7 +89,7 @@ func makeRecord(
 }
 
 /// Like ``withStores(_:_:)``, but on a database of the test's own, for tests that act on every tenant
-/// at once (dropping partitions): SQLite in a fresh directory, PostgreSQL in a new database on the
+/// at once (dropping partitions) or see every tenant's changes: SQLite in a fresh directory, PostgreSQL in a new database on the
 /// test server, dropped afterwards.
 func withIsolatedStores(
     _ kind: StoreKind,
@@ -121,3 +121,12 @@ func withFreshPostgresDatabase(_ body: @Sendable (String) async throws -> Void) 
 
 /// Seconds in a day, for records placed days before ``baseTime``.
 let secondsPerDay: Int64 = 86_400
+
+/// Polls `condition` every millisecond for up to five seconds; fails with `failure` when it never holds.
+func waitUntil(_ failure: Comment, _ condition: () async -> Bool) async throws {
+    for poll in 0..<5000 {
+        if await condition() { return }
+        try #require(poll < 4999, failure)
+        try await Task.sleep(for: .milliseconds(1))
+    }
+}

@@ -42,6 +42,12 @@ public protocol CredentialStore: Sendable {
     /// Disables a user of the tenant (the username in any case); false when the tenant has no such
     /// enabled user.
     func disableUser(tenant: String, username: String, at time: Timestamp) async throws -> Bool
+
+    /// Reports `.listening` once revocations and disablements are heard, then `.changed` after each
+    /// one committed by any process on the database (on SQLite, which one process serves, by this
+    /// process), until the task is cancelled; throws when they can no longer be heard. Lets a
+    /// process keep credentials in memory and drop them the moment one is revoked anywhere.
+    func watchChanges(_ event: @escaping @Sendable (ChangeWatchEvent) -> Void) async throws
 }
 
 /// Row mapping shared by the SQL implementations: both keep times as epoch microseconds and scopes

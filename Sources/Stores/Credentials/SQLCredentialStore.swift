@@ -5,6 +5,9 @@ import LogModel
 struct SQLCredentialStore<Database: SQLDatabase>: CredentialStore {
     let database: Database
 
+    /// The notification channel of revocations and disablements.
+    static var changesChannel: String { "logsmith_credentials" }
+
     private typealias Builder = SQLBuilder<Database.Dialect>
 
     func createTenant(_ tenant: Tenant) async throws -> Bool {
@@ -77,7 +80,17 @@ struct SQLCredentialStore<Database: SQLDatabase>: CredentialStore {
             UPDATE api_keys SET revoked_at = \(sql.bind(.integer(time.microseconds)))
             WHERE tenant = \(sql.bind(tenant)) AND id = \(sql.bind(id)) AND revoked_at IS NULL RETURNING id
             """
-        return try await !database.execute(statement, sql.values).isEmpty
+        return try await changed(!database.execute(statement, sql.values).isEmpty)
+    }
+
+    /// Notifies the watchers when `happened`, which it returns.
+    private func changed(_ happened: Bool) async throws -> Bool {
+        if happened { try await database.notify(Self.changesChannel) }
+        return happened
+    }
+
+    func watchChanges(_ event: @escaping @Sendable (ChangeWatchEvent) -> Void) async throws {
+        try await database.listen(Self.changesChannel, event)
     }
 
     func touchKey(id: String, at time: Timestamp) async throws {
@@ -124,7 +137,7 @@ struct SQLCredentialStore<Database: SQLDatabase>: CredentialStore {
             WHERE tenant = \(sql.bind(tenant)) AND lower(username) = lower(\(sql.bind(username))) AND disabled_at IS NULL
             RETURNING id
             """
-        return try await !database.execute(statement, sql.values).isEmpty
+        return try await changed(!database.execute(statement, sql.values).isEmpty)
     }
 
     private func keyValues(_ key: APIKey, _ sql: inout Builder) -> String {

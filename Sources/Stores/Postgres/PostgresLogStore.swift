@@ -467,6 +467,25 @@ extension PostgresLogStore: SQLDatabase {
         try await execute(sql, values)
     }
 
+    /// `NOTIFY`, heard by the listeners of every process on the database.
+    func notify(_ channel: String) async throws {
+        _ = try await execute("SELECT pg_notify($1, '')", [.text(channel)])
+    }
+
+    /// `LISTEN` on a connection of the pool, held while listening.
+    func listen(_ channel: String, _ event: @escaping @Sendable (ChangeWatchEvent) -> Void) async throws {
+        try await withStoreErrors("listening for notifications failed") {
+            try await client.withConnection { connection in
+                try await connection.listen(on: channel) { notifications in
+                    event(.listening)
+                    for try await _ in notifications { event(.changed) }
+                }
+            }
+            try Task.checkCancellation()
+            throw StoreError(.unavailable, "the database stopped sending notifications")
+        }
+    }
+
     /// A statement's rows; within the task's ``QueryBudget`` when it has one.
     private func rows(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]] {
         if let budget = QueryBudget.current { return try await budgetedRows(sql, values, within: budget) }

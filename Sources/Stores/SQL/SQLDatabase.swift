@@ -11,6 +11,14 @@ protocol SQLDatabase: Sendable {
     /// neither behind writes nor behind long reads; it sees every change that ``execute(_:_:)``
     /// committed before it was called.
     func read(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]]
+
+    /// Tells every listener of `channel` on this database that something changed; called after the
+    /// change committed.
+    func notify(_ channel: String) async throws
+
+    /// Reports `.listening` once notifications of `channel` are heard, then `.changed` for each, until
+    /// the task is cancelled; throws when they can no longer be heard (a lost connection).
+    func listen(_ channel: String, _ event: @escaping @Sendable (ChangeWatchEvent) -> Void) async throws
 }
 
 /// Runs one statement on a connection a store chose; each row is its columns in order, nil for NULL.

@@ -20,6 +20,7 @@ public struct SQLiteLogStore: LogStore {
     private let writer: SQLiteConnection
     private let readers: SQLiteReaders
     private let lookups: SQLiteConnection
+    private let changes = ChangeBus()
     private let logger: Logger
     private let instrumentation: StatementInstrumentation
     private let statistics = PlannerStatistics()
@@ -319,6 +320,17 @@ extension SQLiteLogStore: SQLDatabase {
     /// Runs a read statement on the least busy reader connection.
     func readerRows(_ sql: String, _ values: [SQLValue]) async throws -> [[SQLValue?]] {
         try await readers.withConnection { try await rows(on: $0, sql, values) }
+    }
+
+    /// Tells this process's listeners of `channel`: no other process serves the database.
+    func notify(_ channel: String) async throws {
+        changes.notify(channel)
+    }
+
+    /// Listens to this process's notifications of `channel`.
+    func listen(_ channel: String, _ event: @escaping @Sendable (ChangeWatchEvent) -> Void) async throws {
+        await changes.listen(channel, event)
+        try Task.checkCancellation()
     }
 
     /// Runs a lookup on the connection kept for lookups: it starts after every commit that returned
