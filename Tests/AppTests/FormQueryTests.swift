@@ -12,7 +12,13 @@ struct FormQueryTests {
         #expect(query["flag"] == "")
         #expect(query["empty"] == "")
         #expect(query["name="] == "x&y")
-        #expect(Set(query.names) == ["q", "price", "flag", "empty", "name="])
+        #expect(query["absent"] == nil)
+    }
+
+    @Test("names alone are decoded in order, repeats included; a bad value is no concern of theirs")
+    func namesWithoutValues() throws {
+        #expect(try FormQuery.names("q=%FF&b%5Fc=1&q=2&flag") == ["q", "b_c", "q", "flag"])
+        #expect(throws: Problem.self) { try FormQuery.names("%ZZ=1") }
     }
 
     @Test(

@@ -9,12 +9,7 @@ struct FormQuery {
 
     /// Parses a raw query string (without the `?`).
     init(_ query: String?) throws(Problem) {
-        for pair in (query ?? "").utf8.split(separator: UInt8(ascii: "&")) {
-            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = Self.decode(parts[0]) else {
-                throw Problem.badParameter(
-                    String(decoding: parts[0].prefix(64), as: UTF8.self), "is not valid percent-encoded UTF-8")
-            }
+        for (name, parts) in try Self.namedPairs(query) {
             guard values[name] == nil else { continue }
             guard parts.count > 1 else {
                 values[name] = ""
@@ -27,11 +22,26 @@ struct FormQuery {
         }
     }
 
+    /// The names of a raw query string's parameters, decoded, without decoding their values: what a
+    /// request's check of its parameter names costs before its rate limit is known.
+    static func names(_ query: String?) throws(Problem) -> [String] {
+        try namedPairs(query).map(\.name)
+    }
+
+    /// Each `name=value` pair with its name decoded and its `=`-split parts as sent.
+    private static func namedPairs(_ query: String?) throws(Problem) -> [(name: String, parts: [Substring.UTF8View])] {
+        try (query ?? "").utf8.split(separator: UInt8(ascii: "&")).map { (pair) throws(Problem) in
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = decode(parts[0]) else {
+                throw Problem.badParameter(
+                    String(decoding: parts[0].prefix(64), as: UTF8.self), "is not valid percent-encoded UTF-8")
+            }
+            return (name, parts)
+        }
+    }
+
     /// The value of a parameter, or nil when absent.
     subscript(_ name: String) -> String? { values[name] }
-
-    /// The names of every parameter present.
-    var names: Dictionary<String, String>.Keys { values.keys }
 
     /// `limit`, from 1 to 1000; `default` when not given.
     func limit(default: Int) throws(Problem) -> Int {

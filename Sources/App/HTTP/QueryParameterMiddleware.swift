@@ -49,8 +49,7 @@ struct QueryParameterMiddleware: RouterMiddleware {
     {
         guard let query = request.uri.query, !query.isEmpty else { return try await next(request, context) }
         let allowed = Self.parameters["\(request.method.rawValue) \(context.endpointPath ?? "")"] ?? []
-        let parameters = try FormQuery(query)
-        if let unknown = parameters.names.sorted().first(where: { !allowed.contains($0) }) {
+        if let unknown = try FormQuery.names(query).sorted().first(where: { !allowed.contains($0) }) {
             let takes =
                 allowed.isEmpty
                 ? "this route takes no parameters" : "this route takes " + allowed.joined(separator: ", ")
