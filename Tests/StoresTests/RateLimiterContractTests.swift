@@ -79,4 +79,34 @@ struct RateLimiterContractTests {
         #expect(!tooBig.allowed && tooBig.retryAfterSeconds != nil)
         #expect(try await limiter.acquire("c", cost: 20, limit: limit).allowed)
     }
+
+    @Test(
+        "requests in order are taken as one acquire after the other, up to the first refused",
+        arguments: LimiterKind.allCases)
+    func acquireInOrder_stopsAtFirstRefusal(kind: LimiterKind) async throws {
+        let clock = ManualClock()
+        let (inOrder, oneByOne) = (try kind.make(clock: clock), try kind.make(clock: clock))
+        let small = RateLimit(name: "small", perSecond: 1, burst: 3)
+        let sequences: [[RateLimitRequest]] = [
+            [.init(key: "t", cost: 2, limit: limit), .init(key: "t", cost: 2, limit: small)],
+            [
+                .init(key: "t", cost: 5, limit: limit), .init(key: "t", cost: 2, limit: small),
+                .init(key: "u", cost: 1, limit: small),
+            ],
+            [.init(key: "u", cost: 1, limit: small), .init(key: "t", cost: 20, limit: limit)],
+            [],
+        ]
+        for requests in sequences {
+            var expected: [Bool] = []
+            for request in requests {
+                expected.append(
+                    try await oneByOne.acquire(request.key, cost: request.cost, limit: request.limit).allowed)
+                if expected.last == false { break }
+            }
+            #expect(try await inOrder.acquire(inOrder: requests).map(\.allowed) == expected)
+            clock.advance(by: .milliseconds(100))
+        }
+        // The second sequence stopped at its refusal: "u" was not charged there, so it has two units left.
+        #expect(try await inOrder.acquire(inOrder: [.init(key: "u", cost: 2, limit: small)]).map(\.allowed) == [true])
+    }
 }

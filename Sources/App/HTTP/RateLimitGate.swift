@@ -56,10 +56,12 @@ struct RateLimitGate<Limiter: RateLimiter> {
     /// Takes `cost` of each limit for its key; throws 429 on the first that does not fit. The
     /// headers returned (and those of a 429) describe the first limit, or the one that refused.
     func enforce(_ checks: [(limit: RateLimit?, key: String, cost: Int)]) async throws -> HTTPFields {
+        let requests = checks.compactMap { check in
+            check.limit.map { RateLimitRequest(key: check.key, cost: check.cost, limit: $0) }
+        }
         var headers = HTTPFields()
-        for check in checks {
-            guard let limit = check.limit else { continue }
-            let decision = try await limiter.acquire(check.key, cost: check.cost, limit: limit)
+        for (request, decision) in zip(requests, try await limiter.acquire(inOrder: requests)) {
+            let limit = request.limit
             if headers.isEmpty || !decision.allowed { headers = Self.headers(decision) }
             guard decision.allowed else {
                 metrics.rateLimited(limit: limit.name)

@@ -23,13 +23,24 @@ public struct FailSafeRateLimiter: RateLimiter {
 
     /// The base limiter's decision, or the failure mode's when the backend is unavailable.
     public func acquire(_ key: String, cost: Int, limit: RateLimit) async throws -> RateLimitDecision {
+        guard let decision = try await acquire(inOrder: [RateLimitRequest(key: key, cost: cost, limit: limit)]).first
+        else { throw StoreError(.unavailable, "the limiter decided nothing") }
+        return decision
+    }
+
+    /// The base limiter's decisions, or the failure mode's when the backend is unavailable (failing
+    /// open, every request is allowed).
+    public func acquire(inOrder requests: [RateLimitRequest]) async throws -> [RateLimitDecision] {
         do {
-            return try await base.acquire(key, cost: cost, limit: limit)
+            return try await base.acquire(inOrder: requests)
         } catch let error as StoreError where error.code == .unavailable {
             onFailure(error)
             guard mode == .failOpen else { throw error }
-            return RateLimitDecision(
-                allowed: true, limit: limit.burst, remaining: limit.burst, resetSeconds: 0, retryAfterSeconds: nil)
+            return requests.map { request in
+                RateLimitDecision(
+                    allowed: true, limit: request.limit.burst, remaining: request.limit.burst, resetSeconds: 0,
+                    retryAfterSeconds: nil)
+            }
         }
     }
 }

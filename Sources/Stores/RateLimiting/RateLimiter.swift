@@ -46,6 +46,41 @@ public struct RateLimitDecision: Sendable, Hashable {
 public protocol RateLimiter: Sendable {
     /// Takes `cost` units of `limit` for `key` if they fit, and reports the state either way.
     func acquire(_ key: String, cost: Int, limit: RateLimit) async throws -> RateLimitDecision
+
+    /// Takes each request in order as ``acquire(_:cost:limit:)`` would, stopping at the first that
+    /// is refused: the decisions made, the last one the refusal when there is one. A limiter with a
+    /// backend does it in one round trip.
+    func acquire(inOrder requests: [RateLimitRequest]) async throws -> [RateLimitDecision]
+}
+
+extension RateLimiter {
+    /// One ``acquire(_:cost:limit:)`` after the other, for a limiter whose calls cost no round trip.
+    public func acquire(inOrder requests: [RateLimitRequest]) async throws -> [RateLimitDecision] {
+        var decisions: [RateLimitDecision] = []
+        for request in requests {
+            let decision = try await acquire(request.key, cost: request.cost, limit: request.limit)
+            decisions.append(decision)
+            if !decision.allowed { break }
+        }
+        return decisions
+    }
+}
+
+/// One acquisition of a sequence (see ``RateLimiter/acquire(inOrder:)``).
+public struct RateLimitRequest: Sendable, Hashable {
+    /// What the limit is kept for (a tenant, a client address).
+    public var key: String
+    /// The units to take.
+    public var cost: Int
+    /// The limit.
+    public var limit: RateLimit
+
+    /// Creates a request.
+    public init(key: String, cost: Int, limit: RateLimit) {
+        self.key = key
+        self.cost = cost
+        self.limit = limit
+    }
 }
 
 /// The arithmetic of the generic cell rate algorithm, on seconds as `Double`, shared by every

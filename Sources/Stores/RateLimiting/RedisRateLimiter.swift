@@ -30,19 +30,35 @@ public struct RedisRateLimiter<LimiterClock: Clock<Duration>>: RateLimiter {
     /// Takes `cost` units atomically in Redis.
     /// - Throws: ``StoreError`` `unavailable` when Redis cannot answer.
     public func acquire(_ key: String, cost: Int, limit: RateLimit) async throws -> RateLimitDecision {
-        let now = originSeconds + origin.duration(to: clock.now) / .seconds(1)
-        let arguments = [
-            prefix + limit.name + ":" + key, Self.exact(now), String(cost), Self.exact(1 / limit.perSecond),
-            String(limit.burst),
-        ]
-        var reply = try await client.command(["EVALSHA", RateLimitScript.sha, "1"] + arguments)
-        if case .error(let message) = reply, message.hasPrefix("NOSCRIPT") {
-            reply = try await client.command(["EVAL", RateLimitScript.source, "1"] + arguments)
+        let decisions = try await acquire(inOrder: [RateLimitRequest(key: key, cost: cost, limit: limit)])
+        guard let decision = decisions.first else {
+            throw StoreError(.unavailable, "unexpected answer from the rate limit script")
         }
-        guard case .array(let values) = reply, values.count == 1, let text = values[0].string,
-            let arrival = Double(text)
-        else { throw StoreError(.unavailable, "unexpected answer from the rate limit script") }
-        return CellRate.decide(now: now, storedArrival: arrival, cost: cost, limit: limit).decision
+        return decision
+    }
+
+    /// Takes the requests in order in one script run: one round trip, and no other replica's call
+    /// between them.
+    /// - Throws: ``StoreError`` `unavailable` when Redis cannot answer.
+    public func acquire(inOrder requests: [RateLimitRequest]) async throws -> [RateLimitDecision] {
+        guard !requests.isEmpty else { return [] }
+        let now = originSeconds + origin.duration(to: clock.now) / .seconds(1)
+        let keys = requests.map { prefix + $0.limit.name + ":" + $0.key }
+        let limits = requests.flatMap { [String($0.cost), Self.exact(1 / $0.limit.perSecond), String($0.limit.burst)] }
+        let arguments = [String(requests.count)] + keys + [Self.exact(now)] + limits
+        var reply = try await client.command(["EVALSHA", RateLimitScript.sha] + arguments)
+        if case .error(let message) = reply, message.hasPrefix("NOSCRIPT") {
+            reply = try await client.command(["EVAL", RateLimitScript.source] + arguments)
+        }
+        guard case .array(let values) = reply, (1...requests.count).contains(values.count) else {
+            throw StoreError(.unavailable, "unexpected answer from the rate limit script")
+        }
+        return try zip(requests, values).map { request, value in
+            guard let text = value.string, let arrival = Double(text) else {
+                throw StoreError(.unavailable, "unexpected answer from the rate limit script")
+            }
+            return CellRate.decide(now: now, storedArrival: arrival, cost: request.cost, limit: request.limit).decision
+        }
     }
 
     /// Doubles as text that parse back to the same bits, in Swift and in Lua.
@@ -53,24 +69,30 @@ public struct RedisRateLimiter<LimiterClock: Clock<Duration>>: RateLimiter {
 
 /// The limiter's Lua script and its SHA-1.
 enum RateLimitScript {
-    /// GCRA in Lua, the same steps as ``CellRate/decide(now:storedArrival:cost:limit:)``: it
-    /// stores the new arrival time when the cost fits, and returns the arrival time it decided on,
-    /// from which the caller derives the same decision. The key expires a minute after its
-    /// arrival time has passed: Redis expires on its own clock, so the margin keeps a replica whose
-    /// clock lags Redis's (or a test clock) from seeing a key vanish while it still limits.
+    /// GCRA in Lua, the same steps as ``CellRate/decide(now:storedArrival:cost:limit:)``, for each
+    /// key in order (`ARGV[1]` is the time, then cost, interval and burst per key): it stores the new
+    /// arrival time of a cost that fits, and returns the arrival times it decided on, from which
+    /// the caller derives the same decisions, stopping after the first cost that does not fit. A
+    /// key expires a minute after its arrival time has passed: Redis expires on its own clock, so
+    /// the margin keeps a replica whose clock lags Redis's (or a test clock) from seeing a key
+    /// vanish while it still limits.
     static let source = """
-        local stored = tonumber(redis.call('GET', KEYS[1]))
         local now = tonumber(ARGV[1])
-        local cost = tonumber(ARGV[2])
-        local interval = tonumber(ARGV[3])
-        local burst = tonumber(ARGV[4])
-        local arrival = math.max(stored or now, now)
-        local candidate = arrival + interval * cost
-        if cost <= burst and now + 1e-9 >= candidate - interval * burst then
+        local arrivals = {}
+        for i, key in ipairs(KEYS) do
+          local cost = tonumber(ARGV[3 * i - 1])
+          local interval = tonumber(ARGV[3 * i])
+          local burst = tonumber(ARGV[3 * i + 1])
+          local arrival = math.max(tonumber(redis.call('GET', key)) or now, now)
+          local candidate = arrival + interval * cost
+          arrivals[i] = string.format('%.17g', arrival)
+          if cost > burst or now + 1e-9 < candidate - interval * burst then
+            break
+          end
           local ttl = math.ceil((candidate - now) * 1000) + 60000
-          redis.call('SET', KEYS[1], string.format('%.17g', candidate), 'PX', ttl)
+          redis.call('SET', key, string.format('%.17g', candidate), 'PX', ttl)
         end
-        return {string.format('%.17g', arrival)}
+        return arrivals
         """
 
     /// The script's SHA-1, as `EVALSHA` names it.
