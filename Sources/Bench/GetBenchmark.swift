@@ -27,7 +27,7 @@ struct GetBenchmark: AsyncParsableCommand {
         let results = try await Clients.run(
             concurrency: concurrency, items: requests, deadline: start + .seconds(3600)
         ) { _ in
-            let response = try await HTTPClient.shared.execute(target.request(path), timeout: .seconds(60))
+            let response = try await HTTPClient.bench.execute(target.request(path), timeout: .seconds(60))
             _ = try await response.body.collect(upTo: 64 << 20)
             return response.status.code >= 400 ? nil : 0
         }

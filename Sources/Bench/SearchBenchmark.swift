@@ -39,7 +39,7 @@ struct SearchBenchmark: AsyncParsableCommand {
                 let results = try await Clients.run(
                     concurrency: concurrency, items: paths.count, deadline: start + .seconds(maxSeconds)
                 ) { index in
-                    let response = try await HTTPClient.shared.execute(
+                    let response = try await HTTPClient.bench.execute(
                         target.request(paths[index]), timeout: .seconds(60))
                     let body = try await response.body.collect(upTo: 64 << 20)
                     if body.readableBytesView.firstRange(of: Array(#""partial":true"#.utf8)) != nil {

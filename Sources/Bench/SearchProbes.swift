@@ -23,7 +23,7 @@ struct SearchProbes {
         for page in 1...pages {
             let end =
                 Workload.firstMicroseconds + Int64(count) * Workload.spacingMicroseconds * Int64(page) / Int64(pages)
-            let response = try await HTTPClient.shared.execute(
+            let response = try await HTTPClient.bench.execute(
                 target.request("/api/v1/logs?limit=1000&end=\(end / 1000)"), timeout: .seconds(120))
             let body = try await response.body.collect(upTo: 64 << 20)
             guard response.status == .ok,

@@ -45,7 +45,7 @@ struct ServerTarget: Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: route.contentType)
         request.body = .bytes(body)
-        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+        let response = try await HTTPClient.bench.execute(request, timeout: timeout)
         let answer = try await response.body.collect(upTo: 64 << 20)
         guard Int(response.status.code) == route.committed else { return nil }
         if `protocol` == .elasticsearch {

@@ -54,7 +54,7 @@ struct UploadBenchmark: AsyncParsableCommand {
         request.headers.add(name: "Content-Type", value: "text/plain")
         guard let handle = FileHandle(forReadingAtPath: file) else { throw ValidationError("cannot read \(file)") }
         request.body = .stream(FileBuffers(handle: handle), length: .known(Int64(size)))
-        let response = try await HTTPClient.shared.execute(request, timeout: .hours(2))
+        let response = try await HTTPClient.bench.execute(request, timeout: .hours(2))
         let body = try await response.body.collect(upTo: 1 << 20)
         let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
         guard response.status == .ok, let accepted = object?["accepted"] as? Int else {
