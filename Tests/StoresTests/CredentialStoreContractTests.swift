@@ -1,7 +1,6 @@
 import Access
 import Foundation
 import LogModel
-import Logging
 import Stores
 import Synchronization
 import Testing
@@ -118,16 +117,8 @@ struct CredentialChangeWatchTests {
 
     @Test("a watcher on a second PostgreSQL pool hears the first pool's revocations")
     func watch_otherPool() async throws {
-        try await withFreshPostgresDatabase { url in
-            let (first, second) = (
-                PostgresLogStore(configuration: try .init(url: url), logger: Logger(label: "test")),
-                PostgresLogStore(configuration: try .init(url: url), logger: Logger(label: "test"))
-            )
-            try await running(first) {
-                try await running(second) {
-                    try await expectHeard(by: second.credentials, changesOf: first.credentials)
-                }
-            }
+        try await withTwoPostgresPools { first, second in
+            try await expectHeard(by: second.credentials, changesOf: first.credentials)
         }
     }
 

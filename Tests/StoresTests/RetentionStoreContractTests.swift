@@ -144,21 +144,13 @@ struct RetentionStoreContractTests {
         "PostgreSQL elects across processes: a second pool on the same database is refused while the first holds the job"
     )
     func runExclusively_postgresAcrossPools() async throws {
-        try await withFreshPostgresDatabase { url in
-            let (first, second) = (
-                PostgresLogStore(configuration: try .init(url: url), logger: Logger(label: "test")),
-                PostgresLogStore(configuration: try .init(url: url), logger: Logger(label: "test"))
-            )
-            try await running(first) {
-                try await running(second) {
-                    let secondTry = try await first.runExclusively("retention") {
-                        try await second.runExclusively("retention") { true }
-                    }
-                    #expect(secondTry == .some(nil))
-                    let afterwards = try await second.runExclusively("retention") { true }
-                    #expect(afterwards == true)
-                }
+        try await withTwoPostgresPools { first, second in
+            let secondTry = try await first.runExclusively("retention") {
+                try await second.runExclusively("retention") { true }
             }
+            #expect(secondTry == .some(nil))
+            let afterwards = try await second.runExclusively("retention") { true }
+            #expect(afterwards == true)
         }
     }
 }

@@ -130,3 +130,19 @@ func waitUntil(_ failure: Comment, _ condition: () async -> Bool) async throws {
         try await Task.sleep(for: .milliseconds(1))
     }
 }
+
+/// Two PostgreSQL stores, each with a pool of its own, on a fresh database of the test's own: two
+/// processes (replicas) on one database, as far as the database can tell.
+func withTwoPostgresPools(
+    _ body: @Sendable (PostgresLogStore, PostgresLogStore) async throws -> Void
+) async throws {
+    try await withFreshPostgresDatabase { url in
+        let (first, second) = (
+            PostgresLogStore(configuration: try .init(url: url), logger: Logger(label: "test")),
+            PostgresLogStore(configuration: try .init(url: url), logger: Logger(label: "test"))
+        )
+        try await running(first) {
+            try await running(second) { try await body(first, second) }
+        }
+    }
+}
