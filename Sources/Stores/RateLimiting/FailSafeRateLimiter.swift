@@ -23,9 +23,7 @@ public struct FailSafeRateLimiter: RateLimiter {
 
     /// The base limiter's decision, or the failure mode's when the backend is unavailable.
     public func acquire(_ key: String, cost: Int, limit: RateLimit) async throws -> RateLimitDecision {
-        guard let decision = try await acquire(inOrder: [RateLimitRequest(key: key, cost: cost, limit: limit)]).first
-        else { throw StoreError(.unavailable, "the limiter decided nothing") }
-        return decision
+        try await acquireAlone(key, cost: cost, limit: limit)
     }
 
     /// The base limiter's decisions, or the failure mode's when the backend is unavailable (failing

@@ -64,6 +64,14 @@ extension RateLimiter {
         }
         return decisions
     }
+
+    /// ``acquire(_:cost:limit:)`` as a sequence of one, for a limiter built on
+    /// ``acquire(inOrder:)``.
+    func acquireAlone(_ key: String, cost: Int, limit: RateLimit) async throws -> RateLimitDecision {
+        guard let decision = try await acquire(inOrder: [RateLimitRequest(key: key, cost: cost, limit: limit)]).first
+        else { throw StoreError(.unavailable, "the limiter decided nothing") }
+        return decision
+    }
 }
 
 /// One acquisition of a sequence (see ``RateLimiter/acquire(inOrder:)``).

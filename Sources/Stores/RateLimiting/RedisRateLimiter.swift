@@ -30,11 +30,7 @@ public struct RedisRateLimiter<LimiterClock: Clock<Duration>>: RateLimiter {
     /// Takes `cost` units atomically in Redis.
     /// - Throws: ``StoreError`` `unavailable` when Redis cannot answer.
     public func acquire(_ key: String, cost: Int, limit: RateLimit) async throws -> RateLimitDecision {
-        let decisions = try await acquire(inOrder: [RateLimitRequest(key: key, cost: cost, limit: limit)])
-        guard let decision = decisions.first else {
-            throw StoreError(.unavailable, "unexpected answer from the rate limit script")
-        }
-        return decision
+        try await acquireAlone(key, cost: cost, limit: limit)
     }
 
     /// Takes the requests in order in one script run: one round trip, and no other replica's call
