@@ -42,7 +42,7 @@ let package = Package(
                 "Access", "Budgeting", "Ingestion", "LogModel", "LogQuery", "Parsing", "Patterns", "Retention",
                 "Shippers",
                 "Stores",
-                "Syslog", "Telemetry",
+                "Syslog", "Tailing", "Telemetry",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -116,6 +116,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
+            name: "Tailing",
+            dependencies: [
+                "LogModel", "LogQuery", "Stores", "Telemetry",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: upcomingFeatures
         ),
@@ -211,8 +220,8 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "Access", "App", "Ingestion", "LogModel", "Retention", "Shippers", "Stores", "Syslog", "Telemetry",
-                "TestSupport", "WireFormats",
+                "Access", "App", "Ingestion", "LogModel", "Retention", "Shippers", "Stores", "Syslog", "Tailing",
+                "Telemetry", "TestSupport", "WireFormats",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -260,7 +269,8 @@ let package = Package(
         .testTarget(
             name: "StoresTests",
             dependencies: [
-                "Access", "Ingestion", "Retention", "Stores", "LogModel", "LogQuery", "Telemetry", "TestSupport",
+                "Access", "Ingestion", "Retention", "Stores", "LogModel", "LogQuery", "Tailing", "Telemetry",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

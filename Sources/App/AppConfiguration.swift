@@ -75,6 +75,13 @@ struct AppConfiguration: Sendable {
     /// `LOGSMITH_PATTERN_SYNC_SECONDS`: time between adding pattern counts to the store and reconciling
     /// with the patterns other replicas found. Default 10.
     var patternSyncSeconds = 10
+    /// `LOGSMITH_TAIL_LIMIT`: most live tails open at once per tenant. Default 20.
+    var tailsPerTenant = 20
+    /// `LOGSMITH_TAIL_BUFFER_RECORDS`: most committed records waiting for one live tail whose client
+    /// reads slowly; past it the oldest are dropped and the client told how many. Default 10,000.
+    var tailBufferRecords = 10_000
+    /// `LOGSMITH_TAIL_HEARTBEAT_SECONDS`: longest silence on a live tail before a heartbeat. Default 15.
+    var tailHeartbeatSeconds = 15
     /// `LOGSMITH_RETENTION_BATCH_RECORDS`: most records one delete of the retention job removes.
     /// Default 10,000.
     var retentionBatchRecords = 10_000
@@ -189,6 +196,9 @@ struct AppConfiguration: Sendable {
             patternsEnabled = value == "on"
         }
         try integer("LOGSMITH_PATTERN_SYNC_SECONDS", 1...3600, into: \.patternSyncSeconds, from: environment)
+        try integer("LOGSMITH_TAIL_LIMIT", 1...10_000, into: \.tailsPerTenant, from: environment)
+        try integer("LOGSMITH_TAIL_BUFFER_RECORDS", 200...1_000_000, into: \.tailBufferRecords, from: environment)
+        try integer("LOGSMITH_TAIL_HEARTBEAT_SECONDS", 1...300, into: \.tailHeartbeatSeconds, from: environment)
         if let value = environment["LOGSMITH_AUTH"] {
             guard ["on", "off"].contains(value) else {
                 throw ConfigurationError(message: "LOGSMITH_AUTH must be on or off")

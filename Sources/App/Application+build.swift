@@ -7,6 +7,7 @@ import Retention
 import ServiceLifecycle
 import Stores
 import Syslog
+import Tailing
 import Telemetry
 
 /// The tenant every request belongs to when authentication is off, and the operator tenant whose
@@ -73,7 +74,7 @@ struct Dependencies<Limiter: RateLimiter> {
 /// Builds the application over a given log store, credential store, limiter and cache.
 func buildApplication(
     _ configuration: AppConfiguration,
-    store: some LogStore & AttributeKeyStore & RetentionStore & JobElection & PatternStore,
+    store: some LogStore & AttributeKeyStore & RetentionStore & JobElection & PatternStore & CommitFeed,
     credentials: some CredentialStore,
     dependencies: Dependencies<some RateLimiter>, sessions: SessionTokens, observability: Observability,
     logger: Logger
@@ -95,9 +96,13 @@ func buildApplication(
         patterns: patterns, observability: observability)
     let retentions = TenantRetentions(
         credentials: credentials, defaultDays: configuration.retentionDays, implicitTenant: defaultTenant)
+    let tails = TailHub(
+        store: store,
+        settings: .init(perTenant: configuration.tailsPerTenant, bufferRecords: configuration.tailBufferRecords),
+        metrics: observability.metrics, logger: logger)
     let router = buildRouter(
         configuration, store: store, credentials: credentials, dependencies: dependencies, sessions: sessions,
-        observability: observability, writer: writer, retentions: retentions)
+        observability: observability, writer: writer, retentions: retentions, tails: tails)
     let retention = RetentionJob(
         store: store, retentions: retentions,
         settings: .init(
@@ -109,6 +114,7 @@ func buildApplication(
         ShutdownSteps.Logged(
             service: writer, stopped: "shutdown: ingest writer committed every accepted record", logger: logger),
         ShutdownSteps.Logged(service: retention, stopped: "shutdown: retention job stopped", logger: logger),
+        ShutdownSteps.Logged(service: tails, stopped: "shutdown: live tails closed", logger: logger),
         ShutdownSteps.ServerStopped(logger: logger),
     ]
     if configuration.authEnabled { services.insert(credentials, at: 1) }
@@ -174,7 +180,8 @@ func buildRouter(
     _ configuration: AppConfiguration, store: some LogStore & JobElection & PatternStore,
     credentials: some CredentialStore,
     dependencies: Dependencies<some RateLimiter>, sessions: SessionTokens, observability: Observability,
-    writer: GroupCommitWriter<some LogStore, ContinuousClock>, retentions: TenantRetentions
+    writer: GroupCommitWriter<some LogStore, ContinuousClock>, retentions: TenantRetentions,
+    tails: TailHub
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))
@@ -215,6 +222,8 @@ func buildRouter(
     PatternRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache, budgets: budgets)
         .register(on: router)
     AnalyticsRoutes(store: store, gate: gate, limits: limits, cache: dependencies.cache, budgets: budgets)
+        .register(on: router)
+    TailRoutes(hub: tails, gate: gate, limits: limits, heartbeat: .seconds(configuration.tailHeartbeatSeconds))
         .register(on: router)
     AuthRoutes(credentials: credentials, sessions: sessions, passwords: passwords, gate: gate, limits: limits)
         .register(on: router)

@@ -114,3 +114,16 @@ extension ByteBuffer {
 func encoded(_ value: String) -> String {
     value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value
 }
+
+/// Polls `condition` every 10 ms for up to `limit` (a notification takes milliseconds); records
+/// `failure` when it never holds.
+func waitFor(
+    _ failure: Comment, within limit: Duration = .seconds(1), _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + limit
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    Issue.record(failure)
+}

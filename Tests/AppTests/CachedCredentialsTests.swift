@@ -81,13 +81,4 @@ struct CachedCredentialsTests {
     private func waitUntilHeard(_ cache: CachedCredentials<some CredentialStore>) async throws {
         try await waitFor("the cache never heard changes") { cache.hearsChanges }
     }
-
-    /// Polls `condition` every 10 ms for up to a second (a notification takes milliseconds).
-    private func waitFor(_ failure: Comment, _ condition: () async throws -> Bool) async throws {
-        for _ in 0..<100 {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        Issue.record(failure)
-    }
 }

@@ -8,6 +8,7 @@ import Logging
 import NIOCore
 import Retention
 import Stores
+import Tailing
 import Telemetry
 import Testing
 
@@ -48,7 +49,8 @@ struct OpenAPITests {
                         configuration: .init(maxBatchRecords: 10, maxQueuedRecords: 10, maxConcurrentFlushes: 1),
                         clock: ContinuousClock(), observability: observability),
                     retentions: TenantRetentions(
-                        credentials: store.credentials, defaultDays: 30, implicitTenant: "default")
+                        credentials: store.credentials, defaultDays: 30, implicitTenant: "default"),
+                    tails: TailHub(store: store, logger: quietLogger)
                 )
             }
             let registered = Set(router.routes.map { "\($0.method.rawValue) \($0.path)" })

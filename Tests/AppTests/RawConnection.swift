@@ -6,9 +6,15 @@ import Testing
 final class RawConnection: Sendable {
     let descriptor: Int32
 
-    /// Connects to `port` on 127.0.0.1 from `source` (any loopback address; the kernel's choice when nil).
-    init(port: Int, from source: String? = nil, receiveTimeoutSeconds: Int = 10) throws {
+    /// Connects to `port` on 127.0.0.1 from `source` (any loopback address; the kernel's choice when nil);
+    /// with `receiveBufferBytes`, the socket's receive buffer is that small.
+    init(port: Int, from source: String? = nil, receiveTimeoutSeconds: Int = 10, receiveBufferBytes: Int32? = nil)
+        throws
+    {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if var bytes = receiveBufferBytes {
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &bytes, socklen_t(MemoryLayout<Int32>.size))
+        }
         if let source {
             var local = sockaddr_in()
             local.sin_family = sa_family_t(AF_INET)

@@ -18,6 +18,7 @@ struct LogsmithCommand: AsyncParsableCommand {
         abstract: "Log ingestion and search service.",
         subcommands: [
             Serve.self, Migrate.self, KeysCommand.self, UsersCommand.self, UploadCommand.self, PatternsCommand.self,
+            TailCommand.self,
         ],
         defaultSubcommand: Serve.self
     )

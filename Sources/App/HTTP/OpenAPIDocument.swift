@@ -2988,6 +2988,68 @@ enum OpenAPIDocument {
                   }
                 }
               }
+            },
+            "/api/v1/tail": {
+              "get": {
+                "operationId": "tailLogs",
+                "summary": "Live tail: new records matching a query, as Server-Sent Events",
+                "tags": [
+                  "search"
+                ],
+                "description": "Scope read. Streams the records of the caller's tenant that match `q` as they are committed on any replica, oldest first. Each `log` event's data is a JSON array of records (many per event when they arrive faster than the client reads) and its `id` the cursor of its last record; reconnecting with that ID in `Last-Event-ID` (or `since`) continues after it without gaps or repeats while the server still remembers the batches that followed (the last 100,000 records), else from that record's time. A comment line `: heartbeat` is sent after 15 s of silence. A client that reads too slowly gets `event: dropped` with `{\"count\": N}`, the number of committed records of its tenant skipped unread. At most `LOGSMITH_TAIL_LIMIT` tails per tenant (default 20); past it, 429.",
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/q"
+                  },
+                  {
+                    "name": "since",
+                    "in": "query",
+                    "required": false,
+                    "description": "Start after this event ID, or with the records from this time (RFC 3339, epoch seconds or milliseconds, or like now-15m; at most the 1,000 newest).",
+                    "schema": {
+                      "type": "string",
+                      "maxLength": 200
+                    }
+                  },
+                  {
+                    "name": "Last-Event-ID",
+                    "in": "header",
+                    "required": false,
+                    "description": "The ID of the last event received, sent by EventSource when it reconnects.",
+                    "schema": {
+                      "type": "string",
+                      "maxLength": 200
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The event stream; it ends only when the client or the server closes it.",
+                    "content": {
+                      "text/event-stream": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
             }
           },
           "components": {

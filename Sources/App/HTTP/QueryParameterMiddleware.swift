@@ -32,6 +32,7 @@ struct QueryParameterMiddleware: RouterMiddleware {
             "GET /api/v1/analytics/endpoints": read + ["limit"],
             "GET /api/v1/patterns": read + ["limit", "sort"],
             "GET /api/v1/patterns/{id}": read,
+            "GET /api/v1/tail": ["q", "since"],
             "POST /api/v1/upload": UploadOptions.parameterNames,
             "DELETE /api/v1/admin/logs": filter + tenant,
             "DELETE /api/v1/admin/logs/{id}": tenant,

@@ -135,13 +135,7 @@ struct SearchFilter {
     var end: Timestamp
 
     init(_ parameters: FormQuery) throws {
-        do {
-            query = try QueryParser.parse(parameters["q"] ?? "")
-        } catch {
-            throw Problem(
-                status: .badRequest, kind: "invalid-query", detail: "q: \(error.description)",
-                errors: [Problem.Detail(parameter: "q", position: error.position, reason: error.reason)])
-        }
+        query = try Self.query(parameters)
         let now = Timestamp.now()
         start = try Self.time(parameters["start"], "start", now: now)
         end = try Self.time(parameters["end"], "end", now: now) ?? now
@@ -150,7 +144,21 @@ struct SearchFilter {
         }
     }
 
-    private static func time(_ text: String?, _ name: String, now: Timestamp) throws -> Timestamp? {
+    /// The parsed `q` parameter (everything when absent); a syntax error is a problem that names `q`
+    /// and the error's position.
+    static func query(_ parameters: FormQuery) throws -> QueryNode {
+        do {
+            return try QueryParser.parse(parameters["q"] ?? "")
+        } catch {
+            throw Problem(
+                status: .badRequest, kind: "invalid-query", detail: "q: \(error.description)",
+                errors: [Problem.Detail(parameter: "q", position: error.position, reason: error.reason)])
+        }
+    }
+
+    /// The instant a time parameter names, or nil when it is absent; a problem naming the parameter
+    /// when it is malformed.
+    static func time(_ text: String?, _ name: String, now: Timestamp) throws -> Timestamp? {
         guard let text else { return nil }
         guard let value = TimeExpression.parse(text, now: now) else {
             throw Problem.badParameter(name, "must be RFC 3339, epoch seconds or milliseconds, or like now-15m")

@@ -83,7 +83,7 @@ public final class QueryCancellation: Sendable {
     }
 
     /// Runs `body`; when the flag is set while it runs (or was set before), `handler` runs once.
-    func whileRunning<T>(onCancel handler: @escaping @Sendable () -> Void, _ body: () async throws -> T)
+    public func whileRunning<T>(onCancel handler: @escaping @Sendable () -> Void, _ body: () async throws -> T)
         async throws -> T
     {
         let number = handlers.withLock { state -> Int? in

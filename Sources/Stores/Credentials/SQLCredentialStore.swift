@@ -90,7 +90,12 @@ struct SQLCredentialStore<Database: SQLDatabase>: CredentialStore {
     }
 
     func watchChanges(_ event: @escaping @Sendable (ChangeWatchEvent) -> Void) async throws {
-        try await database.listen(Self.changesChannel, event)
+        try await database.listen(Self.changesChannel) { notification in
+            switch notification {
+            case .listening: event(.listening)
+            case .received: event(.changed)
+            }
+        }
     }
 
     func touchKey(id: String, at time: Timestamp) async throws {

@@ -1,5 +1,5 @@
 public import LogModel
-import LogQuery
+public import LogQuery
 public import Logging
 public import PostgresNIO
 import ServiceLifecycle
@@ -130,8 +130,16 @@ public struct PostgresLogStore: LogStore {
                           message, trace_id, span_id, correlation_id, attributes,
                           http_method, http_path, client_ip, http_route, http_status, duration_ms, pattern_id)
                 """
+            // The announcements are part of the insert's transaction: delivered when it commits, in
+            // commit order, to every process listening.
+            var announced = bindings
+            announced.append(CommittedBatch.announcing(records).map(\.payload))
+            let statement = """
+                WITH inserted AS (\(sql))
+                SELECT pg_notify('\(SQLCommittedRecords.channel)', payload) FROM unnest($22::text[]) AS payload
+                """
             try await instrumentation.statement(sql) {
-                try await client.statement(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+                try await client.statement(PostgresQuery(unsafeSQL: statement, binds: announced), logger: logger)
             }
         }
     }
@@ -373,6 +381,22 @@ public struct PostgresLogStore: LogStore {
         try await execute(sql, values).map(LogRows.record(from:))
     }
 
+    /// Hears the batches every process's inserts announce, through `LISTEN` on a connection of the pool.
+    public func watchCommits(_ event: @escaping @Sendable (CommitFeedEvent) -> Void) async throws {
+        try await SQLCommittedRecords.watch(self, event)
+    }
+
+    /// The records of committed batches that match a query, in the order the batches name them.
+    public func records(committedIn batches: [CommittedBatch], tenant: String, matching query: QueryNode)
+        async throws -> [LogRecord]
+    {
+        try await SQLCommittedRecords.records(
+            batches, tenant: tenant, query: query, columns: Self.columns, dialect: Dialect.self
+        ) {
+            try await fetch($0, $1)
+        }
+    }
+
     /// Deletes one record of the tenant; false when there was none.
     public func delete(tenant: String, id: String) async throws -> Bool {
         guard RecordID.isWellFormed(id) else { return false }
@@ -473,12 +497,12 @@ extension PostgresLogStore: SQLDatabase {
     }
 
     /// `LISTEN` on a connection of the pool, held while listening.
-    func listen(_ channel: String, _ event: @escaping @Sendable (ChangeWatchEvent) -> Void) async throws {
+    func listen(_ channel: String, _ event: @escaping @Sendable (DatabaseNotification) -> Void) async throws {
         try await withStoreErrors("listening for notifications failed") {
             try await client.withConnection { connection in
                 try await connection.listen(on: channel) { notifications in
                     event(.listening)
-                    for try await _ in notifications { event(.changed) }
+                    for try await notification in notifications { event(.received(notification.payload)) }
                 }
             }
             try Task.checkCancellation()
@@ -506,3 +530,5 @@ extension PostgresLogStore: SQLDatabase {
         }
     }
 }
+
+extension PostgresLogStore: CommitFeed {}

@@ -16,9 +16,17 @@ protocol SQLDatabase: Sendable {
     /// change committed.
     func notify(_ channel: String) async throws
 
-    /// Reports `.listening` once notifications of `channel` are heard, then `.changed` for each, until
+    /// Reports `.listening` once notifications of `channel` are heard, then each as it arrives, until
     /// the task is cancelled; throws when they can no longer be heard (a lost connection).
-    func listen(_ channel: String, _ event: @escaping @Sendable (ChangeWatchEvent) -> Void) async throws
+    func listen(_ channel: String, _ event: @escaping @Sendable (DatabaseNotification) -> Void) async throws
+}
+
+/// What listening to a database's notifications reports (see ``SQLDatabase/listen(_:_:)``).
+enum DatabaseNotification: Sendable, Hashable {
+    /// Notifications are heard from now on.
+    case listening
+    /// A notification with its payload.
+    case received(String)
 }
 
 /// Runs one statement on a connection a store chose; each row is its columns in order, nil for NULL.

@@ -6,26 +6,29 @@ import Synchronization
 final class ChangeBus: Sendable {
     private struct Listener {
         var channel: String
-        var continuation: AsyncStream<Void>.Continuation
+        var received: @Sendable (DatabaseNotification) -> Void
     }
 
     private let listeners = Mutex<[UUID: Listener]>([:])
 
-    /// Tells every listener of `channel` that something changed.
-    func notify(_ channel: String) {
+    /// Hands `payload` to every listener of `channel`, in the calling task, before it returns.
+    func notify(_ channel: String, payload: String) {
         for listener in listeners.withLock({ Array($0.values) }) where listener.channel == channel {
-            listener.continuation.yield()
+            listener.received(.received(payload))
         }
     }
 
-    /// Reports `.listening`, then `.changed` for every notification of `channel`, until the task is
-    /// cancelled; notifications that arrive while one is being reported are reported once.
-    func listen(_ channel: String, _ event: @Sendable (ChangeWatchEvent) -> Void) async {
-        let (notifications, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    /// Reports `.listening`, then every notification of `channel`, until the task is cancelled.
+    func listen(_ channel: String, _ event: @escaping @Sendable (DatabaseNotification) -> Void) async {
         let id = UUID()
-        listeners.withLock { $0[id] = Listener(channel: channel, continuation: continuation) }
+        listeners.withLock { $0[id] = Listener(channel: channel, received: event) }
         defer { listeners.withLock { $0[id] = nil } }
         event(.listening)
-        for await _ in notifications { event(.changed) }
+        let (cancelled, continuation) = AsyncStream<Void>.makeStream()
+        await withTaskCancellationHandler {
+            for await _ in cancelled {}
+        } onCancel: {
+            continuation.finish()
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 public import LogModel
+public import LogQuery
 public import Logging
 import NIOPosix
 import SQLiteNIO
@@ -167,6 +168,9 @@ public struct SQLiteLogStore: LogStore {
         try await withStoreErrors("insert failed") {
             _ = try await instrumentation.statement(sql) { try await writer.query(sql, [.text(batch)]) }
         }
+        for committed in CommittedBatch.announcing(records) {
+            changes.notify(SQLCommittedRecords.channel, payload: committed.payload)
+        }
         if statistics.inserted(records.count) {
             do {
                 try await refreshStatistics()
@@ -257,6 +261,22 @@ public struct SQLiteLogStore: LogStore {
         try await readerRows(sql, values).map(LogRows.record(from:))
     }
 
+    /// Hears the batches this process's inserts announce: no other process serves the database.
+    public func watchCommits(_ event: @escaping @Sendable (CommitFeedEvent) -> Void) async throws {
+        try await SQLCommittedRecords.watch(self, event)
+    }
+
+    /// The records of committed batches that match a query, in the order the batches name them.
+    public func records(committedIn batches: [CommittedBatch], tenant: String, matching query: QueryNode)
+        async throws -> [LogRecord]
+    {
+        try await SQLCommittedRecords.records(
+            batches, tenant: tenant, query: query, columns: Self.columns, dialect: Dialect.self
+        ) {
+            try await fetch($0, $1)
+        }
+    }
+
     /// Runs a statement on one of the connections, turning each row into plain values; within the
     /// task's ``QueryBudget`` when it has one (see ``SQLiteBudgetCheck``).
     private func rows(on connection: SQLiteConnection, _ sql: String, _ values: [SQLValue]) async throws
@@ -324,11 +344,11 @@ extension SQLiteLogStore: SQLDatabase {
 
     /// Tells this process's listeners of `channel`: no other process serves the database.
     func notify(_ channel: String) async throws {
-        changes.notify(channel)
+        changes.notify(channel, payload: "")
     }
 
     /// Listens to this process's notifications of `channel`.
-    func listen(_ channel: String, _ event: @escaping @Sendable (ChangeWatchEvent) -> Void) async throws {
+    func listen(_ channel: String, _ event: @escaping @Sendable (DatabaseNotification) -> Void) async throws {
         await changes.listen(channel, event)
         try Task.checkCancellation()
     }
@@ -339,3 +359,5 @@ extension SQLiteLogStore: SQLDatabase {
         try await rows(on: lookups, sql, values)
     }
 }
+
+extension SQLiteLogStore: CommitFeed {}

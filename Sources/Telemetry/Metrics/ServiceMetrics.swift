@@ -96,6 +96,20 @@ public final class ServiceMetrics: Sendable {
             .set(Double(count))
     }
 
+    /// Sets the number of open live tails.
+    public func tailStreams(_ count: Int) {
+        registry.makeGauge(descriptor: Self.name("logsmith_tail_streams", "Open live tails (GET /api/v1/tail)."))
+            .set(Double(count))
+    }
+
+    /// Counts committed records that live tails skipped because their clients read too slowly.
+    public func tailDropped(records: Int) {
+        registry.makeCounter(
+            descriptor: Self.name(
+                "logsmith_tail_dropped_records_total", "Committed records live tails skipped for slow clients.")
+        ).increment(by: Int64(records))
+    }
+
     /// Counts one run of the retention job by outcome (`completed`, `skipped` when another replica
     /// ran it, `failed`); a completed run also sets the time of the last one.
     public func retentionRun(outcome: String) {
