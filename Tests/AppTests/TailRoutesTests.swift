@@ -161,15 +161,54 @@ struct TailRoutesTests {
         }
     }
 
-    private func ingest(_ messages: [String], service: String, port: Int) async throws {
+    @Test("a tail sees only its key's tenant, and needs a key with read scope")
+    func tail_isConfinedToItsTenant() async throws {
+        try await withTemporaryDirectory { directory in
+            let server = try await ServerProcess(
+                dataDirectory: directory, environment: ["LOGSMITH_DATABASE_URL": "", "LOGSMITH_BCRYPT_COST": "4"])
+            defer { server.terminate() }
+            let admin = try String(contentsOfFile: directory + "/initial-admin-key", encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let keys = try await TestClient.withClient(host: "127.0.0.1", port: server.port) { http in
+                var keys: [String: String] = [:]
+                for tenant in ["alpha", "beta"] {
+                    let created = try await http.execute(
+                        .init(
+                            "/api/v1/admin/tenants", method: .post,
+                            headers: [.authorization: "Bearer \(admin)", .contentType: "application/json"],
+                            body: ByteBuffer(string: #"{"name": "\#(tenant)"}"#)))
+                    #expect(created.status == .created)
+                    let key = try await http.execute(
+                        .init(
+                            "/api/v1/admin/keys?tenant=\(tenant)", method: .post,
+                            headers: [.authorization: "Bearer \(admin)", .contentType: "application/json"],
+                            body: ByteBuffer(string: #"{"name": "k", "scopes": ["ingest", "read"]}"#)))
+                    let object = try JSONSerialization.jsonObject(
+                        with: Data(String(buffer: key.body ?? ByteBuffer()).utf8))
+                    keys[tenant] = try #require((object as? [String: Any])?["key"] as? String)
+                }
+                let anonymous = try await http.execute(.init("/api/v1/tail", method: .get))
+                #expect(anonymous.status == .unauthorized)
+                return keys
+            }
+            let tail = try TailConnection(port: server.port, query: "", key: keys["alpha"])
+            #expect(try await tail.readHead().hasPrefix("HTTP/1.1 200"))
+            try await ingest(["for beta"], service: "s", port: server.port, key: keys["beta"])
+            try await ingest(["for alpha"], service: "s", port: server.port, key: keys["alpha"])
+            #expect(try await tail.readEvents(records: 1).flatMap(\.messages) == ["for alpha"])
+        }
+    }
+
+    private func ingest(_ messages: [String], service: String, port: Int, key: String? = nil) async throws {
         let body =
             "["
             + messages.map { #"{"message": "\#($0)", "service": "\#(service)"}"# }.joined(separator: ",") + "]"
+        var fields: HTTPFields = [.contentType: "application/json"]
+        if let key { fields[.authorization] = "Bearer \(key)" }
+        let headers = fields
         let response = try await TestClient.withClient(host: "127.0.0.1", port: port) { http in
             try await http.execute(
-                .init(
-                    "/api/v1/logs", method: .post, headers: [.contentType: "application/json"],
-                    body: ByteBuffer(string: body)))
+                .init("/api/v1/logs", method: .post, headers: headers, body: ByteBuffer(string: body)))
         }
         #expect(
             response.status == .accepted || response.status == .ok, "\(String(buffer: response.body ?? ByteBuffer()))")
@@ -187,9 +226,13 @@ final class TailConnection: Sendable {
     let connection: RawConnection
     private let received = Mutex("")
 
-    init(port: Int, query: String, lastEventID: String? = nil, receiveBufferBytes: Int32? = nil) throws {
+    init(
+        port: Int, query: String, key: String? = nil, lastEventID: String? = nil, receiveBufferBytes: Int32? = nil
+    ) throws {
         connection = try RawConnection(port: port, receiveBufferBytes: receiveBufferBytes)
-        let resume = lastEventID.map { "Last-Event-ID: \($0)\r\n" } ?? ""
+        let resume =
+            (lastEventID.map { "Last-Event-ID: \($0)\r\n" } ?? "")
+            + (key.map { "Authorization: Bearer \($0)\r\n" } ?? "")
         connection.send(
             "GET /api/v1/tail?q=\(encoded(query)) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
                 + resume + "\r\n")
