@@ -220,8 +220,8 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "Access", "App", "Ingestion", "LogModel", "Retention", "Shippers", "Stores", "Syslog", "Tailing",
-                "Telemetry", "TestSupport", "WireFormats",
+                "Access", "App", "Ingestion", "LogModel", "Parsing", "Retention", "Shippers", "Stores", "Syslog",
+                "Tailing", "Telemetry", "TestSupport", "WireFormats",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "CompressNIO", package: "compress-nio"),

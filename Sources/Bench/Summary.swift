@@ -74,7 +74,8 @@ enum Summary {
         Swift.print(String(decoding: json, as: UTF8.self))
     }
 
-    private static func percentile(_ sorted: [Duration], _ fraction: Double) -> Double {
+    /// The value at `fraction` of the way through sorted durations, in milliseconds; 0 when there are none.
+    static func percentile(_ sorted: [Duration], _ fraction: Double) -> Double {
         guard !sorted.isEmpty else { return 0 }
         let index = min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)
         return sorted[max(0, index)] / .milliseconds(1)

@@ -117,7 +117,9 @@ public final class TailHub: Service, Sendable {
                 let position = state.recent.lastIndex(where: { $0.tenant == tenant && $0.ids.contains(id) }),
                 let rest = state.recent[position].after(id)
             else { return false }
-            mailbox.prepend([rest] + state.recent[(position + 1)...].filter { $0.tenant == tenant })
+            // Every batch delivered since the mailbox was registered is among these.
+            mailbox.replace(
+                with: ([rest] + state.recent[(position + 1)...]).filter { $0.tenant == tenant && !$0.ids.isEmpty })
             return true
         }
         return Tail(hub: self, mailbox: mailbox, tenant: tenant, query: query, resumedExactly: resumed)
@@ -162,8 +164,9 @@ public final class TailHub: Service, Sendable {
         }
     }
 
-    /// Listens until no tail has been open for ``Settings/lingering``; when the feed is lost, waits a
-    /// second before the caller listens again.
+    /// Listens until no tail has been open for ``Settings/lingering``. When the feed is lost, closes
+    /// every tail, so that its client reconnects and catches up from its last record's time (what
+    /// was committed meanwhile was not heard), and waits a second before the caller listens again.
     private func listenWhileWanted() async {
         await withTaskGroup(of: Bool.self) { group in
             group.addTask {
@@ -173,7 +176,7 @@ public final class TailHub: Service, Sendable {
                 } catch {
                     guard !Task.isCancelled else { return false }
                     self.logger.warning(
-                        "live tail lost the commit feed; tails may miss records",
+                        "live tail lost the commit feed; tails closed so that clients reconnect",
                         metadata: .describing(error))
                     return true
                 }
@@ -193,7 +196,10 @@ public final class TailHub: Service, Sendable {
             let lost = await group.next() ?? false
             group.cancelAll()
             state.withLock { $0.setListening(false) }
-            if lost { try? await Task.sleep(for: .seconds(1)) }
+            if lost {
+                for mailbox in state.withLock({ Array($0.tails.values) }) { close(mailbox) }
+                try? await Task.sleep(for: .seconds(1))
+            }
         }
     }
 

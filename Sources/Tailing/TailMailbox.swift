@@ -57,14 +57,15 @@ final class TailMailbox: Sendable {
         }
     }
 
-    /// Puts batches before any waiting, without a bound: a resumed tail's backlog of recent batches.
-    func prepend(_ batches: [CommittedBatch]) {
+    /// Replaces whatever waits with `batches`, within the bound as ``deliver(_:)`` keeps it: a
+    /// resumed tail's backlog of recent batches, which includes every batch delivered so far (the hub
+    /// calls it while it delivers none).
+    func replace(with batches: [CommittedBatch]) {
         state.withLock { state in
-            guard !state.closed, !batches.isEmpty else { return }
-            state.pending.insert(contentsOf: batches, at: 0)
-            state.pendingRecords += batches.reduce(0) { $0 + $1.ids.count }
-            state.wake()
+            state.pending = []
+            state.pendingRecords = 0
         }
+        deliver(batches)
     }
 
     /// Ends the tail: a wait returns `.closed` from now on.

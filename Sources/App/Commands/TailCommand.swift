@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Parsing
 
 /// `logsmith tail --url URL --key KEY 'query'`: prints the records matching a query as they are
 /// committed (`GET /api/v1/tail`), one line each, coloured by level on a terminal.

@@ -1,6 +1,5 @@
+import Parsing
 import Testing
-
-@testable import App
 
 /// The event-stream reader of `logsmith tail`, against the HTML standard's examples.
 @Suite("Server-Sent Event parser")

@@ -1,15 +1,25 @@
 /// One Server-Sent Event: its type (`message` when unnamed), data lines joined by newlines, and the
 /// last event ID the stream set.
-struct ServerSentEvent: Equatable {
-    var type: String
-    var data: String
-    var lastEventID: String?
+public struct ServerSentEvent: Sendable, Equatable {
+    /// The event's type.
+    public var type: String
+    /// The event's data lines, joined by newlines.
+    public var data: String
+    /// The last event ID the stream set, if any.
+    public var lastEventID: String?
+
+    /// Creates an event.
+    public init(type: String, data: String, lastEventID: String?) {
+        self.type = type
+        self.data = data
+        self.lastEventID = lastEventID
+    }
 }
 
 /// Splits a Server-Sent Events stream into events as its bytes arrive, per the HTML standard's
 /// event-stream interpretation: lines end with LF, CR LF or CR; `event`, `data` and `id` fields; a
 /// blank line dispatches; comments (`:`) are skipped.
-struct ServerSentEventParser {
+public struct ServerSentEventParser: Sendable {
     private var line: [UInt8] = []
     private var afterCR = false
     private var type = ""
@@ -17,8 +27,11 @@ struct ServerSentEventParser {
     private var hasData = false
     private var lastEventID: String?
 
+    /// A parser at the start of a stream.
+    public init() {}
+
     /// The events completed by `bytes`.
-    mutating func feed(_ bytes: some Sequence<UInt8>) -> [ServerSentEvent] {
+    public mutating func feed(_ bytes: some Sequence<UInt8>) -> [ServerSentEvent] {
         var events: [ServerSentEvent] = []
         for byte in bytes {
             if afterCR, byte == UInt8(ascii: "\n") {
