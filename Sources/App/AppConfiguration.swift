@@ -17,6 +17,8 @@ struct AppConfiguration: Sendable {
     /// `--database-url` / `LOGSMITH_DATABASE_URL`: a `postgres://` URL; when set, PostgreSQL is used
     /// instead of SQLite. Default unset.
     var databaseURL: String?
+    /// `LOGSMITH_DATABASE_POOL`: most PostgreSQL connections the process opens. Default 20.
+    var databasePool = 20
     /// `--no-migrate` / `LOGSMITH_MIGRATE=false`: skip schema migration on start. Default: migrate.
     var migrateOnStart = true
     /// `LOGSMITH_HTTP_IDLE_TIMEOUT_SECONDS`: a connection that completes no request head for this long
@@ -156,6 +158,7 @@ struct AppConfiguration: Sendable {
         try integer("LOGSMITH_PORT", 0...65535, into: \.port, from: environment)
         if let value = environment["LOGSMITH_DATA_DIR"] { dataDirectory = value }
         if let value = environment["LOGSMITH_DATABASE_URL"], !value.isEmpty { databaseURL = value }
+        try integer("LOGSMITH_DATABASE_POOL", 4...1000, into: \.databasePool, from: environment)
         if let value = environment["LOGSMITH_MIGRATE"] { migrateOnStart = !["false", "0", "no"].contains(value) }
         try integer("LOGSMITH_HTTP_IDLE_TIMEOUT_SECONDS", 1...3600, into: \.httpIdleTimeoutSeconds, from: environment)
         try integer(

@@ -51,7 +51,9 @@ func buildApplication(
         degradation: degradation)
     let dependencies = Dependencies(limiter: limiter, cache: cache, redis: redis)
     if let url = configuration.databaseURL {
-        let store = PostgresLogStore(configuration: try .init(url: url), logger: logger, observability: observability)
+        let store = PostgresLogStore(
+            configuration: try .init(url: url, maximumConnections: configuration.databasePool), logger: logger,
+            observability: observability)
         return buildApplication(
             configuration, store: store, credentials: store.credentials, dependencies: dependencies,
             sessions: sessions, observability: observability, logger: logger)
@@ -243,7 +245,8 @@ func withStores(
     let store: any LogStore
     let credentials: any CredentialStore
     if let url = configuration.databaseURL {
-        let postgres = PostgresLogStore(configuration: try .init(url: url), logger: logger)
+        let postgres = PostgresLogStore(
+            configuration: try .init(url: url, maximumConnections: configuration.databasePool), logger: logger)
         (store, credentials) = (postgres, postgres.credentials)
     } else {
         let sqlite = try await SQLiteLogStore.open(directory: configuration.dataDirectory, logger: logger)

@@ -2,11 +2,12 @@ import Foundation
 public import PostgresNIO
 
 extension PostgresClient.Configuration {
-    /// Reads a `postgres://user:password@host:port/database?sslmode=...` URL.
+    /// Reads a `postgres://user:password@host:port/database?sslmode=...` URL, for a pool of at most
+    /// `maximumConnections`.
     ///
     /// `sslmode` may be `disable` (the default, for loopback and private networks), `prefer` or
     /// `require`. Errors never repeat the URL, since it may hold a password.
-    public init(url text: String) throws {
+    public init(url text: String, maximumConnections: Int = 20) throws {
         guard let components = URLComponents(string: text), ["postgres", "postgresql"].contains(components.scheme),
             let host = components.host, !host.isEmpty
         else {
@@ -26,5 +27,6 @@ extension PostgresClient.Configuration {
         self.init(
             host: host, port: components.port ?? 5432, username: username,
             password: components.password?.removingPercentEncoding, database: database, tls: tls)
+        options.maximumConnections = maximumConnections
     }
 }
