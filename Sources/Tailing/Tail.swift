@@ -2,6 +2,7 @@ public import LogModel
 import LogQuery
 public import Stores
 import Synchronization
+import Telemetry
 
 /// What a tail sends next.
 public enum TailEvent: Sendable, Equatable {
@@ -27,7 +28,7 @@ public final class Tail: Sendable {
     private let mailbox: TailMailbox
     private let tenant: String
     private let query: QueryNode
-    private let sent = Mutex<Set<String>>([])
+    private let backfilled = Mutex<Set<String>>([])
     /// Whether the tail continues exactly after the record it resumed from, from the hub's memory of
     /// recent batches.
     public let resumedExactly: Bool
@@ -53,7 +54,7 @@ public final class Tail: Sendable {
             guard let cursor else { return true }
             return (record.timestamp, record.id) > (cursor.timestamp, cursor.id)
         }
-        sent.withLock { $0.formUnion(records.map(\.id)) }
+        backfilled.withLock { $0.formUnion(records.map(\.id)) }
         return records
     }
 
@@ -70,10 +71,14 @@ public final class Tail: Sendable {
             case .idle:
                 return [.heartbeat]
             case .batches(let batches, let dropped):
-                var events: [TailEvent] = dropped > 0 ? [.dropped(dropped)] : []
-                let backfilled = sent.withLock { $0 }
+                var events: [TailEvent] = []
+                if dropped > 0 {
+                    hub.metrics?.tailDropped(records: dropped)
+                    events.append(.dropped(dropped))
+                }
+                let sent = backfilled.withLock { $0 }
                 let records = try await hub.store.records(committedIn: batches, tenant: tenant, matching: query)
-                    .filter { !backfilled.contains($0.id) }
+                    .filter { !sent.contains($0.id) }
                 if !records.isEmpty { events.append(.records(records)) }
                 if !events.isEmpty { return events }
             }

@@ -64,7 +64,8 @@ public final class TailHub: Service, Sendable {
     /// The store whose commits the hub hears and whose records tails read.
     let store: any CommitFeed & LogStore
     private let settings: Settings
-    private let metrics: ServiceMetrics?
+    /// Where tails count what they drop.
+    let metrics: ServiceMetrics?
     private let logger: Logger
     private let state = Mutex(State())
 

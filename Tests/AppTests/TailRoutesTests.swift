@@ -127,6 +127,12 @@ struct TailRoutesTests {
             try await ingest(["the last line"], service: "s", port: server.port)
             #expect(try await tail.readUntil("event: dropped"), "no dropped event")
             #expect(try await tail.readUntil("the last line"), "the stream did not go on after dropping")
+            let metrics = try await TestClient.withClient(host: "127.0.0.1", port: server.port) { http in
+                try await http.execute(.init("/metrics", method: .get))
+            }
+            let dropped = String(buffer: metrics.body ?? ByteBuffer()).split(separator: "\n")
+                .first { $0.hasPrefix("logsmith_tail_dropped_records_total ") }
+            #expect(dropped.flatMap { Double($0.split(separator: " ")[1]) } ?? 0 > 0, "\(String(describing: dropped))")
         }
     }
 
