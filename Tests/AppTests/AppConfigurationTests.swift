@@ -67,6 +67,9 @@ struct AppConfigurationTests {
             ("LOGSMITH_MAX_ATTRIBUTE_KEYS", "1000001"), ("LOGSMITH_INGEST_QUEUE_RECORDS_PER_TENANT", "0"),
             ("LOGSMITH_LIMIT_SEARCH_PER_TENANT", "-1"), ("LOGSMITH_LIMIT_SEARCH_BYTES_PER_TENANT", "lots"),
             ("LOGSMITH_PATTERN_SYNC_SECONDS", "0"), ("LOGSMITH_PATTERN_SYNC_SECONDS", "3601"),
+            ("LOGSMITH_TAIL_LIMIT", "0"), ("LOGSMITH_TAIL_BUFFER_RECORDS", "199"),
+            ("LOGSMITH_TAIL_HEARTBEAT_SECONDS", "301"), ("LOGSMITH_DATABASE_POOL", "3"),
+            ("LOGSMITH_DATABASE_POOL", "lots"),
         ])
     func integerSetting_invalid_isRefused(name: String, value: String) {
         #expect {

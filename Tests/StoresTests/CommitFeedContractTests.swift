@@ -1,7 +1,5 @@
-import Foundation
 import LogModel
 import LogQuery
-import Logging
 import Stores
 import Synchronization
 import Testing
@@ -71,19 +69,12 @@ struct CommitFeedContractTests {
     }
 }
 
-/// A store of the kind that is also a commit feed, running and migrated.
+/// A store of the kind (see ``withStore(_:_:)``) as the commit feed it also is.
 func withCommitFeed(
     _ kind: StoreKind, _ body: @Sendable (any CommitFeed & LogStore) async throws -> Void
 ) async throws {
-    switch kind {
-    case .sqlite:
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logsmith-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try await SQLiteLogStore.open(directory: directory.path, logger: Logger(label: "test"))
-        try await running(store) { try await body(store) }
-    case .postgres:
-        let store = try postgresStore(logger: Logger(label: "test"), indexedSearch: contractIndexedSearch)
-        try await running(store) { try await body(store) }
+    try await withStore(kind) { store in
+        try await body(try #require(store as? any CommitFeed & LogStore, "\(kind) is no commit feed"))
     }
 }
 

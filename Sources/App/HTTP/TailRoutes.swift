@@ -46,7 +46,7 @@ struct TailRoutes<Limiter: RateLimiter> {
             }
             headers[.contentType] = "text/event-stream; charset=utf-8"
             headers[.cacheControl] = "no-cache"
-            headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
+            headers[.accelBuffering] = "no"
             let cancellation = QueryCancellation()
             context.client?.cancelOnLeave(cancellation)
             return Response(
@@ -126,4 +126,6 @@ struct TailRoutes<Limiter: RateLimiter> {
 extension HTTPField.Name {
     /// `Last-Event-ID`: the ID of the last Server-Sent Event a reconnecting client received.
     static var lastEventID: Self { Self("Last-Event-ID")! }
+    /// `X-Accel-Buffering: no` tells nginx to pass a stream on as it comes rather than buffer it.
+    static var accelBuffering: Self { Self("X-Accel-Buffering")! }
 }
