@@ -84,6 +84,9 @@ struct AppConfiguration: Sendable {
     var tailBufferRecords = 10_000
     /// `LOGSMITH_TAIL_HEARTBEAT_SECONDS`: longest silence on a live tail before a heartbeat. Default 15.
     var tailHeartbeatSeconds = 15
+    /// `LOGSMITH_JAEGER_URL`: the Jaeger UI the explorer links traces to (`<url>/trace/<trace_id>`),
+    /// http or https. Default none: no links.
+    var jaegerURL: String?
     /// `LOGSMITH_RETENTION_BATCH_RECORDS`: most records one delete of the retention job removes.
     /// Default 10,000.
     var retentionBatchRecords = 10_000
@@ -202,6 +205,14 @@ struct AppConfiguration: Sendable {
         try integer("LOGSMITH_TAIL_LIMIT", 1...10_000, into: \.tailsPerTenant, from: environment)
         try integer("LOGSMITH_TAIL_BUFFER_RECORDS", 200...1_000_000, into: \.tailBufferRecords, from: environment)
         try integer("LOGSMITH_TAIL_HEARTBEAT_SECONDS", 1...300, into: \.tailHeartbeatSeconds, from: environment)
+        if let value = environment["LOGSMITH_JAEGER_URL"], !value.isEmpty {
+            guard let url = URLComponents(string: value), ["http", "https"].contains(url.scheme?.lowercased()),
+                url.host?.isEmpty == false
+            else {
+                throw ConfigurationError(message: "LOGSMITH_JAEGER_URL must be an http or https URL")
+            }
+            jaegerURL = value
+        }
         if let value = environment["LOGSMITH_AUTH"] {
             guard ["on", "off"].contains(value) else {
                 throw ConfigurationError(message: "LOGSMITH_AUTH must be on or off")

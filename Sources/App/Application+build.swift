@@ -233,6 +233,7 @@ func buildRouter(
         store: store, credentials: credentials, passwords: passwords, cache: dependencies.cache, retentions: retentions
     ).register(on: router)
     OpenAPIRoutes().register(on: router)
+    ExplorerRoutes(jaegerURL: configuration.jaegerURL, authEnabled: configuration.authEnabled).register(on: router)
     return router
 }
 

@@ -8,14 +8,13 @@ import Stores
 
 /// Elasticsearch's `POST /_bulk` and `POST /{index}/_bulk` on the ingest path of our own route
 /// (``IngestPipeline``), answered as Elasticsearch does (`took`, `errors`, one result per item, a
-/// bad item never failing the others), and `GET /`, the cluster-info document the official clients
-/// check. Every answer carries `X-Elastic-Product: Elasticsearch`; errors are Elasticsearch's
-/// `{"error": {"type", "reason"}, "status"}`.
+/// bad item never failing the others). Every answer carries `X-Elastic-Product: Elasticsearch`;
+/// errors are Elasticsearch's `{"error": {"type", "reason"}, "status"}`. `GET /` answers the clients'
+/// product check (``ElasticsearchResponse/clusterInfo``) unless a browser asks (``ExplorerRoutes``).
 struct ElasticsearchRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: RateLimiter> {
     let pipeline: IngestPipeline<Store, WriterClock, Limiter>
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/") { _, _ in Self.json(Self.clusterInfo, status: .ok) }
         for path in IngestProtocol.elasticsearch.paths {
             // The official clients send PUT; the documentation shows POST.
             router.on(RouterPath(path), method: .post, use: answer)
@@ -28,7 +27,7 @@ struct ElasticsearchRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limite
             return try await bulk(request, context: context, index: context.parameters.get("index"))
         } catch {
             let problem = ProblemMiddleware<AppRequestContext>.problem(for: error, context: context)
-            var response = Self.json(
+            var response = ElasticsearchResponse.json(
                 .object([
                     "error": .object(["type": .string(problem.kind), "reason": .string(problem.detail)]),
                     "status": .integer(Int64(problem.status.code)),
@@ -94,7 +93,7 @@ struct ElasticsearchRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limite
             }
             return .object([item.action: .object(fields)])
         }
-        var response = Self.json(
+        var response = ElasticsearchResponse.json(
             .object([
                 "took": .integer(Int64((ContinuousClock.now - started) / .milliseconds(1))),
                 "errors": .bool(results.contains { if case .failure = $0 { true } else { false } }),
@@ -103,30 +102,4 @@ struct ElasticsearchRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limite
         response.headers.append(contentsOf: headers)
         return response
     }
-
-    private static var clusterInfo: JSONValue {
-        .object([
-            "name": .string("logsmith"), "cluster_name": .string("logsmith"),
-            "cluster_uuid": .string("logsmith"),
-            "version": .object([
-                "number": .string("8.11.0"), "build_flavor": .string("default"), "build_type": .string("logsmith"),
-                "lucene_version": .string("9.8.0"), "minimum_wire_compatibility_version": .string("7.17.0"),
-                "minimum_index_compatibility_version": .string("7.0.0"),
-            ]),
-            "tagline": .string("You Know, for Search"),
-        ])
-    }
-
-    private static func json(_ value: JSONValue, status: HTTPResponse.Status) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        headers[.elasticProduct] = "Elasticsearch"
-        return Response(
-            status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: value.jsonText)))
-    }
-}
-
-extension HTTPField.Name {
-    /// The header the official Elasticsearch clients check for.
-    fileprivate static let elasticProduct = HTTPField.Name("X-Elastic-Product")!
 }

@@ -46,6 +46,9 @@ enum OpenAPIDocument {
             {
               "name": "patterns",
               "description": "Log templates mined from every record at ingest, counted over any range"
+            },
+            {
+              "name": "explorer"
             }
           ],
           "security": [
@@ -2449,11 +2452,11 @@ enum OpenAPIDocument {
             "/": {
               "get": {
                 "operationId": "elasticsearchInfo",
-                "summary": "Elasticsearch's cluster-info document, for the official clients' product check",
+                "summary": "The explorer's page for a browser; Elasticsearch's cluster-info document for any other client",
                 "tags": [
                   "ingest"
                 ],
-                "description": "Open to anyone; says nothing about the data.",
+                "description": "Open to anyone; says nothing about the data. A request whose Accept names text/html (a browser) gets the log explorer's page; any other gets the cluster-info document the official Elasticsearch clients check for their product.",
                 "security": [],
                 "parameters": [
                   {
@@ -2495,7 +2498,7 @@ enum OpenAPIDocument {
                 ],
                 "responses": {
                   "200": {
-                    "description": "The cluster-info document (version in the 8.x line)",
+                    "description": "The cluster-info document (version in the 8.x line), or the explorer's page when Accept names text/html",
                     "headers": {
                       "X-Elastic-Product": {
                         "$ref": "#/components/headers/X-Elastic-Product"
@@ -2518,11 +2521,19 @@ enum OpenAPIDocument {
                             }
                           }
                         }
+                      },
+                      "text/html": {
+                        "schema": {
+                          "type": "string"
+                        }
                       }
                     }
                   },
                   "400": {
                     "$ref": "#/components/responses/BadRequest"
+                  },
+                  "304": {
+                    "description": "The explorer's page is unchanged since the ETag in If-None-Match"
                   }
                 }
               }
@@ -3047,6 +3058,54 @@ enum OpenAPIDocument {
                   },
                   "503": {
                     "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
+            "/ui/{file}": {
+              "get": {
+                "operationId": "explorerFile",
+                "summary": "A script or style sheet of the log explorer",
+                "tags": [
+                  "explorer"
+                ],
+                "description": "Open to anyone. Served with ETag (answering 304 to a matching If-None-Match), Cache-Control: no-cache and a strict Content-Security-Policy.",
+                "security": [],
+                "parameters": [
+                  {
+                    "name": "file",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "The file's name, like app.js or style.css"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The file",
+                    "content": {
+                      "text/javascript": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "text/css": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "304": {
+                    "description": "Unchanged since the ETag in If-None-Match"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
                   }
                 }
               }
