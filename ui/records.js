@@ -1,6 +1,6 @@
 // One record as a row of the results: level colour, time, level, service and message; opened,
-// every field as a list whose values add themselves to the query when clicked, and for a record
-// with a correlation or trace ID, a button that opens its story.
+// every field as a list whose values add themselves to the query when clicked, the record's JSON,
+// and for a record with a correlation or trace ID, a button that opens its story.
 
 const storyFields = ["correlation_id", "trace_id"];
 
@@ -78,12 +78,14 @@ function fieldList(record, actions) {
     button.addEventListener("click", () => actions.story(record[field]));
     buttons.append(button);
   }
-  const json = document.createElement("button");
-  json.type = "button";
-  json.textContent = "Copy JSON";
-  json.addEventListener("click", () => navigator.clipboard?.writeText(JSON.stringify(record, null, 2)));
-  buttons.append(json);
-  list.append(buttons);
+  const json = document.createElement("details");
+  json.className = "json";
+  const label = document.createElement("summary");
+  label.textContent = "JSON";
+  const text = document.createElement("pre");
+  text.textContent = JSON.stringify(record, null, 2);
+  json.append(label, text);
+  list.append(buttons, json);
   return list;
 }
 

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as shown
@@ -109,7 +110,8 @@ def seed(logsmith):
     noise += [record(f"GET /health answered in {i} ms", "frontend", "DEBUG", seconds_ago=30 - i,
                      attributes={"http.method": "GET", "http.path": "/health", "http.status": 200, "duration_ms": i})
               for i in range(10)]
-    logsmith.ingest(story + noise)
+    batch = [record(f"batch line {i}", "batch", seconds_ago=20 - i * 0.1) for i in range(150)]
+    logsmith.ingest(story + noise + batch)
     return correlation, trace
 
 
@@ -187,8 +189,13 @@ def check(browser, logsmith, screenshots):
     browser.until(lambda: "ada" in browser.find("#identity").text, "the signed-in user shown")
 
     print("search: rows newest first, the histogram stacked by level")
-    browser.until(lambda: len(browser.rows()) == 33, "all 33 records listed")
+    browser.until(lambda: len(browser.rows()) == 100, "the first page of 183 records")
+    assert "batch line 149" in browser.rows()[0], browser.rows()[0]
+    browser.find("#more").click()
+    browser.until(lambda: len(browser.rows()) == 183, "all 183 records after Load more")
+    assert not browser.find("#status").text.startswith("100"), browser.find("#status").text
     assert "card declined" in " ".join(browser.rows()), browser.rows()
+    assert not browser.driver.find_element(By.ID, "more").is_displayed()
     levels = {bar.get_attribute("class") for bar in browser.driver.find_elements(By.CSS_SELECTOR, "#histogram rect")}
     assert {"level-ERROR", "level-WARN", "level-INFO", "level-DEBUG"} <= levels, levels
     browser.search("service:payments level:>=warn")
@@ -203,6 +210,9 @@ def check(browser, logsmith, screenshots):
     declined.find_element(By.TAG_NAME, "summary").click()
     fields = browser.find_in(declined, "dl.fields")
     assert correlation in fields.text and "attributes.region" in fields.text and "eu west" in fields.text, fields.text
+    browser.find_in(fields, "details.json summary").click()
+    shown_json = json.loads(browser.find_in(fields, "details.json pre").text)
+    assert shown_json["attributes"] == {"user_id": 42, "region": "eu west"}, shown_json
     browser.screenshot(screenshots, "explorer-record", showing=fields)
     fields.find_element(By.XPATH, ".//button[text()='eu west']").click()
     browser.until(lambda: browser.find("#q").get_attribute("value").endswith('attributes.region:"eu west"'),
@@ -272,6 +282,21 @@ def check(browser, logsmith, screenshots):
     browser.until(lambda: "are errors" in browser.find("#error-rate-caption").text, "the error rate")
     browser.until(lambda: "/checkout" in browser.find("#endpoints").text, "the endpoints table")
     browser.screenshot(screenshots, "explorer-analytics")
+
+    print("dragging across the histogram zooms into that range")
+    browser.open("#tab=search&q=service%3Abatch&range=15m")
+    browser.until(lambda: len(browser.rows()) == 100, "the batch records")
+    histogram = browser.find("#histogram")
+    width = histogram.size["width"]
+    ActionChains(browser.driver).move_to_element_with_offset(histogram, width // 2 - 2, 0).click_and_hold() \
+        .move_by_offset(-width // 4, 0).release().perform()
+    browser.until(lambda: "range=custom" in browser.driver.current_url, "a custom range in the address")
+    assert browser.find("#range").get_attribute("value") == "custom"
+    assert browser.find("#zoom-out").is_displayed()
+    fields = dict(pair.split("=", 1) for pair in browser.driver.current_url.split("#", 1)[1].split("&"))
+    start, end = (time.mktime(time.strptime(urllib.parse.unquote(fields[name])[:19], "%Y-%m-%dT%H:%M:%S"))
+                  for name in ("start", "end"))
+    assert 150 < end - start < 300, (start, end)
 
     print("a shared address opens the same view; the keyboard reaches the query bar")
     browser.open("#tab=search&q=service%3Ainventory&range=6h")
