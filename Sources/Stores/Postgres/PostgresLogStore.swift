@@ -430,6 +430,9 @@ public struct PostgresLogStore: LogStore {
     /// The tenants, API keys and users kept in the same database.
     public var credentials: some CredentialStore { SQLCredentialStore(database: self) }
 
+    /// Alert rules, instances, history and deliveries, in this database.
+    public var alerts: some AlertStore { SQLAlertStore(database: self) }
+
     /// Creates the partitions the records of these timestamps need, and those of the following days.
     private func ensurePartitions(for timestamps: [Timestamp]) async throws {
         for day in partitions.missing(for: timestamps) {

@@ -21,7 +21,7 @@
 /// migration 10 makes usernames unique per tenant in any case. Migration 11 adds `endpoint_latency`,
 /// access-log requests per tenant, hour, method, route and latency bucket, kept exact by statement
 /// triggers like `log_counts` (``PostgresEndpointRollups``). Migration 12 adds log patterns
-/// (``PatternSchema``).
+/// (``PatternSchema``), migration 13 alerting (``AlertSchema``).
 enum PostgresMigrations {
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -66,5 +66,6 @@ enum PostgresMigrations {
         (10, CredentialSchema.tenantUsernameStatements(postgres: true)),
         (11, PostgresEndpointRollups.schema),
         (12, PatternSchema.postgres),
+        (13, AlertSchema.statements(integer: "bigint", sequenceKey: "bigserial PRIMARY KEY")),
     ]
 }

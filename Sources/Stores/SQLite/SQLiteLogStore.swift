@@ -316,6 +316,9 @@ public struct SQLiteLogStore: LogStore {
     /// The tenants, API keys and users kept in the same database.
     public var credentials: some CredentialStore { SQLCredentialStore(database: self) }
 
+    /// Alert rules, instances, history and deliveries, in this database.
+    public var alerts: some AlertStore { SQLAlertStore(database: self) }
+
     /// A row's columns in order as plain values, nil for NULL.
     private static func values(of row: SQLiteRow) -> [SQLValue?] {
         row.columns.map { column -> SQLValue? in

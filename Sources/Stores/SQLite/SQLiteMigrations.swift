@@ -4,7 +4,7 @@
 /// microseconds; `attributes` is JSON text. Migration 5 adds the promoted access-log columns
 /// (``PromotedColumnsSchema``), migration 6 the registry of attribute keys (``SQLAttributeKeys``),
 /// migration 7 makes usernames unique per tenant in any case, migration 8 adds log patterns
-/// (``PatternSchema``).
+/// (``PatternSchema``), migration 9 alerting (``AlertSchema``).
 enum SQLiteMigrations {
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -56,5 +56,6 @@ enum SQLiteMigrations {
         (6, SQLAttributeKeys<SQLiteDialect>.schema),
         (7, CredentialSchema.tenantUsernameStatements(postgres: false)),
         (8, PatternSchema.sqlite),
+        (9, AlertSchema.statements(integer: "INTEGER", sequenceKey: "INTEGER PRIMARY KEY AUTOINCREMENT")),
     ]
 }
