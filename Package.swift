@@ -39,7 +39,8 @@ let package = Package(
         .executableTarget(
             name: "App",
             dependencies: [
-                "Access", "Budgeting", "Ingestion", "LogModel", "LogQuery", "Parsing", "Patterns", "Retention",
+                "Access", "Alerting", "Budgeting", "Ingestion", "LogModel", "LogQuery", "Parsing", "Patterns",
+                "Retention",
                 "Shippers",
                 "Stores",
                 "Syslog", "Tailing", "Telemetry",
@@ -97,6 +98,21 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
+            name: "Alerting",
+            dependencies: [
+                "LogModel", "LogQuery", "Stores", "Telemetry",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: upcomingFeatures
         ),

@@ -84,6 +84,24 @@ struct AppConfiguration: Sendable {
     var tailBufferRecords = 10_000
     /// `LOGSMITH_TAIL_HEARTBEAT_SECONDS`: longest silence on a live tail before a heartbeat. Default 15.
     var tailHeartbeatSeconds = 15
+    /// `LOGSMITH_ALERTS`: `on` evaluates alert rules (once across replicas); `off` keeps the API but
+    /// evaluates nothing. Default on.
+    var alertsEnabled = true
+    /// `LOGSMITH_PUBLIC_URL`: the address people reach this service at, for the links in alerts.
+    /// Default `http://<host>:<port>`.
+    var publicURLSetting: String?
+    /// `LOGSMITH_ALERT_ALLOW_LINK_LOCAL`: `true` lets alert targets be link-local or cloud metadata
+    /// addresses. Default false.
+    var alertAllowLinkLocal = false
+    /// `LOGSMITH_ALERT_RETRY_SECONDS`: how long a notification is retried before it is given up.
+    /// Default 3600.
+    var alertRetrySeconds = 3600
+    /// `LOGSMITH_ALERT_REPEAT_SECONDS`: time between webhook reminders of an unacknowledged firing
+    /// alert; 0 for none. Default 14,400 (4 hours).
+    var alertRepeatSeconds = 14_400
+
+    /// The address links in alerts start with: `LOGSMITH_PUBLIC_URL`, else this server's.
+    var publicURL: String { publicURLSetting ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
     /// `LOGSMITH_JAEGER_URL`: the Jaeger UI the explorer links traces to (`<url>/trace/<trace_id>`),
     /// http or https. Default none: no links.
     var jaegerURL: String?
@@ -195,12 +213,19 @@ struct AppConfiguration: Sendable {
             }
             logFormat = format
         }
-        if let value = environment["LOGSMITH_PATTERNS"] {
-            guard ["on", "off"].contains(value) else {
-                throw ConfigurationError(message: "LOGSMITH_PATTERNS must be on or off")
+        try flag("LOGSMITH_ALERTS", ("on", "off"), into: \.alertsEnabled, from: environment)
+        if let value = environment["LOGSMITH_PUBLIC_URL"], !value.isEmpty {
+            guard let url = URLComponents(string: value), ["http", "https"].contains(url.scheme?.lowercased()),
+                url.host?.isEmpty == false
+            else {
+                throw ConfigurationError(message: "LOGSMITH_PUBLIC_URL must be an http or https URL")
             }
-            patternsEnabled = value == "on"
+            publicURLSetting = value
         }
+        try flag("LOGSMITH_ALERT_ALLOW_LINK_LOCAL", ("true", "false"), into: \.alertAllowLinkLocal, from: environment)
+        try integer("LOGSMITH_ALERT_RETRY_SECONDS", 10...604_800, into: \.alertRetrySeconds, from: environment)
+        try integer("LOGSMITH_ALERT_REPEAT_SECONDS", 0...604_800, into: \.alertRepeatSeconds, from: environment)
+        try flag("LOGSMITH_PATTERNS", ("on", "off"), into: \.patternsEnabled, from: environment)
         try integer("LOGSMITH_PATTERN_SYNC_SECONDS", 1...3600, into: \.patternSyncSeconds, from: environment)
         try integer("LOGSMITH_TAIL_LIMIT", 1...10_000, into: \.tailsPerTenant, from: environment)
         try integer("LOGSMITH_TAIL_BUFFER_RECORDS", 200...1_000_000, into: \.tailBufferRecords, from: environment)
@@ -213,12 +238,7 @@ struct AppConfiguration: Sendable {
             }
             jaegerURL = value
         }
-        if let value = environment["LOGSMITH_AUTH"] {
-            guard ["on", "off"].contains(value) else {
-                throw ConfigurationError(message: "LOGSMITH_AUTH must be on or off")
-            }
-            authEnabled = value == "on"
-        }
+        try flag("LOGSMITH_AUTH", ("on", "off"), into: \.authEnabled, from: environment)
         if let value = environment["LOGSMITH_JWT_SECRET"], !value.isEmpty {
             guard value.count >= 32 else {
                 throw ConfigurationError(message: "LOGSMITH_JWT_SECRET must be at least 32 characters")
@@ -247,12 +267,7 @@ struct AppConfiguration: Sendable {
             trustedProxies = Set(value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         }
         if let value = environment["LOGSMITH_REDIS_URL"], !value.isEmpty { redisURL = value }
-        if let value = environment["LOGSMITH_LIMIT_FAIL_CLOSED"] {
-            guard ["true", "false"].contains(value) else {
-                throw ConfigurationError(message: "LOGSMITH_LIMIT_FAIL_CLOSED must be true or false")
-            }
-            limiterFailClosed = value == "true"
-        }
+        try flag("LOGSMITH_LIMIT_FAIL_CLOSED", ("true", "false"), into: \.limiterFailClosed, from: environment)
         try integer("LOGSMITH_CACHE_TTL", 0...86_400, into: \.cacheTTLSeconds, from: environment)
         try integer(
             "LOGSMITH_CACHE_WRITE_WINDOW_MS", 4...60_000, into: \.cacheWriteWindowMilliseconds, from: environment)
@@ -280,6 +295,19 @@ struct AppConfiguration: Sendable {
 
     private static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+
+    /// Sets `setting` from the environment variable `name` when it is present: true for the first of
+    /// `words`, false for the second, refused for anything else.
+    private mutating func flag(
+        _ name: String, _ words: (yes: String, no: String), into setting: WritableKeyPath<Self, Bool>,
+        from environment: [String: String]
+    ) throws(ConfigurationError) {
+        guard let value = environment[name] else { return }
+        guard [words.yes, words.no].contains(value) else {
+            throw ConfigurationError(message: "\(name) must be \(words.yes) or \(words.no)")
+        }
+        self[keyPath: setting] = value == words.yes
     }
 
     /// Sets `setting` from the environment variable `name` when it is present.

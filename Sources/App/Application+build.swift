@@ -1,4 +1,5 @@
 import Access
+import Alerting
 import Hummingbird
 import Ingestion
 import Logging
@@ -55,13 +56,13 @@ func buildApplication(
             configuration: try .init(url: url, maximumConnections: configuration.databasePool), logger: logger,
             observability: observability)
         return buildApplication(
-            configuration, store: store, credentials: store.credentials, dependencies: dependencies,
-            sessions: sessions, observability: observability, logger: logger)
+            configuration, store: store, credentials: store.credentials, alerts: store.alerts,
+            dependencies: dependencies, sessions: sessions, observability: observability, logger: logger)
     }
     let store = try await SQLiteLogStore.open(
         directory: configuration.dataDirectory, logger: logger, observability: observability)
     return buildApplication(
-        configuration, store: store, credentials: store.credentials, dependencies: dependencies,
+        configuration, store: store, credentials: store.credentials, alerts: store.alerts, dependencies: dependencies,
         sessions: sessions, observability: observability, logger: logger)
 }
 
@@ -77,7 +78,7 @@ struct Dependencies<Limiter: RateLimiter> {
 func buildApplication(
     _ configuration: AppConfiguration,
     store: some LogStore & AttributeKeyStore & RetentionStore & JobElection & PatternStore & CommitFeed,
-    credentials: some CredentialStore,
+    credentials: some CredentialStore, alerts: some AlertStore,
     dependencies: Dependencies<some RateLimiter>, sessions: SessionTokens, observability: Observability,
     logger: Logger
 ) -> some ApplicationProtocol {
@@ -103,8 +104,8 @@ func buildApplication(
         settings: .init(perTenant: configuration.tailsPerTenant, bufferRecords: configuration.tailBufferRecords),
         metrics: observability.metrics, logger: logger)
     let router = buildRouter(
-        configuration, store: store, credentials: credentials, dependencies: dependencies, sessions: sessions,
-        observability: observability, writer: writer, retentions: retentions, tails: tails)
+        configuration, store: store, credentials: credentials, alerts: alerts, dependencies: dependencies,
+        sessions: sessions, observability: observability, writer: writer, retentions: retentions, tails: tails)
     let retention = RetentionJob(
         store: store, retentions: retentions,
         settings: .init(
@@ -120,6 +121,20 @@ func buildApplication(
         ShutdownSteps.ServerStopped(logger: logger),
     ]
     if configuration.authEnabled { services.insert(credentials, at: 1) }
+    if configuration.alertsEnabled {
+        let evaluator = AlertEvaluator(
+            store: store, alerts: alerts,
+            sender: AlertSender(policy: TargetAddressPolicy(allowsLinkLocal: configuration.alertAllowLinkLocal)),
+            settings: .init(
+                retryWindow: .seconds(configuration.alertRetrySeconds),
+                repeatInterval: configuration.alertRepeatSeconds == 0
+                    ? nil : .seconds(configuration.alertRepeatSeconds),
+                baseURL: configuration.publicURL),
+            observability: observability, logger: logger)
+        services.insert(
+            ShutdownSteps.Logged(service: evaluator, stopped: "shutdown: alert evaluation stopped", logger: logger),
+            at: 1)
+    }
     if let patterns {
         services.insert(
             ShutdownSteps.Logged(
@@ -180,7 +195,7 @@ func buildApplication(
 /// The router: every route of the API with its middleware, over the parts the application is made of.
 func buildRouter(
     _ configuration: AppConfiguration, store: some LogStore & JobElection & PatternStore,
-    credentials: some CredentialStore,
+    credentials: some CredentialStore, alerts: some AlertStore,
     dependencies: Dependencies<some RateLimiter>, sessions: SessionTokens, observability: Observability,
     writer: GroupCommitWriter<some LogStore, ContinuousClock>, retentions: TenantRetentions,
     tails: TailHub
@@ -231,6 +246,10 @@ func buildRouter(
         .register(on: router)
     AdminRoutes(
         store: store, credentials: credentials, passwords: passwords, cache: dependencies.cache, retentions: retentions
+    ).register(on: router)
+    AlertRoutes(
+        alerts: alerts, policy: TargetAddressPolicy(allowsLinkLocal: configuration.alertAllowLinkLocal),
+        baseURL: configuration.publicURL
     ).register(on: router)
     OpenAPIRoutes().register(on: router)
     ExplorerRoutes(jaegerURL: configuration.jaegerURL, authEnabled: configuration.authEnabled).register(on: router)

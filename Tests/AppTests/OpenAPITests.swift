@@ -40,7 +40,7 @@ struct OpenAPITests {
                 group.addTask { try? await store.run() }
                 defer { group.cancelAll() }
                 return buildRouter(
-                    configuration, store: store, credentials: store.credentials,
+                    configuration, store: store, credentials: store.credentials, alerts: store.alerts,
                     dependencies: Dependencies(
                         limiter: InProcessRateLimiter(clock: ContinuousClock()), cache: cache, redis: nil),
                     sessions: await SessionTokens(secret: testJWTSecret), observability: observability,

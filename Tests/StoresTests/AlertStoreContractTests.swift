@@ -15,7 +15,9 @@ struct AlertStoreContractTests {
             let rule = makeRule(tenant: tenant, name: "b errors")
             let other = makeRule(tenant: tenant, name: "a silence", condition: .count(.less, threshold: 1))
             let foreign = makeRule(tenant: uniqueTenant(), name: "foreign")
-            for created in [rule, other, foreign] { try await alerts.createRule(created, webhookSecret: "s-\(created.id)") }
+            for created in [rule, other, foreign] {
+                try await alerts.createRule(created, webhookSecret: "s-\(created.id)")
+            }
             #expect(try await alerts.rules(tenant: tenant).map(\.name) == ["a silence", "b errors"])
             #expect(try await alerts.rule(tenant: tenant, id: rule.id) == rule)
             #expect(try await alerts.rule(tenant: tenant, id: foreign.id) == nil)
@@ -90,7 +92,8 @@ struct AlertStoreContractTests {
             let states: [AlertState] = [.pending, .firing, .resolved, .pending, .firing]
             for (version, state) in states.enumerated() {
                 let instance = AlertInstance(
-                    id: "instance", tenant: tenant, ruleID: version < 3 ? "r1" : "r2", group: version.isMultiple(of: 2) ? "a" : "b",
+                    id: "instance", tenant: tenant, ruleID: version < 3 ? "r1" : "r2",
+                    group: version.isMultiple(of: 2) ? "a" : "b",
                     state: state, value: Double(version), stateSince: baseTime, activeSince: nil, evaluatedAt: baseTime,
                     version: version + 1)
                 let transition = AlertTransition(
@@ -104,9 +107,17 @@ struct AlertStoreContractTests {
             let second = try await alerts.transitions(
                 tenant: tenant, filter: AlertHistoryFilter(before: first.last?.sequence, limit: 2))
             #expect(second.map(\.value) == [2, 1])
-            #expect(try await alerts.transitions(tenant: tenant, filter: AlertHistoryFilter(ruleID: "r2")).map(\.value) == [4, 3])
-            #expect(try await alerts.transitions(tenant: tenant, filter: AlertHistoryFilter(state: .firing)).map(\.value) == [4, 1])
-            #expect(try await alerts.transitions(tenant: tenant, filter: AlertHistoryFilter(group: "a")).map(\.value) == [4, 2, 0])
+            #expect(
+                try await alerts.transitions(tenant: tenant, filter: AlertHistoryFilter(ruleID: "r2")).map(\.value) == [
+                    4, 3,
+                ])
+            #expect(
+                try await alerts.transitions(tenant: tenant, filter: AlertHistoryFilter(state: .firing)).map(\.value)
+                    == [4, 1])
+            #expect(
+                try await alerts.transitions(tenant: tenant, filter: AlertHistoryFilter(group: "a")).map(\.value) == [
+                    4, 2, 0,
+                ])
         }
     }
 
@@ -119,38 +130,58 @@ struct AlertStoreContractTests {
                 target: AlertTarget(kind: .webhook, url: "http://127.0.0.1:9/hook"), body: "{}", createdAt: baseTime,
                 nextAttemptAt: baseTime)
             let transition = AlertTransition(
-                id: "\(tenant)/1", tenant: tenant, ruleID: "r", ruleName: "r", instanceID: "i", group: nil, from: .inactive,
+                id: "\(tenant)/1", tenant: tenant, ruleID: "r", ruleName: "r", instanceID: "i", group: nil,
+                from: .inactive,
                 to: .firing, value: 1, at: baseTime, actor: "evaluator")
             let instance = AlertInstance(
-                id: "i-\(tenant)", tenant: tenant, ruleID: "r", group: nil, state: .firing, value: 1, stateSince: baseTime,
+                id: "i-\(tenant)", tenant: tenant, ruleID: "r", group: nil, state: .firing, value: 1,
+                stateSince: baseTime,
                 activeSince: baseTime, evaluatedAt: baseTime, version: 1)
             try await alerts.record(transition, instance: instance, deliveries: [delivery])
 
             let now = baseTime.adding(microseconds: 1_000_000)
             let claimed = try await alerts.claimDueDeliveries(at: now, claimFor: .seconds(30), limit: 100)
             #expect(claimed.filter { $0.tenant == tenant }.map(\.id) == [delivery.id])
-            #expect(try await alerts.claimDueDeliveries(at: now, claimFor: .seconds(30), limit: 100).filter { $0.tenant == tenant }.isEmpty)
+            #expect(
+                try await alerts.claimDueDeliveries(at: now, claimFor: .seconds(30), limit: 100).filter {
+                    $0.tenant == tenant
+                }.isEmpty)
             let afterClaim = now.adding(microseconds: 31_000_000)
-            #expect(try await alerts.claimDueDeliveries(at: afterClaim, claimFor: .seconds(30), limit: 100).contains { $0.id == delivery.id })
+            #expect(
+                try await alerts.claimDueDeliveries(at: afterClaim, claimFor: .seconds(30), limit: 100).contains {
+                    $0.id == delivery.id
+                })
 
             var retried = delivery
             retried.attempts = 1
             retried.lastError = "HTTP 503"
             retried.nextAttemptAt = afterClaim.adding(microseconds: 2_000_000)
             try await alerts.recordAttempt(
-                AlertDeliveryAttempt(deliveryID: delivery.id, number: 1, at: afterClaim, statusCode: 503, error: "HTTP 503", milliseconds: 4),
+                AlertDeliveryAttempt(
+                    deliveryID: delivery.id, number: 1, at: afterClaim, statusCode: 503, error: "HTTP 503",
+                    milliseconds: 4),
                 delivery: retried)
-            #expect(try await alerts.claimDueDeliveries(at: afterClaim, claimFor: .seconds(30), limit: 100).filter { $0.tenant == tenant }.isEmpty)
+            #expect(
+                try await alerts.claimDueDeliveries(at: afterClaim, claimFor: .seconds(30), limit: 100).filter {
+                    $0.tenant == tenant
+                }.isEmpty)
             let due = retried.nextAttemptAt
-            #expect(try await alerts.claimDueDeliveries(at: due, claimFor: .seconds(30), limit: 100).contains { $0.id == delivery.id })
+            #expect(
+                try await alerts.claimDueDeliveries(at: due, claimFor: .seconds(30), limit: 100).contains {
+                    $0.id == delivery.id
+                })
             var delivered = retried
             delivered.attempts = 2
             delivered.status = .delivered
             delivered.lastError = nil
             try await alerts.recordAttempt(
-                AlertDeliveryAttempt(deliveryID: delivery.id, number: 2, at: due, statusCode: 200, error: nil, milliseconds: 3),
+                AlertDeliveryAttempt(
+                    deliveryID: delivery.id, number: 2, at: due, statusCode: 200, error: nil, milliseconds: 3),
                 delivery: delivered)
-            #expect(try await alerts.claimDueDeliveries(at: due.adding(microseconds: 60_000_000), claimFor: .seconds(30), limit: 100).filter { $0.tenant == tenant }.isEmpty)
+            #expect(
+                try await alerts.claimDueDeliveries(
+                    at: due.adding(microseconds: 60_000_000), claimFor: .seconds(30), limit: 100
+                ).filter { $0.tenant == tenant }.isEmpty)
             let stored = try await alerts.deliveries(tenant: tenant, ruleID: nil, before: nil, limit: 10)
             #expect(stored.map(\.status) == [.delivered] && stored.first?.attempts == 2)
             let attempts = try await alerts.attempts(deliveryIDs: [delivery.id])

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import LogModel
 import NIOCore
 
 /// One file of the explorer, ready to serve: its bytes, type and entity tag, answered with a strict
@@ -22,8 +23,7 @@ struct ExplorerFile: Sendable {
     init(text: String, contentType: String) {
         bytes = ByteBuffer(string: text)
         self.contentType = contentType
-        let digest = SHA256.hash(data: Array(text.utf8)).prefix(16).map { String(format: "%02x", $0) }
-        entityTag = "\"\(digest.joined())\""
+        entityTag = "\"\(Hex.encode(SHA256.hash(data: Array(text.utf8)).prefix(16)))\""
     }
 
     /// The content type of a file under `ui/`, by its extension.

@@ -5,1139 +5,1139 @@ enum ExplorerFiles {
     /// Each file's text.
     static let texts: [String: String] = [
         "api.js": #"""
-            // The HTTP API of Logsmith as the explorer uses it: the credential in session storage, JSON
-            // requests whose failures carry the problem document, and Server-Sent Events read through fetch
-            // (EventSource cannot send an Authorization header).
+        // The HTTP API of Logsmith as the explorer uses it: the credential in session storage, JSON
+        // requests whose failures carry the problem document, and Server-Sent Events read through fetch
+        // (EventSource cannot send an Authorization header).
 
-            const tokenKey = "logsmith.token";
+        const tokenKey = "logsmith.token";
 
-            /** A failed request: the HTTP status and the problem document the server answered with. */
-            export class ApiError extends Error {
-              constructor(status, problem) {
-                super(problem?.detail ?? `HTTP ${status}`);
-                this.status = status;
-                this.problem = problem ?? {};
+        /** A failed request: the HTTP status and the problem document the server answered with. */
+        export class ApiError extends Error {
+          constructor(status, problem) {
+            super(problem?.detail ?? `HTTP ${status}`);
+            this.status = status;
+            this.problem = problem ?? {};
+          }
+
+          /** The first error entry that names the given query parameter, if any. */
+          parameterError(name) {
+            return (this.problem.errors ?? []).find((entry) => entry.parameter === name);
+          }
+        }
+
+        export function storedToken() {
+          return sessionStorage.getItem(tokenKey);
+        }
+
+        export function storeToken(token) {
+          if (token) sessionStorage.setItem(tokenKey, token);
+          else sessionStorage.removeItem(tokenKey);
+        }
+
+        function headers(extra = {}) {
+          const token = storedToken();
+          return token ? { ...extra, Authorization: `Bearer ${token}` } : extra;
+        }
+
+        function url(path, parameters = {}) {
+          const search = new URLSearchParams();
+          for (const [name, value] of Object.entries(parameters)) {
+            if (value !== undefined && value !== null && value !== "") search.set(name, value);
+          }
+          const text = search.toString();
+          return text ? `${path}?${text}` : path;
+        }
+
+        async function answer(response) {
+          const body = response.headers.get("content-type")?.includes("json") ? await response.json() : null;
+          if (!response.ok) throw new ApiError(response.status, body);
+          return body;
+        }
+
+        /** GET a JSON document. */
+        export async function get(path, parameters, signal) {
+          return answer(await fetch(url(path, parameters), { headers: headers({ Accept: "application/json" }), signal }));
+        }
+
+        /** POST a JSON body and read the JSON answer. */
+        export async function post(path, body) {
+          return answer(await fetch(path, {
+            method: "POST",
+            headers: headers({ Accept: "application/json", "Content-Type": "application/json" }),
+            body: JSON.stringify(body),
+          }));
+        }
+
+        /**
+         * Reads a Server-Sent Events stream until `signal` aborts or the server ends it, calling
+         * `onEvent({event, data, id})` for each event; comments (heartbeats) are skipped.
+         */
+        export async function streamEvents(path, parameters, onEvent, signal) {
+          const response = await fetch(url(path, parameters), {
+            headers: headers({ Accept: "text/event-stream" }),
+            signal,
+            cache: "no-store",
+          });
+          if (!response.ok) await answer(response);
+          const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+          let pending = "";
+          let event = { event: "message", data: [], id: null };
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) return;
+            pending += value;
+            const lines = pending.split(/\r\n|\r|\n/);
+            pending = lines.pop();
+            for (const line of lines) {
+              if (line === "") {
+                if (event.data.length > 0) onEvent({ event: event.event, data: event.data.join("\n"), id: event.id });
+                event = { event: "message", data: [], id: event.id };
+                continue;
               }
-
-              /** The first error entry that names the given query parameter, if any. */
-              parameterError(name) {
-                return (this.problem.errors ?? []).find((entry) => entry.parameter === name);
-              }
+              if (line.startsWith(":")) continue;
+              const colon = line.indexOf(":");
+              const field = colon < 0 ? line : line.slice(0, colon);
+              const content = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+              if (field === "event") event.event = content;
+              else if (field === "data") event.data.push(content);
+              else if (field === "id") event.id = content;
             }
+          }
+        }
 
-            export function storedToken() {
-              return sessionStorage.getItem(tokenKey);
-            }
-
-            export function storeToken(token) {
-              if (token) sessionStorage.setItem(tokenKey, token);
-              else sessionStorage.removeItem(tokenKey);
-            }
-
-            function headers(extra = {}) {
-              const token = storedToken();
-              return token ? { ...extra, Authorization: `Bearer ${token}` } : extra;
-            }
-
-            function url(path, parameters = {}) {
-              const search = new URLSearchParams();
-              for (const [name, value] of Object.entries(parameters)) {
-                if (value !== undefined && value !== null && value !== "") search.set(name, value);
-              }
-              const text = search.toString();
-              return text ? `${path}?${text}` : path;
-            }
-
-            async function answer(response) {
-              const body = response.headers.get("content-type")?.includes("json") ? await response.json() : null;
-              if (!response.ok) throw new ApiError(response.status, body);
-              return body;
-            }
-
-            /** GET a JSON document. */
-            export async function get(path, parameters, signal) {
-              return answer(await fetch(url(path, parameters), { headers: headers({ Accept: "application/json" }), signal }));
-            }
-
-            /** POST a JSON body and read the JSON answer. */
-            export async function post(path, body) {
-              return answer(await fetch(path, {
-                method: "POST",
-                headers: headers({ Accept: "application/json", "Content-Type": "application/json" }),
-                body: JSON.stringify(body),
-              }));
-            }
-
-            /**
-             * Reads a Server-Sent Events stream until `signal` aborts or the server ends it, calling
-             * `onEvent({event, data, id})` for each event; comments (heartbeats) are skipped.
-             */
-            export async function streamEvents(path, parameters, onEvent, signal) {
-              const response = await fetch(url(path, parameters), {
-                headers: headers({ Accept: "text/event-stream" }),
-                signal,
-                cache: "no-store",
-              });
-              if (!response.ok) await answer(response);
-              const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-              let pending = "";
-              let event = { event: "message", data: [], id: null };
-              for (;;) {
-                const { value, done } = await reader.read();
-                if (done) return;
-                pending += value;
-                const lines = pending.split(/\r\n|\r|\n/);
-                pending = lines.pop();
-                for (const line of lines) {
-                  if (line === "") {
-                    if (event.data.length > 0) onEvent({ event: event.event, data: event.data.join("\n"), id: event.id });
-                    event = { event: "message", data: [], id: event.id };
-                    continue;
-                  }
-                  if (line.startsWith(":")) continue;
-                  const colon = line.indexOf(":");
-                  const field = colon < 0 ? line : line.slice(0, colon);
-                  const content = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
-                  if (field === "event") event.event = content;
-                  else if (field === "data") event.data.push(content);
-                  else if (field === "id") event.id = content;
-                }
-              }
-            }
-
-            """#,
+        """#,
         "app.js": #"""
-            // The explorer's entry point: sign-in, the tabs, the query bar and range, and the search view with
-            // its histogram, results, "load more" and live tail. The view follows the address (state.js).
+        // The explorer's entry point: sign-in, the tabs, the query bar and range, and the search view with
+        // its histogram, results, "load more" and live tail. The view follows the address (state.js).
 
-            import { ApiError, get, post, storeToken, storedToken } from "./api.js";
-            import { drawHistogram } from "./histogram.js";
-            import { showAnalytics, showPatterns } from "./insights.js";
-            import { recordRow } from "./records.js";
-            import { filterTerm, readState, timeRange, writeState } from "./state.js";
-            import { showStory } from "./story.js";
-            import { LiveTail } from "./tail.js";
+        import { ApiError, get, post, storeToken, storedToken } from "./api.js";
+        import { drawHistogram } from "./histogram.js";
+        import { showAnalytics, showPatterns } from "./insights.js";
+        import { recordRow } from "./records.js";
+        import { filterTerm, readState, timeRange, writeState } from "./state.js";
+        import { showStory } from "./story.js";
+        import { LiveTail } from "./tail.js";
 
-            const element = (id) => document.getElementById(id);
-            const jaegerURL = document.querySelector('meta[name="logsmith-jaeger-url"]').content;
-            const authEnabled = document.querySelector('meta[name="logsmith-auth"]').content === "on";
-            const maxLiveRows = 1000;
+        const element = (id) => document.getElementById(id);
+        const jaegerURL = document.querySelector('meta[name="logsmith-jaeger-url"]').content;
+        const authEnabled = document.querySelector('meta[name="logsmith-auth"]').content === "on";
+        const maxLiveRows = 1000;
 
-            let state = readState();
-            let cursor = null;
-            let tail = null;
-            let generation = 0;
+        let state = readState();
+        let cursor = null;
+        let tail = null;
+        let generation = 0;
 
-            const recordActions = {
-              filter: (field, value) => addFilter(field === "pattern_id" ? "pattern" : field, value),
-              story: (id) => navigate({ ...state, story: id }),
-            };
+        const recordActions = {
+          filter: (field, value) => addFilter(field === "pattern_id" ? "pattern" : field, value),
+          story: (id) => navigate({ ...state, story: id }),
+        };
 
-            async function start() {
-              bindSignIn();
-              bindExplorer();
-              window.addEventListener("hashchange", () => {
-                state = readState();
-                render();
+        async function start() {
+          bindSignIn();
+          bindExplorer();
+          window.addEventListener("hashchange", () => {
+            state = readState();
+            render();
+          });
+          if (authEnabled && storedToken() === null) {
+            showSignIn();
+            return;
+          }
+          try {
+            await signedIn(await get("/api/v1/auth/me"));
+          } catch (error) {
+            if (!(error instanceof ApiError) || error.status !== 401) throw error;
+            storeToken(null);
+            showSignIn();
+          }
+        }
+
+        function showSignIn(message = "") {
+          element("sign-in").hidden = false;
+          element("explorer").hidden = true;
+          element("tabs").hidden = true;
+          element("sign-out").hidden = true;
+          element("identity").textContent = "";
+          element("sign-in-error").textContent = message;
+          element("login-form").elements.username.focus();
+        }
+
+        async function signedIn(identity) {
+          element("sign-in").hidden = true;
+          element("explorer").hidden = false;
+          element("tabs").hidden = false;
+          element("sign-out").hidden = storedToken() === null;
+          element("identity").textContent = `${identity.actor} · tenant ${identity.tenant}`;
+          writeState(state, { replace: true });
+          await render();
+        }
+
+        function bindSignIn() {
+          element("login-form").addEventListener("submit", async (event) => {
+            event.preventDefault();
+            const fields = event.target.elements;
+            const credentials = { username: fields.username.value, password: fields.password.value };
+            if (fields.tenant.value) credentials.tenant = fields.tenant.value;
+            await useCredential(async () => (await post("/api/v1/auth/login", credentials)).token);
+            fields.password.value = "";
+          });
+          element("key-form").addEventListener("submit", async (event) => {
+            event.preventDefault();
+            const field = event.target.elements.key;
+            await useCredential(async () => field.value.trim());
+            field.value = "";
+          });
+          element("sign-out").addEventListener("click", () => {
+            stopTail();
+            storeToken(null);
+            showSignIn();
+          });
+        }
+
+        async function useCredential(obtain) {
+          try {
+            storeToken(await obtain());
+            await signedIn(await get("/api/v1/auth/me"));
+          } catch (error) {
+            storeToken(null);
+            showSignIn(error.status === 401 ? "Those credentials were not accepted." : error.message);
+          }
+        }
+
+        function bindExplorer() {
+          element("query-form").addEventListener("submit", (event) => {
+            event.preventDefault();
+            navigate({ ...state, ...formRange(), q: element("q").value, story: null });
+          });
+          element("range").addEventListener("change", () => {
+            element("custom-range").hidden = element("range").value !== "custom";
+            if (element("range").value !== "custom") navigate({ ...state, range: element("range").value, story: null });
+          });
+          element("more").addEventListener("click", () => loadMore());
+          element("zoom-out").addEventListener("click", () => navigate({ ...state, range: "24h", story: null }));
+          element("story-back").addEventListener("click", () => navigate({ ...state, story: null }));
+          element("live").addEventListener("click", () => (tail ? stopTail() : startTail()));
+          element("pause").addEventListener("click", () => togglePause());
+          document.addEventListener("keydown", (event) => {
+            const typing = ["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement?.tagName);
+            if (event.key === "/" && !typing) {
+              event.preventDefault();
+              element("q").focus();
+            } else if (event.key === "Escape" && state.story) {
+              navigate({ ...state, story: null });
+            }
+          });
+        }
+
+        function formRange() {
+          const range = element("range").value;
+          if (range !== "custom") return { range };
+          const start = element("start").value;
+          const end = element("end").value;
+          if (!start || !end) return { range: state.range };
+          return { range, start: new Date(start).toISOString(), end: new Date(end).toISOString() };
+        }
+
+        function navigate(next) {
+          state = next;
+          writeState(state);
+          render();
+        }
+
+        function addFilter(field, value) {
+          const term = filterTerm(field, value);
+          const q = state.q.trim();
+          navigate({ ...state, q: q ? `${q} ${term}` : term, tab: "search", story: null });
+        }
+
+        async function render() {
+          const current = ++generation;
+          stopTail();
+          element("q").value = state.q;
+          element("range").value = state.range;
+          element("custom-range").hidden = state.range !== "custom";
+          if (state.range === "custom") {
+            element("start").value = localInputValue(state.start);
+            element("end").value = localInputValue(state.end);
+          }
+          for (const link of element("tabs").querySelectorAll("a")) {
+            link.href = `#${new URLSearchParams({ ...hashFields(), tab: link.dataset.tab })}`;
+            if (link.dataset.tab === state.tab) link.setAttribute("aria-current", "page");
+            else link.removeAttribute("aria-current");
+          }
+          const view = state.story ? "story" : state.tab;
+          for (const name of ["search", "story", "patterns", "analytics"]) element(`view-${name}`).hidden = name !== view;
+          element("live").hidden = view !== "search";
+          showQueryError(null);
+          const parameters = { q: state.q, ...timeRange(state) };
+          try {
+            if (view === "story") {
+              await showStory(state.story, {
+                title: element("story-title"), summary: element("story-summary"), timeline: element("story-timeline"),
+                records: element("story-records"), jaeger: element("jaeger-link"),
+              }, recordActions, jaegerURL);
+            } else if (view === "patterns") {
+              await showPatterns(parameters, element("patterns"), element("patterns-status"),
+                (id) => navigate({ ...state, tab: "search", q: `pattern:${id}`, story: null }));
+            } else if (view === "analytics") {
+              await showAnalytics(parameters, {
+                chart: element("error-rate"), axis: element("error-rate-axis"), caption: element("error-rate-caption"),
+                table: element("endpoints"),
               });
-              if (authEnabled && storedToken() === null) {
-                showSignIn();
-                return;
-              }
-              try {
-                await signedIn(await get("/api/v1/auth/me"));
-              } catch (error) {
-                if (!(error instanceof ApiError) || error.status !== 401) throw error;
-                storeToken(null);
-                showSignIn();
-              }
+            } else {
+              await search(parameters, current);
             }
+          } catch (error) {
+            if (current === generation) reportError(error);
+          }
+        }
 
-            function showSignIn(message = "") {
-              element("sign-in").hidden = false;
-              element("explorer").hidden = true;
-              element("tabs").hidden = true;
-              element("sign-out").hidden = true;
-              element("identity").textContent = "";
-              element("sign-in-error").textContent = message;
-              element("login-form").elements.username.focus();
+        function hashFields() {
+          return Object.fromEntries(new URLSearchParams(location.hash.slice(1)));
+        }
+
+        function localInputValue(iso) {
+          const date = new Date(iso);
+          return new Date(date.getTime() - date.getTimezoneOffset() * 60e3).toISOString().slice(0, 19);
+        }
+
+        async function search(parameters, current) {
+          element("status").textContent = "Searching…";
+          element("results").replaceChildren();
+          element("more").hidden = true;
+          element("histogram").replaceChildren();
+          element("histogram-axis").replaceChildren();
+          element("histogram-caption").textContent = "";
+          const [page, histogram] = await Promise.all([
+            get("/api/v1/logs", { ...parameters, limit: 100 }),
+            get("/api/v1/analytics/histogram", { ...parameters, by: "level" }),
+          ]);
+          if (current !== generation) return;
+          const tallest = drawHistogram(element("histogram"), element("histogram-axis"), histogram, (start, end) =>
+            navigate({ ...state, range: "custom", start: start.toISOString(), end: end.toISOString(), story: null }));
+          element("histogram-caption").textContent =
+            `${histogram.series.reduce((sum, entry) => sum + entry.total, 0).toLocaleString()} records, per ${histogram.interval}; `
+            + `the tallest bar ${tallest.toLocaleString()} (drag across the chart to zoom in)`;
+          element("zoom-out").hidden = state.range !== "custom";
+          showPage(page, false);
+        }
+
+        function showPage(page, appending) {
+          const rows = page.logs.map((record) => recordRow(record, recordActions));
+          if (appending) element("results").append(...rows);
+          else element("results").replaceChildren(...rows);
+          cursor = page.next_cursor;
+          element("more").hidden = !cursor;
+          const shown = element("results").childElementCount;
+          element("status").textContent = shown === 0
+            ? "No records match in this range."
+            : `${shown} records, newest first${page.partial ? ` (partial: searched ${page.covered?.start ?? ""} to ${page.covered?.end ?? ""} before the query budget ran out)` : ""}`;
+        }
+
+        async function loadMore() {
+          if (!cursor) return;
+          try {
+            showPage(await get("/api/v1/logs", { q: state.q, ...timeRange(state), limit: 100, cursor }), true);
+          } catch (error) {
+            reportError(error);
+          }
+        }
+
+        function startTail() {
+          tail = new LiveTail(state.q, (records) => {
+            const list = element("results");
+            for (const record of records) {
+              const row = recordRow(record, recordActions);
+              row.classList.add("fresh");
+              list.prepend(row);
             }
+            while (list.childElementCount > maxLiveRows) list.lastElementChild.remove();
+          }, (notice) => {
+            element("status").textContent = notice;
+          });
+          tail.start();
+          element("live").setAttribute("aria-pressed", "true");
+          element("pause").hidden = false;
+          element("pause").setAttribute("aria-pressed", "false");
+          element("pause").textContent = "Pause";
+          element("status").textContent = "Live: waiting for new records…";
+        }
 
-            async function signedIn(identity) {
-              element("sign-in").hidden = true;
-              element("explorer").hidden = false;
-              element("tabs").hidden = false;
-              element("sign-out").hidden = storedToken() === null;
-              element("identity").textContent = `${identity.actor} · tenant ${identity.tenant}`;
-              writeState(state, { replace: true });
-              await render();
-            }
+        function togglePause() {
+          if (!tail) return;
+          const pausing = element("pause").getAttribute("aria-pressed") === "false";
+          if (pausing) tail.stop();
+          else tail.start();
+          element("pause").setAttribute("aria-pressed", String(pausing));
+          element("pause").textContent = pausing ? "Resume" : "Pause";
+          element("status").textContent = pausing ? "Live tail paused" : "Live";
+        }
 
-            function bindSignIn() {
-              element("login-form").addEventListener("submit", async (event) => {
-                event.preventDefault();
-                const fields = event.target.elements;
-                const credentials = { username: fields.username.value, password: fields.password.value };
-                if (fields.tenant.value) credentials.tenant = fields.tenant.value;
-                await useCredential(async () => (await post("/api/v1/auth/login", credentials)).token);
-                fields.password.value = "";
-              });
-              element("key-form").addEventListener("submit", async (event) => {
-                event.preventDefault();
-                const field = event.target.elements.key;
-                await useCredential(async () => field.value.trim());
-                field.value = "";
-              });
-              element("sign-out").addEventListener("click", () => {
-                stopTail();
-                storeToken(null);
-                showSignIn();
-              });
-            }
+        function stopTail() {
+          tail?.stop();
+          tail = null;
+          element("live").setAttribute("aria-pressed", "false");
+          element("pause").hidden = true;
+        }
 
-            async function useCredential(obtain) {
-              try {
-                storeToken(await obtain());
-                await signedIn(await get("/api/v1/auth/me"));
-              } catch (error) {
-                storeToken(null);
-                showSignIn(error.status === 401 ? "Those credentials were not accepted." : error.message);
-              }
-            }
+        function reportError(error) {
+          if (error instanceof ApiError && error.status === 401) {
+            storeToken(null);
+            showSignIn("Your session has ended; sign in again.");
+            return;
+          }
+          showQueryError(error);
+        }
 
-            function bindExplorer() {
-              element("query-form").addEventListener("submit", (event) => {
-                event.preventDefault();
-                navigate({ ...state, ...formRange(), q: element("q").value, story: null });
-              });
-              element("range").addEventListener("change", () => {
-                element("custom-range").hidden = element("range").value !== "custom";
-                if (element("range").value !== "custom") navigate({ ...state, range: element("range").value, story: null });
-              });
-              element("more").addEventListener("click", () => loadMore());
-              element("zoom-out").addEventListener("click", () => navigate({ ...state, range: "24h", story: null }));
-              element("story-back").addEventListener("click", () => navigate({ ...state, story: null }));
-              element("live").addEventListener("click", () => (tail ? stopTail() : startTail()));
-              element("pause").addEventListener("click", () => togglePause());
-              document.addEventListener("keydown", (event) => {
-                const typing = ["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement?.tagName);
-                if (event.key === "/" && !typing) {
-                  event.preventDefault();
-                  element("q").focus();
-                } else if (event.key === "Escape" && state.story) {
-                  navigate({ ...state, story: null });
-                }
-              });
-            }
+        function showQueryError(error) {
+          const box = element("query-error");
+          if (!error) {
+            box.hidden = true;
+            box.textContent = "";
+            element("q").removeAttribute("aria-invalid");
+            return;
+          }
+          const entry = error instanceof ApiError ? error.parameterError("q") : undefined;
+          if (entry && entry.position !== undefined) {
+            const characters = [...new Intl.Segmenter().segment(state.q)].map((part) => part.segment);
+            box.textContent = `${characters.join("")}\n${" ".repeat(entry.position)}^ ${entry.reason}`;
+            element("q").setAttribute("aria-invalid", "true");
+            const offset = characters.slice(0, entry.position).join("").length;
+            element("q").focus();
+            element("q").setSelectionRange(offset, offset + (characters[entry.position]?.length ?? 0));
+          } else {
+            box.textContent = error.message;
+          }
+          box.hidden = false;
+          element("status").textContent = "";
+        }
 
-            function formRange() {
-              const range = element("range").value;
-              if (range !== "custom") return { range };
-              const start = element("start").value;
-              const end = element("end").value;
-              if (!start || !end) return { range: state.range };
-              return { range, start: new Date(start).toISOString(), end: new Date(end).toISOString() };
-            }
+        start();
 
-            function navigate(next) {
-              state = next;
-              writeState(state);
-              render();
-            }
-
-            function addFilter(field, value) {
-              const term = filterTerm(field, value);
-              const q = state.q.trim();
-              navigate({ ...state, q: q ? `${q} ${term}` : term, tab: "search", story: null });
-            }
-
-            async function render() {
-              const current = ++generation;
-              stopTail();
-              element("q").value = state.q;
-              element("range").value = state.range;
-              element("custom-range").hidden = state.range !== "custom";
-              if (state.range === "custom") {
-                element("start").value = localInputValue(state.start);
-                element("end").value = localInputValue(state.end);
-              }
-              for (const link of element("tabs").querySelectorAll("a")) {
-                link.href = `#${new URLSearchParams({ ...hashFields(), tab: link.dataset.tab })}`;
-                if (link.dataset.tab === state.tab) link.setAttribute("aria-current", "page");
-                else link.removeAttribute("aria-current");
-              }
-              const view = state.story ? "story" : state.tab;
-              for (const name of ["search", "story", "patterns", "analytics"]) element(`view-${name}`).hidden = name !== view;
-              element("live").hidden = view !== "search";
-              showQueryError(null);
-              const parameters = { q: state.q, ...timeRange(state) };
-              try {
-                if (view === "story") {
-                  await showStory(state.story, {
-                    title: element("story-title"), summary: element("story-summary"), timeline: element("story-timeline"),
-                    records: element("story-records"), jaeger: element("jaeger-link"),
-                  }, recordActions, jaegerURL);
-                } else if (view === "patterns") {
-                  await showPatterns(parameters, element("patterns"), element("patterns-status"),
-                    (id) => navigate({ ...state, tab: "search", q: `pattern:${id}`, story: null }));
-                } else if (view === "analytics") {
-                  await showAnalytics(parameters, {
-                    chart: element("error-rate"), axis: element("error-rate-axis"), caption: element("error-rate-caption"),
-                    table: element("endpoints"),
-                  });
-                } else {
-                  await search(parameters, current);
-                }
-              } catch (error) {
-                if (current === generation) reportError(error);
-              }
-            }
-
-            function hashFields() {
-              return Object.fromEntries(new URLSearchParams(location.hash.slice(1)));
-            }
-
-            function localInputValue(iso) {
-              const date = new Date(iso);
-              return new Date(date.getTime() - date.getTimezoneOffset() * 60e3).toISOString().slice(0, 19);
-            }
-
-            async function search(parameters, current) {
-              element("status").textContent = "Searching…";
-              element("results").replaceChildren();
-              element("more").hidden = true;
-              element("histogram").replaceChildren();
-              element("histogram-axis").replaceChildren();
-              element("histogram-caption").textContent = "";
-              const [page, histogram] = await Promise.all([
-                get("/api/v1/logs", { ...parameters, limit: 100 }),
-                get("/api/v1/analytics/histogram", { ...parameters, by: "level" }),
-              ]);
-              if (current !== generation) return;
-              const tallest = drawHistogram(element("histogram"), element("histogram-axis"), histogram, (start, end) =>
-                navigate({ ...state, range: "custom", start: start.toISOString(), end: end.toISOString(), story: null }));
-              element("histogram-caption").textContent =
-                `${histogram.series.reduce((sum, entry) => sum + entry.total, 0).toLocaleString()} records, per ${histogram.interval}; `
-                + `the tallest bar ${tallest.toLocaleString()} (drag across the chart to zoom in)`;
-              element("zoom-out").hidden = state.range !== "custom";
-              showPage(page, false);
-            }
-
-            function showPage(page, appending) {
-              const rows = page.logs.map((record) => recordRow(record, recordActions));
-              if (appending) element("results").append(...rows);
-              else element("results").replaceChildren(...rows);
-              cursor = page.next_cursor;
-              element("more").hidden = !cursor;
-              const shown = element("results").childElementCount;
-              element("status").textContent = shown === 0
-                ? "No records match in this range."
-                : `${shown} records, newest first${page.partial ? ` (partial: searched ${page.covered?.start ?? ""} to ${page.covered?.end ?? ""} before the query budget ran out)` : ""}`;
-            }
-
-            async function loadMore() {
-              if (!cursor) return;
-              try {
-                showPage(await get("/api/v1/logs", { q: state.q, ...timeRange(state), limit: 100, cursor }), true);
-              } catch (error) {
-                reportError(error);
-              }
-            }
-
-            function startTail() {
-              tail = new LiveTail(state.q, (records) => {
-                const list = element("results");
-                for (const record of records) {
-                  const row = recordRow(record, recordActions);
-                  row.classList.add("fresh");
-                  list.prepend(row);
-                }
-                while (list.childElementCount > maxLiveRows) list.lastElementChild.remove();
-              }, (notice) => {
-                element("status").textContent = notice;
-              });
-              tail.start();
-              element("live").setAttribute("aria-pressed", "true");
-              element("pause").hidden = false;
-              element("pause").setAttribute("aria-pressed", "false");
-              element("pause").textContent = "Pause";
-              element("status").textContent = "Live: waiting for new records…";
-            }
-
-            function togglePause() {
-              if (!tail) return;
-              const pausing = element("pause").getAttribute("aria-pressed") === "false";
-              if (pausing) tail.stop();
-              else tail.start();
-              element("pause").setAttribute("aria-pressed", String(pausing));
-              element("pause").textContent = pausing ? "Resume" : "Pause";
-              element("status").textContent = pausing ? "Live tail paused" : "Live";
-            }
-
-            function stopTail() {
-              tail?.stop();
-              tail = null;
-              element("live").setAttribute("aria-pressed", "false");
-              element("pause").hidden = true;
-            }
-
-            function reportError(error) {
-              if (error instanceof ApiError && error.status === 401) {
-                storeToken(null);
-                showSignIn("Your session has ended; sign in again.");
-                return;
-              }
-              showQueryError(error);
-            }
-
-            function showQueryError(error) {
-              const box = element("query-error");
-              if (!error) {
-                box.hidden = true;
-                box.textContent = "";
-                element("q").removeAttribute("aria-invalid");
-                return;
-              }
-              const entry = error instanceof ApiError ? error.parameterError("q") : undefined;
-              if (entry && entry.position !== undefined) {
-                const characters = [...new Intl.Segmenter().segment(state.q)].map((part) => part.segment);
-                box.textContent = `${characters.join("")}\n${" ".repeat(entry.position)}^ ${entry.reason}`;
-                element("q").setAttribute("aria-invalid", "true");
-                const offset = characters.slice(0, entry.position).join("").length;
-                element("q").focus();
-                element("q").setSelectionRange(offset, offset + (characters[entry.position]?.length ?? 0));
-              } else {
-                box.textContent = error.message;
-              }
-              box.hidden = false;
-              element("status").textContent = "";
-            }
-
-            start();
-
-            """#,
+        """#,
         "chart.js": #"""
-            // Small SVG drawing helpers shared by the histogram, the sparklines, the error-rate line and the
-            // story timeline. Sizes are in viewBox units; the SVG scales to its box.
+        // Small SVG drawing helpers shared by the histogram, the sparklines, the error-rate line and the
+        // story timeline. Sizes are in viewBox units; the SVG scales to its box.
 
-            const namespace = "http://www.w3.org/2000/svg";
+        const namespace = "http://www.w3.org/2000/svg";
 
-            /** An SVG element with the given attributes (and text, for `text` elements). */
-            export function svgElement(name, attributes = {}, text) {
-              const element = document.createElementNS(namespace, name);
-              for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
-              if (text !== undefined) element.textContent = text;
-              return element;
-            }
+        /** An SVG element with the given attributes (and text, for `text` elements). */
+        export function svgElement(name, attributes = {}, text) {
+          const element = document.createElementNS(namespace, name);
+          for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
+          if (text !== undefined) element.textContent = text;
+          return element;
+        }
 
-            /** Empties an SVG and gives it a viewBox of `width` x `height`. */
-            export function resetSvg(svg, width, height) {
-              svg.replaceChildren();
-              svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
-              svg.setAttribute("preserveAspectRatio", "none");
-            }
+        /** Empties an SVG and gives it a viewBox of `width` x `height`. */
+        export function resetSvg(svg, width, height) {
+          svg.replaceChildren();
+          svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+          svg.setAttribute("preserveAspectRatio", "none");
+        }
 
-            /** A polyline of `values` (nulls skipped) scaled into `width` x `height` with `top` headroom. */
-            export function polyline(values, width, height, top = 2) {
-              const peak = Math.max(1e-9, ...values.filter((value) => value !== null));
-              const step = values.length > 1 ? width / (values.length - 1) : width;
-              const points = values
-                .map((value, index) => (value === null ? null : `${(index * step).toFixed(1)},${(height - (value / peak) * (height - top)).toFixed(1)}`))
-                .filter((point) => point !== null);
-              return svgElement("polyline", { points: points.join(" ") });
-            }
+        /** A polyline of `values` (nulls skipped) scaled into `width` x `height` with `top` headroom. */
+        export function polyline(values, width, height, top = 2) {
+          const peak = Math.max(1e-9, ...values.filter((value) => value !== null));
+          const step = values.length > 1 ? width / (values.length - 1) : width;
+          const points = values
+            .map((value, index) => (value === null ? null : `${(index * step).toFixed(1)},${(height - (value / peak) * (height - top)).toFixed(1)}`))
+            .filter((point) => point !== null);
+          return svgElement("polyline", { points: points.join(" ") });
+        }
 
-            /** A short local time label for an axis, in 24-hour time. */
-            export function timeLabel(date, spanMilliseconds) {
-              const options = spanMilliseconds > 2 * 86400e3
-                ? { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }
-                : { hour: "2-digit", minute: "2-digit", second: spanMilliseconds < 3600e3 ? "2-digit" : undefined, hourCycle: "h23" };
-              return date.toLocaleString(undefined, options);
-            }
+        /** A short local time label for an axis, in 24-hour time. */
+        export function timeLabel(date, spanMilliseconds) {
+          const options = spanMilliseconds > 2 * 86400e3
+            ? { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }
+            : { hour: "2-digit", minute: "2-digit", second: spanMilliseconds < 3600e3 ? "2-digit" : undefined, hourCycle: "h23" };
+          return date.toLocaleString(undefined, options);
+        }
 
-            /** Fills `container` with five time labels spread evenly from `start` to `end` (milliseconds). */
-            export function timeAxis(container, start, end) {
-              const span = Math.max(1, end - start);
-              container.replaceChildren(...[0, 0.25, 0.5, 0.75, 1].map((fraction) => {
-                const label = document.createElement("span");
-                label.textContent = timeLabel(new Date(start + fraction * span), span);
-                return label;
-              }));
-            }
+        /** Fills `container` with five time labels spread evenly from `start` to `end` (milliseconds). */
+        export function timeAxis(container, start, end) {
+          const span = Math.max(1, end - start);
+          container.replaceChildren(...[0, 0.25, 0.5, 0.75, 1].map((fraction) => {
+            const label = document.createElement("span");
+            label.textContent = timeLabel(new Date(start + fraction * span), span);
+            return label;
+          }));
+        }
 
-            """#,
+        """#,
         "histogram.js": #"""
-            // The histogram above the results: the range's records per bucket, stacked by level, from
-            // `/api/v1/analytics/histogram?by=level`. Dragging across it selects a narrower range.
+        // The histogram above the results: the range's records per bucket, stacked by level, from
+        // `/api/v1/analytics/histogram?by=level`. Dragging across it selects a narrower range.
 
-            import { resetSvg, svgElement, timeAxis } from "./chart.js";
+        import { resetSvg, svgElement, timeAxis } from "./chart.js";
 
-            const levels = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
-            const width = 1000;
-            const height = 100;
+        const levels = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
+        const width = 1000;
+        const height = 100;
 
-            /**
-             * Draws `histogram` into `svg` and its times into `axis`; `onZoom(start, end)` is called with the
-             * dragged range. Returns the largest bucket's count.
-             */
-            export function drawHistogram(svg, axis, histogram, onZoom) {
-              resetSvg(svg, width, height);
-              const buckets = histogram.buckets.map((bucket) => Date.parse(bucket));
-              const start = Date.parse(histogram.start);
-              const end = Date.parse(histogram.end);
-              const span = Math.max(1, end - start);
-              const x = (time) => ((time - start) / span) * width;
-              const bucketWidth = (histogram.interval_seconds * 1000 / span) * width;
-              const series = [...histogram.series].sort((a, b) => levels.indexOf(a.key) - levels.indexOf(b.key));
-              const totals = buckets.map((_, index) => series.reduce((sum, entry) => sum + entry.counts[index], 0));
-              const peak = Math.max(1, ...totals);
-              buckets.forEach((bucket, index) => {
-                let base = height;
-                for (const entry of series) {
-                  const count = entry.counts[index];
-                  if (count === 0) continue;
-                  const barHeight = (count / peak) * (height - 4);
-                  base -= barHeight;
-                  const bar = svgElement("rect", {
-                    x: Math.max(0, x(bucket)).toFixed(1), y: base.toFixed(1),
-                    width: Math.max(0.5, bucketWidth - 1).toFixed(1), height: barHeight.toFixed(1),
-                    class: levels.includes(entry.key) ? `level-${entry.key}` : "level-other",
-                  });
-                  bar.append(svgElement("title", {}, `${new Date(bucket).toLocaleString()}: ${count} ${entry.key ?? "no level"}`));
-                  svg.append(bar);
-                }
+        /**
+         * Draws `histogram` into `svg` and its times into `axis`; `onZoom(start, end)` is called with the
+         * dragged range. Returns the largest bucket's count.
+         */
+        export function drawHistogram(svg, axis, histogram, onZoom) {
+          resetSvg(svg, width, height);
+          const buckets = histogram.buckets.map((bucket) => Date.parse(bucket));
+          const start = Date.parse(histogram.start);
+          const end = Date.parse(histogram.end);
+          const span = Math.max(1, end - start);
+          const x = (time) => ((time - start) / span) * width;
+          const bucketWidth = (histogram.interval_seconds * 1000 / span) * width;
+          const series = [...histogram.series].sort((a, b) => levels.indexOf(a.key) - levels.indexOf(b.key));
+          const totals = buckets.map((_, index) => series.reduce((sum, entry) => sum + entry.counts[index], 0));
+          const peak = Math.max(1, ...totals);
+          buckets.forEach((bucket, index) => {
+            let base = height;
+            for (const entry of series) {
+              const count = entry.counts[index];
+              if (count === 0) continue;
+              const barHeight = (count / peak) * (height - 4);
+              base -= barHeight;
+              const bar = svgElement("rect", {
+                x: Math.max(0, x(bucket)).toFixed(1), y: base.toFixed(1),
+                width: Math.max(0.5, bucketWidth - 1).toFixed(1), height: barHeight.toFixed(1),
+                class: levels.includes(entry.key) ? `level-${entry.key}` : "level-other",
               });
-              timeAxis(axis, start, end);
-              enableDragZoom(svg, (from, to) => onZoom(new Date(start + (from / width) * span), new Date(start + (to / width) * span)));
-              return Math.max(0, ...totals);
+              bar.append(svgElement("title", {}, `${new Date(bucket).toLocaleString()}: ${count} ${entry.key ?? "no level"}`));
+              svg.append(bar);
             }
+          });
+          timeAxis(axis, start, end);
+          enableDragZoom(svg, (from, to) => onZoom(new Date(start + (from / width) * span), new Date(start + (to / width) * span)));
+          return Math.max(0, ...totals);
+        }
 
-            function enableDragZoom(svg, onSelect) {
-              const selection = svgElement("rect", { class: "selection", y: 0, height, width: 0, x: 0 });
-              svg.append(selection);
-              const position = (event) => {
-                const box = svg.getBoundingClientRect();
-                return Math.min(width, Math.max(0, ((event.clientX - box.left) / box.width) * width));
-              };
-              let origin = null;
-              svg.onpointerdown = (event) => {
-                origin = position(event);
-                svg.setPointerCapture(event.pointerId);
-              };
-              svg.onpointermove = (event) => {
-                if (origin === null) return;
-                const current = position(event);
-                selection.setAttribute("x", Math.min(origin, current).toFixed(1));
-                selection.setAttribute("width", Math.abs(current - origin).toFixed(1));
-              };
-              svg.onpointerup = (event) => {
-                if (origin === null) return;
-                const current = position(event);
-                const [from, to] = [Math.min(origin, current), Math.max(origin, current)];
-                origin = null;
-                selection.setAttribute("width", 0);
-                if (to - from > 3) onSelect(from, to);
-              };
-            }
+        function enableDragZoom(svg, onSelect) {
+          const selection = svgElement("rect", { class: "selection", y: 0, height, width: 0, x: 0 });
+          svg.append(selection);
+          const position = (event) => {
+            const box = svg.getBoundingClientRect();
+            return Math.min(width, Math.max(0, ((event.clientX - box.left) / box.width) * width));
+          };
+          let origin = null;
+          svg.onpointerdown = (event) => {
+            origin = position(event);
+            svg.setPointerCapture(event.pointerId);
+          };
+          svg.onpointermove = (event) => {
+            if (origin === null) return;
+            const current = position(event);
+            selection.setAttribute("x", Math.min(origin, current).toFixed(1));
+            selection.setAttribute("width", Math.abs(current - origin).toFixed(1));
+          };
+          svg.onpointerup = (event) => {
+            if (origin === null) return;
+            const current = position(event);
+            const [from, to] = [Math.min(origin, current), Math.max(origin, current)];
+            origin = null;
+            selection.setAttribute("width", 0);
+            if (to - from > 3) onSelect(from, to);
+          };
+        }
 
-            """#,
+        """#,
         "index.html": #"""
-            <!doctype html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="color-scheme" content="light dark">
-            <meta name="logsmith-jaeger-url" content="">
-            <meta name="logsmith-auth" content="on">
-            <title>Logsmith</title>
-            <link rel="icon" href="data:,">
-            <link rel="stylesheet" href="/ui/style.css">
-            <script type="module" src="/ui/app.js"></script>
-            </head>
-            <body>
-            <header class="bar">
-              <a class="brand" href="/#">Logsmith</a>
-              <nav id="tabs" aria-label="Views" hidden>
-                <a href="#tab=search" data-tab="search">Search</a>
-                <a href="#tab=patterns" data-tab="patterns">Patterns</a>
-                <a href="#tab=analytics" data-tab="analytics">Analytics</a>
-              </nav>
-              <span id="identity" class="muted"></span>
-              <button id="sign-out" type="button" hidden>Sign out</button>
-            </header>
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="color-scheme" content="light dark">
+        <meta name="logsmith-jaeger-url" content="">
+        <meta name="logsmith-auth" content="on">
+        <title>Logsmith</title>
+        <link rel="icon" href="data:,">
+        <link rel="stylesheet" href="/ui/style.css">
+        <script type="module" src="/ui/app.js"></script>
+        </head>
+        <body>
+        <header class="bar">
+          <a class="brand" href="/#">Logsmith</a>
+          <nav id="tabs" aria-label="Views" hidden>
+            <a href="#tab=search" data-tab="search">Search</a>
+            <a href="#tab=patterns" data-tab="patterns">Patterns</a>
+            <a href="#tab=analytics" data-tab="analytics">Analytics</a>
+          </nav>
+          <span id="identity" class="muted"></span>
+          <button id="sign-out" type="button" hidden>Sign out</button>
+        </header>
 
-            <main>
-              <section id="sign-in" class="panel" hidden>
-                <h1>Sign in</h1>
-                <form id="login-form">
-                  <fieldset>
-                    <legend>As a user</legend>
-                    <label>Tenant <input name="tenant" autocomplete="organization" placeholder="default"></label>
-                    <label>User name <input name="username" autocomplete="username" required></label>
-                    <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-                    <button type="submit">Sign in</button>
-                  </fieldset>
-                </form>
-                <form id="key-form">
-                  <fieldset>
-                    <legend>With an API key</legend>
-                    <label>API key <input name="key" type="password" autocomplete="off" required></label>
-                    <button type="submit">Use key</button>
-                  </fieldset>
-                </form>
-                <p id="sign-in-error" class="error" role="alert"></p>
-              </section>
+        <main>
+          <section id="sign-in" class="panel" hidden>
+            <h1>Sign in</h1>
+            <form id="login-form">
+              <fieldset>
+                <legend>As a user</legend>
+                <label>Tenant <input name="tenant" autocomplete="organization" placeholder="default"></label>
+                <label>User name <input name="username" autocomplete="username" required></label>
+                <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+                <button type="submit">Sign in</button>
+              </fieldset>
+            </form>
+            <form id="key-form">
+              <fieldset>
+                <legend>With an API key</legend>
+                <label>API key <input name="key" type="password" autocomplete="off" required></label>
+                <button type="submit">Use key</button>
+              </fieldset>
+            </form>
+            <p id="sign-in-error" class="error" role="alert"></p>
+          </section>
 
-              <section id="explorer" hidden>
-                <form id="query-form" class="query" role="search">
-                  <label class="query-text">
-                    <span class="visually-hidden">Query</span>
-                    <input id="q" name="q" autocomplete="off" spellcheck="false"
-                           placeholder='level:>=warn service:payments "timed out"  (press / to focus)'>
-                  </label>
-                  <select id="range" name="range" aria-label="Time range">
-                    <option value="15m">Last 15 minutes</option>
-                    <option value="1h">Last hour</option>
-                    <option value="6h">Last 6 hours</option>
-                    <option value="24h">Last 24 hours</option>
-                    <option value="7d">Last 7 days</option>
-                    <option value="custom">Custom range</option>
-                  </select>
-                  <span id="custom-range" hidden>
-                    <label>From <input id="start" type="datetime-local" step="1"></label>
-                    <label>To <input id="end" type="datetime-local" step="1"></label>
-                  </span>
-                  <button type="submit">Search</button>
-                  <button id="live" type="button" aria-pressed="false">Live</button>
-                  <button id="pause" type="button" aria-pressed="false" hidden>Pause</button>
-                </form>
-                <p id="query-error" class="error" role="alert" hidden></p>
+          <section id="explorer" hidden>
+            <form id="query-form" class="query" role="search">
+              <label class="query-text">
+                <span class="visually-hidden">Query</span>
+                <input id="q" name="q" autocomplete="off" spellcheck="false"
+                       placeholder='level:>=warn service:payments "timed out"  (press / to focus)'>
+              </label>
+              <select id="range" name="range" aria-label="Time range">
+                <option value="15m">Last 15 minutes</option>
+                <option value="1h">Last hour</option>
+                <option value="6h">Last 6 hours</option>
+                <option value="24h">Last 24 hours</option>
+                <option value="7d">Last 7 days</option>
+                <option value="custom">Custom range</option>
+              </select>
+              <span id="custom-range" hidden>
+                <label>From <input id="start" type="datetime-local" step="1"></label>
+                <label>To <input id="end" type="datetime-local" step="1"></label>
+              </span>
+              <button type="submit">Search</button>
+              <button id="live" type="button" aria-pressed="false">Live</button>
+              <button id="pause" type="button" aria-pressed="false" hidden>Pause</button>
+            </form>
+            <p id="query-error" class="error" role="alert" hidden></p>
 
-                <div id="view-search" class="view">
-                  <figure class="histogram">
-                    <svg id="histogram" role="img" aria-label="Records over time by level"></svg>
-                    <div id="histogram-axis" class="axis-labels"></div>
-                    <figcaption><span id="histogram-caption" class="muted"></span>
-                      <button id="zoom-out" type="button" hidden>Zoom out</button></figcaption>
-                  </figure>
-                  <p id="status" class="muted" aria-live="polite"></p>
-                  <ol id="results" class="results"></ol>
-                  <button id="more" type="button" hidden>Load more</button>
-                </div>
+            <div id="view-search" class="view">
+              <figure class="histogram">
+                <svg id="histogram" role="img" aria-label="Records over time by level"></svg>
+                <div id="histogram-axis" class="axis-labels"></div>
+                <figcaption><span id="histogram-caption" class="muted"></span>
+                  <button id="zoom-out" type="button" hidden>Zoom out</button></figcaption>
+              </figure>
+              <p id="status" class="muted" aria-live="polite"></p>
+              <ol id="results" class="results"></ol>
+              <button id="more" type="button" hidden>Load more</button>
+            </div>
 
-                <div id="view-story" class="view" hidden>
-                  <p><button id="story-back" type="button">Back to results</button></p>
-                  <h2 id="story-title"></h2>
-                  <p id="story-summary" class="muted"></p>
-                  <p><a id="jaeger-link" target="_blank" rel="noopener noreferrer" hidden>Open the trace in Jaeger</a></p>
-                  <svg id="story-timeline" role="img" aria-label="The story's records over time by service"></svg>
-                  <ol id="story-records" class="results"></ol>
-                </div>
+            <div id="view-story" class="view" hidden>
+              <p><button id="story-back" type="button">Back to results</button></p>
+              <h2 id="story-title"></h2>
+              <p id="story-summary" class="muted"></p>
+              <p><a id="jaeger-link" target="_blank" rel="noopener noreferrer" hidden>Open the trace in Jaeger</a></p>
+              <svg id="story-timeline" role="img" aria-label="The story's records over time by service"></svg>
+              <ol id="story-records" class="results"></ol>
+            </div>
 
-                <div id="view-patterns" class="view" hidden>
-                  <p id="patterns-status" class="muted" aria-live="polite"></p>
-                  <table id="patterns" class="table">
-                    <thead><tr><th scope="col">Pattern</th><th scope="col">Count</th><th scope="col">Over the range</th>
-                      <th scope="col">Services</th><th scope="col"></th></tr></thead>
-                    <tbody></tbody>
-                  </table>
-                </div>
+            <div id="view-patterns" class="view" hidden>
+              <p id="patterns-status" class="muted" aria-live="polite"></p>
+              <table id="patterns" class="table">
+                <thead><tr><th scope="col">Pattern</th><th scope="col">Count</th><th scope="col">Over the range</th>
+                  <th scope="col">Services</th><th scope="col"></th></tr></thead>
+                <tbody></tbody>
+              </table>
+            </div>
 
-                <div id="view-analytics" class="view" hidden>
-                  <h2>Error rate</h2>
-                  <p id="error-rate-caption" class="muted" aria-live="polite"></p>
-                  <svg id="error-rate" role="img" aria-label="Share of errors over time"></svg>
-                  <div id="error-rate-axis" class="axis-labels"></div>
-                  <h2>Endpoints</h2>
-                  <table id="endpoints" class="table">
-                    <thead><tr><th scope="col">Method</th><th scope="col">Route</th><th scope="col">Requests</th>
-                      <th scope="col">Errors</th><th scope="col">p50 ms</th><th scope="col">p95 ms</th><th scope="col">p99 ms</th></tr></thead>
-                    <tbody></tbody>
-                  </table>
-                </div>
-              </section>
-            </main>
-            </body>
-            </html>
+            <div id="view-analytics" class="view" hidden>
+              <h2>Error rate</h2>
+              <p id="error-rate-caption" class="muted" aria-live="polite"></p>
+              <svg id="error-rate" role="img" aria-label="Share of errors over time"></svg>
+              <div id="error-rate-axis" class="axis-labels"></div>
+              <h2>Endpoints</h2>
+              <table id="endpoints" class="table">
+                <thead><tr><th scope="col">Method</th><th scope="col">Route</th><th scope="col">Requests</th>
+                  <th scope="col">Errors</th><th scope="col">p50 ms</th><th scope="col">p95 ms</th><th scope="col">p99 ms</th></tr></thead>
+                <tbody></tbody>
+              </table>
+            </div>
+          </section>
+        </main>
+        </body>
+        </html>
 
-            """#,
+        """#,
         "insights.js": #"""
-            // The patterns and analytics tabs: the range's top message patterns with sparklines and a way to
-            // their lines, the error rate over time, and the busiest endpoints with their latencies.
+        // The patterns and analytics tabs: the range's top message patterns with sparklines and a way to
+        // their lines, the error rate over time, and the busiest endpoints with their latencies.
 
-            import { get } from "./api.js";
-            import { polyline, resetSvg, svgElement, timeAxis } from "./chart.js";
+        import { get } from "./api.js";
+        import { polyline, resetSvg, svgElement, timeAxis } from "./chart.js";
 
-            /** Fills the patterns table; `showLines(id)` searches for a pattern's records. */
-            export async function showPatterns(parameters, table, status, showLines) {
-              status.textContent = "Loading patterns…";
-              const answer = await get("/api/v1/patterns", { ...parameters, limit: 50, sort: "count" });
-              const body = table.tBodies[0];
-              body.replaceChildren(...answer.patterns.map((pattern) => {
-                const row = document.createElement("tr");
-                const sparkline = svgElement("svg", { class: "sparkline", role: "img", "aria-label": "Records over the range" });
-                resetSvg(sparkline, 100, 20);
-                sparkline.append(polyline(pattern.sparkline, 100, 20));
-                const button = document.createElement("button");
-                button.type = "button";
-                button.textContent = "Show lines";
-                button.addEventListener("click", () => showLines(pattern.id));
-                row.append(
-                  cell(pattern.template, "template"),
-                  cell(pattern.count.toLocaleString()),
-                  cellOf(sparkline),
-                  cell(pattern.services.map((entry) => entry.service).join(", ")),
-                  cellOf(button),
-                );
-                return row;
-              }));
-              status.textContent = answer.patterns.length === 0
-                ? "No patterns in this range."
-                : `${answer.patterns.length} patterns, most frequent first${answer.partial ? " (partial: the query budget ran out)" : ""}`;
-            }
+        /** Fills the patterns table; `showLines(id)` searches for a pattern's records. */
+        export async function showPatterns(parameters, table, status, showLines) {
+          status.textContent = "Loading patterns…";
+          const answer = await get("/api/v1/patterns", { ...parameters, limit: 50, sort: "count" });
+          const body = table.tBodies[0];
+          body.replaceChildren(...answer.patterns.map((pattern) => {
+            const row = document.createElement("tr");
+            const sparkline = svgElement("svg", { class: "sparkline", role: "img", "aria-label": "Records over the range" });
+            resetSvg(sparkline, 100, 20);
+            sparkline.append(polyline(pattern.sparkline, 100, 20));
+            const button = document.createElement("button");
+            button.type = "button";
+            button.textContent = "Show lines";
+            button.addEventListener("click", () => showLines(pattern.id));
+            row.append(
+              cell(pattern.template, "template"),
+              cell(pattern.count.toLocaleString()),
+              cellOf(sparkline),
+              cell(pattern.services.map((entry) => entry.service).join(", ")),
+              cellOf(button),
+            );
+            return row;
+          }));
+          status.textContent = answer.patterns.length === 0
+            ? "No patterns in this range."
+            : `${answer.patterns.length} patterns, most frequent first${answer.partial ? " (partial: the query budget ran out)" : ""}`;
+        }
 
-            /** Draws the error rate over the range (`chart`, `axis`, `caption`) and fills the endpoints `table`. */
-            export async function showAnalytics(parameters, { chart, axis, caption, table }) {
-              caption.textContent = "Loading…";
-              const [rate, endpoints] = await Promise.all([
-                get("/api/v1/analytics/error-rate", parameters),
-                get("/api/v1/analytics/endpoints", { ...parameters, limit: 20 }),
-              ]);
-              const series = rate.series[0];
-              resetSvg(chart, 1000, 120);
-              if (series) {
-                const line = svgElement("g", { class: "line" });
-                // An empty bucket has no rate; it is drawn as none.
-                line.append(polyline(series.rates.map((value) => value ?? 0), 1000, 120, 5));
-                chart.append(line);
-              }
-              timeAxis(axis, Date.parse(rate.start), Date.parse(rate.end));
-              caption.textContent = series && series.rate !== null
-                ? `${(series.rate * 100).toFixed(2)}% of ${series.total.toLocaleString()} records are errors (ERROR or above, or HTTP status 500 or above); peak per ${rate.interval}: ${(Math.max(0, ...series.rates.filter((value) => value !== null)) * 100).toFixed(1)}%`
-                : "No records in this range.";
-              table.tBodies[0].replaceChildren(...endpoints.endpoints.map((endpoint) => {
-                const row = document.createElement("tr");
-                row.append(
-                  cell(endpoint.method ?? ""), cell(endpoint.route, "template"), cell(endpoint.requests.toLocaleString()),
-                  cell(`${endpoint.errors.toLocaleString()} (${(endpoint.error_rate * 100).toFixed(1)}%)`),
-                  cell(milliseconds(endpoint.p50_ms)), cell(milliseconds(endpoint.p95_ms)), cell(milliseconds(endpoint.p99_ms)),
-                );
-                return row;
-              }));
-            }
+        /** Draws the error rate over the range (`chart`, `axis`, `caption`) and fills the endpoints `table`. */
+        export async function showAnalytics(parameters, { chart, axis, caption, table }) {
+          caption.textContent = "Loading…";
+          const [rate, endpoints] = await Promise.all([
+            get("/api/v1/analytics/error-rate", parameters),
+            get("/api/v1/analytics/endpoints", { ...parameters, limit: 20 }),
+          ]);
+          const series = rate.series[0];
+          resetSvg(chart, 1000, 120);
+          if (series) {
+            const line = svgElement("g", { class: "line" });
+            // An empty bucket has no rate; it is drawn as none.
+            line.append(polyline(series.rates.map((value) => value ?? 0), 1000, 120, 5));
+            chart.append(line);
+          }
+          timeAxis(axis, Date.parse(rate.start), Date.parse(rate.end));
+          caption.textContent = series && series.rate !== null
+            ? `${(series.rate * 100).toFixed(2)}% of ${series.total.toLocaleString()} records are errors (ERROR or above, or HTTP status 500 or above); peak per ${rate.interval}: ${(Math.max(0, ...series.rates.filter((value) => value !== null)) * 100).toFixed(1)}%`
+            : "No records in this range.";
+          table.tBodies[0].replaceChildren(...endpoints.endpoints.map((endpoint) => {
+            const row = document.createElement("tr");
+            row.append(
+              cell(endpoint.method ?? ""), cell(endpoint.route, "template"), cell(endpoint.requests.toLocaleString()),
+              cell(`${endpoint.errors.toLocaleString()} (${(endpoint.error_rate * 100).toFixed(1)}%)`),
+              cell(milliseconds(endpoint.p50_ms)), cell(milliseconds(endpoint.p95_ms)), cell(milliseconds(endpoint.p99_ms)),
+            );
+            return row;
+          }));
+        }
 
-            function milliseconds(value) {
-              return value === null || value === undefined ? "" : value.toFixed(1);
-            }
+        function milliseconds(value) {
+          return value === null || value === undefined ? "" : value.toFixed(1);
+        }
 
-            function cell(text, className) {
-              const element = document.createElement("td");
-              element.textContent = text;
-              if (className) element.className = className;
-              return element;
-            }
+        function cell(text, className) {
+          const element = document.createElement("td");
+          element.textContent = text;
+          if (className) element.className = className;
+          return element;
+        }
 
-            function cellOf(child) {
-              const element = document.createElement("td");
-              element.append(child);
-              return element;
-            }
+        function cellOf(child) {
+          const element = document.createElement("td");
+          element.append(child);
+          return element;
+        }
 
-            """#,
+        """#,
         "records.js": #"""
-            // One record as a row of the results: level colour, time, level, service and message; opened,
-            // every field as a list whose values add themselves to the query when clicked, the record's JSON,
-            // and for a record with a correlation or trace ID, a button that opens its story.
+        // One record as a row of the results: level colour, time, level, service and message; opened,
+        // every field as a list whose values add themselves to the query when clicked, the record's JSON,
+        // and for a record with a correlation or trace ID, a button that opens its story.
 
-            const storyFields = ["correlation_id", "trace_id"];
+        const storyFields = ["correlation_id", "trace_id"];
 
-            /**
-             * A list item for `record`. `actions.filter(field, value)` adds a filter to the query;
-             * `actions.story(id)` opens a correlation story.
-             */
-            export function recordRow(record, actions) {
-              const item = document.createElement("li");
-              item.dataset.id = record.id;
-              const details = document.createElement("details");
-              const summary = document.createElement("summary");
-              summary.append(
-                span(`stripe ${record.level}`, ""),
-                span("time", formatTime(record.timestamp)),
-                span("level", record.level),
-                span("service", record.service ?? ""),
-                span("message", record.message),
-              );
-              details.append(summary);
-              details.addEventListener("toggle", () => {
-                if (details.open && details.childElementCount === 1) details.append(fieldList(record, actions));
-              });
-              item.append(details);
-              return item;
+        /**
+         * A list item for `record`. `actions.filter(field, value)` adds a filter to the query;
+         * `actions.story(id)` opens a correlation story.
+         */
+        export function recordRow(record, actions) {
+          const item = document.createElement("li");
+          item.dataset.id = record.id;
+          const details = document.createElement("details");
+          const summary = document.createElement("summary");
+          summary.append(
+            span(`stripe ${record.level}`, ""),
+            span("time", formatTime(record.timestamp)),
+            span("level", record.level),
+            span("service", record.service ?? ""),
+            span("message", record.message),
+          );
+          details.append(summary);
+          details.addEventListener("toggle", () => {
+            if (details.open && details.childElementCount === 1) details.append(fieldList(record, actions));
+          });
+          item.append(details);
+          return item;
+        }
+
+        function span(className, text) {
+          const element = document.createElement("span");
+          element.className = className;
+          element.textContent = text;
+          return element;
+        }
+
+        /** The record's time in local time with milliseconds. */
+        export function formatTime(timestamp) {
+          const date = new Date(timestamp);
+          const pad = (value, size = 2) => String(value).padStart(size, "0");
+          return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+        }
+
+        function fieldList(record, actions) {
+          const list = document.createElement("dl");
+          list.className = "fields";
+          const { attributes = {}, ...top } = record;
+          const entries = [
+            ...Object.entries(top).filter(([name]) => name !== "tenant"),
+            ...flatten(attributes, "attributes"),
+          ];
+          for (const [name, value] of entries) {
+            const term = document.createElement("dt");
+            term.textContent = name;
+            const definition = document.createElement("dd");
+            if (isFilterable(name, value)) {
+              const button = document.createElement("button");
+              button.type = "button";
+              button.className = "value";
+              button.textContent = String(value);
+              button.title = `Add ${name}:${value} to the query`;
+              button.addEventListener("click", () => actions.filter(name, value));
+              definition.append(button);
+            } else {
+              definition.textContent = typeof value === "string" ? value : JSON.stringify(value);
             }
+            list.append(term, definition);
+          }
+          const buttons = document.createElement("div");
+          buttons.className = "actions";
+          for (const field of storyFields) {
+            if (!record[field]) continue;
+            const button = document.createElement("button");
+            button.type = "button";
+            button.className = "story";
+            button.textContent = `Story of this ${field === "trace_id" ? "trace" : "correlation"}`;
+            button.addEventListener("click", () => actions.story(record[field]));
+            buttons.append(button);
+          }
+          const json = document.createElement("details");
+          json.className = "json";
+          const label = document.createElement("summary");
+          label.textContent = "JSON";
+          const text = document.createElement("pre");
+          text.textContent = JSON.stringify(record, null, 2);
+          json.append(label, text);
+          list.append(buttons, json);
+          return list;
+        }
 
-            function span(className, text) {
-              const element = document.createElement("span");
-              element.className = className;
-              element.textContent = text;
-              return element;
-            }
+        function flatten(object, prefix) {
+          return Object.entries(object).flatMap(([key, value]) =>
+            value !== null && typeof value === "object" && !Array.isArray(value)
+              ? flatten(value, `${prefix}.${key}`)
+              : [[`${prefix}.${key}`, value]]);
+        }
 
-            /** The record's time in local time with milliseconds. */
-            export function formatTime(timestamp) {
-              const date = new Date(timestamp);
-              const pad = (value, size = 2) => String(value).padStart(size, "0");
-              return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
-            }
+        const unfilterable = new Set(["timestamp", "observed_at", "message", "severity_number"]);
 
-            function fieldList(record, actions) {
-              const list = document.createElement("dl");
-              list.className = "fields";
-              const { attributes = {}, ...top } = record;
-              const entries = [
-                ...Object.entries(top).filter(([name]) => name !== "tenant"),
-                ...flatten(attributes, "attributes"),
-              ];
-              for (const [name, value] of entries) {
-                const term = document.createElement("dt");
-                term.textContent = name;
-                const definition = document.createElement("dd");
-                if (isFilterable(name, value)) {
-                  const button = document.createElement("button");
-                  button.type = "button";
-                  button.className = "value";
-                  button.textContent = String(value);
-                  button.title = `Add ${name}:${value} to the query`;
-                  button.addEventListener("click", () => actions.filter(name, value));
-                  definition.append(button);
-                } else {
-                  definition.textContent = typeof value === "string" ? value : JSON.stringify(value);
-                }
-                list.append(term, definition);
-              }
-              const buttons = document.createElement("div");
-              buttons.className = "actions";
-              for (const field of storyFields) {
-                if (!record[field]) continue;
-                const button = document.createElement("button");
-                button.type = "button";
-                button.className = "story";
-                button.textContent = `Story of this ${field === "trace_id" ? "trace" : "correlation"}`;
-                button.addEventListener("click", () => actions.story(record[field]));
-                buttons.append(button);
-              }
-              const json = document.createElement("details");
-              json.className = "json";
-              const label = document.createElement("summary");
-              label.textContent = "JSON";
-              const text = document.createElement("pre");
-              text.textContent = JSON.stringify(record, null, 2);
-              json.append(label, text);
-              list.append(buttons, json);
-              return list;
-            }
+        function isFilterable(name, value) {
+          return !unfilterable.has(name) && ["string", "number", "boolean"].includes(typeof value);
+        }
 
-            function flatten(object, prefix) {
-              return Object.entries(object).flatMap(([key, value]) =>
-                value !== null && typeof value === "object" && !Array.isArray(value)
-                  ? flatten(value, `${prefix}.${key}`)
-                  : [[`${prefix}.${key}`, value]]);
-            }
-
-            const unfilterable = new Set(["timestamp", "observed_at", "message", "severity_number"]);
-
-            function isFilterable(name, value) {
-              return !unfilterable.has(name) && ["string", "number", "boolean"].includes(typeof value);
-            }
-
-            """#,
+        """#,
         "state.js": #"""
-            // What the address holds: the tab, the query, the time range and an open story, in the fragment
-            // (`/#tab=search&q=...&range=1h`), so a link shows someone else the same view and the server never
-            // sees the query in its access log.
+        // What the address holds: the tab, the query, the time range and an open story, in the fragment
+        // (`/#tab=search&q=...&range=1h`), so a link shows someone else the same view and the server never
+        // sees the query in its access log.
 
-            export const presets = { "15m": 15 * 60e3, "1h": 3600e3, "6h": 6 * 3600e3, "24h": 24 * 3600e3, "7d": 7 * 24 * 3600e3 };
-            const tabs = ["search", "patterns", "analytics"];
+        export const presets = { "15m": 15 * 60e3, "1h": 3600e3, "6h": 6 * 3600e3, "24h": 24 * 3600e3, "7d": 7 * 24 * 3600e3 };
+        const tabs = ["search", "patterns", "analytics"];
 
-            /** The view the address describes, with defaults for what it leaves out. */
-            export function readState() {
-              const fields = new URLSearchParams(location.hash.slice(1));
-              const state = {
-                tab: tabs.includes(fields.get("tab")) ? fields.get("tab") : "search",
-                q: fields.get("q") ?? "",
-                range: fields.get("range") ?? "1h",
-                start: fields.get("start"),
-                end: fields.get("end"),
-                story: fields.get("story"),
-              };
-              if (state.range !== "custom" && !(state.range in presets)) state.range = "1h";
-              if (state.range === "custom" && !(validTime(state.start) && validTime(state.end))) state.range = "1h";
-              return state;
-            }
+        /** The view the address describes, with defaults for what it leaves out. */
+        export function readState() {
+          const fields = new URLSearchParams(location.hash.slice(1));
+          const state = {
+            tab: tabs.includes(fields.get("tab")) ? fields.get("tab") : "search",
+            q: fields.get("q") ?? "",
+            range: fields.get("range") ?? "1h",
+            start: fields.get("start"),
+            end: fields.get("end"),
+            story: fields.get("story"),
+          };
+          if (state.range !== "custom" && !(state.range in presets)) state.range = "1h";
+          if (state.range === "custom" && !(validTime(state.start) && validTime(state.end))) state.range = "1h";
+          return state;
+        }
 
-            /** Puts the view in the address: a new history entry, or the current one replaced. */
-            export function writeState(state, { replace = false } = {}) {
-              const fields = new URLSearchParams();
-              fields.set("tab", state.tab);
-              if (state.q) fields.set("q", state.q);
-              fields.set("range", state.range);
-              if (state.range === "custom") {
-                fields.set("start", state.start);
-                fields.set("end", state.end);
-              }
-              if (state.story) fields.set("story", state.story);
-              const hash = `#${fields.toString()}`;
-              if (hash === location.hash) return;
-              if (replace) history.replaceState(null, "", hash);
-              else history.pushState(null, "", hash);
-            }
+        /** Puts the view in the address: a new history entry, or the current one replaced. */
+        export function writeState(state, { replace = false } = {}) {
+          const fields = new URLSearchParams();
+          fields.set("tab", state.tab);
+          if (state.q) fields.set("q", state.q);
+          fields.set("range", state.range);
+          if (state.range === "custom") {
+            fields.set("start", state.start);
+            fields.set("end", state.end);
+          }
+          if (state.story) fields.set("story", state.story);
+          const hash = `#${fields.toString()}`;
+          if (hash === location.hash) return;
+          if (replace) history.replaceState(null, "", hash);
+          else history.pushState(null, "", hash);
+        }
 
-            function validTime(text) {
-              return typeof text === "string" && !Number.isNaN(Date.parse(text));
-            }
+        function validTime(text) {
+          return typeof text === "string" && !Number.isNaN(Date.parse(text));
+        }
 
-            /** The range's start and end as ISO times; a preset ends now. */
-            export function timeRange(state) {
-              if (state.range === "custom") return { start: new Date(state.start).toISOString(), end: new Date(state.end).toISOString() };
-              const end = Date.now();
-              return { start: new Date(end - presets[state.range]).toISOString(), end: new Date(end).toISOString() };
-            }
+        /** The range's start and end as ISO times; a preset ends now. */
+        export function timeRange(state) {
+          if (state.range === "custom") return { start: new Date(state.start).toISOString(), end: new Date(state.end).toISOString() };
+          const end = Date.now();
+          return { start: new Date(end - presets[state.range]).toISOString(), end: new Date(end).toISOString() };
+        }
 
-            /** A query term that matches `field` equal to `value`, quoted when the value needs it. */
-            export function filterTerm(field, value) {
-              const text = String(value);
-              const plain = /^[A-Za-z0-9_.\-\/@]+$/.test(text);
-              return `${field}:${plain ? text : `"${text.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`}`;
-            }
+        /** A query term that matches `field` equal to `value`, quoted when the value needs it. */
+        export function filterTerm(field, value) {
+          const text = String(value);
+          const plain = /^[A-Za-z0-9_.\-\/@]+$/.test(text);
+          return `${field}:${plain ? text : `"${text.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`}`;
+        }
 
-            """#,
+        """#,
         "story.js": #"""
-            // The story of a correlation or trace ID: every record that carries it, from
-            // `/api/v1/correlations/{id}`, as a timeline with one lane per service and as rows, with a link to
-            // the trace in Jaeger when the deployment names one.
+        // The story of a correlation or trace ID: every record that carries it, from
+        // `/api/v1/correlations/{id}`, as a timeline with one lane per service and as rows, with a link to
+        // the trace in Jaeger when the deployment names one.
 
-            import { get } from "./api.js";
-            import { resetSvg, svgElement, timeLabel } from "./chart.js";
-            import { formatTime, recordRow } from "./records.js";
+        import { get } from "./api.js";
+        import { resetSvg, svgElement, timeLabel } from "./chart.js";
+        import { formatTime, recordRow } from "./records.js";
 
-            const width = 1000;
-            const laneHeight = 22;
-            const labelWidth = 160;
+        const width = 1000;
+        const laneHeight = 22;
+        const labelWidth = 160;
 
-            /** Loads the story of `id` into the story view's elements. */
-            export async function showStory(id, elements, actions, jaegerURL) {
-              elements.title.textContent = `Story of ${id}`;
-              elements.summary.textContent = "Loading…";
-              elements.records.replaceChildren();
-              resetSvg(elements.timeline, width, laneHeight);
-              elements.jaeger.hidden = true;
-              const story = await get(`/api/v1/correlations/${encodeURIComponent(id)}`);
-              const services = story.services.length > 0 ? story.services : [""];
-              elements.summary.textContent = story.count === 0
-                ? "No records carry this ID."
-                : `${story.count} records across ${story.services.length} services, from ${formatTime(story.first)} to ${formatTime(story.last)}`
-                  + (story.truncated ? " (the first ones shown)" : "") + (story.partial ? " (partial: the query budget ran out)" : "");
-              const traceID = story.logs.find((record) => record.trace_id)?.trace_id;
-              if (jaegerURL && traceID) {
-                elements.jaeger.href = `${jaegerURL.replace(/\/$/, "")}/trace/${encodeURIComponent(traceID)}`;
-                elements.jaeger.hidden = false;
-              }
-              drawTimeline(elements.timeline, story, services);
-              elements.records.replaceChildren(...story.logs.map((record) => recordRow(record, actions)));
-            }
+        /** Loads the story of `id` into the story view's elements. */
+        export async function showStory(id, elements, actions, jaegerURL) {
+          elements.title.textContent = `Story of ${id}`;
+          elements.summary.textContent = "Loading…";
+          elements.records.replaceChildren();
+          resetSvg(elements.timeline, width, laneHeight);
+          elements.jaeger.hidden = true;
+          const story = await get(`/api/v1/correlations/${encodeURIComponent(id)}`);
+          const services = story.services.length > 0 ? story.services : [""];
+          elements.summary.textContent = story.count === 0
+            ? "No records carry this ID."
+            : `${story.count} records across ${story.services.length} services, from ${formatTime(story.first)} to ${formatTime(story.last)}`
+              + (story.truncated ? " (the first ones shown)" : "") + (story.partial ? " (partial: the query budget ran out)" : "");
+          const traceID = story.logs.find((record) => record.trace_id)?.trace_id;
+          if (jaegerURL && traceID) {
+            elements.jaeger.href = `${jaegerURL.replace(/\/$/, "")}/trace/${encodeURIComponent(traceID)}`;
+            elements.jaeger.hidden = false;
+          }
+          drawTimeline(elements.timeline, story, services);
+          elements.records.replaceChildren(...story.logs.map((record) => recordRow(record, actions)));
+        }
 
-            function drawTimeline(svg, story, services) {
-              const height = laneHeight * (services.length + 1);
-              resetSvg(svg, width, height);
-              svg.setAttribute("preserveAspectRatio", "xMinYMin meet");
-              if (story.logs.length === 0) return;
-              const times = story.logs.map((record) => Date.parse(record.timestamp));
-              const first = Math.min(...times);
-              const span = Math.max(1, Math.max(...times) - first);
-              const x = (time) => labelWidth + ((time - first) / span) * (width - labelWidth - 10);
-              services.forEach((service, lane) => {
-                const y = laneHeight * lane + laneHeight / 2;
-                svg.append(
-                  svgElement("line", { x1: labelWidth, x2: width, y1: y, y2: y, class: "gridline" }),
-                  svgElement("text", { x: 4, y: y + 4, class: "lane" }, service || "(no service)"),
-                );
-              });
-              story.logs.forEach((record, index) => {
-                const lane = Math.max(0, services.indexOf(record.service ?? ""));
-                const dot = svgElement("circle", {
-                  cx: x(times[index]).toFixed(1), cy: laneHeight * lane + laneHeight / 2, r: 5, class: `level-${record.level}`,
-                });
-                dot.append(svgElement("title", {}, `${record.timestamp} ${record.level} ${record.message}`));
-                svg.append(dot);
-              });
-              const axisY = laneHeight * services.length + 14;
-              svg.append(
-                svgElement("text", { x: labelWidth, y: axisY, class: "axis" }, timeLabel(new Date(first), span)),
-                svgElement("text", { x: width - 90, y: axisY, class: "axis" }, `+${span} ms`),
-              );
-            }
+        function drawTimeline(svg, story, services) {
+          const height = laneHeight * (services.length + 1);
+          resetSvg(svg, width, height);
+          svg.setAttribute("preserveAspectRatio", "xMinYMin meet");
+          if (story.logs.length === 0) return;
+          const times = story.logs.map((record) => Date.parse(record.timestamp));
+          const first = Math.min(...times);
+          const span = Math.max(1, Math.max(...times) - first);
+          const x = (time) => labelWidth + ((time - first) / span) * (width - labelWidth - 10);
+          services.forEach((service, lane) => {
+            const y = laneHeight * lane + laneHeight / 2;
+            svg.append(
+              svgElement("line", { x1: labelWidth, x2: width, y1: y, y2: y, class: "gridline" }),
+              svgElement("text", { x: 4, y: y + 4, class: "lane" }, service || "(no service)"),
+            );
+          });
+          story.logs.forEach((record, index) => {
+            const lane = Math.max(0, services.indexOf(record.service ?? ""));
+            const dot = svgElement("circle", {
+              cx: x(times[index]).toFixed(1), cy: laneHeight * lane + laneHeight / 2, r: 5, class: `level-${record.level}`,
+            });
+            dot.append(svgElement("title", {}, `${record.timestamp} ${record.level} ${record.message}`));
+            svg.append(dot);
+          });
+          const axisY = laneHeight * services.length + 14;
+          svg.append(
+            svgElement("text", { x: labelWidth, y: axisY, class: "axis" }, timeLabel(new Date(first), span)),
+            svgElement("text", { x: width - 90, y: axisY, class: "axis" }, `+${span} ms`),
+          );
+        }
 
-            """#,
+        """#,
         "style.css": #"""
-            :root {
-              --bg: #ffffff; --fg: #1b1f24; --muted: #5d6670; --line: #d8dde3; --panel: #f5f7f9;
-              --accent: #0b62c4; --error-fg: #b3261e;
-              --trace: #8a94a0; --debug: #5b8def; --info: #2e9d5b; --warn: #d99a00; --error: #d6453d; --fatal: #7b1fa2;
-              font-family: system-ui, -apple-system, "Segoe UI", sans-serif;
-              color-scheme: light dark;
-            }
-            @media (prefers-color-scheme: dark) {
-              :root {
-                --bg: #15181c; --fg: #e4e8ec; --muted: #9aa4ae; --line: #333a42; --panel: #1e2227;
-                --accent: #6aa9ff; --error-fg: #ff8a80;
-              }
-            }
-            * { box-sizing: border-box; }
-            body { margin: 0; background: var(--bg); color: var(--fg); }
-            a { color: var(--accent); }
-            button, input, select { font: inherit; color: inherit; background: var(--panel); border: 1px solid var(--line);
-              border-radius: 4px; padding: 0.35rem 0.6rem; }
-            button { cursor: pointer; }
-            button[aria-pressed="true"] { background: var(--accent); color: var(--bg); }
-            :focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
-            [hidden] { display: none !important; }
-            .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
-            .muted { color: var(--muted); }
-            .error { color: var(--error-fg); white-space: pre-wrap; font-family: ui-monospace, monospace; }
+        :root {
+          --bg: #ffffff; --fg: #1b1f24; --muted: #5d6670; --line: #d8dde3; --panel: #f5f7f9;
+          --accent: #0b62c4; --error-fg: #b3261e;
+          --trace: #8a94a0; --debug: #5b8def; --info: #2e9d5b; --warn: #d99a00; --error: #d6453d; --fatal: #7b1fa2;
+          font-family: system-ui, -apple-system, "Segoe UI", sans-serif;
+          color-scheme: light dark;
+        }
+        @media (prefers-color-scheme: dark) {
+          :root {
+            --bg: #15181c; --fg: #e4e8ec; --muted: #9aa4ae; --line: #333a42; --panel: #1e2227;
+            --accent: #6aa9ff; --error-fg: #ff8a80;
+          }
+        }
+        * { box-sizing: border-box; }
+        body { margin: 0; background: var(--bg); color: var(--fg); }
+        a { color: var(--accent); }
+        button, input, select { font: inherit; color: inherit; background: var(--panel); border: 1px solid var(--line);
+          border-radius: 4px; padding: 0.35rem 0.6rem; }
+        button { cursor: pointer; }
+        button[aria-pressed="true"] { background: var(--accent); color: var(--bg); }
+        :focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
+        [hidden] { display: none !important; }
+        .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+        .muted { color: var(--muted); }
+        .error { color: var(--error-fg); white-space: pre-wrap; font-family: ui-monospace, monospace; }
 
-            .bar { display: flex; flex-wrap: wrap; align-items: center; gap: 1rem; padding: 0.5rem 1rem;
-              border-bottom: 1px solid var(--line); }
-            .brand { font-weight: 700; text-decoration: none; color: var(--fg); }
-            #tabs { display: flex; gap: 0.75rem; }
-            #tabs a { text-decoration: none; padding: 0.2rem 0.4rem; border-radius: 4px; }
-            #tabs a[aria-current="page"] { background: var(--panel); font-weight: 600; }
-            #identity { margin-left: auto; }
-            main { padding: 0.75rem 1rem; max-width: 100rem; margin: 0 auto; }
+        .bar { display: flex; flex-wrap: wrap; align-items: center; gap: 1rem; padding: 0.5rem 1rem;
+          border-bottom: 1px solid var(--line); }
+        .brand { font-weight: 700; text-decoration: none; color: var(--fg); }
+        #tabs { display: flex; gap: 0.75rem; }
+        #tabs a { text-decoration: none; padding: 0.2rem 0.4rem; border-radius: 4px; }
+        #tabs a[aria-current="page"] { background: var(--panel); font-weight: 600; }
+        #identity { margin-left: auto; }
+        main { padding: 0.75rem 1rem; max-width: 100rem; margin: 0 auto; }
 
-            .panel { max-width: 28rem; }
-            fieldset { display: grid; gap: 0.5rem; border: 1px solid var(--line); border-radius: 6px; margin-bottom: 1rem; }
-            label { display: grid; gap: 0.2rem; }
+        .panel { max-width: 28rem; }
+        fieldset { display: grid; gap: 0.5rem; border: 1px solid var(--line); border-radius: 6px; margin-bottom: 1rem; }
+        label { display: grid; gap: 0.2rem; }
 
-            .query { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: end; }
-            .query-text { flex: 1 1 24rem; }
-            .query-text input { width: 100%; font-family: ui-monospace, monospace; }
-            #custom-range { display: flex; gap: 0.5rem; flex-wrap: wrap; }
+        .query { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: end; }
+        .query-text { flex: 1 1 24rem; }
+        .query-text input { width: 100%; font-family: ui-monospace, monospace; }
+        #custom-range { display: flex; gap: 0.5rem; flex-wrap: wrap; }
 
-            .histogram { margin: 0.75rem 0 0; }
-            .histogram svg { width: 100%; height: 7rem; display: block; touch-action: none; cursor: crosshair; }
-            .histogram figcaption { display: flex; gap: 1rem; align-items: center; font-size: 0.85rem; }
-            .selection { fill: var(--accent); opacity: 0.2; }
-            .axis { fill: var(--muted); font-size: 10px; }
-            .axis-labels { display: flex; justify-content: space-between; color: var(--muted); font-size: 0.75rem; }
-            .level-TRACE { fill: var(--trace); } .level-DEBUG { fill: var(--debug); } .level-INFO { fill: var(--info); }
-            .level-WARN { fill: var(--warn); } .level-ERROR { fill: var(--error); } .level-FATAL { fill: var(--fatal); }
-            .level-other { fill: var(--muted); }
+        .histogram { margin: 0.75rem 0 0; }
+        .histogram svg { width: 100%; height: 7rem; display: block; touch-action: none; cursor: crosshair; }
+        .histogram figcaption { display: flex; gap: 1rem; align-items: center; font-size: 0.85rem; }
+        .selection { fill: var(--accent); opacity: 0.2; }
+        .axis { fill: var(--muted); font-size: 10px; }
+        .axis-labels { display: flex; justify-content: space-between; color: var(--muted); font-size: 0.75rem; }
+        .level-TRACE { fill: var(--trace); } .level-DEBUG { fill: var(--debug); } .level-INFO { fill: var(--info); }
+        .level-WARN { fill: var(--warn); } .level-ERROR { fill: var(--error); } .level-FATAL { fill: var(--fatal); }
+        .level-other { fill: var(--muted); }
 
-            .results { list-style: none; padding: 0; margin: 0; font-family: ui-monospace, monospace; font-size: 0.85rem; }
-            .results > li { border-bottom: 1px solid var(--line); }
-            .results summary { display: grid; grid-template-columns: 0.3rem 13rem 3.5rem 9rem 1fr; gap: 0.6rem;
-              padding: 0.2rem 0; cursor: pointer; list-style: none; align-items: baseline; }
-            .results summary::-webkit-details-marker { display: none; }
-            .results .message { overflow-wrap: anywhere; white-space: pre-wrap; }
-            .stripe { align-self: stretch; border-radius: 2px; }
-            .stripe.TRACE { background: var(--trace); } .stripe.DEBUG { background: var(--debug); }
-            .stripe.INFO { background: var(--info); } .stripe.WARN { background: var(--warn); }
-            .stripe.ERROR { background: var(--error); } .stripe.FATAL { background: var(--fatal); }
-            .fields { margin: 0.3rem 0 0.6rem 1rem; padding: 0.5rem; background: var(--panel); border-radius: 4px;
-              display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 1rem; }
-            .fields dt { color: var(--muted); }
-            .fields dd { margin: 0; overflow-wrap: anywhere; }
-            .value { background: none; border: none; padding: 0; color: var(--accent); text-align: left; cursor: pointer; }
-            .value:hover { text-decoration: underline; }
-            .actions { grid-column: 1 / -1; display: flex; gap: 0.5rem; }
-            .json { grid-column: 1 / -1; }
-            .json summary { display: block; color: var(--accent); cursor: pointer; }
-            .json pre { margin: 0.3rem 0 0; white-space: pre-wrap; overflow-wrap: anywhere; }
-            .fresh { animation: fresh 2s ease-out; }
-            @keyframes fresh { from { background: var(--panel); } }
+        .results { list-style: none; padding: 0; margin: 0; font-family: ui-monospace, monospace; font-size: 0.85rem; }
+        .results > li { border-bottom: 1px solid var(--line); }
+        .results summary { display: grid; grid-template-columns: 0.3rem 13rem 3.5rem 9rem 1fr; gap: 0.6rem;
+          padding: 0.2rem 0; cursor: pointer; list-style: none; align-items: baseline; }
+        .results summary::-webkit-details-marker { display: none; }
+        .results .message { overflow-wrap: anywhere; white-space: pre-wrap; }
+        .stripe { align-self: stretch; border-radius: 2px; }
+        .stripe.TRACE { background: var(--trace); } .stripe.DEBUG { background: var(--debug); }
+        .stripe.INFO { background: var(--info); } .stripe.WARN { background: var(--warn); }
+        .stripe.ERROR { background: var(--error); } .stripe.FATAL { background: var(--fatal); }
+        .fields { margin: 0.3rem 0 0.6rem 1rem; padding: 0.5rem; background: var(--panel); border-radius: 4px;
+          display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 1rem; }
+        .fields dt { color: var(--muted); }
+        .fields dd { margin: 0; overflow-wrap: anywhere; }
+        .value { background: none; border: none; padding: 0; color: var(--accent); text-align: left; cursor: pointer; }
+        .value:hover { text-decoration: underline; }
+        .actions { grid-column: 1 / -1; display: flex; gap: 0.5rem; }
+        .json { grid-column: 1 / -1; }
+        .json summary { display: block; color: var(--accent); cursor: pointer; }
+        .json pre { margin: 0.3rem 0 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+        .fresh { animation: fresh 2s ease-out; }
+        @keyframes fresh { from { background: var(--panel); } }
 
-            .table { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
-            .table th, .table td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
-            .table .template { font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
-            .sparkline { width: 8rem; height: 1.5rem; }
-            .sparkline polyline, .line polyline { fill: none; stroke: var(--accent); stroke-width: 1.5; }
-            #error-rate, #story-timeline { width: 100%; height: 10rem; display: block; }
-            .lane { fill: var(--muted); font-size: 11px; }
-            .gridline { stroke: var(--line); }
+        .table { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
+        .table th, .table td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+        .table .template { font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
+        .sparkline { width: 8rem; height: 1.5rem; }
+        .sparkline polyline, .line polyline { fill: none; stroke: var(--accent); stroke-width: 1.5; }
+        #error-rate, #story-timeline { width: 100%; height: 10rem; display: block; }
+        .lane { fill: var(--muted); font-size: 11px; }
+        .gridline { stroke: var(--line); }
 
-            @media (max-width: 48rem) {
-              .results summary { grid-template-columns: 0.3rem 1fr; }
-              .results summary .time, .results summary .service { grid-column: 2; }
-              .results summary .level { display: none; }
-              .results summary .message { grid-column: 2; }
-              #identity { margin-left: 0; }
-            }
+        @media (max-width: 48rem) {
+          .results summary { grid-template-columns: 0.3rem 1fr; }
+          .results summary .time, .results summary .service { grid-column: 2; }
+          .results summary .level { display: none; }
+          .results summary .message { grid-column: 2; }
+          #identity { margin-left: 0; }
+        }
 
-            """#,
+        """#,
         "tail.js": #"""
-            // The live tail of the current query: `/api/v1/tail` read as a stream, its records handed over as
-            // they come. Pausing ends the stream and remembers the last event's ID; resuming continues exactly
-            // after it, so nothing is missed or shown twice.
+        // The live tail of the current query: `/api/v1/tail` read as a stream, its records handed over as
+        // they come. Pausing ends the stream and remembers the last event's ID; resuming continues exactly
+        // after it, so nothing is missed or shown twice.
 
-            import { streamEvents } from "./api.js";
+        import { streamEvents } from "./api.js";
 
-            /** One live tail; `onRecords(records)` gets each event's records, `onNotice(text)` what to tell. */
-            export class LiveTail {
-              constructor(query, onRecords, onNotice) {
-                this.query = query;
-                this.onRecords = onRecords;
-                this.onNotice = onNotice;
-                this.lastEventID = null;
-                this.pausedAt = null;
-                this.controller = null;
-              }
+        /** One live tail; `onRecords(records)` gets each event's records, `onNotice(text)` what to tell. */
+        export class LiveTail {
+          constructor(query, onRecords, onNotice) {
+            this.query = query;
+            this.onRecords = onRecords;
+            this.onNotice = onNotice;
+            this.lastEventID = null;
+            this.pausedAt = null;
+            this.controller = null;
+          }
 
-              /**
-               * Starts, or resumes after the last event seen (or from the pause when none was); reconnects
-               * after a second if the stream ends.
-               */
-              start() {
-                if (this.controller) return;
-                const controller = new AbortController();
-                this.controller = controller;
-                const run = async () => {
-                  while (this.controller === controller) {
-                    try {
-                      await streamEvents("/api/v1/tail", { q: this.query, since: this.lastEventID ?? this.pausedAt ?? undefined },
-                        (event) => this.handle(event), controller.signal);
-                      this.onNotice("Live tail reconnecting…");
-                    } catch (error) {
-                      if (controller.signal.aborted) return;
-                      this.onNotice(`Live tail interrupted: ${error.message}; retrying`);
-                      if (error.status && error.status < 500 && error.status !== 429) {
-                        this.stop();
-                        return;
-                      }
-                    }
-                    await new Promise((resolve) => setTimeout(resolve, 1000));
+          /**
+           * Starts, or resumes after the last event seen (or from the pause when none was); reconnects
+           * after a second if the stream ends.
+           */
+          start() {
+            if (this.controller) return;
+            const controller = new AbortController();
+            this.controller = controller;
+            const run = async () => {
+              while (this.controller === controller) {
+                try {
+                  await streamEvents("/api/v1/tail", { q: this.query, since: this.lastEventID ?? this.pausedAt ?? undefined },
+                    (event) => this.handle(event), controller.signal);
+                  this.onNotice("Live tail reconnecting…");
+                } catch (error) {
+                  if (controller.signal.aborted) return;
+                  this.onNotice(`Live tail interrupted: ${error.message}; retrying`);
+                  if (error.status && error.status < 500 && error.status !== 429) {
+                    this.stop();
+                    return;
                   }
-                };
-                run();
-              }
-
-              /** Ends the stream; `start()` resumes after the last record shown, or from now if none was. */
-              stop() {
-                this.pausedAt ??= new Date().toISOString();
-                this.controller?.abort();
-                this.controller = null;
-              }
-
-              handle(event) {
-                if (event.id) this.lastEventID = event.id;
-                if (event.event === "log") {
-                  this.onNotice("Live");
-                  this.onRecords(JSON.parse(event.data));
-                } else if (event.event === "dropped") {
-                  this.onNotice(`Live: ${JSON.parse(event.data).count} records skipped because the page fell behind`);
                 }
+                await new Promise((resolve) => setTimeout(resolve, 1000));
               }
-            }
+            };
+            run();
+          }
 
-            """#,
+          /** Ends the stream; `start()` resumes after the last record shown, or from now if none was. */
+          stop() {
+            this.pausedAt ??= new Date().toISOString();
+            this.controller?.abort();
+            this.controller = null;
+          }
+
+          handle(event) {
+            if (event.id) this.lastEventID = event.id;
+            if (event.event === "log") {
+              this.onNotice("Live");
+              this.onRecords(JSON.parse(event.data));
+            } else if (event.event === "dropped") {
+              this.onNotice(`Live: ${JSON.parse(event.data).count} records skipped because the page fell behind`);
+            }
+          }
+        }
+
+        """#,
     ]
 }

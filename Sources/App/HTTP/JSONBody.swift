@@ -20,11 +20,11 @@ func decodeJSONBody<T: Decodable>(_ type: T.Type, from request: Request, limit: 
 }
 
 extension Problem {
-    /// 400 naming one body field by JSON pointer.
-    static func badField(_ path: [any CodingKey], _ reason: String) -> Problem {
+    /// 400 naming one body field by JSON pointer, and the position in its text where there is one.
+    static func badField(_ path: [any CodingKey], _ reason: String, position: Int? = nil) -> Problem {
         let pointer = "/" + path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: "/")
         return Problem(
             status: .badRequest, kind: "invalid-field", detail: "\(pointer): \(reason)",
-            errors: [Detail(pointer: pointer, reason: reason)])
+            errors: [Detail(pointer: pointer, position: position, reason: reason)])
     }
 }

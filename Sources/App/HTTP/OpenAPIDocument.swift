@@ -49,6 +49,10 @@ enum OpenAPIDocument {
             },
             {
               "name": "explorer"
+            },
+            {
+              "name": "alerts",
+              "description": "Alert rules on log counts, their instances, history and notifications"
             }
           ],
           "security": [
@@ -3109,6 +3113,552 @@ enum OpenAPIDocument {
                   }
                 }
               }
+            },
+            "/api/v1/alerts/rules": {
+              "post": {
+                "operationId": "createAlertRule",
+                "summary": "Create an alert rule (admin scope); the answer shows its webhook secret once",
+                "tags": [
+                  "alerts"
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/AlertRuleInput"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "201": {
+                    "description": "Created",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/NewAlertRule"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              },
+              "get": {
+                "operationId": "listAlertRules",
+                "summary": "The tenant's alert rules (read scope)",
+                "tags": [
+                  "alerts"
+                ],
+                "responses": {
+                  "200": {
+                    "description": "OK",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/AlertRules"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
+            "/api/v1/alerts/rules/{id}": {
+              "get": {
+                "operationId": "getAlertRule",
+                "summary": "One alert rule (read scope)",
+                "tags": [
+                  "alerts"
+                ],
+                "parameters": [
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "OK",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/AlertRule"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              },
+              "put": {
+                "operationId": "replaceAlertRule",
+                "summary": "Replace an alert rule (admin scope); its secret stays",
+                "tags": [
+                  "alerts"
+                ],
+                "parameters": [
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/AlertRuleInput"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "OK",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/AlertRule"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              },
+              "delete": {
+                "operationId": "deleteAlertRule",
+                "summary": "Delete an alert rule and its instances (admin scope); history stays",
+                "tags": [
+                  "alerts"
+                ],
+                "parameters": [
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  }
+                ],
+                "responses": {
+                  "204": {
+                    "description": "Done; no body."
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
+            "/api/v1/alerts": {
+              "get": {
+                "operationId": "listAlerts",
+                "summary": "The current alert instances (read scope)",
+                "tags": [
+                  "alerts"
+                ],
+                "parameters": [
+                  {
+                    "name": "rule",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "One rule's only"
+                  },
+                  {
+                    "name": "state",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "enum": [
+                        "inactive",
+                        "pending",
+                        "firing",
+                        "resolved"
+                      ]
+                    },
+                    "description": "In this state only"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "OK",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/AlertInstances"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
+            "/api/v1/alerts/history": {
+              "get": {
+                "operationId": "alertHistory",
+                "summary": "Transitions, newest first (read scope)",
+                "tags": [
+                  "alerts"
+                ],
+                "parameters": [
+                  {
+                    "name": "rule",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "One rule's only"
+                  },
+                  {
+                    "name": "state",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "enum": [
+                        "inactive",
+                        "pending",
+                        "firing",
+                        "resolved"
+                      ]
+                    },
+                    "description": "Into this state only"
+                  },
+                  {
+                    "name": "group",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Of this group value only"
+                  },
+                  {
+                    "name": "cursor",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "next_cursor of the previous page"
+                  },
+                  {
+                    "name": "limit",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 500
+                    },
+                    "description": "1-500; default 100"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "OK",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/AlertHistory"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
+            "/api/v1/alerts/deliveries": {
+              "get": {
+                "operationId": "alertDeliveries",
+                "summary": "Notifications with every attempt, newest first (read scope)",
+                "tags": [
+                  "alerts"
+                ],
+                "parameters": [
+                  {
+                    "name": "rule",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "One rule's only"
+                  },
+                  {
+                    "name": "cursor",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "next_cursor of the previous page"
+                  },
+                  {
+                    "name": "limit",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 500
+                    },
+                    "description": "1-500; default 100"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "OK",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/AlertDeliveries"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
+            "/api/v1/alerts/{id}/ack": {
+              "post": {
+                "operationId": "acknowledgeAlert",
+                "summary": "Acknowledge a firing alert (admin scope): no reminders until it resolves",
+                "tags": [
+                  "alerts"
+                ],
+                "parameters": [
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  }
+                ],
+                "requestBody": {
+                  "required": false,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "properties": {
+                          "comment": {
+                            "type": "string",
+                            "maxLength": 1000
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "OK",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/AlertInstance"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
+            "/api/v1/alerts/{id}/resolve": {
+              "post": {
+                "operationId": "resolveAlert",
+                "summary": "Resolve a pending or firing alert by hand (admin scope); targets hear it",
+                "tags": [
+                  "alerts"
+                ],
+                "parameters": [
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  }
+                ],
+                "requestBody": {
+                  "required": false,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "properties": {
+                          "comment": {
+                            "type": "string",
+                            "maxLength": 1000
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "OK",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/AlertInstance"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
             }
           },
           "components": {
@@ -4777,6 +5327,543 @@ enum OpenAPIDocument {
                   },
                   "covered": {
                     "$ref": "#/components/schemas/Covered"
+                  }
+                }
+              },
+              "AlertRuleInput": {
+                "type": "object",
+                "required": [
+                  "name",
+                  "q",
+                  "window",
+                  "condition"
+                ],
+                "properties": {
+                  "name": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 200
+                  },
+                  "q": {
+                    "type": "string",
+                    "description": "The query, in the search language"
+                  },
+                  "window": {
+                    "type": "string",
+                    "pattern": "^[0-9]+[smhd]$",
+                    "description": "Records counted per evaluation, ending at it: 1m to 24h"
+                  },
+                  "interval": {
+                    "type": "string",
+                    "pattern": "^[0-9]+[smhd]$",
+                    "description": "Time between evaluations: 1s to 1h; default 1m"
+                  },
+                  "for": {
+                    "type": "string",
+                    "pattern": "^[0-9]+[smhd]?$",
+                    "description": "How long the condition must hold before firing: 0s to 24h; default 0s"
+                  },
+                  "condition": {
+                    "$ref": "#/components/schemas/AlertCondition"
+                  },
+                  "severity": {
+                    "enum": [
+                      "page",
+                      "ticket",
+                      "info"
+                    ],
+                    "description": "Default ticket"
+                  },
+                  "group_by": {
+                    "type": "string",
+                    "description": "level, service, host, environment or attributes.KEY: one alert per value"
+                  },
+                  "labels": {
+                    "type": "object",
+                    "additionalProperties": {
+                      "type": "string"
+                    }
+                  },
+                  "annotations": {
+                    "type": "object",
+                    "additionalProperties": {
+                      "type": "string"
+                    },
+                    "description": "summary, description, runbook_url, ..."
+                  },
+                  "targets": {
+                    "type": "array",
+                    "maxItems": 10,
+                    "items": {
+                      "$ref": "#/components/schemas/AlertTarget"
+                    }
+                  },
+                  "enabled": {
+                    "type": "boolean",
+                    "description": "Default true"
+                  }
+                }
+              },
+              "AlertCondition": {
+                "type": "object",
+                "required": [
+                  "type",
+                  "comparison",
+                  "threshold"
+                ],
+                "properties": {
+                  "type": {
+                    "enum": [
+                      "count",
+                      "ratio",
+                      "change",
+                      "new_patterns"
+                    ],
+                    "description": "count: matching records in the window; ratio: over the count of `of`; change: over the count in the same window a day or week earlier (`baseline`); new_patterns: patterns first seen in the window"
+                  },
+                  "comparison": {
+                    "enum": [
+                      ">",
+                      ">=",
+                      "<",
+                      "<="
+                    ]
+                  },
+                  "threshold": {
+                    "type": "number"
+                  },
+                  "of": {
+                    "type": "string",
+                    "description": "ratio only: the second query"
+                  },
+                  "baseline": {
+                    "enum": [
+                      "1d",
+                      "1w"
+                    ],
+                    "description": "change only"
+                  }
+                }
+              },
+              "AlertTarget": {
+                "type": "object",
+                "required": [
+                  "type",
+                  "url"
+                ],
+                "properties": {
+                  "type": {
+                    "enum": [
+                      "webhook",
+                      "alertmanager"
+                    ]
+                  },
+                  "url": {
+                    "type": "string",
+                    "description": "http(s); a webhook's URL, or Alertmanager's base URL; link-local and metadata addresses are refused unless LOGSMITH_ALERT_ALLOW_LINK_LOCAL is true"
+                  }
+                }
+              },
+              "AlertRule": {
+                "type": "object",
+                "required": [
+                  "id",
+                  "name",
+                  "q",
+                  "window",
+                  "interval",
+                  "for",
+                  "condition",
+                  "severity",
+                  "labels",
+                  "annotations",
+                  "targets",
+                  "enabled",
+                  "created_at",
+                  "updated_at"
+                ],
+                "properties": {
+                  "name": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 200
+                  },
+                  "q": {
+                    "type": "string",
+                    "description": "The query, in the search language"
+                  },
+                  "window": {
+                    "type": "string",
+                    "pattern": "^[0-9]+[smhd]$",
+                    "description": "Records counted per evaluation, ending at it: 1m to 24h"
+                  },
+                  "interval": {
+                    "type": "string",
+                    "pattern": "^[0-9]+[smhd]$",
+                    "description": "Time between evaluations: 1s to 1h; default 1m"
+                  },
+                  "for": {
+                    "type": "string",
+                    "pattern": "^[0-9]+[smhd]$",
+                    "description": "A duration like 30s, 5m, 1h, 1d"
+                  },
+                  "condition": {
+                    "$ref": "#/components/schemas/AlertCondition"
+                  },
+                  "severity": {
+                    "enum": [
+                      "page",
+                      "ticket",
+                      "info"
+                    ],
+                    "description": "Default ticket"
+                  },
+                  "group_by": {
+                    "type": "string",
+                    "description": "level, service, host, environment or attributes.KEY: one alert per value"
+                  },
+                  "labels": {
+                    "type": "object",
+                    "additionalProperties": {
+                      "type": "string"
+                    }
+                  },
+                  "annotations": {
+                    "type": "object",
+                    "additionalProperties": {
+                      "type": "string"
+                    },
+                    "description": "summary, description, runbook_url, ..."
+                  },
+                  "targets": {
+                    "type": "array",
+                    "maxItems": 10,
+                    "items": {
+                      "$ref": "#/components/schemas/AlertTarget"
+                    }
+                  },
+                  "enabled": {
+                    "type": "boolean",
+                    "description": "Default true"
+                  },
+                  "id": {
+                    "type": "string"
+                  },
+                  "created_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "updated_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  }
+                }
+              },
+              "NewAlertRule": {
+                "type": "object",
+                "required": [
+                  "rule",
+                  "webhook_secret"
+                ],
+                "properties": {
+                  "rule": {
+                    "$ref": "#/components/schemas/AlertRule"
+                  },
+                  "webhook_secret": {
+                    "type": "string",
+                    "description": "Shown once: the HMAC-SHA256 key of the Logsmith-Signature header on this rule's webhooks"
+                  }
+                }
+              },
+              "AlertRules": {
+                "type": "object",
+                "required": [
+                  "rules"
+                ],
+                "properties": {
+                  "rules": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/AlertRule"
+                    }
+                  }
+                }
+              },
+              "AlertInstance": {
+                "type": "object",
+                "required": [
+                  "id",
+                  "rule_id",
+                  "rule_name",
+                  "severity",
+                  "state",
+                  "state_since",
+                  "evaluated_at",
+                  "links"
+                ],
+                "properties": {
+                  "id": {
+                    "type": "string"
+                  },
+                  "rule_id": {
+                    "type": "string"
+                  },
+                  "rule_name": {
+                    "type": "string"
+                  },
+                  "severity": {
+                    "enum": [
+                      "page",
+                      "ticket",
+                      "info"
+                    ]
+                  },
+                  "group": {
+                    "type": "string",
+                    "description": "The group value; absent without grouping"
+                  },
+                  "state": {
+                    "enum": [
+                      "inactive",
+                      "pending",
+                      "firing",
+                      "resolved"
+                    ]
+                  },
+                  "value": {
+                    "type": "number"
+                  },
+                  "state_since": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "active_since": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "evaluated_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "acknowledgement": {
+                    "type": "object",
+                    "required": [
+                      "by",
+                      "at",
+                      "comment"
+                    ],
+                    "properties": {
+                      "by": {
+                        "type": "string"
+                      },
+                      "at": {
+                        "type": "string",
+                        "format": "date-time"
+                      },
+                      "comment": {
+                        "type": "string"
+                      }
+                    }
+                  },
+                  "links": {
+                    "type": "object",
+                    "required": [
+                      "search",
+                      "explorer",
+                      "histogram"
+                    ],
+                    "properties": {
+                      "search": {
+                        "type": "string"
+                      },
+                      "explorer": {
+                        "type": "string"
+                      },
+                      "histogram": {
+                        "type": "string"
+                      }
+                    }
+                  }
+                }
+              },
+              "AlertInstances": {
+                "type": "object",
+                "required": [
+                  "alerts"
+                ],
+                "properties": {
+                  "alerts": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/AlertInstance"
+                    }
+                  }
+                }
+              },
+              "AlertTransition": {
+                "type": "object",
+                "required": [
+                  "id",
+                  "rule_id",
+                  "rule_name",
+                  "instance_id",
+                  "from",
+                  "to",
+                  "at",
+                  "actor"
+                ],
+                "properties": {
+                  "id": {
+                    "type": "string"
+                  },
+                  "rule_id": {
+                    "type": "string"
+                  },
+                  "rule_name": {
+                    "type": "string"
+                  },
+                  "instance_id": {
+                    "type": "string"
+                  },
+                  "group": {
+                    "type": "string"
+                  },
+                  "from": {
+                    "enum": [
+                      "inactive",
+                      "pending",
+                      "firing",
+                      "resolved"
+                    ]
+                  },
+                  "to": {
+                    "enum": [
+                      "inactive",
+                      "pending",
+                      "firing",
+                      "resolved"
+                    ]
+                  },
+                  "value": {
+                    "type": "number"
+                  },
+                  "at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "actor": {
+                    "type": "string",
+                    "description": "evaluator, or who acted by hand"
+                  },
+                  "comment": {
+                    "type": "string"
+                  }
+                }
+              },
+              "AlertHistory": {
+                "type": "object",
+                "required": [
+                  "transitions"
+                ],
+                "properties": {
+                  "transitions": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/AlertTransition"
+                    }
+                  },
+                  "next_cursor": {
+                    "type": "string"
+                  }
+                }
+              },
+              "AlertDelivery": {
+                "type": "object",
+                "required": [
+                  "id",
+                  "rule_id",
+                  "transition_id",
+                  "target",
+                  "status",
+                  "created_at",
+                  "attempts"
+                ],
+                "properties": {
+                  "id": {
+                    "type": "string"
+                  },
+                  "rule_id": {
+                    "type": "string"
+                  },
+                  "transition_id": {
+                    "type": "string"
+                  },
+                  "target": {
+                    "$ref": "#/components/schemas/AlertTarget"
+                  },
+                  "status": {
+                    "enum": [
+                      "pending",
+                      "delivered",
+                      "failed"
+                    ]
+                  },
+                  "created_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "next_attempt_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "last_error": {
+                    "type": "string"
+                  },
+                  "attempts": {
+                    "type": "array",
+                    "items": {
+                      "type": "object",
+                      "required": [
+                        "number",
+                        "at",
+                        "milliseconds"
+                      ],
+                      "properties": {
+                        "number": {
+                          "type": "integer"
+                        },
+                        "at": {
+                          "type": "string",
+                          "format": "date-time"
+                        },
+                        "status_code": {
+                          "type": "integer"
+                        },
+                        "error": {
+                          "type": "string"
+                        },
+                        "milliseconds": {
+                          "type": "integer"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "AlertDeliveries": {
+                "type": "object",
+                "required": [
+                  "deliveries"
+                ],
+                "properties": {
+                  "deliveries": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/AlertDelivery"
+                    }
+                  },
+                  "next_cursor": {
+                    "type": "string"
                   }
                 }
               }

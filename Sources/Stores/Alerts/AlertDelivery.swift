@@ -75,8 +75,7 @@ public struct AlertDeliveryAttempt: Sendable, Hashable {
     public var milliseconds: Int
 
     /// Creates an attempt.
-    public init(deliveryID: String, number: Int, at: Timestamp, statusCode: Int?, error: String?, milliseconds: Int)
-    {
+    public init(deliveryID: String, number: Int, at: Timestamp, statusCode: Int?, error: String?, milliseconds: Int) {
         self.deliveryID = deliveryID
         self.number = number
         self.at = at

@@ -116,7 +116,8 @@ struct SQLAlertStore<Database: SQLDatabase>: AlertStore {
     func saveInstance(_ instance: AlertInstance) async throws {
         var sql = Builder()
         let values = [
-            sql.bind(instance.id), sql.bind(instance.tenant), sql.bind(instance.ruleID), sql.bind(Self.text(instance.group)),
+            sql.bind(instance.id), sql.bind(instance.tenant), sql.bind(instance.ruleID),
+            sql.bind(Self.text(instance.group)),
             sql.bind(instance.state.rawValue), sql.bind(instance.value.map(SQLValue.double) ?? .null),
             sql.bind(.integer(instance.stateSince.microseconds)), sql.bind(Self.time(instance.activeSince)),
             sql.bind(.integer(instance.evaluatedAt.microseconds)), sql.bind(.integer(Int64(instance.version))),
@@ -152,10 +153,12 @@ struct SQLAlertStore<Database: SQLDatabase>: AlertStore {
     private func insert(_ delivery: AlertDelivery) async throws {
         var sql = Builder()
         let values = [
-            sql.bind(delivery.id), sql.bind(delivery.tenant), sql.bind(delivery.ruleID), sql.bind(delivery.transitionID),
+            sql.bind(delivery.id), sql.bind(delivery.tenant), sql.bind(delivery.ruleID),
+            sql.bind(delivery.transitionID),
             sql.bind(delivery.target.kind.rawValue), sql.bind(delivery.target.url), sql.bind(delivery.body),
             sql.bind(delivery.status.rawValue), sql.bind(.integer(Int64(delivery.attempts))),
-            sql.bind(.integer(delivery.createdAt.microseconds)), sql.bind(.integer(delivery.nextAttemptAt.microseconds)),
+            sql.bind(.integer(delivery.createdAt.microseconds)),
+            sql.bind(.integer(delivery.nextAttemptAt.microseconds)),
             sql.bind(Self.text(delivery.lastError)),
         ]
         let columns = Self.deliveryColumns.dropFirst("sequence, ".count)
@@ -177,7 +180,8 @@ struct SQLAlertStore<Database: SQLDatabase>: AlertStore {
 
     func claimDueDeliveries(at now: Timestamp, claimFor: Duration, limit: Int) async throws -> [AlertDelivery] {
         var sql = Builder()
-        let claimMicroseconds = claimFor.components.seconds * 1_000_000 + claimFor.components.attoseconds / 1_000_000_000_000
+        let claimMicroseconds =
+            claimFor.components.seconds * 1_000_000 + claimFor.components.attoseconds / 1_000_000_000_000
         let until = sql.bind(.integer(now.adding(microseconds: claimMicroseconds).microseconds))
         let now = sql.bind(.integer(now.microseconds))
         let statement = """
@@ -198,7 +202,8 @@ struct SQLAlertStore<Database: SQLDatabase>: AlertStore {
         var sql = Builder()
         let values = [
             sql.bind(attempt.deliveryID), sql.bind(.integer(Int64(attempt.number))),
-            sql.bind(.integer(attempt.at.microseconds)), sql.bind(attempt.statusCode.map { .integer(Int64($0)) } ?? .null),
+            sql.bind(.integer(attempt.at.microseconds)),
+            sql.bind(attempt.statusCode.map { .integer(Int64($0)) } ?? .null),
             sql.bind(Self.text(attempt.error)), sql.bind(.integer(Int64(attempt.milliseconds))),
         ]
         _ = try await database.execute(
@@ -236,7 +241,8 @@ struct SQLAlertStore<Database: SQLDatabase>: AlertStore {
             """
         return try await database.execute(statement, sql.values).map { row in
             AlertDeliveryAttempt(
-                deliveryID: try row.text(0), number: Int(try row.integer(1)), at: Timestamp(microseconds: try row.integer(2)),
+                deliveryID: try row.text(0), number: Int(try row.integer(1)),
+                at: Timestamp(microseconds: try row.integer(2)),
                 statusCode: row.optionalInteger(3).map(Int.init), error: row[4]?.text,
                 milliseconds: Int(try row.integer(5)))
         }
@@ -273,7 +279,8 @@ struct SQLAlertStore<Database: SQLDatabase>: AlertStore {
     private static func instance(from row: [SQLValue?]) throws -> AlertInstance {
         AlertInstance(
             id: try row.text(0), tenant: try row.text(1), ruleID: try row.text(2), group: row[3]?.text,
-            state: try state(row.text(4)), value: double(row[5]), stateSince: Timestamp(microseconds: try row.integer(6)),
+            state: try state(row.text(4)), value: double(row[5]),
+            stateSince: Timestamp(microseconds: try row.integer(6)),
             activeSince: optionalTime(row[7]), evaluatedAt: Timestamp(microseconds: try row.integer(8)),
             version: Int(try row.integer(9)),
             acknowledgement: try row[10]?.text.map {

@@ -110,6 +110,37 @@ public final class ServiceMetrics: Sendable {
         ).increment(by: Int64(records))
     }
 
+    /// Counts one evaluation of an alert rule by result (`ok`, `error`) and records its duration.
+    public func alertEvaluation(result: String, duration: Duration) {
+        registry.makeCounter(
+            descriptor: Self.name("logsmith_alert_evaluations_total", "Evaluations of alert rules, by result."),
+            labels: [("result", result)]
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: Self.name(
+                "logsmith_alert_evaluation_duration_seconds", "Duration of one alert rule's evaluation."),
+            buckets: Self.durationBuckets
+        ).record(duration)
+    }
+
+    /// Sets the number of firing alert instances the evaluating replica knows of (0 on the others).
+    public func alertsFiring(_ count: Int) {
+        registry.makeGauge(
+            descriptor: Self.name(
+                "logsmith_alerts_firing", "Alert instances firing, as the evaluating replica saw them.")
+        ).set(Double(count))
+    }
+
+    /// Counts one notification attempt by target kind (`webhook`, `alertmanager`) and result
+    /// (`delivered`, `retry`, `failed`).
+    public func alertNotification(target: String, result: String) {
+        registry.makeCounter(
+            descriptor: Self.name(
+                "logsmith_alert_notifications_total", "Attempts to notify alert targets, by target kind and result."),
+            labels: [("target", target), ("result", result)]
+        ).increment()
+    }
+
     /// Counts one run of the retention job by outcome (`completed`, `skipped` when another replica
     /// ran it, `failed`); a completed run also sets the time of the last one.
     public func retentionRun(outcome: String) {
