@@ -246,6 +246,11 @@ let package = Package(
             swiftSettings: upcomingFeatures
         ),
         .testTarget(
+            name: "AlertingTests",
+            dependencies: ["Alerting", "LogModel", "Stores", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
             name: "AccessTests",
             dependencies: ["Access", "LogModel"],
             swiftSettings: upcomingFeatures
@@ -285,8 +290,8 @@ let package = Package(
         .testTarget(
             name: "StoresTests",
             dependencies: [
-                "Access", "Ingestion", "Retention", "Stores", "LogModel", "LogQuery", "Tailing", "Telemetry",
-                "TestSupport",
+                "Access", "Alerting", "Ingestion", "Retention", "Stores", "LogModel", "LogQuery", "Tailing",
+                "Telemetry", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

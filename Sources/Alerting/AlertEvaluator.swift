@@ -94,9 +94,10 @@ public final class AlertEvaluator<Store: LogStore & PatternStore & JobElection, 
         let ran = try await store.runExclusively(Self.jobName) { [self] in
             try await evaluateDueRules(now: now)
             await deliverDue(now: now)
+            return true
         }
         if ran == nil { observability.metrics.alertsFiring(0) }
-        return ran != nil
+        return ran ?? false
     }
 
     private func evaluateDueRules(now: Timestamp) async throws {
@@ -166,7 +167,7 @@ public final class AlertEvaluator<Store: LogStore & PatternStore & JobElection, 
                     try await alerts.saveInstance(next)
                 }
                 await refreshAlertmanager(rule: rule, instance: next, now: now, links: links)
-            } else if byGroup[group] != nil {
+            } else {
                 try await alerts.saveInstance(next)
             }
         }

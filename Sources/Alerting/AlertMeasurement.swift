@@ -1,5 +1,5 @@
 public import LogModel
-public import LogQuery
+import LogQuery
 public import Stores
 
 /// What a rule's condition measures over its window ending at an instant, per group value: the

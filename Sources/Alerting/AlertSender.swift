@@ -1,4 +1,4 @@
-public import AsyncHTTPClient
+import AsyncHTTPClient
 import Foundation
 public import NIOCore
 import NIOHTTP1
@@ -27,6 +27,11 @@ public final class AlertSender: Sendable {
     public init(policy: TargetAddressPolicy, timeout: TimeAmount = .seconds(10)) {
         self.policy = policy
         self.timeout = timeout
+    }
+
+    /// A sender dropped without ``shutdown()`` (in tests) closes its client here, as the client asks.
+    deinit {
+        try? client.withLock { $0 }?.syncShutdown()
     }
 
     /// Closes the HTTP client, if a post opened one.
