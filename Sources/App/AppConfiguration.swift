@@ -90,6 +90,9 @@ struct AppConfiguration: Sendable {
     /// `LOGSMITH_PUBLIC_URL`: the address people reach this service at, for the links in alerts.
     /// Default `http://<host>:<port>`.
     var publicURLSetting: String?
+    /// `LOGSMITH_ALERTMANAGER_URL`: the Alertmanager an alert rule's `alertmanager` target goes to
+    /// when it names none. Default none.
+    var alertmanagerURL: String?
     /// `LOGSMITH_ALERT_ALLOW_LINK_LOCAL`: `true` lets alert targets be link-local or cloud metadata
     /// addresses. Default false.
     var alertAllowLinkLocal = false
@@ -214,14 +217,8 @@ struct AppConfiguration: Sendable {
             logFormat = format
         }
         try flag("LOGSMITH_ALERTS", ("on", "off"), into: \.alertsEnabled, from: environment)
-        if let value = environment["LOGSMITH_PUBLIC_URL"], !value.isEmpty {
-            guard let url = URLComponents(string: value), ["http", "https"].contains(url.scheme?.lowercased()),
-                url.host?.isEmpty == false
-            else {
-                throw ConfigurationError(message: "LOGSMITH_PUBLIC_URL must be an http or https URL")
-            }
-            publicURLSetting = value
-        }
+        publicURLSetting = try Self.httpURL("LOGSMITH_PUBLIC_URL", from: environment)
+        alertmanagerURL = try Self.httpURL("LOGSMITH_ALERTMANAGER_URL", from: environment)
         try flag("LOGSMITH_ALERT_ALLOW_LINK_LOCAL", ("true", "false"), into: \.alertAllowLinkLocal, from: environment)
         try integer("LOGSMITH_ALERT_RETRY_SECONDS", 10...604_800, into: \.alertRetrySeconds, from: environment)
         try integer("LOGSMITH_ALERT_REPEAT_SECONDS", 0...604_800, into: \.alertRepeatSeconds, from: environment)
@@ -230,14 +227,7 @@ struct AppConfiguration: Sendable {
         try integer("LOGSMITH_TAIL_LIMIT", 1...10_000, into: \.tailsPerTenant, from: environment)
         try integer("LOGSMITH_TAIL_BUFFER_RECORDS", 200...1_000_000, into: \.tailBufferRecords, from: environment)
         try integer("LOGSMITH_TAIL_HEARTBEAT_SECONDS", 1...300, into: \.tailHeartbeatSeconds, from: environment)
-        if let value = environment["LOGSMITH_JAEGER_URL"], !value.isEmpty {
-            guard let url = URLComponents(string: value), ["http", "https"].contains(url.scheme?.lowercased()),
-                url.host?.isEmpty == false
-            else {
-                throw ConfigurationError(message: "LOGSMITH_JAEGER_URL must be an http or https URL")
-            }
-            jaegerURL = value
-        }
+        jaegerURL = try Self.httpURL("LOGSMITH_JAEGER_URL", from: environment)
         try flag("LOGSMITH_AUTH", ("on", "off"), into: \.authEnabled, from: environment)
         if let value = environment["LOGSMITH_JWT_SECRET"], !value.isEmpty {
             guard value.count >= 32 else {
@@ -295,6 +285,19 @@ struct AppConfiguration: Sendable {
 
     private static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+
+    /// The http or https URL in the environment variable `name`, nil when it is absent or empty.
+    private static func httpURL(_ name: String, from environment: [String: String]) throws(ConfigurationError)
+        -> String?
+    {
+        guard let value = environment[name], !value.isEmpty else { return nil }
+        guard let url = URLComponents(string: value), ["http", "https"].contains(url.scheme?.lowercased()),
+            url.host?.isEmpty == false
+        else {
+            throw ConfigurationError(message: "\(name) must be an http or https URL")
+        }
+        return value
     }
 
     /// Sets `setting` from the environment variable `name` when it is present: true for the first of

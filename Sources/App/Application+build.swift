@@ -249,7 +249,7 @@ func buildRouter(
     ).register(on: router)
     AlertRoutes(
         alerts: alerts, policy: TargetAddressPolicy(allowsLinkLocal: configuration.alertAllowLinkLocal),
-        baseURL: configuration.publicURL
+        baseURL: configuration.publicURL, alertmanagerURL: configuration.alertmanagerURL
     ).register(on: router)
     OpenAPIRoutes().register(on: router)
     ExplorerRoutes(jaegerURL: configuration.jaegerURL, authEnabled: configuration.authEnabled).register(on: router)

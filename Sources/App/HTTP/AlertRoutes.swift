@@ -14,6 +14,8 @@ struct AlertRoutes<Alerts: AlertStore> {
     let policy: TargetAddressPolicy
     /// The service's public address, for links.
     let baseURL: String
+    /// The Alertmanager of targets that name none.
+    let alertmanagerURL: String?
 
     private static var maxPage: Int { 500 }
 
@@ -68,7 +70,8 @@ struct AlertRoutes<Alerts: AlertStore> {
         let body = try await decodeJSONBody(AlertRuleBody.self, from: request)
         let now = Timestamp.now()
         let rule = try body.rule(
-            id: UUID().uuidString.lowercased(), tenant: identity.tenant, createdAt: now, now: now, policy: policy)
+            id: UUID().uuidString.lowercased(), tenant: identity.tenant, createdAt: now, now: now, policy: policy,
+            alertmanagerURL: alertmanagerURL)
         let secret = APIKeySecret.randomSigningSecret()
         try await alerts.createRule(rule, webhookSecret: secret)
         audit(context, identity, action: "alert_rule.create", target: rule.id)
@@ -82,7 +85,8 @@ struct AlertRoutes<Alerts: AlertStore> {
         let existing = try await rule(tenant: identity.tenant, id: id)
         let body = try await decodeJSONBody(AlertRuleBody.self, from: request)
         let rule = try body.rule(
-            id: id, tenant: identity.tenant, createdAt: existing.createdAt, now: .now(), policy: policy)
+            id: id, tenant: identity.tenant, createdAt: existing.createdAt, now: .now(), policy: policy,
+            alertmanagerURL: alertmanagerURL)
         guard try await alerts.replaceRule(rule) else { throw Self.noRule }
         audit(context, identity, action: "alert_rule.replace", target: id)
         return AlertRuleView(rule)
@@ -160,9 +164,11 @@ struct AlertRoutes<Alerts: AlertStore> {
 
     private enum ActionKey: String, CodingKey { case comment }
 
+    /// The body of ack and resolve, which may be empty.
     private static func actionBody(_ request: Request) async throws -> ActionBody {
-        let length = request.headers[.contentLength].flatMap(Int.init) ?? 0
-        guard length > 0 || request.headers[.transferEncoding] != nil else { return ActionBody() }
+        var request = request
+        let bytes = try await request.collectBody(upTo: 65_536)
+        guard bytes.readableBytes > 0 else { return ActionBody() }
         return try await decodeJSONBody(ActionBody.self, from: request)
     }
 

@@ -19,7 +19,8 @@ struct AlertRuleBody: Decodable {
 
     struct Target: Decodable {
         var type: String
-        var url: String
+        /// Required for webhooks; for Alertmanager, `LOGSMITH_ALERTMANAGER_URL` when absent.
+        var url: String?
     }
 
     var name: String
@@ -56,7 +57,8 @@ struct AlertRuleBody: Decodable {
     /// The rule this body describes, with `id`, `tenant` and times given; throws a 400 problem naming
     /// the first field at fault.
     func rule(
-        id: String, tenant: String, createdAt: Timestamp, now: Timestamp, policy: TargetAddressPolicy
+        id: String, tenant: String, createdAt: Timestamp, now: Timestamp, policy: TargetAddressPolicy,
+        alertmanagerURL: String?
     ) throws -> AlertRule {
         let name = self.name.trimmingCharacters(in: .whitespaces)
         guard (1...200).contains(name.count) else { throw Problem.badField([Field.name], "must be 1-200 characters") }
@@ -99,10 +101,15 @@ struct AlertRuleBody: Decodable {
             guard let kind = AlertTarget.Kind(rawValue: target.type) else {
                 throw Problem.badField([Field.targets, IndexKey(index), Field.type], "must be webhook or alertmanager")
             }
-            if let refusal = policy.refusal(ofURL: target.url) {
+            guard let url = target.url ?? (kind == .alertmanager ? alertmanagerURL : nil) else {
+                throw Problem.badField(
+                    [Field.targets, IndexKey(index), Field.url],
+                    kind == .webhook ? "is required" : "is required unless LOGSMITH_ALERTMANAGER_URL is set")
+            }
+            if let refusal = policy.refusal(ofURL: url) {
                 throw Problem.badField([Field.targets, IndexKey(index), Field.url], refusal)
             }
-            return AlertTarget(kind: kind, url: target.url)
+            return AlertTarget(kind: kind, url: url)
         }
         guard targets.count <= 10 else { throw Problem.badField([Field.targets], "must be at most 10") }
         return AlertRule(

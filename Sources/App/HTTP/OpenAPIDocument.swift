@@ -5395,7 +5395,7 @@ enum OpenAPIDocument {
                     "type": "array",
                     "maxItems": 10,
                     "items": {
-                      "$ref": "#/components/schemas/AlertTarget"
+                      "$ref": "#/components/schemas/AlertTargetInput"
                     }
                   },
                   "enabled": {
@@ -5460,7 +5460,7 @@ enum OpenAPIDocument {
                   },
                   "url": {
                     "type": "string",
-                    "description": "http(s); a webhook's URL, or Alertmanager's base URL; link-local and metadata addresses are refused unless LOGSMITH_ALERT_ALLOW_LINK_LOCAL is true"
+                    "description": "A webhook's URL, or Alertmanager's base URL"
                   }
                 }
               },
@@ -5864,6 +5864,24 @@ enum OpenAPIDocument {
                   },
                   "next_cursor": {
                     "type": "string"
+                  }
+                }
+              },
+              "AlertTargetInput": {
+                "type": "object",
+                "required": [
+                  "type"
+                ],
+                "properties": {
+                  "type": {
+                    "enum": [
+                      "webhook",
+                      "alertmanager"
+                    ]
+                  },
+                  "url": {
+                    "type": "string",
+                    "description": "http(s); required for a webhook; for Alertmanager its base URL, LOGSMITH_ALERTMANAGER_URL when absent. Link-local and metadata addresses are refused unless LOGSMITH_ALERT_ALLOW_LINK_LOCAL is true"
                   }
                 }
               }
