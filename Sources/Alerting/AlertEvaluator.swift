@@ -57,6 +57,8 @@ public final class AlertEvaluator<Store: LogStore & PatternStore & JobElection, 
     private let observability: Observability
     private let logger: Logger
     private let firing = Mutex<[String: Int]>([:])
+    private let ready: AsyncStream<Void>
+    private let readyContinuation: AsyncStream<Void>.Continuation
 
     /// Creates the evaluator.
     public init(
@@ -69,11 +71,18 @@ public final class AlertEvaluator<Store: LogStore & PatternStore & JobElection, 
         self.settings = settings
         self.observability = observability
         self.logger = logger
+        (ready, readyContinuation) = AsyncStream<Void>.makeStream()
     }
 
-    /// Ticks until graceful shutdown, then closes the sender's connections.
+    /// Lets ``run()`` start ticking: called once the store's schema is in place.
+    public func storeIsReady() {
+        readyContinuation.finish()
+    }
+
+    /// Ticks from ``storeIsReady()`` until graceful shutdown, then closes the sender's connections.
     public func run() async throws {
         await cancelWhenGracefulShutdown { [self] in
+            for await _ in ready {}
             while !Task.isCancelled {
                 do {
                     _ = try await runOnce(now: .now())

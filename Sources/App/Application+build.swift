@@ -121,6 +121,7 @@ func buildApplication(
         ShutdownSteps.ServerStopped(logger: logger),
     ]
     if configuration.authEnabled { services.insert(credentials, at: 1) }
+    var storeIsReady: @Sendable () -> Void = {}
     if configuration.alertsEnabled {
         let evaluator = AlertEvaluator(
             store: store, alerts: alerts,
@@ -134,6 +135,7 @@ func buildApplication(
         services.insert(
             ShutdownSteps.Logged(service: evaluator, stopped: "shutdown: alert evaluation stopped", logger: logger),
             at: 1)
+        storeIsReady = { evaluator.storeIsReady() }
     }
     if let patterns {
         services.insert(
@@ -182,8 +184,10 @@ func buildApplication(
         },
         logger: logger
     )
+    let migrated = storeIsReady
     app.beforeServerStarts {
         if configuration.migrateOnStart { try await store.migrate() }
+        migrated()
         if configuration.authEnabled {
             try await SecretFiles.bootstrap(
                 credentials: credentials, dataDirectory: configuration.dataDirectory, logger: logger)

@@ -119,6 +119,35 @@ struct AlertEvaluatorTests {
         }
     }
 
+    @Test(
+        "new_patterns counts the patterns first seen in the window among the matching records",
+        arguments: StoreKind.allCases)
+    func newPatterns(kind: StoreKind) async throws {
+        try await withAlertingStore(kind) { store, alerts in
+            let tenant = uniqueTenant()
+            let old = PatternTemplate(
+                id: PatternID(template: "DB timeout after <*> ms"), template: "DB timeout after <*> ms",
+                firstSeen: Self.at(-3600), lastSeen: Self.at(100), count: 2, examples: [])
+            let new = PatternTemplate(
+                id: PatternID(template: "disk <*> full"), template: "disk <*> full", firstSeen: Self.at(90),
+                lastSeen: Self.at(90), count: 1, examples: [])
+            try await store.recordPatterns(tenant: tenant, templates: [old, new], merges: [])
+            var records = [
+                makeRecord("DB timeout after 30 ms", tenant: tenant, second: 100, level: .error),
+                makeRecord("disk sda full", tenant: tenant, second: 90, level: .error),
+            ]
+            records[0].patternID = old.id
+            records[1].patternID = new.id
+            try await store.insert(records)
+            let rule = Self.rule(
+                tenant: tenant, query: "level:>=error", condition: .newPatterns(.greater, threshold: 0))
+            try await alerts.createRule(rule, webhookSecret: "s")
+            _ = try await Self.evaluator(store, alerts)(Self.at(120))
+            let instance = try #require(try await alerts.instances(tenant: tenant, ruleID: rule.id).first)
+            #expect(instance.value == 1 && instance.state == .firing)
+        }
+    }
+
     @Test("rules are evaluated every interval, not every tick; disabled rules never")
     func schedule() async throws {
         try await withAlertingStore(.sqlite) { store, alerts in
