@@ -24,12 +24,22 @@ struct AlertEvaluatorTests {
 
     /// One tick of an evaluator over the store, as of an instant; false when another replica held the job.
     private static func evaluator(
-        _ store: some LogStore & PatternStore & JobElection, _ alerts: some AlertStore
+        _ store: some LogStore & PatternStore & JobElection, _ alerts: some AlertStore,
+        repeatInterval: Duration? = .seconds(14_400)
     ) -> @Sendable (Timestamp) async throws -> Bool {
         let evaluator = AlertEvaluator(
             store: store, alerts: alerts, sender: AlertSender(policy: TargetAddressPolicy(allowsLinkLocal: false)),
-            settings: .init(baseURL: "http://127.0.0.1:8080"), observability: .local(), logger: Logger(label: "test"))
+            settings: .init(repeatInterval: repeatInterval, baseURL: "http://127.0.0.1:8080"), observability: .local(),
+            logger: Logger(label: "test"))
         return { try await evaluator.runOnce(now: $0) }
+    }
+
+    /// Acknowledges an instance as `user:ada` with the comment `mine`.
+    private static func acknowledge(_ alerts: some AlertStore, tenant: String, instanceID: String, at time: Timestamp)
+        async throws
+    {
+        _ = try await AlertActions(alerts: alerts, baseURL: "http://x").acknowledge(
+            tenant: tenant, instanceID: instanceID, actor: "user:ada", comment: "mine", at: time)
     }
 
     /// The states the history holds for a rule, oldest first, with their groups.
@@ -145,6 +155,29 @@ struct AlertEvaluatorTests {
             _ = try await Self.evaluator(store, alerts)(Self.at(120))
             let instance = try #require(try await alerts.instances(tenant: tenant, ruleID: rule.id).first)
             #expect(instance.value == 1 && instance.state == .firing)
+        }
+    }
+
+    @Test("a firing alert's webhooks get a reminder every repeat interval until it is acknowledged")
+    func reminders_untilAcknowledged() async throws {
+        try await withAlertingStore(.sqlite) { store, alerts in
+            let tenant = uniqueTenant()
+            try await store.insert((0..<400).map { makeRecord("boom", tenant: tenant, second: Int64($0), level: .error) })
+            var rule = Self.rule(tenant: tenant, query: "boom", window: 60, condition: .count(.greater, threshold: 0))
+            rule.targets = [
+                AlertTarget(kind: .webhook, url: "http://169.254.0.9/refused"),
+                AlertTarget(kind: .alertmanager, url: "http://169.254.0.9"),
+            ]
+            try await alerts.createRule(rule, webhookSecret: "s")
+            let evaluator = Self.evaluator(store, alerts, repeatInterval: .seconds(120))
+            for second: Int64 in [10, 70, 130, 190] { _ = try await evaluator(Self.at(second)) }
+            let instance = try #require(try await alerts.instances(tenant: tenant, ruleID: rule.id).first)
+            try await Self.acknowledge(alerts, tenant: tenant, instanceID: instance.id, at: Self.at(200))
+            for second: Int64 in [250, 310, 370] { _ = try await evaluator(Self.at(second)) }
+            let history = try await alerts.transitions(tenant: tenant, filter: AlertHistoryFilter(ruleID: rule.id))
+            #expect(history.reversed().map { $0.comment ?? $0.to.rawValue } == ["firing", "still firing", "acknowledged: mine"])
+            let deliveries = try await alerts.deliveries(tenant: tenant, ruleID: rule.id, before: nil, limit: 10)
+            #expect(deliveries.map(\.target.kind).sorted { $0.rawValue < $1.rawValue } == [.alertmanager, .webhook, .webhook])
         }
     }
 
