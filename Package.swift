@@ -236,8 +236,10 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "Access", "App", "Ingestion", "LogModel", "Parsing", "Retention", "Shippers", "Stores", "Syslog",
-                "Tailing", "Telemetry", "TestSupport", "WireFormats",
+                "Access", "Alerting", "App", "Ingestion", "LogModel", "Parsing", "Retention", "Shippers", "Stores",
+                "Syslog", "Tailing", "Telemetry", "TestSupport", "WireFormats",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "CompressNIO", package: "compress-nio"),

@@ -133,7 +133,9 @@ struct AlertRoutesTests {
                 let stamp = Timestamp.now().adding(microseconds: -52_000_000).rfc3339
                 let ingest = try await client.send(
                     .post, "/api/v1/logs", as: admin,
-                    json: #"{"message": "payment declined", "service": "checkout", "level": "error", "timestamp": "\#(stamp)"}"#)
+                    json:
+                        #"{"message": "payment declined", "service": "checkout", "level": "error", "timestamp": "\#(stamp)"}"#
+                )
                 #expect(ingest.status == .ok)
                 let delivery = HTTPField.Name("Logsmith-Delivery")!
                 try await waitFor("the firing and the resolution were not both delivered", within: .seconds(30)) {
@@ -149,14 +151,16 @@ struct AlertRoutesTests {
                 #expect(byDelivery.values.allSatisfy { $0.filter { $0.answered == 200 }.count == 1 })
                 let firing = try #require(byDelivery.values.first { $0[0].body.contains(#""state":"firing""#) })
                 #expect(firing.map(\.answered) == [503, 503, 200])
-                #expect(byDelivery.values.first { $0[0].body.contains(#""state":"resolved""#) }?.map(\.answered) == [200])
+                #expect(
+                    byDelivery.values.first { $0[0].body.contains(#""state":"resolved""#) }?.map(\.answered) == [200])
 
                 let history = try await client.send(.get, "/api/v1/alerts/history", as: admin).json()
                 let moves = (history["transitions"] as? [[String: Any]])?.compactMap { $0["to"] as? String }
                 #expect(moves == ["resolved", "firing"])
                 var log: [[String: Any]] = []
                 try await waitFor("the delivery log does not show both delivered", within: .seconds(5)) {
-                    log = try await client.send(.get, "/api/v1/alerts/deliveries", as: admin).json()["deliveries"]
+                    log =
+                        try await client.send(.get, "/api/v1/alerts/deliveries", as: admin).json()["deliveries"]
                         as? [[String: Any]] ?? []
                     return log.map { $0["status"] as? String } == ["delivered", "delivered"]
                 }

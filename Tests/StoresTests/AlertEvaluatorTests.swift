@@ -162,7 +162,8 @@ struct AlertEvaluatorTests {
     func reminders_untilAcknowledged() async throws {
         try await withAlertingStore(.sqlite) { store, alerts in
             let tenant = uniqueTenant()
-            try await store.insert((0..<400).map { makeRecord("boom", tenant: tenant, second: Int64($0), level: .error) })
+            try await store.insert(
+                (0..<400).map { makeRecord("boom", tenant: tenant, second: Int64($0), level: .error) })
             var rule = Self.rule(tenant: tenant, query: "boom", window: 60, condition: .count(.greater, threshold: 0))
             rule.targets = [
                 AlertTarget(kind: .webhook, url: "http://169.254.0.9/refused"),
@@ -175,9 +176,15 @@ struct AlertEvaluatorTests {
             try await Self.acknowledge(alerts, tenant: tenant, instanceID: instance.id, at: Self.at(200))
             for second: Int64 in [250, 310, 370] { _ = try await evaluator(Self.at(second)) }
             let history = try await alerts.transitions(tenant: tenant, filter: AlertHistoryFilter(ruleID: rule.id))
-            #expect(history.reversed().map { $0.comment ?? $0.to.rawValue } == ["firing", "still firing", "acknowledged: mine"])
+            #expect(
+                history.reversed().map { $0.comment ?? $0.to.rawValue } == [
+                    "firing", "still firing", "acknowledged: mine",
+                ])
             let deliveries = try await alerts.deliveries(tenant: tenant, ruleID: rule.id, before: nil, limit: 10)
-            #expect(deliveries.map(\.target.kind).sorted { $0.rawValue < $1.rawValue } == [.alertmanager, .webhook, .webhook])
+            #expect(
+                deliveries.map(\.target.kind).sorted { $0.rawValue < $1.rawValue } == [
+                    .alertmanager, .webhook, .webhook,
+                ])
         }
     }
 
