@@ -31,6 +31,8 @@ struct IngestBenchmark: AsyncParsableCommand {
     var serverPid: Int32?
     @Option(help: "The database server's main process ID (PostgreSQL's postmaster), to report its CPU.")
     var databasePid: Int32?
+    @Flag(help: "Date the records so that the last one falls now, as live traffic is, rather than on fixed dates.")
+    var endingNow = false
 
     func validate() throws {
         guard records > 0, batch > 0, concurrency > 0, maxSeconds > 0, (rate ?? 1) > 0 else {
@@ -44,6 +46,11 @@ struct IngestBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         var workload = try Workload(dataDirectory: data, seed: seed)
+        if endingNow {
+            workload.shiftMicroseconds =
+                Timestamp.now().microseconds - Workload.firstMicroseconds - Int64(records)
+                * Workload.spacingMicroseconds
+        }
         let target = server.target
         let sampler = serverPid.flatMap(ServerSampler.init(pid:))
         let cpu = CPUSampler(databasePid: databasePid)

@@ -232,24 +232,3 @@ struct AlertEvaluatorTests {
         }
     }
 }
-
-/// Runs `body` with a `kind` store of a database of the test's own (the evaluator reads every
-/// tenant's due rules) and its alert store.
-func withAlertingStore(
-    _ kind: StoreKind,
-    _ body: @Sendable (any LogStore & PatternStore & JobElection, any AlertStore) async throws -> Void
-) async throws {
-    let logger = Logger(label: "test")
-    switch kind {
-    case .sqlite:
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logsmith-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try await SQLiteLogStore.open(directory: directory.path, logger: logger)
-        try await running(store) { try await body(store, store.alerts) }
-    case .postgres:
-        try await withFreshPostgresDatabase { url in
-            let store = PostgresLogStore(configuration: try .init(url: url), logger: logger)
-            try await running(store) { try await body(store, store.alerts) }
-        }
-    }
-}

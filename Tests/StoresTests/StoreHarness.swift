@@ -95,17 +95,36 @@ func withIsolatedStores(
     _ kind: StoreKind,
     _ body: @Sendable (any LogStore & RetentionStore & JobElection, any CredentialStore) async throws -> Void
 ) async throws {
+    try await withIsolatedDatabase(kind) { store, credentials, _ in try await body(store, credentials) }
+}
+
+/// Like ``withIsolatedStores(_:_:)``, handing over the alert store of the database instead (the alert
+/// evaluator reads every tenant's due rules).
+func withAlertingStore(
+    _ kind: StoreKind,
+    _ body: @Sendable (any LogStore & PatternStore & JobElection, any AlertStore) async throws -> Void
+) async throws {
+    try await withIsolatedDatabase(kind) { store, _, alerts in try await body(store, alerts) }
+}
+
+/// A `kind` store on a database of the test's own with its credential and alert stores.
+private func withIsolatedDatabase(
+    _ kind: StoreKind,
+    _ body:
+        @Sendable (any LogStore & RetentionStore & JobElection & PatternStore, any CredentialStore, any AlertStore)
+        async throws -> Void
+) async throws {
     let logger = Logger(label: "test")
     switch kind {
     case .sqlite:
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logsmith-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try await SQLiteLogStore.open(directory: directory.path, logger: logger)
-        try await running(store) { try await body(store, store.credentials) }
+        try await running(store) { try await body(store, store.credentials, store.alerts) }
     case .postgres:
         try await withFreshPostgresDatabase { url in
             let store = PostgresLogStore(configuration: try .init(url: url), logger: logger)
-            try await running(store) { try await body(store, store.credentials) }
+            try await running(store) { try await body(store, store.credentials, store.alerts) }
         }
     }
 }
