@@ -47,7 +47,7 @@ public final class AlertEvaluator<Store: LogStore & PatternStore & JobElection, 
 
     /// The name the job is elected under.
     public static var jobName: String { "alert-evaluation" }
-    /// Rules evaluated at once.
+    /// Rules evaluated at once: a new one starts as soon as one finishes.
     static var concurrency: Int { 4 }
 
     private let store: Store
@@ -111,11 +111,10 @@ public final class AlertEvaluator<Store: LogStore & PatternStore & JobElection, 
 
     private func evaluateDueRules(now: Timestamp) async throws {
         let due = try await alerts.dueRules(at: now, limit: 1000)
-        for start in stride(from: 0, to: due.count, by: Self.concurrency) {
-            await withTaskGroup(of: Void.self) { group in
-                for rule in due[start..<min(start + Self.concurrency, due.count)] {
-                    group.addTask { [self] in await evaluate(rule, now: now) }
-                }
+        await withTaskGroup(of: Void.self) { group in
+            for (index, rule) in due.enumerated() {
+                if index >= Self.concurrency { await group.next() }
+                group.addTask { [self] in await evaluate(rule, now: now) }
             }
         }
         observability.metrics.alertsFiring(firing.withLock { $0.values.reduce(0, +) })
