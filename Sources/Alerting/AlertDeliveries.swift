@@ -2,15 +2,17 @@ public import LogModel
 public import Stores
 
 /// What a transition owes its rule's targets: firing and resolved go to every target (a webhook
-/// body signed when sent; Alertmanager's alert, ending at the transition when resolved); pending
-/// and inactive only to history and the log.
+/// body signed when sent; Alertmanager's alert, ending at the transition when resolved), a reminder
+/// to the webhooks; pending and inactive only to history and the log.
 public enum AlertDeliveries {
-    /// The deliveries of `transition`, for `instance` as the transition left it.
+    /// The deliveries of `transition`, for `instance` as the transition left it. A reminder (firing
+    /// to firing) goes to the webhooks only: Alertmanager hears a firing alert at every evaluation.
     public static func owed(
         by transition: AlertTransition, rule: AlertRule, instance: AlertInstance, links: AlertLinks
     ) throws -> [AlertDelivery] {
         guard [.firing, .resolved].contains(transition.to) else { return [] }
-        return try rule.targets.enumerated().map { index, target in
+        let reminder = transition.from == .firing && transition.to == .firing
+        return try rule.targets.enumerated().filter { !reminder || $0.element.kind == .webhook }.map { index, target in
             let id = "\(transition.id)#\(index)"
             let body: String
             switch target.kind {

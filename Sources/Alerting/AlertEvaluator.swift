@@ -199,13 +199,7 @@ public final class AlertEvaluator<Store: LogStore & PatternStore & JobElection, 
             id: "\(instance.id)/\(instance.version)/reminder-\(number)", tenant: rule.tenant, ruleID: rule.id,
             ruleName: rule.name, instanceID: instance.id, group: instance.group, from: .firing, to: .firing,
             value: instance.value, at: now, actor: "evaluator", comment: "still firing")
-        let deliveries = try rule.targets.enumerated().filter { $0.element.kind == .webhook }.map { index, target in
-            let id = "\(transition.id)#\(index)"
-            return AlertDelivery(
-                id: id, tenant: rule.tenant, ruleID: rule.id, transitionID: transition.id, target: target,
-                body: try AlertPayloads.webhook(rule: rule, transition: transition, deliveryID: id, links: links),
-                createdAt: now, nextAttemptAt: now)
-        }
+        let deliveries = try AlertDeliveries.owed(by: transition, rule: rule, instance: instance, links: links)
         return (transition, deliveries)
     }
 
@@ -260,7 +254,7 @@ public final class AlertEvaluator<Store: LogStore & PatternStore & JobElection, 
         case .retry(let code, let reason):
             let backoff = Int64(min(1 << min(next.attempts - 1, 8), 300)) * 1_000_000
             let nextAttempt = now.adding(microseconds: backoff)
-            let giveUp = delivery.createdAt.adding(microseconds: settings.retryWindow.components.seconds * 1_000_000)
+            let giveUp = delivery.createdAt.adding(settings.retryWindow)
             (next.status, next.lastError, status) = (nextAttempt > giveUp ? .failed : .pending, reason, code)
             next.nextAttemptAt = nextAttempt
         case .refused(let code, let reason):

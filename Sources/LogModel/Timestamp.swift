@@ -30,6 +30,12 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
         Timestamp(microseconds: microseconds + delta)
     }
 
+    /// Adds a duration, to the microsecond.
+    public func adding(_ duration: Duration) -> Timestamp {
+        adding(
+            microseconds: duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000)
+    }
+
     /// The latest instant at or before this one that is a whole multiple of `unit` microseconds from
     /// the epoch: with a day's microseconds, the midnight (UTC) that starts its day.
     public func floored(toMultipleOf unit: Int64) -> Timestamp {

@@ -38,9 +38,9 @@ struct AlertRuleView: ResponseEncodable {
         id = rule.id
         name = rule.name
         q = rule.query
-        window = Self.text(seconds: rule.windowSeconds)
-        interval = Self.text(seconds: rule.intervalSeconds)
-        self.for = Self.text(seconds: rule.forSeconds)
+        window = AnalyticsInterval.text(Int64(rule.windowSeconds))
+        interval = AnalyticsInterval.text(Int64(rule.intervalSeconds))
+        self.for = AnalyticsInterval.text(Int64(rule.forSeconds))
         let (comparison, threshold) = rule.condition.test
         condition = Condition(
             type: AlertPayloads.conditionType(rule.condition), comparison: comparison.rawValue, threshold: threshold)
@@ -57,14 +57,6 @@ struct AlertRuleView: ResponseEncodable {
         enabled = rule.enabled
         createdAt = rule.createdAt
         updatedAt = rule.updatedAt
-    }
-
-    /// `90s`, `5m`, `1h`, `1d`: the largest unit that divides the seconds.
-    static func text(seconds: Int) -> String {
-        for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60)] where seconds > 0 && seconds % size == 0 {
-            return "\(seconds / size)\(unit)"
-        }
-        return "\(seconds)s"
     }
 
     enum CodingKeys: String, CodingKey {

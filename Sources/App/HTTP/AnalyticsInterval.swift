@@ -41,9 +41,10 @@ enum AnalyticsInterval {
         return multiplier.map { count.multipliedReportingOverflow(by: $0).overflow ? Int64.max : count * $0 }
     }
 
-    /// A width in seconds as the largest whole unit that divides it: `86400` is `1d`, `90` is `90s`.
+    /// A width in seconds as the largest whole unit that divides it: `86400` is `1d`, `90` is `90s`,
+    /// `0` is `0s`.
     static func text(_ seconds: Int64) -> String {
-        for (unit, size) in [("d", Int64(86_400)), ("h", 3600), ("m", 60)] where seconds % size == 0 {
+        for (unit, size) in [("d", Int64(86_400)), ("h", 3600), ("m", 60)] where seconds > 0 && seconds % size == 0 {
             return "\(seconds / size)\(unit)"
         }
         return "\(seconds)s"

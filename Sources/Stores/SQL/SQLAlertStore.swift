@@ -180,9 +180,7 @@ struct SQLAlertStore<Database: SQLDatabase>: AlertStore {
 
     func claimDueDeliveries(at now: Timestamp, claimFor: Duration, limit: Int) async throws -> [AlertDelivery] {
         var sql = Builder()
-        let claimMicroseconds =
-            claimFor.components.seconds * 1_000_000 + claimFor.components.attoseconds / 1_000_000_000_000
-        let until = sql.bind(.integer(now.adding(microseconds: claimMicroseconds).microseconds))
+        let until = sql.bind(.integer(now.adding(claimFor).microseconds))
         let now = sql.bind(.integer(now.microseconds))
         let statement = """
             UPDATE alert_deliveries SET claimed_until = \(until)
