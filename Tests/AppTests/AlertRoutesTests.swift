@@ -201,6 +201,11 @@ struct AlertRoutesTests {
             #expect(refused.status == .conflict, "\(String(buffer: refused.body))")
             #expect(try await client.send(.post, "/api/v1/alerts/\(quiet)/resolve", as: admin).status == .conflict)
             #expect(try await client.send(.post, "/api/v1/alerts/nope/ack", as: admin).status == .notFound)
+            let long = String(repeating: "x", count: 1001)
+            let tooLong = try await client.send(
+                .post, "/api/v1/alerts/\(firing)/ack", as: admin, json: #"{"comment": "\#(long)"}"#)
+            #expect(tooLong.status == .badRequest)
+            #expect((try tooLong.json()["errors"] as? [[String: Any]])?.first?["pointer"] as? String == "/comment")
             let reader = try await client.createKey(as: admin, scopes: ["read"]).key
             #expect(try await client.send(.post, "/api/v1/alerts/\(firing)/resolve", as: reader).status == .forbidden)
 

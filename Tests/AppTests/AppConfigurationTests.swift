@@ -89,4 +89,31 @@ struct AppConfigurationTests {
             (error as? ConfigurationError)?.message == "LOGSMITH_PATTERNS must be on or off"
         }
     }
+
+    @Test("alert settings: defaults, values read, and anything else refused naming the variable")
+    func alertSettings() throws {
+        let defaults = try AppConfiguration(environment: ["LOGSMITH_PORT": "9000"])
+        #expect(defaults.alertsEnabled && !defaults.alertAllowLinkLocal && defaults.alertmanagerURL == nil)
+        #expect(defaults.alertRetrySeconds == 3600 && defaults.alertRepeatSeconds == 14_400)
+        #expect(defaults.publicURL == "http://127.0.0.1:9000")
+        let set = try AppConfiguration(environment: [
+            "LOGSMITH_ALERTS": "off", "LOGSMITH_ALERT_ALLOW_LINK_LOCAL": "true", "LOGSMITH_ALERT_RETRY_SECONDS": "60",
+            "LOGSMITH_ALERT_REPEAT_SECONDS": "0", "LOGSMITH_PUBLIC_URL": "https://logs.example.com",
+            "LOGSMITH_ALERTMANAGER_URL": "http://alertmanager:9093",
+        ])
+        #expect(
+            !set.alertsEnabled && set.alertAllowLinkLocal && set.alertRetrySeconds == 60 && set.alertRepeatSeconds == 0)
+        #expect(set.publicURL == "https://logs.example.com" && set.alertmanagerURL == "http://alertmanager:9093")
+        let refused = [
+            ("LOGSMITH_ALERTS", "no"), ("LOGSMITH_ALERT_ALLOW_LINK_LOCAL", "yes"),
+            ("LOGSMITH_ALERT_RETRY_SECONDS", "5"),
+            ("LOGSMITH_ALERT_REPEAT_SECONDS", "-1"), ("LOGSMITH_PUBLIC_URL", "logs.example.com"),
+            ("LOGSMITH_ALERTMANAGER_URL", "ftp://alertmanager"),
+        ]
+        for (name, value) in refused {
+            #expect(throws: ConfigurationError.self, "\(name)=\(value)") {
+                try AppConfiguration(environment: [name: value])
+            }
+        }
+    }
 }
