@@ -227,9 +227,9 @@ struct LogStoreContractTests {
     }
 
     @Test(
-        "unfiltered stats stay exact over many minutes, at partial minutes and through deletes",
+        "stats and counts by service, unfiltered or by service and level, stay exact at partial minutes and through deletes",
         arguments: StoreKind.allCases)
-    func stats_unfilteredRanges_exactThroughDeletes(kind: StoreKind) async throws {
+    func stats_unfilteredOrByServiceAndLevel_exactThroughDeletes(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             let tenant = uniqueTenant()
             let levels: [LogLevel] = [.info, .error, .warn, .debug]
@@ -251,16 +251,34 @@ struct LogStoreContractTests {
                 (nil, nil), (at(30.5), at(545.25)), (at(60), at(120)), (at(59), at(61)), (at(0), at(600)),
                 (nil, at(90.5)), (at(301), nil),
             ]
-            for (start, end) in ranges {
-                var expected = LogStats(total: 0, byLevel: [:], byService: [:])
-                for record in kept where record.timestamp >= start ?? record.timestamp {
-                    if let end, record.timestamp >= end { continue }
-                    expected.total += 1
-                    expected.byLevel[record.level, default: 0] += 1
-                    if let service = record.service { expected.byService[service, default: 0] += 1 }
+            let queries: [(text: String, matches: (LogRecord) -> Bool)] = [
+                ("", { _ in true }), ("service:s1", { $0.service == "s1" }), ("level:>=warn", { $0.level >= .warn }),
+                ("service:s2 AND level:error", { $0.service == "s2" && $0.level == .error }),
+                ("service:s1 OR level:info", { $0.service == "s1" || $0.level == .info }),
+            ]
+            for (text, matches) in queries {
+                for (start, end) in ranges {
+                    var expected = LogStats(total: 0, byLevel: [:], byService: [:])
+                    for record in kept where record.timestamp >= start ?? record.timestamp && matches(record) {
+                        if let end, record.timestamp >= end { continue }
+                        expected.total += 1
+                        expected.byLevel[record.level, default: 0] += 1
+                        if let service = record.service { expected.byService[service, default: 0] += 1 }
+                    }
+                    let search = SearchRequest(
+                        tenant: tenant, query: try QueryParser.parse(text), start: start, end: end)
+                    let range = "\(text) from \(String(describing: start)) to \(String(describing: end))"
+                    #expect(try await store.stats(search) == expected, "\(range)")
+                    let byService = try await store.groupCounts(
+                        GroupByRequest(search: search, fields: [.service], limit: 10, descending: true))
+                    var expectedByService: [String?: Int] = expected.byService
+                    let without = expected.total - expected.byService.values.reduce(0, +)
+                    if without > 0 { expectedByService[nil] = without }
+                    #expect(
+                        Dictionary(uniqueKeysWithValues: byService.groups.map { ($0.keys[0], $0.count) })
+                            == expectedByService, "\(range)")
+                    #expect(byService.total == expected.total, "\(range)")
                 }
-                let counted = try await store.stats(SearchRequest(tenant: tenant, start: start, end: end))
-                #expect(counted == expected, "from \(String(describing: start)) to \(String(describing: end))")
             }
         }
     }

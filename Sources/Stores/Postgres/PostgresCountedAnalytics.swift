@@ -1,8 +1,8 @@
 import LogModel
 
-/// Histograms and group-by answered from `log_counts` (``PostgresLogCounts``) when they can be: no
-/// query, split by nothing, level or service, and (for histograms) whole-minute buckets without
-/// error counts. The whole minutes of the range come from the counts, its partial minutes at either
+/// Histograms and group-by answered from `log_counts` (``PostgresLogCounts``) when they can be: a
+/// query of nothing but exact services and level comparisons, split by nothing, level or service,
+/// and (for histograms) whole-minute buckets without error counts. The whole minutes of the range come from the counts, its partial minutes at either
 /// end from the records, so the answer is the same as a scan's, while a day of records by level
 /// reads about 1,440 rows per service and level instead of every record.
 extension PostgresLogStore {
@@ -11,7 +11,8 @@ extension PostgresLogStore {
         let minutesPerBucket = request.intervalMicroseconds / 60_000_000
         guard !request.countsErrors, minutesPerBucket > 0, request.intervalMicroseconds % 60_000_000 == 0,
             let key = Self.countedKey(request.by),
-            let plan = RollupPlan(request.search, unitMicroseconds: PostgresLogCounts.minuteMicroseconds)
+            let plan = RollupPlan(
+                request.search, unitMicroseconds: PostgresLogCounts.minuteMicroseconds, keys: PostgresLogCounts.keys)
         else { return nil }
         var builder = SQLBuilder<PostgresDialect>()
         let conditions = plan.conditions(tenant: request.search.tenant, column: "minute", &builder)
@@ -33,7 +34,8 @@ extension PostgresLogStore {
     func countedGroupCounts(_ request: GroupByRequest) async throws -> GroupCounts? {
         let keys = request.fields.map { Self.countedKey($0) }
         guard !keys.isEmpty, keys.allSatisfy({ $0 != nil && $0 != "NULL" }),
-            let plan = RollupPlan(request.search, unitMicroseconds: PostgresLogCounts.minuteMicroseconds)
+            let plan = RollupPlan(
+                request.search, unitMicroseconds: PostgresLogCounts.minuteMicroseconds, keys: PostgresLogCounts.keys)
         else { return nil }
         var builder = SQLBuilder<PostgresDialect>()
         let conditions = plan.conditions(tenant: request.search.tenant, column: "minute", &builder)

@@ -26,6 +26,9 @@ enum PostgresLogCounts {
                 """
         ).statements
 
+    /// The record fields `log_counts` is keyed by, whose query filters it applies itself.
+    static let keys: Set<RollupPlan.Key> = [.service, .level]
+
     /// A minute in microseconds, the unit of `log_counts`.
     static let minuteMicroseconds: Int64 = 60_000_000
 }

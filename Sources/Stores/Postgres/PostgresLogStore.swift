@@ -404,11 +404,14 @@ public struct PostgresLogStore: LogStore {
     }
 
     /// Counts the records matching the request's tenant, query and time range, by level and service:
-    /// whole minutes from `log_counts` when the query filters on nothing else, partial minutes and
-    /// filtered queries from the records.
+    /// whole minutes from `log_counts` when the query filters on nothing but exact services and level
+    /// comparisons, partial minutes and other queries from the records.
     public func stats(_ request: SearchRequest) async throws -> LogStats {
         let scan = SQLLogStats(database: self)
-        guard let plan = RollupPlan(request, unitMicroseconds: PostgresLogCounts.minuteMicroseconds) else {
+        guard
+            let plan = RollupPlan(
+                request, unitMicroseconds: PostgresLogCounts.minuteMicroseconds, keys: PostgresLogCounts.keys)
+        else {
             return try await scan.stats(request)
         }
         var builder = SQLBuilder<PostgresDialect>()

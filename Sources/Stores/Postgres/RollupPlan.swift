@@ -4,15 +4,36 @@ import LogQuery
 /// How a request splits into whole units of time (minutes or hours), read from a rollup table kept
 /// by triggers, and the partial units at either end, read from the records themselves.
 struct RollupPlan {
+    /// A record field that a rollup table keeps as a key column of the same name, so that the table
+    /// can apply a query's filter on it.
+    enum Key {
+        /// `service`, with '' for records without one.
+        case service
+        /// `level`.
+        case level
+    }
+
     /// The whole units, as a range of unit numbers since the epoch (unbounded where the request is).
     var whole: (first: Int64?, end: Int64?)
     /// The requests for the partial units at the ends of the range.
     var edges: [SearchRequest]
+    /// The query's conditions, each on one of the table's keys, that every counted record meets.
+    private var filters: [Filter]
 
-    /// The plan for a request in units of `unitMicroseconds`; nil when its query filters on more than
-    /// tenant and time, which only the records can answer, or when its range holds no whole unit.
-    init?(_ request: SearchRequest, unitMicroseconds unit: Int64) {
-        guard request.query == .all else { return nil }
+    /// A query condition on one key of a rollup table.
+    private enum Filter {
+        case service(String)
+        case level(Comparison, LogLevel)
+    }
+
+    /// The plan for a request in units of `unitMicroseconds` over a table keyed by `keys`; nil when its
+    /// query is more than a conjunction of exact services and level comparisons that the keys hold,
+    /// which only the records can answer, or when its range holds no whole unit.
+    init?(_ request: SearchRequest, unitMicroseconds unit: Int64, keys: Set<Key> = []) {
+        guard let predicates = Self.conjuncts(request.query) else { return nil }
+        let filters = predicates.compactMap { Self.filter($0, keys) }
+        guard filters.count == predicates.count else { return nil }
+        self.filters = filters
         let first = request.start.map { Self.ceilingDivide($0.microseconds, unit) }
         let end = request.end.map { Self.floorDivide($0.microseconds, unit) }
         if let first, let end, first >= end { return nil }
@@ -36,7 +57,40 @@ struct RollupPlan {
         var conditions = ["tenant = \(builder.bind(tenant))"]
         if let first = whole.first { conditions.append("\(column) >= \(builder.bind(.integer(first)))") }
         if let end = whole.end { conditions.append("\(column) < \(builder.bind(.integer(end)))") }
+        for filter in filters {
+            switch filter {
+            case .service(let service): conditions.append("service = \(builder.bind(service))")
+            case .level(let comparison, let level):
+                conditions.append(SQLPatterns.levelCondition(comparison, level, &builder))
+            }
+        }
         return conditions.joined(separator: " AND ")
+    }
+
+    /// The predicates of a query that is one predicate or a conjunction of them; nil for any other.
+    private static func conjuncts(_ query: QueryNode) -> [QueryPredicate]? {
+        switch query {
+        case .all: []
+        case .predicate(let predicate): [predicate]
+        case .and(let children):
+            children.reduce([QueryPredicate]?.some([])) { found, child in
+                guard let found, let more = conjuncts(child) else { return nil }
+                return found + more
+            }
+        case .or, .not: nil
+        }
+    }
+
+    /// The filter of a table keyed by `keys` that applies the predicate itself, or nil. A record
+    /// without a service is kept under '', which no `service:` query matches, so an empty service is
+    /// left to the records.
+    private static func filter(_ predicate: QueryPredicate, _ keys: Set<Key>) -> Filter? {
+        switch predicate {
+        case .fieldEquals(.service, let service) where keys.contains(.service) && !service.isEmpty:
+            .service(service)
+        case .level(let comparison, let level) where keys.contains(.level): .level(comparison, level)
+        default: nil
+        }
     }
 
     private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
