@@ -1,5 +1,6 @@
 import Foundation
 import LogModel
+import Stores
 import Syslog
 import Telemetry
 
@@ -17,7 +18,8 @@ struct AppConfiguration: Sendable {
     /// `--database-url` / `LOGSMITH_DATABASE_URL`: a `postgres://` URL; when set, PostgreSQL is used
     /// instead of SQLite. Default unset.
     var databaseURL: String?
-    /// `LOGSMITH_DATABASE_POOL`: most PostgreSQL connections the process opens. Default 20.
+    /// `LOGSMITH_DATABASE_POOL`: most PostgreSQL connections the process opens, split between the pools
+    /// of ingest, reads and background jobs (``PostgresPoolSizes``). Default 20, at least 10.
     var databasePool = 20
     /// `--no-migrate` / `LOGSMITH_MIGRATE=false`: skip schema migration on start. Default: migrate.
     var migrateOnStart = true
@@ -182,7 +184,8 @@ struct AppConfiguration: Sendable {
         try integer("LOGSMITH_PORT", 0...65535, into: \.port, from: environment)
         if let value = environment["LOGSMITH_DATA_DIR"] { dataDirectory = value }
         if let value = environment["LOGSMITH_DATABASE_URL"], !value.isEmpty { databaseURL = value }
-        try integer("LOGSMITH_DATABASE_POOL", 4...1000, into: \.databasePool, from: environment)
+        try integer(
+            "LOGSMITH_DATABASE_POOL", PostgresPoolSizes.minimumTotal...1000, into: \.databasePool, from: environment)
         if let value = environment["LOGSMITH_MIGRATE"] { migrateOnStart = !["false", "0", "no"].contains(value) }
         try integer("LOGSMITH_HTTP_IDLE_TIMEOUT_SECONDS", 1...3600, into: \.httpIdleTimeoutSeconds, from: environment)
         try integer(

@@ -55,15 +55,34 @@ func buildApplication(
         let store = PostgresLogStore(
             configuration: try .init(url: url, maximumConnections: configuration.databasePool), logger: logger,
             observability: observability)
+        let jobs = store.backgroundJobs
         return buildApplication(
             configuration, store: store, credentials: store.credentials, alerts: store.alerts,
+            pools: PoolViews(ingestion: store.ingestion, jobs: jobs, jobAlerts: jobs.alerts),
             dependencies: dependencies, sessions: sessions, observability: observability, logger: logger)
     }
     let store = try await SQLiteLogStore.open(
         directory: configuration.dataDirectory, logger: logger, observability: observability)
     return buildApplication(
-        configuration, store: store, credentials: store.credentials, alerts: store.alerts, dependencies: dependencies,
+        configuration, store: store, credentials: store.credentials, alerts: store.alerts,
+        pools: PoolViews(ingestion: store, jobs: store, jobAlerts: store.alerts), dependencies: dependencies,
         sessions: sessions, observability: observability, logger: logger)
+}
+
+/// The stores as the work that must not wait for another's connections sees them: ingest (the
+/// group-commit writer, pattern templates, attribute keys) and the background jobs (alert
+/// evaluation and retention). On PostgreSQL, the same stores on the pools of ingest and of jobs
+/// (``PostgresPools``); on SQLite, the stores themselves.
+struct PoolViews<
+    Ingestion: LogStore & AttributeKeyStore & PatternStore,
+    Jobs: LogStore & RetentionStore & JobElection & PatternStore, JobAlerts: AlertStore
+> {
+    /// What the ingest pipeline writes through.
+    var ingestion: Ingestion
+    /// What background jobs read and write through.
+    var jobs: Jobs
+    /// The alert store of background jobs.
+    var jobAlerts: JobAlerts
 }
 
 /// What the stores are complemented by: the rate limiter, the search cache and, when configured,
@@ -74,11 +93,16 @@ struct Dependencies<Limiter: RateLimiter> {
     var redis: RedisClient?
 }
 
-/// Builds the application over a given log store, credential store, limiter and cache.
+/// Builds the application over a given log store, credential store, alert store, the stores of the
+/// pipelines' pools, limiter and cache.
 func buildApplication(
     _ configuration: AppConfiguration,
     store: some LogStore & AttributeKeyStore & RetentionStore & JobElection & PatternStore & CommitFeed,
     credentials: some CredentialStore, alerts: some AlertStore,
+    pools: PoolViews<
+        some LogStore & AttributeKeyStore & PatternStore, some LogStore & RetentionStore & JobElection & PatternStore,
+        some AlertStore
+    >,
     dependencies: Dependencies<some RateLimiter>, sessions: SessionTokens, observability: Observability,
     logger: Logger
 ) -> some ApplicationProtocol {
@@ -86,16 +110,17 @@ func buildApplication(
     let patterns =
         configuration.patternsEnabled
         ? PatternAssigner(
-            store: store, settings: .init(interval: .seconds(configuration.patternSyncSeconds)), logger: logger)
+            store: pools.ingestion, settings: .init(interval: .seconds(configuration.patternSyncSeconds)),
+            logger: logger)
         : nil
     let writer = GroupCommitWriter(
-        store: store,
+        store: pools.ingestion,
         configuration: .init(
             maxBatchRecords: configuration.ingestBatchRecords, maxQueuedRecords: configuration.maxQueuedRecords,
             maxQueuedRecordsPerTenant: configuration.maxQueuedRecordsPerTenant,
             maxConcurrentFlushes: configuration.ingestFlushes),
         clock: ContinuousClock(),
-        attributeKeys: AttributeKeyGate(store: store, limit: configuration.maxAttributeKeysPerDay),
+        attributeKeys: AttributeKeyGate(store: pools.ingestion, limit: configuration.maxAttributeKeysPerDay),
         patterns: patterns, observability: observability)
     let retentions = TenantRetentions(
         credentials: credentials, defaultDays: configuration.retentionDays, implicitTenant: defaultTenant)
@@ -107,7 +132,7 @@ func buildApplication(
         configuration, store: store, credentials: credentials, alerts: alerts, dependencies: dependencies,
         sessions: sessions, observability: observability, writer: writer, retentions: retentions, tails: tails)
     let retention = RetentionJob(
-        store: store, retentions: retentions,
+        store: pools.jobs, retentions: retentions,
         settings: .init(
             interval: .seconds(configuration.retentionIntervalSeconds),
             batchRecords: configuration.retentionBatchRecords),
@@ -124,7 +149,7 @@ func buildApplication(
     var storeIsReady: @Sendable () -> Void = {}
     if configuration.alertsEnabled {
         let evaluator = AlertEvaluator(
-            store: store, alerts: alerts,
+            store: pools.jobs, alerts: pools.jobAlerts,
             sender: AlertSender(policy: TargetAddressPolicy(allowsLinkLocal: configuration.alertAllowLinkLocal)),
             settings: .init(
                 retryWindow: .seconds(configuration.alertRetrySeconds),

@@ -11,14 +11,19 @@ public import Telemetry
 /// column, so a batch of any size is one round trip and every value is bound.
 public struct PostgresLogStore: LogStore {
     private let indexedSearch: IndexedSearch
-    let client: PostgresClient
+    /// The pools of ingest, reads and background jobs (see ``PostgresPools``).
+    let pools: PostgresPools
+    /// The pool every statement but an insert takes its connection from: the reads pool, or that of
+    /// ``ingestion`` or ``backgroundJobs``.
+    private(set) var client: PostgresClient
     let logger: Logger
     /// Which days have partitions, and which partitions are months.
     let partitions = PostgresPartitions()
     let instrumentation: StatementInstrumentation
 
     /// Creates a store; connections open once ``run()`` is running. With `observability`, every
-    /// statement gets a span and its duration is recorded.
+    /// statement gets a span and its duration is recorded. The configuration's `maximumConnections`
+    /// are split between the pools of ingest, reads and background jobs (``PostgresPoolSizes``).
     ///
     /// Its connections run without JIT compilation: the planner's estimates for text conditions are
     /// high enough to cross `jit_above_cost`, and compiling then took 50 ms of a 140 ms search at 10M
@@ -36,16 +41,34 @@ public struct PostgresLogStore: LogStore {
         var configuration = configuration
         configuration.options.additionalStartupParameters += [("jit", "off"), ("gin_pending_list_limit", "8MB")]
         self.indexedSearch = indexedSearch
-        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.pools = PostgresPools(
+            configuration: configuration, sizes: PostgresPoolSizes(total: configuration.options.maximumConnections),
+            logger: logger)
+        self.client = pools.reads
         self.logger = logger
         self.instrumentation = StatementInstrumentation(system: "postgresql", observability: observability)
     }
 
-    /// Runs the connection pool until graceful shutdown.
+    /// Runs the connection pools until graceful shutdown.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            await client.run()
+            await pools.run()
         }
+    }
+
+    /// The same store with every statement on the pool of ingest, for the ingest pipeline (its
+    /// inserts, pattern templates and attribute keys), so that reads cannot take its connections.
+    public var ingestion: PostgresLogStore { using(pools.ingest) }
+
+    /// The same store with every statement but inserts on the pool of background jobs, for the jobs
+    /// that run beside requests (alert evaluation and retention), so that neither can take the
+    /// connections the other needs.
+    public var backgroundJobs: PostgresLogStore { using(pools.jobs) }
+
+    private func using(_ pool: PostgresClient) -> PostgresLogStore {
+        var view = self
+        view.client = pool
+        return view
     }
 
     /// Applies the migrations not yet applied; see the schema type for what they create.
@@ -139,7 +162,8 @@ public struct PostgresLogStore: LogStore {
                 SELECT pg_notify('\(SQLCommittedRecords.channel)', payload) FROM unnest($22::text[]) AS payload
                 """
             try await instrumentation.statement(sql) {
-                try await client.statement(PostgresQuery(unsafeSQL: statement, binds: announced), logger: logger)
+                try await pools.ingest.statement(
+                    PostgresQuery(unsafeSQL: statement, binds: announced), logger: logger)
             }
         }
     }
@@ -439,7 +463,9 @@ public struct PostgresLogStore: LogStore {
     /// Creates the partitions the records of these timestamps need, and those of the following days.
     private func ensurePartitions(for timestamps: [Timestamp]) async throws {
         for day in partitions.missing(for: timestamps) {
-            let create = { try await client.statement(PostgresQuery(unsafeSQL: day.createStatement), logger: logger) }
+            let create = {
+                try await pools.ingest.statement(PostgresQuery(unsafeSQL: day.createStatement), logger: logger)
+            }
             do {
                 try await instrumentation.statement(day.createStatement, create)
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == Self.overlappingPartition {
