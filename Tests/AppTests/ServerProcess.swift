@@ -9,7 +9,7 @@ final class ServerProcess {
     private(set) var port = 0
 
     /// Starts `logsmith serve --port 0` with the given data directory and environment, and waits
-    /// until its "server started" log line says which port it got. Its output goes to a file beside
+    /// until its "server started" log line says which port it got. Its output and errors go to a file beside
     /// the data directory, or in `outputDirectory`.
     init(dataDirectory: String, environment: [String: String], outputDirectory: String? = nil) async throws {
         outputPath =
@@ -20,7 +20,8 @@ final class ServerProcess {
         defer { try? output.close() }
         process = try ChildProcess(
             try Self.binaryPath(), ["serve", "--port", "0", "--data-dir", dataDirectory],
-            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, output: output)
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, output: output,
+            error: output)
         port = try await waitForPort()
     }
 

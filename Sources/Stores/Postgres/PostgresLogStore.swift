@@ -71,9 +71,11 @@ public struct PostgresLogStore: LogStore {
         return view
     }
 
-    /// Applies the migrations not yet applied; see the schema type for what they create.
+    /// Checks that each connection is a database session of its own (``checkSessionsAreOwn()``),
+    /// then applies the migrations not yet applied; see the schema type for what they create.
     public func migrate() async throws {
         try await withStoreErrors("migration failed") {
+            try await checkSessionsAreOwn()
             try await instrumentation.statement("", operation: "migrate") { try await applyMigrations() }
             try await loadMonthlyPartitions()
             try await ensurePartitions(for: [.now()])
