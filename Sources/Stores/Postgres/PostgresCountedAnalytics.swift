@@ -2,9 +2,10 @@ import LogModel
 
 /// Histograms and group-by answered from `log_counts` (``PostgresLogCounts``) when they can be: a
 /// query of nothing but exact services and level comparisons, split by nothing, level or service,
-/// and (for histograms) whole-minute buckets without error counts. The whole minutes of the range come from the counts, its partial minutes at either
-/// end from the records, so the answer is the same as a scan's, while a day of records by level
-/// reads about 1,440 rows per service and level instead of every record.
+/// and (for histograms) whole-minute buckets without error counts. The whole minutes of the range
+/// come from the counts, its partial minutes at either end from the records, so the answer is the
+/// same as a scan's, while a day of records by level reads about 1,440 rows per service and level
+/// instead of every record.
 extension PostgresLogStore {
     /// The histogram's rows from the counts, or nil when the request needs the records.
     func countedHistogramRows(_ request: HistogramRequest) async throws -> [HistogramRow]? {

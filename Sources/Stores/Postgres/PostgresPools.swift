@@ -48,7 +48,8 @@ public struct PostgresPoolSizes: Sendable, Hashable {
     public static var minimumTotal: Int { 10 }
 
     /// `total` connections (at least ``minimumTotal``) split a quarter to ingest (at least two), a
-    /// quarter to background jobs (at least three) and the rest to reads: 20 give 5, 10 and 5.
+    /// quarter to background jobs (at least three) and the rest to reads: 20 give ingest 5, reads 10
+    /// and jobs 5.
     public init(total: Int) {
         let total = max(total, Self.minimumTotal)
         (ingest, jobs) = (max(2, total / 4), max(3, total / 4))
