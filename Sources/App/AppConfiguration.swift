@@ -104,6 +104,8 @@ struct AppConfiguration: Sendable {
     /// `LOGSMITH_ALERT_REPEAT_SECONDS`: time between webhook reminders of an unacknowledged firing
     /// alert; 0 for none. Default 14,400 (4 hours).
     var alertRepeatSeconds = 14_400
+    /// `LOGSMITH_ALERT_RULES_PER_TENANT`: the most alert rules one tenant may have. Default 1,000.
+    var alertRulesPerTenant = 1000
 
     /// The address links in alerts start with: `LOGSMITH_PUBLIC_URL`, else this server's.
     var publicURL: String { publicURLSetting ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
@@ -225,6 +227,7 @@ struct AppConfiguration: Sendable {
         try flag("LOGSMITH_ALERT_ALLOW_LINK_LOCAL", ("true", "false"), into: \.alertAllowLinkLocal, from: environment)
         try integer("LOGSMITH_ALERT_RETRY_SECONDS", 10...604_800, into: \.alertRetrySeconds, from: environment)
         try integer("LOGSMITH_ALERT_REPEAT_SECONDS", 0...604_800, into: \.alertRepeatSeconds, from: environment)
+        try integer("LOGSMITH_ALERT_RULES_PER_TENANT", 1...100_000, into: \.alertRulesPerTenant, from: environment)
         try flag("LOGSMITH_PATTERNS", ("on", "off"), into: \.patternsEnabled, from: environment)
         try integer("LOGSMITH_PATTERN_SYNC_SECONDS", 1...3600, into: \.patternSyncSeconds, from: environment)
         try integer("LOGSMITH_TAIL_LIMIT", 1...10_000, into: \.tailsPerTenant, from: environment)

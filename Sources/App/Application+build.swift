@@ -278,7 +278,8 @@ func buildRouter(
     ).register(on: router)
     AlertRoutes(
         alerts: alerts, policy: TargetAddressPolicy(allowsLinkLocal: configuration.alertAllowLinkLocal),
-        baseURL: configuration.publicURL, alertmanagerURL: configuration.alertmanagerURL
+        baseURL: configuration.publicURL, alertmanagerURL: configuration.alertmanagerURL,
+        maxRulesPerTenant: configuration.alertRulesPerTenant
     ).register(on: router)
     OpenAPIRoutes().register(on: router)
     ExplorerRoutes(jaegerURL: configuration.jaegerURL, authEnabled: configuration.authEnabled).register(on: router)

@@ -66,6 +66,27 @@ struct AlertRoutesTests {
         #expect(!log.all.contains { $0.contains("webhook_secret") })
     }
 
+    @Test("a tenant past LOGSMITH_ALERT_RULES_PER_TENANT gets a 409 problem; deleting one makes room")
+    func rules_perTenantCap() async throws {
+        try await withAuthApp(configure: { $0.alertRulesPerTenant = 2 }) { client, admin, _ in
+            var ids: [String] = []
+            for name in ["first", "second"] {
+                let created = try await client.send(
+                    .post, "/api/v1/alerts/rules", as: admin, json: Self.ruleJSON(name: name))
+                #expect(created.status == .created)
+                ids.append(try #require((try created.json()["rule"] as? [String: Any])?["id"] as? String))
+            }
+            let refused = try await client.send(.post, "/api/v1/alerts/rules", as: admin, json: Self.ruleJSON())
+            #expect(refused.status == .conflict)
+            #expect(refused.headers[.contentType] == "application/problem+json")
+            #expect((try refused.json()["type"] as? String)?.hasSuffix("too-many-rules") == true)
+            #expect(try await client.send(.delete, "/api/v1/alerts/rules/\(ids[0])", as: admin).status == .noContent)
+            #expect(
+                try await client.send(.post, "/api/v1/alerts/rules", as: admin, json: Self.ruleJSON()).status
+                    == .created)
+        }
+    }
+
     @Test("a rule that cannot work is refused with a problem naming the field")
     func rules_validation() async throws {
         try await withAuthApp { client, admin, _ in

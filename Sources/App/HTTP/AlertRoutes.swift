@@ -16,6 +16,8 @@ struct AlertRoutes<Alerts: AlertStore> {
     let baseURL: String
     /// The Alertmanager of targets that name none.
     let alertmanagerURL: String?
+    /// The most rules one tenant may have, so that no tenant's rules take every evaluation.
+    let maxRulesPerTenant: Int
 
     private static var maxPage: Int { 500 }
 
@@ -68,6 +70,13 @@ struct AlertRoutes<Alerts: AlertStore> {
     {
         let identity = try context.require(.admin)
         let body = try await decodeJSONBody(AlertRuleBody.self, from: request)
+        let existing = try await alerts.rules(tenant: identity.tenant).count
+        guard existing < maxRulesPerTenant else {
+            throw Problem(
+                status: .conflict, kind: "too-many-rules",
+                detail: "the tenant has \(existing) alert rules, the most LOGSMITH_ALERT_RULES_PER_TENANT allows; "
+                    + "delete one or raise the setting")
+        }
         let now = Timestamp.now()
         let rule = try body.rule(
             id: UUID().uuidString.lowercased(), tenant: identity.tenant, createdAt: now, now: now, policy: policy,

@@ -3151,6 +3151,9 @@ enum OpenAPIDocument {
                   "403": {
                     "$ref": "#/components/responses/Forbidden"
                   },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
                   "503": {
                     "$ref": "#/components/responses/Unavailable"
                   }
