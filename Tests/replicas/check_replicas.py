@@ -1,0 +1,271 @@
+"""Three Logsmith replicas behind Debian's nginx on one PostgreSQL and one Redis, one of them killed.
+
+    python check_replicas.py --logsmith BIN --database-url URL --redis-url URL
+
+Starts three replicas of the binary on loopback (the first migrates and makes the admin key; all
+share the database, Redis and the data directory's secrets) and nginx in front of them (round robin,
+keep-alive). A live tail is opened on the first replica. Eight clients then ingest batches of unique
+records through nginx for 12 s, above the tenant's records-per-second limit; 4 s in, the second
+replica is killed with SIGKILL, and 3 s later started again. Then:
+
+- every record whose batch was acknowledged (200) is stored exactly once; a batch cut off by the
+  kill (a 502 from nginx) may or may not be;
+- the records accepted per second stay below twice the tenant's limit, so the replicas share one
+  limit through Redis rather than granting it three times (a batch is charged in full once parsed,
+  so concurrent batches may overdraw the limit a little, never threefold);
+- the tail on the first replica received every acknowledged record it matches, whichever replica
+  committed it, the restarted one included;
+- all three replicas answer through nginx again at the end.
+
+Run by scripts/test; loopback only, every wait bounded, every process stopped on every exit path.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+LIMIT = 1500
+SECONDS = 12
+KILL_AT, RESTART_AT = 4, 7
+CLIENTS = 8
+BATCH = 50
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(what, condition, seconds):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    sys.exit(f"not within {seconds} s: {what}")
+
+
+def reachable(url):
+    try:
+        urllib.request.urlopen(url, timeout=2)
+        return True
+    except OSError:
+        return False
+
+
+def request(url, key, body=None, method=None):
+    headers = {"Authorization": f"Bearer {key}"}
+    if body is not None:
+        headers["Content-Type"] = "application/x-ndjson"
+    try:
+        with urllib.request.urlopen(
+                urllib.request.Request(url, body, headers, method=method), timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+    except OSError:
+        return None, b""
+
+
+class Replica:
+    def __init__(self, binary, work, environment):
+        self.binary, self.work, self.environment = binary, work, environment
+        self.port = free_port()
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [self.binary, "serve", "--port", str(self.port), "--data-dir", f"{self.work}/data"],
+            env=self.environment, stdout=open(f"{self.work}/replica-{self.port}.log", "a"), stderr=subprocess.STDOUT)
+        wait_until(f"replica on {self.port} ready", lambda: reachable(f"http://127.0.0.1:{self.port}/ready"), 60)
+
+    def stop(self, signal_number=signal.SIGTERM):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal_number)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+class Load:
+    """Clients posting batches of unique records to `base` for `seconds`, on threads."""
+
+    def __init__(self, base, key, run, seconds):
+        self.base, self.key, self.run, self.seconds = base, key, run, seconds
+        self.acknowledged, self.cut_off, self.limited = set(), 0, 0
+        self.lock = threading.Lock()
+        self.started = time.time()
+        self.elapsed = 0.0
+        self.threads = [threading.Thread(target=self.client, args=(number,)) for number in range(CLIENTS)]
+        for thread in self.threads:
+            thread.start()
+
+    def client(self, number):
+        batch_number = 0
+        while time.time() - self.started < self.seconds:
+            batch_number += 1
+            messages = [f"{self.run} c{number} b{batch_number} r{index}" + (" tailed" if index == 0 else "")
+                        for index in range(BATCH)]
+            body = "\n".join(json.dumps({"message": message, "service": "replicas"}) for message in messages)
+            status, _ = request(f"{self.base}/api/v1/logs", self.key, body.encode())
+            with self.lock:
+                if status == 200:
+                    self.acknowledged.update(messages)
+                elif status == 429:
+                    self.limited += 1
+                else:
+                    self.cut_off += 1
+            if status == 429:
+                time.sleep(0.05)
+
+    def wait(self):
+        for thread in self.threads:
+            thread.join()
+        self.elapsed = time.time() - self.started
+
+    def rate(self):
+        return len(self.acknowledged) / self.elapsed
+
+
+class Tail:
+    """A live tail read on a thread: the messages of every record it delivers."""
+
+    def __init__(self, url, key):
+        self.messages, self.lock = set(), threading.Lock()
+        self.response = urllib.request.urlopen(
+            urllib.request.Request(url, headers={"Authorization": f"Bearer {key}"}), timeout=60)
+        threading.Thread(target=self.read, daemon=True).start()
+
+    def read(self):
+        try:
+            for line in self.response:
+                if line.startswith(b"data: "):
+                    with self.lock:
+                        self.messages.update(record["message"] for record in json.loads(line[6:]))
+        except (OSError, ValueError):
+            pass
+
+    def received(self):
+        with self.lock:
+            return set(self.messages)
+
+
+def nginx_config(work, port, upstreams):
+    servers = "".join(f"server 127.0.0.1:{upstream};" for upstream in upstreams)
+    user = "user root;" if os.geteuid() == 0 else ""
+    return (f"daemon off; worker_processes 1; pid {work}/nginx.pid; error_log {work}/nginx-error.log warn; {user}"
+            "events { worker_connections 1024; }"
+            f"http {{ access_log off; upstream logsmith {{ {servers} keepalive 32; }}"
+            f"server {{ listen 127.0.0.1:{port}; location / {{ proxy_pass http://logsmith; proxy_http_version 1.1;"
+            'proxy_set_header Connection ""; proxy_buffering off; proxy_read_timeout 60s; } } }')
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--logsmith", required=True)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--redis-url", required=True)
+    arguments = parser.parse_args()
+    nginx_binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    with tempfile.TemporaryDirectory() as work:
+        os.chmod(work, 0o755)
+        environment = {
+            "PATH": os.environ["PATH"], "LOGSMITH_DATABASE_URL": arguments.database_url,
+            "LOGSMITH_REDIS_URL": arguments.redis_url, "LOGSMITH_LIMIT_INGEST_RECORDS": str(LIMIT),
+            "LOGSMITH_LIMIT_INGEST_RECORDS_PER_KEY": "0", "LOGSMITH_LIMIT_SEARCH": "0",
+            "LOGSMITH_CACHE_TTL_SECONDS": "0", "LOGSMITH_BCRYPT_COST": "4", "LOGSMITH_LOG_LEVEL": "warning",
+        }
+        replicas = [Replica(arguments.logsmith, work, environment) for _ in range(3)]
+        nginx = None
+        try:
+            for replica in replicas:
+                replica.start()
+            key = open(f"{work}/data/initial-admin-key").read().strip()
+            port = free_port()
+            with open(f"{work}/nginx.conf", "w") as config:
+                config.write(nginx_config(work, port, [replica.port for replica in replicas]))
+            nginx = subprocess.Popen([nginx_binary, "-c", f"{work}/nginx.conf", "-p", work],
+                                     stdout=subprocess.DEVNULL, stderr=open(f"{work}/nginx.log", "w"))
+            base = f"http://127.0.0.1:{port}"
+            wait_until("nginx ready", lambda: reachable(f"{base}/health"), 30)
+            run = f"run{int(time.time())}"
+            tail = Tail(f"http://127.0.0.1:{replicas[0].port}/api/v1/tail?q={run}%20tailed", key)
+            time.sleep(1)
+
+            load = Load(base, key, run, SECONDS)
+            time.sleep(KILL_AT)
+            replicas[1].stop(signal.SIGKILL)
+            print(f"replica on port {replicas[1].port} killed with SIGKILL {KILL_AT} s in")
+            time.sleep(RESTART_AT - KILL_AT)
+            replicas[1].start()
+            print(f"restarted {time.time() - load.started:.1f} s in")
+            load.wait()
+            acknowledged, elapsed = load.acknowledged, load.elapsed
+            print(f"{len(acknowledged)} records acknowledged in {elapsed:.1f} s, {load.limited} batches limited "
+                  f"(429), {load.cut_off} cut off")
+
+            stored = {}
+            cursor = None
+            while True:
+                query = {"q": run, "limit": "1000", "start": "now-1h"}
+                if cursor:
+                    query["cursor"] = cursor
+                status, body = request(f"{base}/api/v1/logs?{urllib.parse.urlencode(query)}", key)
+                if status != 200:
+                    sys.exit(f"search through nginx answered {status}: {body[:300]!r}")
+                page = json.loads(body)
+                for record in page["logs"]:
+                    stored[record["message"]] = stored.get(record["message"], 0) + 1
+                cursor = page.get("next_cursor")
+                if not cursor:
+                    break
+            missing = [message for message in acknowledged if stored.get(message, 0) == 0]
+            repeated = [message for message, count in stored.items() if count > 1]
+            if missing or repeated:
+                sys.exit(f"{len(missing)} acknowledged records missing (e.g. {missing[:3]}), "
+                         f"{len(repeated)} stored twice (e.g. {repeated[:3]})")
+            print(f"every acknowledged record stored once ({len(stored)} stored in all)")
+
+            if load.limited == 0:
+                sys.exit("the load never reached the tenant's limit, so the test shows nothing about it")
+            if load.rate() > 2 * LIMIT:
+                sys.exit(f"three replicas accepted {load.rate():.0f} records/s against a limit of {LIMIT}/s: "
+                         "they did not share the tenant's limit")
+            print(f"the tenant's limit held across replicas: {load.rate():.0f} records/s accepted through three "
+                  f"against a limit of {LIMIT}/s")
+
+            tailed = {message for message in acknowledged if message.endswith(" tailed")}
+            wait_until(f"the tail on the first replica has all {len(tailed)} acknowledged tailed records",
+                       lambda: tailed <= tail.received(), 10)
+            print(f"the tail on the first replica received all {len(tailed)} acknowledged records it matches")
+
+            for replica in replicas:
+                status, _ = request(f"http://127.0.0.1:{replica.port}/ready", key)
+                if status != 200:
+                    sys.exit(f"replica on {replica.port} is not ready at the end ({status})")
+            print("all three replicas ready at the end")
+        finally:
+            if nginx and nginx.poll() is None:
+                nginx.terminate()
+                nginx.wait(timeout=10)
+            for replica in replicas:
+                replica.stop()
+
+
+if __name__ == "__main__":
+    main()
