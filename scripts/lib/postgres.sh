@@ -6,6 +6,8 @@
 #   stop_postgres DIR    # immediate stop; safe to call when it never started
 #
 # PostgreSQL refuses to run as root, so under root the cluster belongs to an unprivileged user.
+# max_connections is 400: the tests run many stores and server processes at once, each with its
+# pools of ingest, reads and background jobs.
 
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
@@ -28,7 +30,7 @@ start_postgres() {
     pg_port=$(free_port)
     "${as_db_user[@]}" "$pg_bin/initdb" -D "$dir/pg" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     "${as_db_user[@]}" "$pg_bin/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -w \
-        -o "-p $pg_port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200$settings" start >/dev/null
+        -o "-p $pg_port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=400$settings" start >/dev/null
     pg_url="postgres://postgres@127.0.0.1:$pg_port/postgres"
 }
 
