@@ -69,7 +69,8 @@ struct AppConfigurationTests {
             ("LOGSMITH_PATTERN_SYNC_SECONDS", "0"), ("LOGSMITH_PATTERN_SYNC_SECONDS", "3601"),
             ("LOGSMITH_TAIL_LIMIT", "0"), ("LOGSMITH_TAIL_BUFFER_RECORDS", "199"),
             ("LOGSMITH_TAIL_HEARTBEAT_SECONDS", "301"), ("LOGSMITH_DATABASE_POOL", "3"),
-            ("LOGSMITH_DATABASE_POOL", "lots"),
+            ("LOGSMITH_DATABASE_POOL", "lots"), ("LOGSMITH_DATABASE_POOL", "9"),
+            ("LOGSMITH_ALERT_RULES_PER_TENANT", "0"),
         ])
     func integerSetting_invalid_isRefused(name: String, value: String) {
         #expect {
