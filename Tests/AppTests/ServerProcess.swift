@@ -8,9 +8,14 @@ final class ServerProcess {
     let outputPath: String
     private(set) var port = 0
 
-    /// Starts `logsmith serve --port 0` with the given data directory and environment, and waits
-    /// until its "server started" log line says which port it got. Its output and errors go to a file beside
-    /// the data directory, or in `outputDirectory`.
+    /// What every server gets unless the test says otherwise: records dated up to 100 years back
+    /// accepted and kept, as in `testConfiguration`, so that its retention job never drops the
+    /// fixed-date records other tests keep in the shared test database.
+    static let testDefaults = ["LOGSMITH_RETENTION_DAYS": "36500"]
+
+    /// Starts `logsmith serve --port 0` with the given data directory and environment (over
+    /// ``testDefaults``), and waits until its "server started" log line says which port it got. Its
+    /// output and errors go to a file beside the data directory, or in `outputDirectory`.
     init(dataDirectory: String, environment: [String: String], outputDirectory: String? = nil) async throws {
         outputPath =
             outputDirectory.map { $0 + "/server-\(UUID().uuidString).log" }
@@ -20,7 +25,10 @@ final class ServerProcess {
         defer { try? output.close() }
         process = try ChildProcess(
             try Self.binaryPath(), ["serve", "--port", "0", "--data-dir", dataDirectory],
-            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, output: output,
+            environment: ProcessInfo.processInfo.environment.merging(Self.testDefaults) { $1 }.merging(environment) {
+                $1
+            },
+            output: output,
             error: output)
         port = try await waitForPort()
     }

@@ -61,7 +61,7 @@ struct UploadCommandTests {
     }
 
     static let environment = [
-        "LOGSMITH_AUTH": "off", "LOGSMITH_RETENTION_DAYS": "36500", "LOGSMITH_LIMIT_INGEST_RECORDS": "0",
+        "LOGSMITH_AUTH": "off", "LOGSMITH_LIMIT_INGEST_RECORDS": "0",
         "LOGSMITH_LIMIT_INGEST_BYTES": "0", "LOGSMITH_LIMIT_SEARCH": "0",
     ]
 
