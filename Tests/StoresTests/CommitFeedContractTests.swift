@@ -79,7 +79,7 @@ func withCommitFeed(
 }
 
 /// Runs `body` while `store`'s commit feed is heard (from `.listening` on), handing each batch to
-/// `heard`.
+/// `heard`. A feed that ends before it listens throws its error rather than leaving `body` waiting.
 func whileWatching(
     _ store: some CommitFeed, _ heard: @escaping @Sendable (CommittedBatch) -> Void,
     _ body: () async throws -> Void
@@ -87,6 +87,7 @@ func whileWatching(
     let (listening, heardListening) = AsyncStream<Void>.makeStream()
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
+            defer { heardListening.finish() }
             try await store.watchCommits { event in
                 switch event {
                 case .listening: heardListening.yield()
@@ -96,7 +97,10 @@ func whileWatching(
         }
         defer { group.cancelAll() }
         var waiting = listening.makeAsyncIterator()
-        _ = await waiting.next()
+        guard await waiting.next() != nil else {
+            try await group.next()
+            throw StoreError(.unavailable, "the commit feed ended before it listened")
+        }
         try await body()
     }
 }
