@@ -21,6 +21,16 @@ struct AppConfiguration: Sendable {
     /// `LOGSMITH_DATABASE_POOL`: most PostgreSQL connections the process opens, split between the pools
     /// of ingest, reads and background jobs (``PostgresPoolSizes``). Default 20, at least 10.
     var databasePool = 20
+    /// `LOGSMITH_DATABASE_READ_URL`: `postgres://` URLs of streaming-replication standbys of the
+    /// database, separated by commas, that serve search, stories, stats, analytics and patterns
+    /// when they have replayed every commit acknowledged before the request. Default none.
+    var databaseReadURLs: [String] = []
+    /// `LOGSMITH_DATABASE_READ_MAX_LAG_SECONDS`: a standby further behind than this serves nothing
+    /// until it catches up. Default 10.
+    var databaseReadMaxLagSeconds = 10
+    /// `LOGSMITH_DATABASE_READ_WAIT_MS`: how long a read waits for a standby to replay the primary's
+    /// position before it is served by the primary. Default 100.
+    var databaseReadWaitMilliseconds = 100
     /// `--no-migrate` / `LOGSMITH_MIGRATE=false`: skip schema migration on start. Default: migrate.
     var migrateOnStart = true
     /// `LOGSMITH_HTTP_IDLE_TIMEOUT_SECONDS`: a connection that completes no request head for this long
@@ -188,6 +198,14 @@ struct AppConfiguration: Sendable {
         if let value = environment["LOGSMITH_DATABASE_URL"], !value.isEmpty { databaseURL = value }
         try integer(
             "LOGSMITH_DATABASE_POOL", PostgresPoolSizes.minimumTotal...1000, into: \.databasePool, from: environment)
+        if let value = environment["LOGSMITH_DATABASE_READ_URL"] {
+            databaseReadURLs = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+        }
+        try integer(
+            "LOGSMITH_DATABASE_READ_MAX_LAG_SECONDS", 1...86_400, into: \.databaseReadMaxLagSeconds, from: environment)
+        try integer(
+            "LOGSMITH_DATABASE_READ_WAIT_MS", 0...60_000, into: \.databaseReadWaitMilliseconds, from: environment)
         if let value = environment["LOGSMITH_MIGRATE"] { migrateOnStart = !["false", "0", "no"].contains(value) }
         try integer("LOGSMITH_HTTP_IDLE_TIMEOUT_SECONDS", 1...3600, into: \.httpIdleTimeoutSeconds, from: environment)
         try integer(
@@ -283,6 +301,9 @@ struct AppConfiguration: Sendable {
     /// Refuses combinations that would be unsafe: authentication off on an address reachable from
     /// other machines.
     func validate() throws(ConfigurationError) {
+        guard databaseReadURLs.isEmpty || databaseURL != nil else {
+            throw ConfigurationError(message: "LOGSMITH_DATABASE_READ_URL needs LOGSMITH_DATABASE_URL, the primary")
+        }
         guard authEnabled || Self.isLoopback(host) else {
             throw ConfigurationError(
                 message: "LOGSMITH_AUTH=off is allowed only when listening on loopback (127.0.0.1, ::1, localhost)")

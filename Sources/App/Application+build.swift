@@ -50,11 +50,19 @@ func buildApplication(
         cache: resultCache, ttl: .seconds(configuration.cacheTTLSeconds),
         writeWindow: .milliseconds(configuration.cacheWriteWindowMilliseconds), metrics: observability.metrics,
         degradation: degradation)
-    let dependencies = Dependencies(limiter: limiter, cache: cache, redis: redis)
+    var dependencies = Dependencies(limiter: limiter, cache: cache, redis: redis)
     if let url = configuration.databaseURL {
+        let standbys =
+            configuration.databaseReadURLs.isEmpty
+            ? nil
+            : PostgresStandbySettings(
+                standbys: try configuration.databaseReadURLs.map { try .init(url: $0) },
+                maximumLag: .seconds(configuration.databaseReadMaxLagSeconds),
+                replayWait: .milliseconds(configuration.databaseReadWaitMilliseconds))
         let store = PostgresLogStore(
             configuration: try .init(url: url, maximumConnections: configuration.databasePool), logger: logger,
-            observability: observability)
+            observability: observability, standbys: standbys)
+        dependencies.standbys = { store.standbyStatuses }
         let jobs = store.backgroundJobs
         return buildApplication(
             configuration, store: store, credentials: store.credentials, alerts: store.alerts,
@@ -86,11 +94,12 @@ struct PoolViews<
 }
 
 /// What the stores are complemented by: the rate limiter, the search cache and, when configured,
-/// the Redis client behind them.
+/// the Redis client behind them; and what the PostgreSQL standbys were last seen as, for `/ready`.
 struct Dependencies<Limiter: RateLimiter> {
     var limiter: Limiter
     var cache: SearchCache
     var redis: RedisClient?
+    var standbys: @Sendable () -> [PostgresStandbyStatus] = { [] }
 }
 
 /// Builds the application over a given log store, credential store, alert store, the stores of the
@@ -241,7 +250,7 @@ func buildRouter(
     let passwords = PasswordHasher(cost: UInt8(configuration.bcryptCost))
     let gate = RateLimitGate(limiter: dependencies.limiter, metrics: observability.metrics)
     let limits = RateLimits(configuration)
-    HealthRoutes(store: store, redis: dependencies.redis).register(on: router)
+    HealthRoutes(store: store, redis: dependencies.redis, standbys: dependencies.standbys).register(on: router)
     CacheRoutes(cache: dependencies.cache, gate: gate, limits: limits).register(on: router)
     MetricsRoutes(
         metrics: observability.metrics,

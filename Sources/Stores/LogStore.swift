@@ -60,6 +60,16 @@ public protocol LogStore: Service {
     /// How far an upload got: the highest `upload.line` attribute among the tenant's records whose
     /// `upload.id` attribute is `uploadID`, or 0 when it has none.
     func uploadProgress(tenant: String, uploadID: String) async throws -> Int
+
+    /// The store to serve a read request from: one that sees every record committed before this
+    /// call, in any process. ``PostgresLogStore`` may answer with a view on a standby that has
+    /// replayed that far; the default is the store itself.
+    func consistentReads() async -> Self
+}
+
+extension LogStore {
+    /// The store itself: every read sees every committed record.
+    public func consistentReads() async -> Self { self }
 }
 
 /// What to search for: a tenant, a parsed query, an optional time range, a page size and a cursor.

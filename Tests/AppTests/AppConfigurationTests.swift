@@ -70,13 +70,31 @@ struct AppConfigurationTests {
             ("LOGSMITH_TAIL_LIMIT", "0"), ("LOGSMITH_TAIL_BUFFER_RECORDS", "199"),
             ("LOGSMITH_TAIL_HEARTBEAT_SECONDS", "301"), ("LOGSMITH_DATABASE_POOL", "3"),
             ("LOGSMITH_DATABASE_POOL", "lots"), ("LOGSMITH_DATABASE_POOL", "9"),
-            ("LOGSMITH_ALERT_RULES_PER_TENANT", "0"),
+            ("LOGSMITH_ALERT_RULES_PER_TENANT", "0"), ("LOGSMITH_DATABASE_READ_MAX_LAG_SECONDS", "0"),
+            ("LOGSMITH_DATABASE_READ_WAIT_MS", "60001"),
         ])
     func integerSetting_invalid_isRefused(name: String, value: String) {
         #expect {
             try AppConfiguration(environment: [name: value])
         } throws: { error in
             (error as? ConfigurationError)?.message.hasPrefix("\(name) must be an integer in") == true
+        }
+    }
+
+    @Test("standbys are read from a comma-separated LOGSMITH_DATABASE_READ_URL, and only beside a primary")
+    func readURLs() throws {
+        let set = try AppConfiguration(environment: [
+            "LOGSMITH_DATABASE_URL": "postgres://logsmith@primary/logs",
+            "LOGSMITH_DATABASE_READ_URL": "postgres://logsmith@standby-1/logs, postgres://logsmith@standby-2/logs",
+        ])
+        #expect(set.databaseReadURLs == ["postgres://logsmith@standby-1/logs", "postgres://logsmith@standby-2/logs"])
+        #expect(set.databaseReadMaxLagSeconds == 10 && set.databaseReadWaitMilliseconds == 100)
+        #expect {
+            try AppConfiguration(environment: ["LOGSMITH_DATABASE_READ_URL": "postgres://logsmith@standby/logs"])
+                .validate()
+        } throws: { error in
+            (error as? ConfigurationError)?.message.hasPrefix("LOGSMITH_DATABASE_READ_URL needs LOGSMITH_DATABASE_URL")
+                == true
         }
     }
 

@@ -22,7 +22,7 @@ struct DatabasePoolTests {
                     environment: [
                         "LOGSMITH_DATABASE_URL": url, "LOGSMITH_AUTH": "off", "LOGSMITH_DATABASE_POOL": "12",
                         "LOGSMITH_READ_CONCURRENCY_PER_TENANT": "50", "LOGSMITH_LIMIT_SEARCH": "0",
-                        "LOGSMITH_CACHE_TTL_SECONDS": "0", "LOGSMITH_QUERY_BUDGET": "60",
+                        "LOGSMITH_CACHE_TTL": "0", "LOGSMITH_QUERY_BUDGET": "60",
                     ])
                 defer { server.terminate() }
                 let now = Timestamp.now()

@@ -85,7 +85,7 @@ struct TenantPredicateTests {
                     dataDirectory: directory,
                     environment: [
                         "LOGSMITH_DATABASE_URL": url, "LOGSMITH_AUTH": "off", "LOGSMITH_LIMIT_SEARCH": "0",
-                        "LOGSMITH_CACHE_TTL_SECONDS": "0", "OTEL_EXPORTER_OTLP_ENDPOINT": collector.endpoint,
+                        "LOGSMITH_CACHE_TTL": "0", "OTEL_EXPORTER_OTLP_ENDPOINT": collector.endpoint,
                         "OTEL_BSP_SCHEDULE_DELAY": "100", "LOGSMITH_PATTERN_SYNC_SECONDS": "1",
                     ])
                 defer { server.terminate() }

@@ -1,12 +1,16 @@
-"""Three Logsmith replicas behind Debian's nginx on one PostgreSQL and one Redis, one of them killed.
+"""Three Logsmith replicas behind Debian's nginx on a PostgreSQL primary, its standby and one Redis,
+one replica killed.
 
-    python check_replicas.py --logsmith BIN --database-url URL --redis-url URL
+    python check_replicas.py --logsmith BIN --redis-url URL
 
-Starts three replicas of the binary on loopback (the first migrates and makes the admin key; all
-share the database, Redis and the data directory's secrets) and nginx in front of them (round robin,
-keep-alive). A live tail is opened on the first replica. Eight clients then ingest batches of unique
-records through nginx for 12 s, above the tenant's records-per-second limit; 4 s in, the second
-replica is killed with SIGKILL, and 3 s later started again. Then:
+Starts a PostgreSQL primary and a streaming standby made from it by pg_basebackup (with
+scripts/lib/postgres.sh), three replicas of the binary on loopback reading from the standby (the
+first migrates and makes the admin key; all share the databases, Redis and the data directory's
+secrets) and nginx in front of them (round robin, keep-alive). A live tail is opened on the first
+replica. Eight clients then ingest batches of unique records through nginx for 12 s, above the
+tenant's records-per-second limit, while a ninth ingests one record at a time and searches for it
+right after its acknowledgement; 4 s in, the second replica is killed with SIGKILL, and 3 s later
+started again. Then:
 
 - every record whose batch was acknowledged (200) is stored exactly once; a batch cut off by the
   kill (a 502 from nginx) may or may not be;
@@ -15,6 +19,8 @@ replica is killed with SIGKILL, and 3 s later started again. Then:
   so concurrent batches may overdraw the limit a little, never threefold);
 - the tail on the first replica received every acknowledged record it matches, whichever replica
   committed it, the restarted one included;
+- every search right after an acknowledged ingest found its record, and the standby served
+  searches (read-your-writes through the standby, on whichever replica the search landed);
 - all three replicas answer through nginx again at the end.
 
 Run by scripts/test; loopback only, every wait bounded, every process stopped on every exit path.
@@ -40,6 +46,7 @@ SECONDS = 12
 KILL_AT, RESTART_AT = 4, 7
 CLIENTS = 8
 BATCH = 50
+PROBES = 40
 
 
 def free_port():
@@ -56,6 +63,24 @@ def wait_until(what, condition, seconds):
             return value
         time.sleep(0.1)
     sys.exit(f"not within {seconds} s: {what}")
+
+
+POSTGRES_LIB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "lib", "postgres.sh")
+
+
+def start_primary_and_standby(primary, standby):
+    """A fresh primary in `primary` and its standby in `standby`; their URLs."""
+    os.makedirs(primary)
+    os.makedirs(standby)
+    script = f'source "{POSTGRES_LIB}" && start_postgres "$1" && start_standby "$2" "$pg_port" && echo $pg_url $standby_url'
+    output = subprocess.run(["bash", "-c", script, "bash", primary, standby], check=True, capture_output=True,
+                            text=True, timeout=180).stdout.split()
+    return output[0], output[1]
+
+
+def stop_postgres(*directories):
+    script = f'source "{POSTGRES_LIB}"; for dir in "$@"; do stop_postgres "$dir"; done'
+    subprocess.run(["bash", "-c", script, "bash", *directories], timeout=120)
 
 
 def reachable(url):
@@ -142,6 +167,53 @@ class Load:
         return len(self.acknowledged) / self.elapsed
 
 
+class Prober:
+    """One record at a time through `base`, each searched for right after its acknowledgement, until
+    PROBES were acknowledged or `seconds` passed."""
+
+    def __init__(self, base, key, run, seconds):
+        self.base, self.key, self.run, self.seconds = base, key, run, seconds
+        self.found, self.missed, self.skipped = 0, [], 0
+        self.thread = threading.Thread(target=self.probe)
+        self.thread.start()
+
+    def probe(self):
+        started, number = time.time(), 0
+        while time.time() - started < self.seconds and self.found + len(self.missed) < PROBES:
+            number += 1
+            word = f"{self.run}probe{number}"
+            status, _ = request(f"{self.base}/api/v1/logs", self.key,
+                                json.dumps({"message": word, "service": word}).encode())
+            if status != 200:
+                self.skipped += 1
+                time.sleep(0.05)
+                continue
+            # An exact service, not the word: a rare word's trigram search may run out of its budget
+            # while the load writes into the same hour, which says nothing about consistency.
+            status, body = request(f"{self.base}/api/v1/logs?q=service:{word}&start=now-1h", self.key)
+            if status != 200:
+                self.skipped += 1
+            elif len(json.loads(body)["logs"]) == 1:
+                self.found += 1
+            else:
+                self.missed.append(f"{word}: {body[:200]!r}")
+
+    def wait(self):
+        self.thread.join()
+
+
+def standby_reads(replicas, token):
+    """The searches the standby served, summed over the replicas' /metrics."""
+    total = 0
+    prefix = b'logsmith_store_reads_total{server="standby"} '
+    for replica in replicas:
+        status, body = request(f"http://127.0.0.1:{replica.port}/metrics", token)
+        for line in body.splitlines() if status == 200 else []:
+            if line.startswith(prefix):
+                total += int(float(line[len(prefix):]))
+    return total
+
+
 class Tail:
     """A live tail read on a thread: the messages of every record it delivers."""
 
@@ -178,93 +250,112 @@ def nginx_config(work, port, upstreams):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--logsmith", required=True)
-    parser.add_argument("--database-url", required=True)
     parser.add_argument("--redis-url", required=True)
     arguments = parser.parse_args()
     nginx_binary = shutil.which("nginx") or "/usr/sbin/nginx"
     with tempfile.TemporaryDirectory() as work:
         os.chmod(work, 0o755)
-        environment = {
-            "PATH": os.environ["PATH"], "LOGSMITH_DATABASE_URL": arguments.database_url,
-            "LOGSMITH_REDIS_URL": arguments.redis_url, "LOGSMITH_LIMIT_INGEST_RECORDS": str(LIMIT),
-            "LOGSMITH_LIMIT_INGEST_RECORDS_PER_KEY": "0", "LOGSMITH_LIMIT_SEARCH": "0",
-            "LOGSMITH_CACHE_TTL_SECONDS": "0", "LOGSMITH_BCRYPT_COST": "4", "LOGSMITH_LOG_LEVEL": "warning",
-        }
-        replicas = [Replica(arguments.logsmith, work, environment) for _ in range(3)]
-        nginx = None
+        databases = (f"{work}/primary", f"{work}/standby")
         try:
-            for replica in replicas:
-                replica.start()
-            key = open(f"{work}/data/initial-admin-key").read().strip()
-            port = free_port()
-            with open(f"{work}/nginx.conf", "w") as config:
-                config.write(nginx_config(work, port, [replica.port for replica in replicas]))
-            nginx = subprocess.Popen([nginx_binary, "-c", f"{work}/nginx.conf", "-p", work],
-                                     stdout=subprocess.DEVNULL, stderr=open(f"{work}/nginx.log", "w"))
-            base = f"http://127.0.0.1:{port}"
-            wait_until("nginx ready", lambda: reachable(f"{base}/health"), 30)
-            run = f"run{int(time.time())}"
-            tail = Tail(f"http://127.0.0.1:{replicas[0].port}/api/v1/tail?q={run}%20tailed", key)
-            time.sleep(1)
-
-            load = Load(base, key, run, SECONDS)
-            time.sleep(KILL_AT)
-            replicas[1].stop(signal.SIGKILL)
-            print(f"replica on port {replicas[1].port} killed with SIGKILL {KILL_AT} s in")
-            time.sleep(RESTART_AT - KILL_AT)
-            replicas[1].start()
-            print(f"restarted {time.time() - load.started:.1f} s in")
-            load.wait()
-            acknowledged, elapsed = load.acknowledged, load.elapsed
-            print(f"{len(acknowledged)} records acknowledged in {elapsed:.1f} s, {load.limited} batches limited "
-                  f"(429), {load.cut_off} cut off")
-
-            stored = {}
-            cursor = None
-            while True:
-                query = {"q": run, "limit": "1000", "start": "now-1h"}
-                if cursor:
-                    query["cursor"] = cursor
-                status, body = request(f"{base}/api/v1/logs?{urllib.parse.urlencode(query)}", key)
-                if status != 200:
-                    sys.exit(f"search through nginx answered {status}: {body[:300]!r}")
-                page = json.loads(body)
-                for record in page["logs"]:
-                    stored[record["message"]] = stored.get(record["message"], 0) + 1
-                cursor = page.get("next_cursor")
-                if not cursor:
-                    break
-            missing = [message for message in acknowledged if stored.get(message, 0) == 0]
-            repeated = [message for message, count in stored.items() if count > 1]
-            if missing or repeated:
-                sys.exit(f"{len(missing)} acknowledged records missing (e.g. {missing[:3]}), "
-                         f"{len(repeated)} stored twice (e.g. {repeated[:3]})")
-            print(f"every acknowledged record stored once ({len(stored)} stored in all)")
-
-            if load.limited == 0:
-                sys.exit("the load never reached the tenant's limit, so the test shows nothing about it")
-            if load.rate() > 2 * LIMIT:
-                sys.exit(f"three replicas accepted {load.rate():.0f} records/s against a limit of {LIMIT}/s: "
-                         "they did not share the tenant's limit")
-            print(f"the tenant's limit held across replicas: {load.rate():.0f} records/s accepted through three "
-                  f"against a limit of {LIMIT}/s")
-
-            tailed = {message for message in acknowledged if message.endswith(" tailed")}
-            wait_until(f"the tail on the first replica has all {len(tailed)} acknowledged tailed records",
-                       lambda: tailed <= tail.received(), 10)
-            print(f"the tail on the first replica received all {len(tailed)} acknowledged records it matches")
-
-            for replica in replicas:
-                status, _ = request(f"http://127.0.0.1:{replica.port}/ready", key)
-                if status != 200:
-                    sys.exit(f"replica on {replica.port} is not ready at the end ({status})")
-            print("all three replicas ready at the end")
+            primary_url, standby_url = start_primary_and_standby(*databases)
+            check(arguments, nginx_binary, work, primary_url, standby_url)
         finally:
-            if nginx and nginx.poll() is None:
-                nginx.terminate()
-                nginx.wait(timeout=10)
-            for replica in replicas:
-                replica.stop()
+            stop_postgres(*databases)
+
+
+def check(arguments, nginx_binary, work, primary_url, standby_url):
+    environment = {
+        "PATH": os.environ["PATH"], "LOGSMITH_DATABASE_URL": primary_url, "LOGSMITH_DATABASE_READ_URL": standby_url,
+        "LOGSMITH_REDIS_URL": arguments.redis_url, "LOGSMITH_LIMIT_INGEST_RECORDS": str(LIMIT),
+        "LOGSMITH_LIMIT_INGEST_RECORDS_PER_KEY": "0", "LOGSMITH_LIMIT_SEARCH": "0",
+        "LOGSMITH_CACHE_TTL": "0", "LOGSMITH_BCRYPT_COST": "4", "LOGSMITH_LOG_LEVEL": "warning",
+    }
+    replicas = [Replica(arguments.logsmith, work, environment) for _ in range(3)]
+    nginx = None
+    try:
+        for replica in replicas:
+            replica.start()
+        key = open(f"{work}/data/initial-admin-key").read().strip()
+        port = free_port()
+        with open(f"{work}/nginx.conf", "w") as config:
+            config.write(nginx_config(work, port, [replica.port for replica in replicas]))
+        nginx = subprocess.Popen([nginx_binary, "-c", f"{work}/nginx.conf", "-p", work],
+                                 stdout=subprocess.DEVNULL, stderr=open(f"{work}/nginx.log", "w"))
+        base = f"http://127.0.0.1:{port}"
+        wait_until("nginx ready", lambda: reachable(f"{base}/health"), 30)
+        run = f"run{int(time.time())}"
+        tail = Tail(f"http://127.0.0.1:{replicas[0].port}/api/v1/tail?q={run}%20tailed", key)
+        time.sleep(1)
+
+        load = Load(base, key, run, SECONDS)
+        prober = Prober(base, key, run, SECONDS + 20)
+        time.sleep(KILL_AT)
+        replicas[1].stop(signal.SIGKILL)
+        print(f"replica on port {replicas[1].port} killed with SIGKILL {KILL_AT} s in")
+        time.sleep(RESTART_AT - KILL_AT)
+        replicas[1].start()
+        print(f"restarted {time.time() - load.started:.1f} s in")
+        load.wait()
+        prober.wait()
+        acknowledged, elapsed = load.acknowledged, load.elapsed
+        print(f"{len(acknowledged)} records acknowledged in {elapsed:.1f} s, {load.limited} batches limited "
+              f"(429), {load.cut_off} cut off")
+
+        stored = {}
+        cursor = None
+        while True:
+            query = {"q": run, "limit": "1000", "start": "now-1h"}
+            if cursor:
+                query["cursor"] = cursor
+            status, body = request(f"{base}/api/v1/logs?{urllib.parse.urlencode(query)}", key)
+            if status != 200:
+                sys.exit(f"search through nginx answered {status}: {body[:300]!r}")
+            page = json.loads(body)
+            for record in page["logs"]:
+                stored[record["message"]] = stored.get(record["message"], 0) + 1
+            cursor = page.get("next_cursor")
+            if not cursor:
+                break
+        missing = [message for message in acknowledged if stored.get(message, 0) == 0]
+        repeated = [message for message, count in stored.items() if count > 1]
+        if missing or repeated:
+            sys.exit(f"{len(missing)} acknowledged records missing (e.g. {missing[:3]}), "
+                     f"{len(repeated)} stored twice (e.g. {repeated[:3]})")
+        print(f"every acknowledged record stored once ({len(stored)} stored in all)")
+
+        if load.limited == 0:
+            sys.exit("the load never reached the tenant's limit, so the test shows nothing about it")
+        if load.rate() > 2 * LIMIT:
+            sys.exit(f"three replicas accepted {load.rate():.0f} records/s against a limit of {LIMIT}/s: "
+                     "they did not share the tenant's limit")
+        print(f"the tenant's limit held across replicas: {load.rate():.0f} records/s accepted through three "
+              f"against a limit of {LIMIT}/s")
+
+        tailed = {message for message in acknowledged if message.endswith(" tailed")}
+        wait_until(f"the tail on the first replica has all {len(tailed)} acknowledged tailed records",
+                   lambda: tailed <= tail.received(), 10)
+        print(f"the tail on the first replica received all {len(tailed)} acknowledged records it matches")
+
+        if prober.missed or prober.found < PROBES:
+            sys.exit(f"{len(prober.missed)} searches right after an acknowledged ingest missed their record "
+                     f"(e.g. {prober.missed[:3]}); {prober.found} found it")
+        served = standby_reads(replicas, open(f"{work}/data/metrics-token").read().strip())
+        if served < prober.found // 2:
+            sys.exit(f"the standby served {served} searches of {prober.found}: reads did not go to it")
+        print(f"{prober.found} searches right after their ingest found the record ({prober.skipped} cut off by "
+              f"the kill or limited); the standby served {served} searches on the replicas now running")
+
+        for replica in replicas:
+            status, _ = request(f"http://127.0.0.1:{replica.port}/ready", key)
+            if status != 200:
+                sys.exit(f"replica on {replica.port} is not ready at the end ({status})")
+        print("all three replicas ready at the end")
+    finally:
+        if nginx and nginx.poll() is None:
+            nginx.terminate()
+            nginx.wait(timeout=10)
+        for replica in replicas:
+            replica.stop()
 
 
 if __name__ == "__main__":

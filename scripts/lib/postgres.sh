@@ -3,6 +3,8 @@
 #   start_postgres DIR [NAME=VALUE...]   # initdb under DIR/pg, start with those server settings;
 #                                        # sets pg_bin, pg_port, pg_url (superuser, db postgres)
 #   restart_postgres DIR MODE   # pg_ctl restart -m MODE (fast, immediate), waiting until it is back
+#   start_standby DIR PRIMARY_PORT   # pg_basebackup of the primary on PRIMARY_PORT into DIR/pg, started
+#                                    # as its streaming standby; sets standby_port, standby_url
 #   stop_postgres DIR    # immediate stop; safe to call when it never started
 #
 # PostgreSQL refuses to run as root, so under root the cluster belongs to an unprivileged user.
@@ -32,6 +34,17 @@ start_postgres() {
     "${as_db_user[@]}" "$pg_bin/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -w \
         -o "-p $pg_port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=400$settings" start >/dev/null
     pg_url="postgres://postgres@127.0.0.1:$pg_port/postgres"
+}
+
+start_standby() {
+    local dir=$1 primary_port=$2
+    [ "$(id -u)" = 0 ] && chown logsmith-test "$dir"
+    standby_port=$(free_port)
+    "${as_db_user[@]}" "$pg_bin/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U postgres -D "$dir/pg" \
+        --write-recovery-conf --wal-method=stream --checkpoint=fast >/dev/null
+    "${as_db_user[@]}" "$pg_bin/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -w \
+        -o "-p $standby_port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=400" start >/dev/null
+    standby_url="postgres://postgres@127.0.0.1:$standby_port/postgres"
 }
 
 stop_postgres() {

@@ -54,6 +54,7 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
             "\(limit)",
         ]
         return try await cache.answer(tenant: tenant, request: key) {
+            let store = await self.store.consistentReads()
             let answer = try await budgets.windows(endpointsRequest.search, in: store, budget: budget) { search in
                 var windowRequest = endpointsRequest
                 windowRequest.search = search
@@ -88,6 +89,7 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
             fields.map(\.description).joined(separator: ","), "\(limit)", order,
         ]
         return try await cache.answer(tenant: tenant, request: key) {
+            let store = await self.store.consistentReads()
             let answer = try await budgets.windows(groupRequest.search, in: store, budget: budget) { search in
                 var windowRequest = groupRequest
                 windowRequest.search = search
@@ -145,6 +147,7 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
         -> HistogramResponse
     {
         let end = request.search.end ?? .now()
+        let store = await self.store.consistentReads()
         let answer = try await budgets.slices(
             request.search, end: end, in: store, budget: budget, empty: [HistogramRow](),
             read: { search in

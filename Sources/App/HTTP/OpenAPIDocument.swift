@@ -101,7 +101,7 @@ enum OpenAPIDocument {
             "/ready": {
               "get": {
                 "operationId": "ready",
-                "summary": "The store answers (and Redis, when configured)",
+                "summary": "The store answers (and Redis and the PostgreSQL standbys, when configured)",
                 "tags": [
                   "health"
                 ],
@@ -4535,11 +4535,22 @@ enum OpenAPIDocument {
                     "additionalProperties": {
                       "enum": [
                         "ok",
-                        "unavailable"
+                        "unavailable",
+                        "lagging",
+                        "not_standby"
                       ]
                     }
+                  },
+                  "lag_seconds": {
+                    "type": "object",
+                    "description": "Each standby's replication lag in seconds, by host and port, when measured.",
+                    "additionalProperties": {
+                      "type": "number",
+                      "minimum": 0
+                    }
                   }
-                }
+                },
+                "description": "`degraded` when Redis or a standby does not answer or a standby lags: still 200, since reads then go to the primary and limits work as configured. Each standby is a check named `standby <host>:<port>`."
               },
               "CacheStats": {
                 "type": "object",

@@ -34,6 +34,7 @@ struct PatternRoutes<Store: LogStore & PatternStore, Limiter: RateLimiter> {
             let listing = try Self.request(parameters, tenant: tenant, limit: limit, sort: sort)
             let key = ["patterns", String(describing: listing)]
             let body = try await cache.answer(tenant: tenant, request: key) {
+                let store = await self.store.consistentReads()
                 let answer = try await budgets.windows(listing.search, in: store, budget: budget) { search in
                     try await store.patternSummaries(Self.request(listing, within: search))
                 }
@@ -53,6 +54,7 @@ struct PatternRoutes<Store: LogStore & PatternStore, Limiter: RateLimiter> {
             let parameters = try FormQuery(request.uri.query)
             let budget = try budgets.budget(parameters, context)
             let listing = try Self.request(parameters, tenant: tenant, limit: 1, sort: .count)
+            let store = await self.store.consistentReads()
             let answer = try await budgets.windows(listing.search, in: store, budget: budget) { search in
                 try await store.patternSummary(id: id, Self.request(listing, within: search))
             }

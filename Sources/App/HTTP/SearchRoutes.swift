@@ -34,7 +34,7 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
             let tenant = try context.require(.read).tenant
             _ = try await gate.enforceRead(limits, context)
             let id = try context.parameters.require("id")
-            guard let record = try await store.record(tenant: tenant, id: id.lowercased()) else {
+            guard let record = try await store.consistentReads().record(tenant: tenant, id: id.lowercased()) else {
                 throw Problem(status: .notFound, kind: "not-found", detail: "no log with id \(id.prefix(64))")
             }
             return RecordResponse(record)
@@ -80,7 +80,8 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
 
     /// One page as JSON, and whether it covers only part of its range.
     private func encodedPage(_ search: SearchRequest, budget: QueryBudget) async throws -> ([UInt8], Bool) {
-        var (page, covered) = try await BudgetedSearch(store: store, budgets: budgets).page(search, budget: budget)
+        var (page, covered) = try await BudgetedSearch(store: await store.consistentReads(), budgets: budgets).page(
+            search, budget: budget)
         let fitting = Self.fitting(page.records, within: maxPageBytes)
         if fitting < page.records.count {
             // A page full by bytes continues after its last record, whatever the budget covered.
@@ -107,6 +108,7 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
     /// The story, oldest first; when the budget runs out first, an empty answer marked partial.
     private func story(_ id: String, tenant: String, budget: QueryBudget) async throws -> StoryResponse {
         let records: [LogRecord]
+        let store = await self.store.consistentReads()
         do {
             records = try await budgets.slots.withSlot(tenant, budget: budget) {
                 try await budget.apply { try await store.correlated(tenant: tenant, id: id, limit: storyLimit + 1) }

@@ -24,6 +24,7 @@ struct StatsRoutes<Store: LogStore, Limiter: RateLimiter> {
             let budget = try budgets.budget(parameters, context)
             let key = ["stats", String(describing: filter.query), parameters["start"] ?? "", parameters["end"] ?? ""]
             let body = try await cache.answer(tenant: tenant, request: key) {
+                let store = await self.store.consistentReads()
                 let request = SearchRequest(tenant: tenant, query: filter.query, start: filter.start, end: filter.end)
                 let answer = try await budgets.slices(
                     request, in: store, budget: budget, empty: LogStats.none, read: { try await store.stats($0) },

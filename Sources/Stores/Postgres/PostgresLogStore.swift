@@ -13,6 +13,8 @@ public struct PostgresLogStore: LogStore {
     private let indexedSearch: IndexedSearch
     /// The pools of ingest, reads and background jobs (see ``PostgresPools``).
     let pools: PostgresPools
+    /// The standbys that may serve reads (``consistentReads()``), when configured.
+    let standbys: PostgresStandbys?
     /// The pool every statement but an insert takes its connection from: the reads pool, or that of
     /// ``ingestion`` or ``backgroundJobs``.
     private(set) var client: PostgresClient
@@ -20,6 +22,7 @@ public struct PostgresLogStore: LogStore {
     /// Which days have partitions, and which partitions are months.
     let partitions = PostgresPartitions()
     let instrumentation: StatementInstrumentation
+    private let metrics: ServiceMetrics?
 
     /// Creates a store; connections open once ``run()`` is running. With `observability`, every
     /// statement gets a span and its duration is recorded. The configuration's `maximumConnections`
@@ -32,11 +35,14 @@ public struct PostgresLogStore: LogStore {
     /// records/s offered in batches of 100, the merging insert held one request in 17 for about 100 ms
     /// (p95 100-102 ms), and one in 34 with 8 MB (p95 36-42 ms, 5% less database CPU, since larger
     /// merges cost less per row), while a search's lookup through a full list of 8 MB takes 5 ms more.
-    /// - Parameter indexedSearch: how a search on the message text or attributes chooses between reading
-    ///   the newest rows in time order and a GIN index (see ``search(_:)``).
+    /// - Parameters:
+    ///   - indexedSearch: how a search on the message text or attributes chooses between reading the
+    ///     newest rows in time order and a GIN index (see ``search(_:)``).
+    ///   - standbys: streaming-replication standbys for ``consistentReads()``, each with a pool the
+    ///     size of the reads pool.
     public init(
         configuration: PostgresClient.Configuration, logger: Logger, observability: Observability? = nil,
-        indexedSearch: IndexedSearch = .default
+        indexedSearch: IndexedSearch = .default, standbys: PostgresStandbySettings? = nil
     ) {
         var configuration = configuration
         configuration.options.additionalStartupParameters += [("jit", "off"), ("gin_pending_list_limit", "8MB")]
@@ -47,14 +53,49 @@ public struct PostgresLogStore: LogStore {
         self.client = pools.reads
         self.logger = logger
         self.instrumentation = StatementInstrumentation(system: "postgresql", observability: observability)
-    }
-
-    /// Runs the connection pools until graceful shutdown.
-    public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            await pools.run()
+        self.metrics = observability?.metrics
+        if var standbys {
+            for index in standbys.standbys.indices {
+                standbys.standbys[index].options.additionalStartupParameters += [("jit", "off")]
+            }
+            self.standbys = PostgresStandbys(settings: standbys, connections: pools.sizes.reads, logger: logger)
+        } else {
+            self.standbys = nil
         }
     }
+
+    /// Runs the connection pools, and those of the standbys with their monitor, until graceful shutdown.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await pools.run() }
+                if let standbys {
+                    group.addTask { [metrics] in
+                        await standbys.run(primary: pools.reads, logger: logger) { name, seconds in
+                            metrics?.replicaLag(standby: name, seconds: seconds)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A view on a standby that has replayed everything the primary had committed when this was
+    /// called, waiting for one up to the standbys' replay wait; else this store, on the primary.
+    /// A view on a standby takes its connections from the standby's pool for every statement.
+    public func consistentReads() async -> PostgresLogStore {
+        guard let standbys else { return self }
+        guard let standby = await standbys.caughtUp(primary: client, instrumentation: instrumentation, logger: logger)
+        else {
+            metrics?.storeRead(server: "primary")
+            return self
+        }
+        metrics?.storeRead(server: "standby")
+        return using(standby)
+    }
+
+    /// What the standbys' monitor last saw of each standby; empty without standbys.
+    public var standbyStatuses: [PostgresStandbyStatus] { standbys?.statuses ?? [] }
 
     /// The same store with every statement on the pool of ingest, for the ingest pipeline (its
     /// inserts, pattern templates and attribute keys), so that reads cannot take its connections.

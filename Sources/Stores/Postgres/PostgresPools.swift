@@ -13,8 +13,12 @@ struct PostgresPools: Sendable {
     /// The statements of background jobs, through ``PostgresLogStore/backgroundJobs``.
     let jobs: PostgresClient
 
+    /// How many connections each pool may open.
+    let sizes: PostgresPoolSizes
+
     /// Pools of the sizes `sizes`, each with the rest of `configuration`.
     init(configuration: PostgresClient.Configuration, sizes: PostgresPoolSizes, logger: Logger) {
+        self.sizes = sizes
         func pool(_ size: Int) -> PostgresClient {
             var configuration = configuration
             configuration.options.maximumConnections = size

@@ -131,6 +131,28 @@ public final class ServiceMetrics: Sendable {
         ).set(Double(count))
     }
 
+    /// Sets a standby's replication lag as the store's monitor measured it; unmeasured (the standby
+    /// did not answer) is reported as NaN.
+    public func replicaLag(standby: String, seconds: Double?) {
+        registry.makeGauge(
+            descriptor: Self.name(
+                "logsmith_store_replica_lag_seconds",
+                "How far behind the primary each PostgreSQL standby has replayed, in seconds; NaN when it does not answer."
+            ),
+            labels: [("standby", standby)]
+        ).set(seconds ?? .nan)
+    }
+
+    /// Counts one read request served by a standby or, with standbys configured, by the primary.
+    public func storeRead(server: String) {
+        registry.makeCounter(
+            descriptor: Self.name(
+                "logsmith_store_reads_total",
+                "Read requests by the server that answered them (standby, or primary when none had caught up)."),
+            labels: [("server", server)]
+        ).increment()
+    }
+
     /// Counts one notification attempt by target kind (`webhook`, `alertmanager`) and result
     /// (`delivered`, `retry`, `failed`).
     public func alertNotification(target: String, result: String) {
