@@ -26,7 +26,17 @@ struct BudgetedSearch<Store: LogStore> {
             },
             isEnough: { $0.nextCursor != nil })
         var page = answer.value
-        if let covered = answer.covered { page.nextCursor = SearchCursor(before: covered.start) }
+        if let covered = answer.covered {
+            page.nextCursor = Self.older(request.cursor, SearchCursor(before: covered.start))
+        }
         return (page, answer.covered)
+    }
+
+    /// The older of the request's cursor and the position below the part covered: a partial page
+    /// that covered nothing older than the request's cursor continues from that cursor, never from
+    /// a newer position, which would list again the records just above it.
+    private static func older(_ cursor: SearchCursor?, _ below: SearchCursor) -> SearchCursor {
+        guard let cursor, (cursor.timestamp, cursor.id) < (below.timestamp, below.id) else { return below }
+        return cursor
     }
 }
