@@ -17,8 +17,7 @@ final class PostgresStandbys: Sendable {
         /// How the standby is reported: host and port, never its credentials.
         let name: String
         let pool: PostgresClient
-        let state = Mutex(PostgresStandbyStatus.State.unavailable)
-        let lagSeconds = Mutex<Double?>(nil)
+        let seen = Mutex<(state: PostgresStandbyStatus.State, lagSeconds: Double?)>((.unavailable, nil))
 
         init(name: String, pool: PostgresClient) {
             self.name = name
@@ -66,9 +65,8 @@ final class PostgresStandbys: Sendable {
     /// What the monitor last saw of each standby.
     var statuses: [PostgresStandbyStatus] {
         standbys.map { standby in
-            PostgresStandbyStatus(
-                name: standby.name, state: standby.state.withLock { $0 },
-                lagSeconds: standby.lagSeconds.withLock { $0 })
+            let seen = standby.seen.withLock { $0 }
+            return PostgresStandbyStatus(name: standby.name, state: seen.state, lagSeconds: seen.lagSeconds)
         }
     }
 
@@ -78,7 +76,7 @@ final class PostgresStandbys: Sendable {
     func caughtUp(
         primary: PostgresClient, instrumentation: StatementInstrumentation, logger: Logger
     ) async -> PostgresClient? {
-        let usable = standbys.filter { $0.state.withLock { $0 } == .ok }
+        let usable = standbys.filter { $0.seen.withLock { $0.state } == .ok }
         guard !usable.isEmpty else { return nil }
         let standby = usable[next.wrappingAdd(1, ordering: .relaxed).oldValue % usable.count]
         let deadline = ContinuousClock.now + settings.replayWait
@@ -88,8 +86,13 @@ final class PostgresStandbys: Sendable {
         } ?? nil
     }
 
+    private static let primaryPositionSQL = "SELECT pg_current_wal_lsn()::text"
+
     /// The primary's WAL position, past the commit of every record acknowledged before it is read.
-    private static let primaryPosition = "SELECT pg_current_wal_lsn()::text"
+    private static func primaryPosition(_ primary: PostgresClient, logger: Logger) async throws -> String? {
+        try await primary.query(PostgresQuery(unsafeSQL: primaryPositionSQL), logger: logger).collect().first?.decode(
+            String.self)
+    }
 
     /// The standby's pool once it has replayed the primary's current position; nil when it had not by
     /// `deadline`.
@@ -97,9 +100,8 @@ final class PostgresStandbys: Sendable {
         by standby: Standby, until deadline: ContinuousClock.Instant, primary: PostgresClient,
         instrumentation: StatementInstrumentation, logger: Logger
     ) async throws -> PostgresClient? {
-        let position = try await instrumentation.statement(Self.primaryPosition) {
-            try await primary.query(PostgresQuery(unsafeSQL: Self.primaryPosition), logger: logger).collect().first?
-                .decode(String.self)
+        let position = try await instrumentation.statement(Self.primaryPositionSQL) {
+            try await Self.primaryPosition(primary, logger: logger)
         }
         guard let position else { return nil }
         let check = "SELECT coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false)"
@@ -137,8 +139,7 @@ final class PostgresStandbys: Sendable {
     private func observe(primary: PostgresClient, logger: Logger, lag: @Sendable (String, Double?) -> Void) async {
         let now = ContinuousClock.now
         let primaryLSN = await Self.before(now + settings.monitorInterval * 4) {
-            try await primary.query(PostgresQuery(unsafeSQL: Self.primaryPosition), logger: logger).collect().first?
-                .decode(String.self)
+            try await Self.primaryPosition(primary, logger: logger)
         }
         if let lsn = primaryLSN ?? nil {
             samples.withLock { samples in
@@ -150,8 +151,7 @@ final class PostgresStandbys: Sendable {
         let history = samples.withLock { $0 }
         for standby in standbys {
             let (state, seconds) = await measure(standby, against: history, now: now, logger: logger)
-            standby.state.withLock { $0 = state }
-            standby.lagSeconds.withLock { $0 = seconds }
+            standby.seen.withLock { $0 = (state, seconds) }
             lag(standby.name, seconds)
         }
     }
