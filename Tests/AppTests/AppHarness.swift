@@ -66,7 +66,7 @@ func withApp(
         var configuration = try testConfiguration(kind, dataDirectory: directory)
         configure(&configuration)
         let app = try await buildApplication(configuration, logger: logger, limiterClock: ManualClock())
-        try await app.test(.router, body)
+        try await app.boundedTest(.router, body)
     }
 }
 
@@ -79,7 +79,18 @@ func withLiveApp(
         var configuration = try testConfiguration(kind, dataDirectory: directory)
         configure(&configuration)
         let app = try await buildApplication(configuration, logger: quietLogger)
-        try await app.test(.live, body)
+        try await app.boundedTest(.live, body)
+    }
+}
+
+extension ApplicationProtocol where Self: Sendable {
+    /// Like `test(_:_:)`, with the application's teardown bounded in time (see
+    /// ``withBoundedTeardown(of:limit:_:_:)``).
+    func boundedTest<T: Sendable>(
+        _ setup: TestingSetup, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> T
+    ) async throws -> T {
+        try await withBoundedTeardown(
+            of: "an application's services", { test in try await self.test(setup, test) }, body)
     }
 }
 

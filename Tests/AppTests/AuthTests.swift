@@ -19,7 +19,7 @@ struct AuthTests {
             configuration.authEnabled = true
             let path = URL(fileURLWithPath: directory).appendingPathComponent("initial-admin-key").path
             let first = try await buildApplication(configuration, logger: Logger(label: "test"))
-            let firstKey = try await first.test(.router) { client in
+            let firstKey = try await first.boundedTest(.router) { client in
                 let key = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .newlines)
                 #expect(APIKeySecret.looksLikeKey(key))
                 let me = try await client.send(.get, "/api/v1/auth/me", as: key)
@@ -31,7 +31,7 @@ struct AuthTests {
             #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
 
             let second = try await buildApplication(configuration, logger: Logger(label: "test"))
-            try await second.test(.router) { client in
+            try await second.boundedTest(.router) { client in
                 let keys = try await client.send(.get, "/api/v1/admin/keys", as: firstKey).json()["keys"] as? [Any]
                 #expect(keys?.count == 1)
             }

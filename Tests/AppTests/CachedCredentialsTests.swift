@@ -48,11 +48,11 @@ struct CachedCredentialsTests {
                     let replicaA = try await buildApplication(try replicaConfiguration(url, first), logger: quietLogger)
                     let replicaB = try await buildApplication(
                         try replicaConfiguration(url, second), logger: quietLogger)
-                    try await replicaA.test(.router) { a in
+                    try await replicaA.boundedTest(.router) { a in
                         let admin = try String(contentsOfFile: first + "/initial-admin-key", encoding: .utf8)
                             .trimmingCharacters(in: .whitespacesAndNewlines)
                         let (key, id) = try await a.createKey(as: admin, scopes: ["read"])
-                        try await replicaB.test(.router) { b in
+                        try await replicaB.boundedTest(.router) { b in
                             for _ in 0..<3 { #expect(try await b.send(.get, "/api/v1/logs", as: key).status == .ok) }
                             let revoked = try await a.send(.delete, "/api/v1/admin/keys/\(id)", as: admin)
                             #expect(revoked.status == .noContent)

@@ -50,7 +50,7 @@ struct CredentialCommandTests {
             var configuration = try testConfiguration(.sqlite, dataDirectory: directory)
             configuration.authEnabled = true
             let app = try await buildApplication(configuration, logger: Logger(label: "test"))
-            try await app.test(.router) { client in
+            try await app.boundedTest(.router) { client in
                 let me = try await client.send(.get, "/api/v1/auth/me", as: secret).json()
                 #expect(me["tenant"] as? String == "cli-tenant")
                 let login = try await client.send(

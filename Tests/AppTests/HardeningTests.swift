@@ -179,7 +179,7 @@ struct HardeningTests {
             var configuration = try testConfiguration(.sqlite, dataDirectory: directory)
             configuration.authEnabled = true
             let app = try await buildApplication(configuration, logger: quietLogger)
-            try await app.test(.router) { _ in
+            try await app.boundedTest(.router) { _ in
                 let files = FileManager.default
                 let path = URL(fileURLWithPath: directory).appendingPathComponent("logsmith.sqlite").path
                 let fileMode = try files.attributesOfItem(atPath: path)[.posixPermissions] as? Int

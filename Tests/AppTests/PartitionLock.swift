@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import Stores
+import TestSupport
 import Testing
 
 /// Runs `body` while another transaction holds the partition of the record stored at `timestamp`
@@ -12,9 +13,7 @@ func withLockedPartition<T: Sendable>(
 ) async throws -> T {
     let logger = Logger(label: "test")
     let client = PostgresClient(configuration: try .init(url: url), backgroundLogger: logger)
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { await client.run() }
-        defer { group.cancelAll() }
+    return try await whileRunning("a PostgreSQL client", { await client.run() }) {
         let partition = try await client.query(
             PostgresQuery(unsafeSQL: "SELECT tableoid::regclass::text FROM logs WHERE ts = '\(timestamp)'"),
             logger: logger

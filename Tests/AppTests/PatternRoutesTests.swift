@@ -94,7 +94,7 @@ struct PatternRoutesTests {
             let collected = Mutex<[String]>([])
             for (user, minute) in [("alice", "00"), ("bob", "01"), ("carol", "02")] {
                 let app = try await buildApplication(configuration, logger: quietLogger, limiterClock: ManualClock())
-                try await app.test(.router) { client in
+                try await app.boundedTest(.router) { client in
                     let line =
                         #"{"message":"job finished for user \#(user) in queue main","timestamp":"2026-03-01T10:\#(minute):00Z"}"#
                     #expect(try await client.ingest(line).status == .ok)
@@ -106,7 +106,7 @@ struct PatternRoutesTests {
             }
             let ids = collected.withLock { $0 }
             let app = try await buildApplication(configuration, logger: quietLogger, limiterClock: ManualClock())
-            try await app.test(.router) { client in
+            try await app.boundedTest(.router) { client in
                 let listed = try await client.get(
                     "/api/v1/patterns?start=2026-03-01T00:00:00Z&end=2026-03-02T00:00:00Z")
                 let patterns = try #require(try listed.json()["patterns"] as? [[String: Any]])

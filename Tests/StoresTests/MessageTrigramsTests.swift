@@ -2,6 +2,7 @@ import Foundation
 import LogQuery
 import Logging
 import PostgresNIO
+import TestSupport
 import Testing
 
 @testable import Stores
@@ -138,10 +139,8 @@ struct MessageTrigramsTests {
         try await running(store) {}
         let url = try #require(ProcessInfo.processInfo.environment["LOGSMITH_TEST_DATABASE_URL"])
         let client = PostgresClient(configuration: try .init(url: url), backgroundLogger: Logger(label: "test"))
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            return try await client.withConnection { try await body($0) }
+        return try await whileRunning("a PostgreSQL client", { await client.run() }) {
+            try await client.withConnection { try await body($0) }
         }
     }
 }

@@ -3,6 +3,7 @@ import LogModel
 import Logging
 import PostgresNIO
 import Stores
+import TestSupport
 import Testing
 
 /// Reads under a ``QueryBudget`` on both stores: the database stops a statement when the budget runs
@@ -66,9 +67,7 @@ struct QueryBudgetContractTests {
             try await running(store) {
                 let tenant = uniqueTenant()
                 try await store.insert([makeRecord("locked away", tenant: tenant)])
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { await holder.run() }
-                    defer { group.cancelAll() }
+                try await whileRunning("a PostgreSQL client", { await holder.run() }) {
                     try await holder.withTransaction(logger: logger) { connection in
                         try await connection.query("LOCK TABLE logs IN ACCESS EXCLUSIVE MODE", logger: logger)
                         let timedOut = ContinuousClock.now

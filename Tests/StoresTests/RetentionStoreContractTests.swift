@@ -2,6 +2,7 @@ import LogModel
 import Logging
 import PostgresNIO
 import Stores
+import TestSupport
 import Testing
 
 /// The ``RetentionStore`` and ``JobElection`` contracts, against every implementation.
@@ -85,9 +86,7 @@ struct RetentionStoreContractTests {
                 let tenant = uniqueTenant()
                 try await store.insert([makeRecord("old", tenant: tenant, second: -2 * secondsPerDay)])
                 let cutoff = baseTime.adding(microseconds: -secondsPerDay * 1_000_000)
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { await holder.run() }
-                    defer { group.cancelAll() }
+                try await whileRunning("a PostgreSQL client", { await holder.run() }) {
                     let whileLocked = try await holder.withTransaction(logger: Logger(label: "test")) { connection in
                         try await connection.query(
                             "LOCK TABLE logs IN ACCESS SHARE MODE", logger: Logger(label: "test"))

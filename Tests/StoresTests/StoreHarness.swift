@@ -4,7 +4,6 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 import Stores
-import Synchronization
 import TestSupport
 import Testing
 
@@ -55,49 +54,11 @@ func postgresStore(logger: Logger, indexedSearch: IndexedSearch) throws -> Postg
 }
 
 /// Runs the store's service, migrates it, and runs `body` while the service runs; then cancels the
-/// service and waits up to ten seconds for it to stop.
-///
-/// The wait is bounded because in 3 of about a dozen full runs of the suite on this machine one
-/// PostgreSQL store's service (its postgres-nio pools) did not return after cancellation, once the
-/// test body had passed and with no connection of the store left open on the server: a test must not
-/// hang the run for that. A service left running is reported on standard error.
+/// service and waits a bounded time for it to stop (see ``whileRunning(_:limit:_:_:)``).
 func running<Store: LogStore>(_ store: Store, _ body: () async throws -> Void) async throws {
-    let service = Task { try await store.run() }
-    do {
+    try await whileRunning("a store's service", { try await store.run() }) {
         try await store.migrate()
         try await body()
-    } catch {
-        await stop(service)
-        throw error
-    }
-    await stop(service)
-}
-
-/// Cancels `service` and waits for it to end, for at most ten seconds.
-private func stop(_ service: Task<Void, any Error>) async {
-    service.cancel()
-    let stopped = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-        let resumed = Mutex(false)
-        let resume: @Sendable (Bool) -> Void = { value in
-            let first = resumed.withLock { done in
-                let first = !done
-                done = true
-                return first
-            }
-            if first { continuation.resume(returning: value) }
-        }
-        Task {
-            _ = try? await service.value
-            resume(true)
-        }
-        Task {
-            try? await Task.sleep(for: .seconds(10))
-            resume(false)
-        }
-    }
-    if !stopped {
-        FileHandle.standardError.write(
-            Data("a store's service did not stop within 10 s of cancellation; left running\n".utf8))
     }
 }
 

@@ -9,9 +9,7 @@ public func withFreshPostgresDatabase(on url: String, _ body: (String) async thr
     guard let slash = url.lastIndex(of: "/") else { throw FreshDatabaseError(message: "no database in \(url)") }
     let name = "logsmith_\(UUID().uuidString.prefix(8).lowercased())"
     let client = PostgresClient(configuration: try .init(url: url), backgroundLogger: Logger(label: "test"))
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { await client.run() }
-        defer { group.cancelAll() }
+    try await whileRunning("a PostgreSQL client", { await client.run() }) {
         try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
         do {
             try await body(String(url[..<slash]) + "/" + name)
