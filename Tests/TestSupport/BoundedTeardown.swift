@@ -1,4 +1,5 @@
 import Foundation
+import LogModel
 import Synchronization
 
 /// Runs `setUpAndTearDown`, which hands a resource to the body it is given and tears the resource
@@ -31,7 +32,7 @@ public func withBoundedTeardown<Resource: Sendable, T: Sendable>(
         }
     }
     for await _ in bodyEnded { break }
-    if await ends(run, within: limit) {
+    if await waitForEnd(of: run, within: limit) {
         try await run.value
     } else {
         FileHandle.standardError.write(
@@ -63,31 +64,9 @@ public func whileRunning<T: Sendable>(
         result = .failure(error)
     }
     service.cancel()
-    if !(await ends(service, within: limit)) {
+    if !(await waitForEnd(of: service, within: limit)) {
         FileHandle.standardError.write(
             Data("\(what) did not stop within \(limit) of cancellation; left running\n".utf8))
     }
     return try result.get()
-}
-
-/// Whether `task` ends within `limit`; waiting is given up after it, the task left as it is.
-private func ends(_ task: Task<Void, any Error>, within limit: Duration) async -> Bool {
-    await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-        let resumed = Mutex(false)
-        let resume: @Sendable (Bool) -> Void = { value in
-            let first = resumed.withLock { done in
-                defer { done = true }
-                return !done
-            }
-            if first { continuation.resume(returning: value) }
-        }
-        Task {
-            _ = try? await task.value
-            resume(true)
-        }
-        Task {
-            try? await Task.sleep(for: limit)
-            resume(false)
-        }
-    }
 }
