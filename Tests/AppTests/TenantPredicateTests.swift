@@ -13,7 +13,7 @@ import Testing
 struct TenantPredicateTests {
     /// The tables distributed by tenant in the README's Citus layout.
     static let distributedTables = [
-        "logs", "log_counts", "endpoint_latency", "patterns", "pattern_merges", "attribute_keys",
+        "logs", "log_counts", "endpoint_latency", "pattern_counts", "patterns", "pattern_merges", "attribute_keys",
     ]
 
     /// The retention job's storage-wide pass, which forgets the days past the longest retention of

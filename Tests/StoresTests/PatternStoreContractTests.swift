@@ -1,6 +1,7 @@
 import LogModel
 import LogQuery
 import Stores
+import TestSupport
 import Testing
 
 /// Log patterns on both stores: templates and merges as several processes record them, counts and
@@ -176,6 +177,74 @@ struct PatternStoreContractTests {
                 try await patterns.patternSummaries(
                     PatternListRequest(tenant: uniqueTenant(), start: start, end: end)
                 ).isEmpty)
+        }
+    }
+
+    @Test(
+        "listings stay exact over ranges that begin and end inside ten-minute slots, with filters, and through deletes",
+        arguments: StoreKind.allCases)
+    func listingExactOverSlots(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let patterns = try #require(store as? any PatternStore)
+            let tenant = uniqueTenant()
+            var random = SeededGenerator(seed: 2026)
+            let templates = ["login <*> ok", "disk <*> full", "retry <*> of <*>"]
+            var records = (0..<600).map { index in
+                Self.record(
+                    "line \(index)", tenant: tenant, pattern: templates[Int.random(in: 0..<3, using: &random)],
+                    second: Int64.random(in: 0..<(3 * 3_600), using: &random),
+                    level: [LogLevel.debug, .info, .warn, .error][Int.random(in: 0..<4, using: &random)],
+                    service: ["payments", "orders", nil][Int.random(in: 0..<3, using: &random)])
+            }
+            try await store.insert(records)
+            let ranges: [(Int64, Int64)] = [(0, 3 * 3_600), (137, 9_001), (1_799, 1_801 + 1_200), (605, 1_195)]
+            let queries = ["", "service:payments", "level:>=warn", "service:orders level:error", "line"]
+            func check(_ stage: String) async throws {
+                for (from, to) in ranges {
+                    for text in queries {
+                        let start = baseTime.adding(microseconds: from * 1_000_000)
+                        let end = baseTime.adding(microseconds: to * 1_000_000)
+                        let query = try QueryParser.parse(text)
+                        let matching = records.filter { record in
+                            record.timestamp >= start && record.timestamp < end
+                                && (text != "service:payments" || record.service == "payments")
+                                && (text != "level:>=warn" || record.level >= .warn)
+                                && (text != "service:orders level:error"
+                                    || (record.service == "orders" && record.level == .error))
+                        }
+                        let listed = try await patterns.patternSummaries(
+                            PatternListRequest(tenant: tenant, query: query, start: start, end: end))
+                        let expected = Dictionary(grouping: matching) { $0.patternID! }
+                        #expect(
+                            Set(listed.map(\.template.id)) == Set(expected.keys), "\(stage) \(from)..<\(to) '\(text)'")
+                        for summary in listed {
+                            let own = expected[summary.template.id] ?? []
+                            let label = "\(stage) \(from)..<\(to) '\(text)' \(summary.template.id)"
+                            #expect(summary.count == own.count, "\(label)")
+                            #expect(
+                                summary.levels == Dictionary(grouping: own, by: \.level).mapValues(\.count), "\(label)")
+                            #expect(
+                                summary.services.map(\.count).reduce(0, +) == own.filter { $0.service != nil }.count,
+                                "\(label)")
+                            #expect(summary.firstInRange == own.map(\.timestamp).min(), "\(label)")
+                            #expect(summary.lastInRange == own.map(\.timestamp).max(), "\(label)")
+                            #expect(summary.sparkline.reduce(0, +) == own.count, "\(label)")
+                        }
+                    }
+                }
+            }
+            try await check("stored")
+            for record in records.prefix(40) { #expect(try await store.delete(tenant: tenant, id: record.id)) }
+            records.removeFirst(40)
+            var slice = SearchRequest(tenant: tenant, query: try QueryParser.parse("service:orders"))
+            slice.start = baseTime.adding(microseconds: 1_000 * 1_000_000)
+            slice.end = baseTime.adding(microseconds: 5_000 * 1_000_000)
+            let deleted = try await store.delete(matching: slice)
+            records.removeAll { record in
+                record.service == "orders" && record.timestamp >= slice.start! && record.timestamp < slice.end!
+            }
+            #expect(deleted > 0)
+            try await check("after deletes")
         }
     }
 }

@@ -21,7 +21,9 @@
 /// migration 10 makes usernames unique per tenant in any case. Migration 11 adds `endpoint_latency`,
 /// access-log requests per tenant, hour, method, route and latency bucket, kept exact by statement
 /// triggers like `log_counts` (``PostgresEndpointRollups``). Migration 12 adds log patterns
-/// (``PatternSchema``), migration 13 alerting (``AlertSchema``).
+/// (``PatternSchema``), migration 13 alerting (``AlertSchema``), migration 14 `pattern_counts`, records
+/// per tenant, ten minutes, pattern, service and level, kept like `log_counts`
+/// (``PostgresPatternCounts``).
 enum PostgresMigrations {
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -67,5 +69,6 @@ enum PostgresMigrations {
         (11, PostgresEndpointRollups.schema),
         (12, PatternSchema.postgres),
         (13, AlertSchema.statements(integer: "bigint", sequenceKey: "bigserial PRIMARY KEY")),
+        (14, PostgresPatternCounts.schema),
     ]
 }

@@ -1,5 +1,11 @@
 extension PostgresLogStore: SQLPatternStore {
     var patterns: SQLLogPatterns<PostgresDialect> {
-        SQLLogPatterns(write: { try await execute($0, $1) }, read: { try await execute($0, $1) })
+        let records = SQLLogPatterns<PostgresDialect>(
+            write: { try await execute($0, $1) }, read: { try await execute($0, $1) })
+        var patterns = records
+        patterns.counts = { search, grid in
+            try await PostgresPatternCounts.counts(search, grid, store: self, records: records.recordCounts)
+        }
+        return patterns
     }
 }

@@ -4,8 +4,9 @@ import PostgresNIO
 
 extension PostgresLogStore: RetentionStore {
     /// Drops every partition of the log table whose range ends at or before `cutoff`, one at a time,
-    /// each in a transaction that also removes its minutes from `log_counts` and its hours from
-    /// `endpoint_latency` (a dropped table fires no delete trigger). Dropping a partition locks the log table as creating one does; the lock is
+    /// each in a transaction that also removes its minutes from `log_counts`, its hours from
+    /// `endpoint_latency` and its slots from `pattern_counts` (a dropped table fires no delete trigger).
+    /// Dropping a partition locks the log table as creating one does; the lock is
     /// awaited for at most ``dropLockTimeout``, after which the partition waits for the next run.
     /// Forgets the attribute keys of the days before the cutoff's.
     public func dropStorage(before cutoff: Timestamp) async throws -> RemovedRecords {
@@ -57,6 +58,9 @@ extension PostgresLogStore: RetentionStore {
                 "DELETE FROM log_counts WHERE minute >= \(minutes.0) AND minute < \(minutes.1)", logger: logger)
             try await connection.statement(
                 "DELETE FROM endpoint_latency WHERE hour >= \(minutes.0 / 60) AND hour < \(minutes.1 / 60)",
+                logger: logger)
+            try await connection.statement(
+                "DELETE FROM pattern_counts WHERE slot >= \(minutes.0 / 10) AND slot < \(minutes.1 / 10)",
                 logger: logger)
             try await connection.statement(PostgresQuery(unsafeSQL: "DROP TABLE \(name)"), logger: logger)
             return removed

@@ -6,6 +6,9 @@ import LogQuery
 struct SQLLogPatterns<Dialect: SQLDialect> {
     let write: StatementRunner
     let read: StatementRunner
+    /// Where a listing's counts come from when not from the records alone (PostgreSQL's
+    /// ``PostgresPatternCounts``); nil for ``recordCounts(_:_:)``.
+    var counts: ((SearchRequest, SparklineGrid) async throws -> [PatternCountRow])? = nil
 
     /// Rows per multi-row insert.
     private static var rowsPerStatement: Int { 200 }
@@ -108,27 +111,13 @@ struct SQLLogPatterns<Dialect: SQLDialect> {
         var search = request.search
         if let id { search.query = .and([search.query, .predicate(.pattern(id))]) }
         guard let start = search.start, let end = search.end, end > start else { return [] }
-        let interval = max(
-            1, (end.microseconds - start.microseconds + Int64(request.buckets) - 1) / Int64(request.buckets))
-        var builder = SQLBuilder<Dialect>()
-        let condition = builder.searchCondition(search)
-        let time = Dialect.microseconds(of: "ts")
-        let startParameter = builder.bind(.integer(start.microseconds))
-        let intervalParameter = builder.bind(.integer(interval))
-        let bucket = "CAST((\(time) - \(startParameter)) / \(intervalParameter) AS BIGINT)"
-        let sql = """
-            SELECT pattern_id, level, service, \(bucket), COUNT(*), MIN(\(time)), MAX(\(time)) FROM logs
-            WHERE \(condition) AND pattern_id IS NOT NULL GROUP BY pattern_id, level, service, \(bucket)
-            """
+        let grid = SparklineGrid(
+            start: start.microseconds, buckets: request.buckets,
+            interval: max(
+                1, (end.microseconds - start.microseconds + Int64(request.buckets) - 1) / Int64(request.buckets)))
         var folded: [PatternID: Fold] = [:]
-        for row in try await read(sql, builder.values) {
-            let mined = PatternID(storedValue: try row.integer(0))
-            guard let level = LogLevel(rawValue: try row.text(1)) else {
-                throw StoreError(.corruptRow, "stored level is not a known level")
-            }
-            folded[merges[mined] ?? mined, default: Fold(buckets: request.buckets)].add(
-                mined: mined, level: level, service: row[2]?.text, bucket: Int(try row.integer(3)),
-                count: Int(try row.integer(4)), first: try row.integer(5), last: try row.integer(6))
+        for row in try await (counts ?? recordCounts)(search, grid) {
+            folded[merges[row.mined] ?? row.mined, default: Fold(buckets: request.buckets)].add(row)
         }
         // Ordering by count needs no template, so only the listed ones are read; by first seen, all are.
         let listed =
@@ -155,6 +144,24 @@ struct SQLLogPatterns<Dialect: SQLDialect> {
             }
         }
         return Array(ordered.prefix(request.limit))
+    }
+
+    /// The matching records counted by mined ID, level, service and sparkline bucket, from the records.
+    func recordCounts(_ search: SearchRequest, _ grid: SparklineGrid) async throws -> [PatternCountRow] {
+        var builder = SQLBuilder<Dialect>()
+        let condition = builder.searchCondition(search)
+        let time = Dialect.microseconds(of: "ts")
+        let bucket = grid.bucket(of: time, &builder)
+        let sql = """
+            SELECT pattern_id, level, service, \(bucket), COUNT(*), MIN(\(time)), MAX(\(time)) FROM logs
+            WHERE \(condition) AND pattern_id IS NOT NULL GROUP BY pattern_id, level, service, \(bucket)
+            """
+        return try await read(sql, builder.values).map { row in
+            PatternCountRow(
+                mined: PatternID(storedValue: try row.integer(0)), level: try row.level(1), service: row[2]?.text,
+                bucket: Int(try row.integer(3)), count: Int(try row.integer(4)), first: try row.integer(5),
+                last: try row.integer(6))
+        }
     }
 
     private func templates(tenant: String, ids: [PatternID]) async throws -> [PatternID: PatternTemplate] {
@@ -190,16 +197,14 @@ struct SQLLogPatterns<Dialect: SQLDialect> {
             sparkline = Array(repeating: 0, count: buckets)
         }
 
-        mutating func add(
-            mined id: PatternID, level: LogLevel, service: String?, bucket: Int, count: Int, first: Int64, last: Int64
-        ) {
-            self.count += count
-            self.first = min(self.first, first)
-            self.last = max(self.last, last)
-            levels[level, default: 0] += count
-            if let service { services[service, default: 0] += count }
-            sparkline[min(max(bucket, 0), sparkline.count - 1)] += count
-            mined.insert(id)
+        mutating func add(_ row: PatternCountRow) {
+            count += row.count
+            first = min(first, row.first)
+            last = max(last, row.last)
+            levels[row.level, default: 0] += row.count
+            if let service = row.service { services[service, default: 0] += row.count }
+            sparkline[min(max(row.bucket, 0), sparkline.count - 1)] += row.count
+            mined.insert(row.mined)
         }
 
         func summary(template: PatternTemplate, topServices: Int) -> PatternSummary {
@@ -228,5 +233,39 @@ extension PatternTemplate {
             firstSeen: Timestamp(microseconds: try row.integer(2)),
             lastSeen: Timestamp(microseconds: try row.integer(3)),
             count: Int(try row.integer(4)), examples: examples)
+    }
+}
+
+/// The buckets of a listing's sparklines: `buckets` of `interval` microseconds from `start`.
+struct SparklineGrid: Sendable {
+    var start: Int64
+    var buckets: Int
+    var interval: Int64
+
+    /// The SQL expression of the bucket of the time in microseconds `time`.
+    func bucket(of time: String, _ builder: inout SQLBuilder<some SQLDialect>) -> String {
+        "CAST((\(time) - \(builder.bind(.integer(start)))) / \(builder.bind(.integer(interval))) AS BIGINT)"
+    }
+}
+
+/// Matching records of one mined template, level and service in one sparkline bucket, with the
+/// times of the first and last of them.
+struct PatternCountRow: Sendable {
+    var mined: PatternID
+    var level: LogLevel
+    var service: String?
+    var bucket: Int
+    var count: Int
+    var first: Int64
+    var last: Int64
+}
+
+extension Array where Element == SQLValue? {
+    /// The level in column `index`.
+    func level(_ index: Int) throws -> LogLevel {
+        guard let level = LogLevel(rawValue: try text(index)) else {
+            throw StoreError(.corruptRow, "stored level is not a known level")
+        }
+        return level
     }
 }
