@@ -5294,7 +5294,7 @@ enum OpenAPIDocument {
                     },
                     "minItems": 30,
                     "maxItems": 30,
-                    "description": "Matching records in 30 equal slices of the range, oldest first"
+                    "description": "Matching records in 30 equal slices of the range, oldest first. On PostgreSQL, when the query is empty or names only services and levels, the whole ten-minute slots of the range are counted in the slice each slot starts in (the total is exact)"
                   },
                   "merged_ids": {
                     "type": "array",
