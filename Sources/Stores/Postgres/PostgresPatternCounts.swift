@@ -64,8 +64,12 @@ enum PostgresPatternCounts {
                     bucket: Int(try row.integer(3)), count: Int(try row.integer(4)), first: .max, last: .min))
         }
         let bounds = try await times(search, ids: Set(rolled.map(\.mined)), store: store)
+        // Records deleted between the two statements leave counts without times: the whole slots' span stands in.
+        let span = (
+            (plan.whole.first ?? 0) * slotMicroseconds, (plan.whole.end ?? 0) * slotMicroseconds - 1
+        )
         for index in rolled.indices {
-            (rolled[index].first, rolled[index].last) = bounds[rolled[index].mined] ?? (.max, .min)
+            (rolled[index].first, rolled[index].last) = bounds[rolled[index].mined] ?? span
         }
         for edge in plan.edges { rolled += try await records(edge, grid) }
         return rolled
