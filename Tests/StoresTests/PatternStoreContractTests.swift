@@ -181,7 +181,7 @@ struct PatternStoreContractTests {
     }
 
     @Test(
-        "listings stay exact over ranges that begin and end inside ten-minute slots, with filters, and through deletes",
+        "listings and single patterns stay exact over ranges that begin and end inside ten-minute slots, with filters, and through deletes",
         arguments: StoreKind.allCases)
     func listingExactOverSlots(kind: StoreKind) async throws {
         try await withStore(kind) { store in
@@ -229,6 +229,13 @@ struct PatternStoreContractTests {
                             #expect(summary.firstInRange == own.map(\.timestamp).min(), "\(label)")
                             #expect(summary.lastInRange == own.map(\.timestamp).max(), "\(label)")
                             #expect(summary.sparkline.reduce(0, +) == own.count, "\(label)")
+                            let alone = try await patterns.patternSummary(
+                                id: summary.template.id,
+                                PatternListRequest(tenant: tenant, query: query, start: start, end: end))
+                            #expect(alone?.count == own.count, "\(label) alone")
+                            #expect(alone?.levels == summary.levels, "\(label) alone")
+                            #expect(alone?.firstInRange == summary.firstInRange, "\(label) alone")
+                            #expect(alone?.lastInRange == summary.lastInRange, "\(label) alone")
                         }
                     }
                 }

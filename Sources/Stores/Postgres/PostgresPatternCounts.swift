@@ -40,17 +40,20 @@ enum PostgresPatternCounts {
     /// Ten minutes in microseconds, the unit of `pattern_counts`.
     static let slotMicroseconds: Int64 = 600_000_000
 
-    /// The listing's counts: whole slots from `pattern_counts` when the query filters on nothing but
-    /// exact services and level comparisons, the rest from the records (`records`).
+    /// The listing's counts (with `only`, of those mined IDs): whole slots from `pattern_counts` when
+    /// the query filters on nothing but exact services and level comparisons, the rest from the
+    /// records (`records`).
     static func counts(
-        _ search: SearchRequest, _ grid: SparklineGrid, store: PostgresLogStore,
-        records: (SearchRequest, SparklineGrid) async throws -> [PatternCountRow]
+        _ search: SearchRequest, _ grid: SparklineGrid, only: Set<PatternID>?, store: PostgresLogStore,
+        records: (SearchRequest, SparklineGrid, Set<PatternID>?) async throws -> [PatternCountRow]
     ) async throws -> [PatternCountRow] {
         guard let plan = RollupPlan(search, unitMicroseconds: slotMicroseconds, keys: keys) else {
-            return try await records(search, grid)
+            return try await records(search, grid, only)
         }
         var builder = SQLBuilder<PostgresDialect>()
-        let conditions = plan.conditions(tenant: search.tenant, column: "slot", &builder)
+        let conditions =
+            plan.conditions(tenant: search.tenant, column: "slot", &builder)
+            + (only.map { builder.patternList($0) } ?? "")
         let bucket = grid.bucket(of: "slot * \(slotMicroseconds)", &builder)
         let sql = """
             SELECT pattern_id, level, NULLIF(service, ''), \(bucket), sum(count)::int8 FROM pattern_counts
@@ -71,7 +74,7 @@ enum PostgresPatternCounts {
         for index in rolled.indices {
             (rolled[index].first, rolled[index].last) = bounds[rolled[index].mined] ?? span
         }
-        for edge in plan.edges { rolled += try await records(edge, grid) }
+        for edge in plan.edges { rolled += try await records(edge, grid, only) }
         return rolled
     }
 

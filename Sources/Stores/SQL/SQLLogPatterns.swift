@@ -8,7 +8,7 @@ struct SQLLogPatterns<Dialect: SQLDialect> {
     let read: StatementRunner
     /// Where a listing's counts come from when not from the records alone (PostgreSQL's
     /// ``PostgresPatternCounts``); nil for ``recordCounts(_:_:)``.
-    var counts: ((SearchRequest, SparklineGrid) async throws -> [PatternCountRow])? = nil
+    var counts: ((SearchRequest, SparklineGrid, Set<PatternID>?) async throws -> [PatternCountRow])? = nil
 
     /// Rows per multi-row insert.
     private static var rowsPerStatement: Int { 200 }
@@ -108,15 +108,19 @@ struct SQLLogPatterns<Dialect: SQLDialect> {
 
     func summaries(_ request: PatternListRequest, only id: PatternID? = nil) async throws -> [PatternSummary] {
         let merges = try await merges(tenant: request.search.tenant)
-        var search = request.search
-        if let id { search.query = .and([search.query, .predicate(.pattern(id))]) }
+        let search = request.search
+        // One pattern is its root's ID with every ID merged into it, as `pattern:ID` counts it.
+        let only = id.map { id in
+            let root = merges[id] ?? id
+            return Set([root] + merges.filter { $0.value == root }.map(\.key))
+        }
         guard let start = search.start, let end = search.end, end > start else { return [] }
         let grid = SparklineGrid(
             start: start.microseconds, buckets: request.buckets,
             interval: max(
                 1, (end.microseconds - start.microseconds + Int64(request.buckets) - 1) / Int64(request.buckets)))
         var folded: [PatternID: Fold] = [:]
-        for row in try await (counts ?? recordCounts)(search, grid) {
+        for row in try await (counts ?? recordCounts)(search, grid, only) {
             folded[merges[row.mined] ?? row.mined, default: Fold(buckets: request.buckets)].add(row)
         }
         // Ordering by count needs no template, so only the listed ones are read; by first seen, all are.
@@ -146,10 +150,13 @@ struct SQLLogPatterns<Dialect: SQLDialect> {
         return Array(ordered.prefix(request.limit))
     }
 
-    /// The matching records counted by mined ID, level, service and sparkline bucket, from the records.
-    func recordCounts(_ search: SearchRequest, _ grid: SparklineGrid) async throws -> [PatternCountRow] {
+    /// The matching records counted by mined ID, level, service and sparkline bucket, from the records;
+    /// with `only`, the records of those mined IDs.
+    func recordCounts(
+        _ search: SearchRequest, _ grid: SparklineGrid, _ only: Set<PatternID>?
+    ) async throws -> [PatternCountRow] {
         var builder = SQLBuilder<Dialect>()
-        let condition = builder.searchCondition(search)
+        let condition = builder.searchCondition(search) + (only.map { builder.patternList($0) } ?? "")
         let time = Dialect.microseconds(of: "ts")
         let bucket = grid.bucket(of: time, &builder)
         let sql = """
@@ -245,6 +252,13 @@ struct SparklineGrid: Sendable {
     /// The SQL expression of the bucket of the time in microseconds `time`.
     func bucket(of time: String, _ builder: inout SQLBuilder<some SQLDialect>) -> String {
         "CAST((\(time) - \(builder.bind(.integer(start)))) / \(builder.bind(.integer(interval))) AS BIGINT)"
+    }
+}
+
+extension SQLBuilder {
+    /// ` AND pattern_id IN (...)` for the mined IDs `ids`, bound in order.
+    mutating func patternList(_ ids: Set<PatternID>) -> String {
+        " AND pattern_id IN (\(ids.sorted().map { bind(.integer($0.storedValue)) }.joined(separator: ", ")))"
     }
 }
 
