@@ -5,12 +5,9 @@ import LogModel
 /// correlation_id, attributes, pattern_id`, times as epoch microseconds), back into a record.
 enum LogRows {
     static func record(from row: [SQLValue?]) throws -> LogRecord {
-        guard let level = LogLevel(rawValue: try row.text(4)) else {
-            throw StoreError(.corruptRow, "stored level is not a known level")
-        }
         var record = LogRecord(
             id: try row.text(0), tenant: try row.text(1), timestamp: Timestamp(microseconds: try row.integer(2)),
-            observedAt: Timestamp(microseconds: try row.integer(3)), level: level,
+            observedAt: Timestamp(microseconds: try row.integer(3)), level: try row.level(4),
             severityNumber: Int(try row.integer(5)), service: row[6]?.text, host: row[7]?.text,
             environment: row[8]?.text, message: try row.text(9), traceID: row[10]?.text, spanID: row[11]?.text,
             correlationID: row[12]?.text, attributes: try AttributeCoding.decode(try row.text(13)))

@@ -1,3 +1,5 @@
+import LogModel
+
 /// A database that runs one SQL statement with bound values and returns its rows as plain values:
 /// the common ground on which SQL shared by PostgreSQL and SQLite is written once.
 protocol SQLDatabase: Sendable {
@@ -62,5 +64,13 @@ extension [SQLValue?] {
             throw StoreError(.corruptRow, "expected an integer in a stored row")
         }
         return value
+    }
+
+    /// The log level in column `index`; throws when it is missing or not a known level.
+    func level(_ index: Int) throws -> LogLevel {
+        guard let level = LogLevel(rawValue: try text(index)) else {
+            throw StoreError(.corruptRow, "stored level is not a known level")
+        }
+        return level
     }
 }

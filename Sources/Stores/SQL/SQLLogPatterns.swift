@@ -7,7 +7,7 @@ struct SQLLogPatterns<Dialect: SQLDialect> {
     let write: StatementRunner
     let read: StatementRunner
     /// Where a listing's counts come from when not from the records alone (PostgreSQL's
-    /// ``PostgresPatternCounts``); nil for ``recordCounts(_:_:)``.
+    /// ``PostgresPatternCounts``); nil for ``recordCounts(_:_:_:)``.
     var counts: ((SearchRequest, SparklineGrid, Set<PatternID>?) async throws -> [PatternCountRow])? = nil
 
     /// Rows per multi-row insert.
@@ -272,14 +272,4 @@ struct PatternCountRow: Sendable {
     var count: Int
     var first: Int64
     var last: Int64
-}
-
-extension Array where Element == SQLValue? {
-    /// The level in column `index`.
-    func level(_ index: Int) throws -> LogLevel {
-        guard let level = LogLevel(rawValue: try text(index)) else {
-            throw StoreError(.corruptRow, "stored level is not a known level")
-        }
-        return level
-    }
 }

@@ -25,10 +25,7 @@ struct SQLLogStats<Database: SQLDatabase> {
     static func fold(_ rows: [[SQLValue?]]) throws -> LogStats {
         var stats = LogStats.none
         for row in rows {
-            guard let level = LogLevel(rawValue: try row.text(0)) else {
-                throw StoreError(.corruptRow, "unknown level in a stored row")
-            }
-            stats.add(Int(try row.integer(2)), level: level, service: row[1]?.text)
+            stats.add(Int(try row.integer(2)), level: try row.level(0), service: row[1]?.text)
         }
         return stats
     }
