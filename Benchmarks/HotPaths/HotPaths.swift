@@ -75,7 +75,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark in
         var miner = PatternMiner()
         for index in benchmark.scaledIterations {
-            blackHole(miner.add(loghubLines[index % loghubLines.count]))
+            blackHole(miner.assign(loghubLines[index % loghubLines.count]))
         }
     }
 }

@@ -47,7 +47,7 @@ final class TenantPatterns: Sendable {
             var texts: [PatternID: String] = [:]
             let mined = records.map { record in
                 let assignment = state.miner.assign(record.message)
-                if let replaced = assignment.replaced { replacedBy[replaced] = assignment.id }
+                replacedBy.merge(assignment.replaced) { _, new in new }
                 texts[assignment.id] = assignment.template
                 return assignment.id
             }
@@ -102,19 +102,20 @@ final class TenantPatterns: Sendable {
     /// the miner already holds exactly the stored templates. Every process that rebuilds from the same
     /// stored set gets the same miner.
     func reconciled(with stored: [PatternTemplate], configuration: PatternMiner.Configuration) -> Rebuilt? {
-        let (own, known) = state.withLock { state in (state.miner.clusters, state.handedOut) }
+        let (own, known) = state.withLock { state in (state.miner.templates, state.handedOut) }
         let storedIDs = Set(stored.map(\.id))
-        guard Set(own.map(\.id)) != storedIDs else { return nil }
-        let unsaved = own.filter { !storedIDs.contains($0.id) }.map(\.template)
+        guard Set(own.keys) != storedIDs else { return nil }
+        let unsaved = own.filter { !storedIDs.contains($0.key) }.sorted { $0.key < $1.key }.map(\.value)
         let (miner, merged) = PatternMiner.reconciling(stored.map(\.template) + unsaved, configuration: configuration)
         let byID = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var sources: [PatternID: [PatternID]] = [:]
         for (source, target) in merged { sources[target, default: []].append(source) }
         let now = Timestamp.now()
-        let templates = miner.clusters.filter { !storedIDs.contains($0.id) }.map { cluster in
-            let from = (sources[cluster.id, default: []] + [cluster.id]).sorted().compactMap { byID[$0] }
+        let templates = miner.templates.filter { !storedIDs.contains($0.key) }.sorted { $0.key < $1.key }.map {
+            id, template in
+            let from = (sources[id, default: []] + [id]).sorted().compactMap { byID[$0] }
             return PatternTemplate(
-                id: cluster.id, template: cluster.template, firstSeen: from.map(\.firstSeen).min() ?? now,
+                id: id, template: template, firstSeen: from.map(\.firstSeen).min() ?? now,
                 lastSeen: from.map(\.lastSeen).max() ?? now, count: 0,
                 examples: Array(from.flatMap(\.examples).prefix(PatternTemplate.maxExamples)))
         }

@@ -16,7 +16,7 @@ public enum Masking {
 
     /// The token with its values replaced by ``wildcard``.
     public static func mask(_ token: Substring) -> String {
-        guard token.utf8.contains(where: mayMatter) else { return String(token) }
+        guard token.utf8.contains(where: mayMatter) else { return isCalendarName(token) ? wildcard : String(token) }
         let bytes = Array(token.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
@@ -88,6 +88,24 @@ public enum Masking {
         }
         return false
     }
+
+    /// Whether the token is the English name of a month or a weekday, in full or in three letters,
+    /// capitalised: a part of a date, as its digits are.
+    static func isCalendarName(_ token: Substring) -> Bool {
+        guard (3...9).contains(token.utf8.count), let first = token.utf8.first, (0x41...0x5A).contains(first) else {
+            return false
+        }
+        return calendarNames.contains(String(token))
+    }
+
+    private static let calendarNames: Set<String> = {
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ]
+        let weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+        return Set((months + weekdays).flatMap { [$0, String($0.prefix(3))] })
+    }()
 
     /// Whether a byte can make a token other than itself: a digit, a delimiter, or a byte that
     /// starts a path, a URL or an address.

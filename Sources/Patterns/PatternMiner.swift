@@ -22,49 +22,145 @@ public struct PatternMiner: Sendable {
         /// the template of as many `<*>` as it has tokens, so that lines that share nothing (random
         /// text, a flood of made-up messages) cost a bounded amount of memory. Default 10,000.
         public var maxTemplates: Int
+        /// Different tokens a position of a group must show before the templates given to its lines
+        /// hold a value there (``Cluster``). Default 4.
+        public var distinctValues: Int
 
         /// Creates a configuration.
-        public init(leadingTokens: Int = 2, similarity: Double = 0.8, maxTemplates: Int = 10_000) {
+        public init(
+            leadingTokens: Int = 2, similarity: Double = 0.8, maxTemplates: Int = 10_000, distinctValues: Int = 4
+        ) {
             self.leadingTokens = leadingTokens
             self.similarity = similarity
             self.maxTemplates = maxTemplates
+            self.distinctValues = distinctValues
         }
     }
 
-    /// A template and how many lines it holds.
+    /// A group of lines: the template that covers them all, and the templates given to its lines.
+    ///
+    /// A position where the group's lines have shown fewer than ``Configuration/distinctValues``
+    /// different tokens keeps each line's token in the template the line is given: `user=root` and
+    /// `user=guest` are two templates of one group until a further user shows the position holds a
+    /// value, when they are replaced by `user=<*>` (as He et al.'s Drain would have from the second
+    /// line). So a few constant variants of an event stay apart, as LogHub labels them, while
+    /// values that are not masked (user names, host names) still fold into one template.
     public struct Cluster: Sendable {
-        /// The template's tokens, `<*>` for values.
+        /// The template covering every line of the group, `<*>` wherever they differ.
         public internal(set) var tokens: [String] {
-            didSet { (template, id) = Self.named(tokens) }
+            didSet { (text, id) = Self.named(tokens) }
         }
+        /// The covering template's text and ID, kept with its tokens: the template given to every
+        /// line while no position has few variants.
+        private var text: String
+        private var id: PatternID
         /// Lines that joined it.
         public internal(set) var count: Int
-        /// The template as text: its tokens joined by spaces.
-        public private(set) var template: String
-        /// The template's ID, from its text (``PatternID/init(template:)``).
-        public private(set) var id: PatternID
+        /// Positions where the lines have shown more than one token but fewer than
+        /// ``Configuration/distinctValues``, with the tokens shown.
+        var variants: [Int: Set<String>] = [:]
+        /// Positions that hold values: ``tokens``' token stands in every template given.
+        var settled: Set<Int> = []
+        /// The templates given to lines, by their ID.
+        public internal(set) var given: [PatternID: [String]] = [:]
 
-        init(tokens: [String], count: Int) {
+        init(tokens: [String]) {
             self.tokens = tokens
-            self.count = count
-            (template, id) = Self.named(tokens)
+            count = 0
+            (text, id) = Self.named(tokens)
         }
 
         private static func named(_ tokens: [String]) -> (String, PatternID) {
-            let template = tokens.joined(separator: " ")
-            return (template, PatternID(template: template))
+            let text = tokens.joined(separator: " ")
+            return (text, PatternID(template: text))
+        }
+
+        /// The template given to a line of the group: the covering template with the line's token at
+        /// every position of few variants.
+        func template(for line: [String]) -> [String] {
+            var template = tokens
+            for position in variants.keys { template[position] = line[position] }
+            return template
+        }
+
+        /// Takes a line that joined the group: notes its tokens where the lines differ, generalises
+        /// the covering template, and gives the line its template. A position settles (holds a value)
+        /// when it has shown `distinctValues` tokens, or at once when the line's token covers the
+        /// template's (a masked value where the others had a word); every position settles when the
+        /// group would give more than `distinctValues` squared templates, which bounds what a group
+        /// holds. Returns the templates given before that settling or generalising replaced, with
+        /// what replaced them.
+        mutating func take(_ line: [String], distinctValues: Int) -> (
+            id: PatternID, template: String, replaced: [PatternID: PatternID]
+        ) {
+            count += 1
+            var changed = false
+            for position in line.indices where !settled.contains(position) {
+                let token = line[position]
+                if var seen = variants[position] {
+                    seen.insert(token)
+                    variants[position] = seen
+                    guard seen.count >= distinctValues || PatternMiner.agree(token, tokens[position]) else { continue }
+                } else {
+                    guard !PatternMiner.agree(tokens[position], token) else { continue }
+                    variants[position] = [tokens[position], token]
+                    guard distinctValues <= 2 || PatternMiner.agree(token, tokens[position]) else { continue }
+                }
+                settle(position)
+                changed = true
+            }
+            for position in line.indices where !PatternMiner.agree(tokens[position], line[position]) {
+                tokens[position] = PatternMiner.merge(tokens[position], line[position])
+                changed = changed || settled.contains(position)
+            }
+            var (text, id) = (text, id)
+            if !variants.isEmpty {
+                let template = self.template(for: line)
+                (text, id) = Self.named(template)
+                if given[id] == nil, given.count >= distinctValues * distinctValues {
+                    for position in Array(variants.keys) { settle(position) }
+                    (text, id) = (self.text, self.id)
+                    changed = true
+                } else if given[id] == nil {
+                    given[id] = template
+                }
+            }
+            let replaced = changed ? regive() : [:]
+            if given[id] == nil { given[id] = tokens }
+            return (id, text, replaced)
+        }
+
+        private mutating func settle(_ position: Int) {
+            variants[position] = nil
+            settled.insert(position)
+        }
+
+        /// Gives the templates given before anew, after positions settled or the covering template
+        /// changed, and returns those that changed with what replaced them.
+        private mutating func regive() -> [PatternID: PatternID] {
+            var replaced: [PatternID: PatternID] = [:]
+            var regiven: [PatternID: [String]] = [:]
+            for (id, template) in given {
+                let updated = self.template(for: template)
+                let updatedID = PatternID(template: updated.joined(separator: " "))
+                if updatedID != id { replaced[id] = updatedID }
+                regiven[updatedID] = updated
+            }
+            given = regiven
+            return replaced
         }
     }
 
-    /// Where a line went: its template as it stands after the line joined it.
+    /// Where a line went: the template given to it, and the templates given before that its line made
+    /// more general.
     public struct Assignment: Sendable, Hashable {
         /// The template's ID.
         public var id: PatternID
         /// The template's text.
         public var template: String
-        /// The template's ID before the line generalised it, when the line did; lines assigned that ID
-        /// before now belong to ``id``.
-        public var replaced: PatternID?
+        /// Templates given to earlier lines that this line replaced, with the ID that replaced each:
+        /// lines given those IDs before now belong to the other.
+        public var replaced: [PatternID: PatternID]
     }
 
     /// Where a line goes in the tree: its token count and its first constant tokens (not `<*>`) with
@@ -97,26 +193,29 @@ public struct PatternMiner: Sendable {
         self.configuration = configuration
     }
 
-    /// Adds a line and returns its template's ID and text, and the ID it replaced when the line
-    /// generalised the template.
+    /// Every template given to lines, by its ID.
+    public var templates: [PatternID: String] {
+        var templates: [PatternID: String] = [:]
+        for cluster in clusters {
+            for (id, tokens) in cluster.given { templates[id] = tokens.joined(separator: " ") }
+        }
+        return templates
+    }
+
+    /// Adds a line and returns its template's ID and text, and the templates given before that the
+    /// line made more general.
     public mutating func assign(_ message: some StringProtocol) -> Assignment {
-        let (index, before) = join(Tokenizer.tokens(message).map(Masking.mask))
-        let cluster = clusters[index]
-        return Assignment(id: cluster.id, template: cluster.template, replaced: before.map(PatternID.init(template:)))
+        let given = join(Tokenizer.tokens(message).map(Masking.mask))
+        return Assignment(id: given.id, template: given.template, replaced: given.replaced)
     }
 
-    /// Adds a line and returns the position of its template in ``clusters``.
-    @discardableResult
-    public mutating func add(_ message: some StringProtocol) -> Int {
-        join(Tokenizer.tokens(message).map(Masking.mask)).index
-    }
-
-    /// Puts masked tokens in the most similar template of their route, or in a new one; `before` is
-    /// the template's text before they generalised it, nil when they did not. With `either`, a `<*>` in
-    /// the tokens agrees with the template's token too (a template joining another, see
-    /// ``reconciling(_:configuration:)``). With `limited`, past ``Configuration/maxTemplates`` tokens
-    /// that join none go to the template of as many `<*>`.
-    mutating func join(_ tokens: [String], either: Bool = false, limited: Bool = true) -> (index: Int, before: String?)
+    /// Puts masked tokens in the most similar group of their route, or in a new one, and returns the
+    /// group's position in ``clusters``, the ID and text of the template given to the tokens, and the
+    /// templates given before that they replaced. With `either`, a `<*>` in the tokens agrees with the template's
+    /// token too (a template joining another, see ``reconciling(_:configuration:)``). With `limited`,
+    /// past ``Configuration/maxTemplates`` tokens that join none go to the template of as many `<*>`.
+    mutating func join(_ tokens: [String], either: Bool = false, limited: Bool = true)
+        -> (index: Int, id: PatternID, template: String, replaced: [PatternID: PatternID])
     {
         let route = Route(tokens, leadingTokens: configuration.leadingTokens)
         var best: (index: Int, score: Double)?
@@ -127,23 +226,19 @@ public struct PatternMiner: Sendable {
             else { continue }
             if score > best?.score ?? -1 { best = (index, score) }
         }
-        guard let (index, _) = best else {
+        let index: Int
+        if let best {
+            index = best.index
+        } else {
             guard clusters.count < configuration.maxTemplates || !limited else {
                 return join(Array(repeating: Masking.wildcard, count: tokens.count), limited: false)
             }
-            clusters.append(Cluster(tokens: tokens, count: 1))
-            routes[route, default: []].append(clusters.count - 1)
-            return (clusters.count - 1, nil)
+            clusters.append(Cluster(tokens: tokens))
+            index = clusters.count - 1
+            routes[route, default: []].append(index)
         }
-        clusters[index].count += 1
-        var generalised = clusters[index].tokens
-        for position in tokens.indices where !Self.agree(generalised[position], tokens[position]) {
-            generalised[position] = Self.merge(generalised[position], tokens[position])
-        }
-        guard generalised != clusters[index].tokens else { return (index, nil) }
-        let before = clusters[index].template
-        clusters[index].tokens = generalised
-        return (index, before)
+        let (id, template, replaced) = clusters[index].take(tokens, distinctValues: configuration.distinctValues)
+        return (index, id, template, replaced)
     }
 
     /// The share of positions where the template agrees with the tokens (with `either`, also where

@@ -10,26 +10,10 @@ import Testing
 /// `logsmith keys create` and `logsmith users create` make working credentials without HTTP.
 @Suite("Credential commands")
 struct CredentialCommandTests {
-    /// Runs the built binary with arguments and standard input; returns its standard output.
-    func run(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String) {
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let process = try ChildProcess(
-            try ServerProcess.binaryPath(), arguments,
-            environment: ProcessInfo.processInfo.environment.merging(["LOGSMITH_DATABASE_URL": ""]) { $1 },
-            input: stdin.fileHandleForReading, output: stdout.fileHandleForWriting)
-        try stdin.fileHandleForReading.close()
-        try stdout.fileHandleForWriting.close()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        return (process.waitUntilExit(), String(decoding: output, as: UTF8.self))
-    }
-
     @Test("a key and a user made on the command line authenticate over HTTP")
     func cli_createsWorkingCredentials() async throws {
         try await withTemporaryDirectory { directory in
-            let key = try run([
+            let key = try runLogsmith([
                 "keys", "create", "--tenant", "cli-tenant", "--scopes", "ingest,read", "--data-dir", directory,
             ])
             #expect(key.status == 0)
@@ -38,12 +22,12 @@ struct CredentialCommandTests {
             #expect(key.output.contains("\"audit.action\":\"key.create\""))
 
             let password = "a long enough password"
-            let user = try run(
+            let user = try runLogsmith(
                 ["users", "create", "--tenant", "cli-tenant", "--username", "cli-user", "--data-dir", directory],
                 input: password + "\n")
             #expect(user.status == 0)
             #expect(!user.output.contains(password))
-            let short = try run(
+            let short = try runLogsmith(
                 ["users", "create", "--username", "other", "--data-dir", directory], input: "short\n")
             #expect(short.status != 0)
 

@@ -98,6 +98,23 @@ final class ServerProcess {
     }
 }
 
+/// Runs the built binary with arguments and standard input, without a database URL; returns its
+/// exit status and standard output.
+func runLogsmith(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String) {
+    let stdin = Pipe()
+    let stdout = Pipe()
+    let process = try ChildProcess(
+        try ServerProcess.binaryPath(), arguments,
+        environment: ProcessInfo.processInfo.environment.merging(["LOGSMITH_DATABASE_URL": ""]) { $1 },
+        input: stdin.fileHandleForReading, output: stdout.fileHandleForWriting)
+    try stdin.fileHandleForReading.close()
+    try stdout.fileHandleForWriting.close()
+    stdin.fileHandleForWriting.write(Data(input.utf8))
+    try stdin.fileHandleForWriting.close()
+    let output = stdout.fileHandleForReading.readDataToEndOfFile()
+    return (process.waitUntilExit(), String(decoding: output, as: UTF8.self))
+}
+
 /// Runs `body` with the built binary serving the store of `kind` (SQLite in a temporary directory,
 /// or the test PostgreSQL) without search limits, and without authentication unless asked: for the
 /// tests that drive a real shipper against a server process of its own (a client with timeouts

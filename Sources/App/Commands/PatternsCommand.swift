@@ -30,22 +30,23 @@ struct PatternsCommand: ParsableCommand {
 
         func run() {
             var miners = Array(repeating: PatternMiner(), count: replicas)
-            var assigned: [(miner: Int, index: Int)] = []
+            var replacedBy = Array(repeating: [PatternID: PatternID](), count: replicas)
+            var assigned: [(miner: Int, id: PatternID)] = []
             while let line = readLine(strippingNewline: true) {
                 let miner = assigned.count % replicas
-                assigned.append((miner, miners[miner].add(line)))
+                let assignment = miners[miner].assign(line)
+                replacedBy[miner].merge(assignment.replaced) { _, new in new }
+                assigned.append((miner, assignment.id))
             }
-            var reconciled: [PatternID: (id: PatternID, template: String)] = [:]
-            if replicas > 1 {
-                let (miner, merged) = PatternMiner.reconciling(miners.flatMap { $0.clusters.map(\.template) })
-                let texts = Dictionary(
-                    miner.clusters.map { ($0.id, $0.template) }, uniquingKeysWith: { first, _ in first })
-                for (from, to) in merged { reconciled[from] = (to, texts[to] ?? "") }
-            }
-            for (miner, index) in assigned {
-                let cluster = miners[miner].clusters[index]
-                let (id, template) = reconciled[cluster.id] ?? (cluster.id, cluster.template)
-                print(templates ? "\(id)\t\(template)" : id)
+            let (reconciled, merged) =
+                replicas > 1
+                ? PatternMiner.reconciling(miners.flatMap(\.templates.values)) : (miners[0], [:])
+            let texts = reconciled.templates
+            for (miner, given) in assigned {
+                var id = given
+                while let next = replacedBy[miner][id] { id = next }
+                id = merged[id] ?? id
+                print(templates ? "\(id)\t\(texts[id] ?? "")" : id)
             }
         }
     }
