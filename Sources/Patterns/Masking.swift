@@ -7,8 +7,8 @@
 /// keeps its name, `index:12` becoming `index:<*>`. A segment is a value when it has a digit
 /// (numbers, hex IDs, IP addresses and ports, UUIDs, times, durations and sizes with units), is a
 /// path, a URL or an e-mail-like address, or stands between quotes; a trailing `.` `:` `!` `?`
-/// (sentence punctuation) stays outside the value. Tokens are read as UTF-8 bytes: every delimiter
-/// is ASCII.
+/// (sentence punctuation) stays outside the value. Month and weekday names are values, as parts of
+/// a date. Tokens are read as UTF-8 bytes: every delimiter is ASCII.
 public enum Masking {
     /// The placeholder of a value in a template.
     public static let wildcard = "<*>"
@@ -29,6 +29,18 @@ public enum Masking {
         }
         return String(decoding: output, as: UTF8.self)
     }
+
+    /// Whether the token is a unit of size or time (`KB`, `ms`), with only punctuation after it: after
+    /// a number, the number's unit, which ``PatternMiner`` lets vary as a value does.
+    public static func isUnit(_ token: some StringProtocol) -> Bool {
+        let unit = token.utf8.prefix { isNameByte($0) && $0 != UInt8(ascii: "_") }
+        guard (1...3).contains(unit.count), units.contains(String(decoding: unit, as: UTF8.self)) else { return false }
+        return token.utf8.dropFirst(unit.count).allSatisfy { isDelimiter($0) || isSentencePunctuation($0) }
+    }
+
+    private static let units: Set<String> = [
+        "B", "KB", "MB", "GB", "TB", "PB", "KiB", "MiB", "GiB", "TiB", "ns", "us", "µs", "ms",
+    ]
 
     /// A piece of a token: a delimiter, or the bytes between two (inside quotes or not).
     enum Part: Equatable {

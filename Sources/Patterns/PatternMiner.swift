@@ -1,13 +1,14 @@
 public import LogModel
 
 /// An online template miner of the Drain family (He et al., ICWS 2017): each line joins the most
-/// similar template among those with its token count and leading words, or starts a new one, and a
-/// template generalises (`<*>` where its lines differ) as lines join it.
+/// similar group among those with its token count and leading words, or starts a new one, and a
+/// group's template generalises (`<*>` where its lines differ) as lines join it, once a position has
+/// shown enough different words to be a value (``Cluster``).
 ///
 /// Values are masked before clustering (``Masking``), so lines that differ only in values route
 /// alike in the tree (a value among the leading tokens routes as `<*>`). Similarity is the share of
 /// positions where the template and the line agree, a template's `<*>` agreeing with anything; a
-/// line joins a template when that share is at least ``Configuration/similarity``. One configuration
+/// line joins a group when that share is at least ``Configuration/similarity``. One configuration
 /// serves every kind of log. Mining is deterministic: the same lines in the same order give the same
 /// templates.
 public struct PatternMiner: Sendable {
@@ -18,7 +19,7 @@ public struct PatternMiner: Sendable {
         /// Least share of agreeing positions for a line to join a template. Default 0.8: with values
         /// masked first, the tokens left to differ are mostly words, which set events apart.
         public var similarity: Double
-        /// Most templates the miner makes from lines. Past it, a line that joins none of them joins
+        /// Most groups the miner makes from lines. Past it, a line that joins none of them joins
         /// the template of as many `<*>` as it has tokens, so that lines that share nothing (random
         /// text, a flood of made-up messages) cost a bounded amount of memory. Default 10,000.
         public var maxTemplates: Int
@@ -62,7 +63,7 @@ public struct PatternMiner: Sendable {
         /// Positions that hold values: ``tokens``' token stands in every template given.
         var settled: Set<Int> = []
         /// The templates given to lines, by their ID.
-        public internal(set) var given: [PatternID: [String]] = [:]
+        var given: [PatternID: [String]] = [:]
 
         init(tokens: [String]) {
             self.tokens = tokens
@@ -85,8 +86,8 @@ public struct PatternMiner: Sendable {
 
         /// Takes a line that joined the group: notes its tokens where the lines differ, generalises
         /// the covering template, and gives the line its template. A position settles (holds a value)
-        /// when it has shown `distinctValues` tokens, or at once when the line's token covers the
-        /// template's (a masked value where the others had a word); every position settles when the
+        /// when it has shown `distinctValues` tokens, or at once when a token shows it holds a value
+        /// (``isValue(_:at:in:)``); every position settles when the
         /// group would give more than `distinctValues` squared templates, which bounds what a group
         /// holds. Returns the templates given before that settling or generalising replaced, with
         /// what replaced them.
@@ -100,11 +101,11 @@ public struct PatternMiner: Sendable {
                 if var seen = variants[position] {
                     seen.insert(token)
                     variants[position] = seen
-                    guard seen.count >= distinctValues || PatternMiner.agree(token, tokens[position]) else { continue }
+                    guard seen.count >= distinctValues || isValue(token, at: position, in: line) else { continue }
                 } else {
                     guard !PatternMiner.agree(tokens[position], token) else { continue }
                     variants[position] = [tokens[position], token]
-                    guard distinctValues <= 2 || PatternMiner.agree(token, tokens[position]) else { continue }
+                    guard distinctValues <= 2 || isValue(token, at: position, in: line) else { continue }
                 }
                 settle(position)
                 changed = true
@@ -128,6 +129,15 @@ public struct PatternMiner: Sendable {
             let replaced = changed ? regive() : [:]
             if given[id] == nil { given[id] = tokens }
             return (id, text, replaced)
+        }
+
+        /// Whether a line's token that differs from the group's shows the position holds a value:
+        /// it covers the group's token (a masked value where the others had a word), or either is a
+        /// unit after a masked number (`ms` and `s`, `B` and `KB`: the number's unit).
+        private func isValue(_ token: String, at position: Int, in line: [String]) -> Bool {
+            PatternMiner.agree(token, tokens[position])
+                || (position > 0 && line[position - 1] == Masking.wildcard
+                    && (Masking.isUnit(token) || Masking.isUnit(tokens[position])))
         }
 
         private mutating func settle(_ position: Int) {

@@ -21,6 +21,12 @@ struct PatternMinerTests {
         #expect(Masking.mask(Substring(token)) == masked)
     }
 
+    @Test("units of size and time are told from other words")
+    func units() {
+        #expect(["KB,", "B)", "ms.", "µs", "GiB", "ns"].allSatisfy(Masking.isUnit))
+        #expect(!["blocks", "KBytes", "Bs", "B_1", "x", "ms2"].contains(where: Masking.isUnit))
+    }
+
     @Test("tokens are the words between whitespace, punctuation kept with them")
     func tokens() {
         #expect(Tokenizer.tokens("  a  b,\tc=(1)\n") == ["a", "b,", "c=(1)"])
@@ -62,13 +68,19 @@ struct PatternMinerTests {
         #expect(settled.replaced.count == 3)
     }
 
-    @Test("a masked value where the lines had a word makes the position a value at once")
-    func maskedValueSettles() {
+    @Test(
+        "a masked value where the lines had a word, or another unit after a number, makes the position a value at once")
+    func valuesSettle() {
         var miner = PatternMiner()
         let word = miner.assign("lease renewed for client unknown on interface eth0 after retry")
         let number = miner.assign("lease renewed for client 42 on interface eth0 after retry")
         #expect(number.template == "lease renewed for client <*> on interface <*> after retry")
         #expect(number.replaced == [word.id: number.id])
+        let bytes = miner.assign("block stored in memory with estimated size 16.0 B, free 3.2 KB")
+        #expect(bytes.template == "block stored in memory with estimated size <*> B, free <*> KB")
+        let kilobytes = miner.assign("block stored in memory with estimated size 4.5 KB, free 3.1 KB")
+        #expect(kilobytes.template == "block stored in memory with estimated size <*> <*>, free <*> KB")
+        #expect(kilobytes.replaced == [bytes.id: kilobytes.id])
     }
 
     @Test(
