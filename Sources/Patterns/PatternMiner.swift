@@ -87,10 +87,9 @@ public struct PatternMiner: Sendable {
         /// Takes a line that joined the group: notes its tokens where the lines differ, generalises
         /// the covering template, and gives the line its template. A position settles (holds a value)
         /// when it has shown `distinctValues` tokens, or at once when a token shows it holds a value
-        /// (``isValue(_:at:in:)``); every position settles when the
-        /// group would give more than `distinctValues` squared templates, which bounds what a group
-        /// holds. Returns the templates given before that settling or generalising replaced, with
-        /// what replaced them.
+        /// (``isValue(_:at:in:)``); every position settles when the group would give more than
+        /// `distinctValues` squared templates, which bounds what a group holds. Returns the templates
+        /// given before that settling or generalising replaced, with what replaced them.
         mutating func take(_ line: [String], distinctValues: Int) -> (
             id: PatternID, template: String, replaced: [PatternID: PatternID]
         ) {
@@ -133,7 +132,7 @@ public struct PatternMiner: Sendable {
 
         /// Whether a line's token that differs from the group's shows the position holds a value:
         /// it covers the group's token (a masked value where the others had a word), or either is a
-        /// unit after a masked number (`ms` and `s`, `B` and `KB`: the number's unit).
+        /// unit after a masked number (`ms` and `us`, `B` and `KB`: the number's unit).
         private func isValue(_ token: String, at position: Int, in line: [String]) -> Bool {
             PatternMiner.agree(token, tokens[position])
                 || (position > 0 && line[position - 1] == Masking.wildcard

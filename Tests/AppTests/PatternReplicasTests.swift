@@ -1,7 +1,4 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOHTTP1
 import TestSupport
 import Testing
 
@@ -19,35 +16,22 @@ struct PatternReplicasTests {
         for (batch, user) in ["alice", "bob", "carol", "dave", "erin", "frank"].enumerated() {
             rows.insert(["Content": "job finished for user \(user) in queue main", "EventId": "users"], at: batch * 50)
         }
-        try await withFreshPostgresDatabase(on: try testDatabaseURL()) { url in
-            try await withTemporaryDirectory { directory in
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                let environment = [
-                    "LOGSMITH_DATABASE_URL": url, "LOGSMITH_AUTH": "off", "LOGSMITH_LIMIT_SEARCH": "0",
-                    "LOGSMITH_LIMIT_INGEST_RECORDS": "0", "LOGSMITH_PATTERN_SYNC_SECONDS": "1",
-                ]
-                let replicas = [
-                    try await ServerProcess(
-                        dataDirectory: directory + "/a", environment: environment, outputDirectory: directory),
-                    try await ServerProcess(
-                        dataDirectory: directory + "/b", environment: environment, outputDirectory: directory),
-                ]
-                defer { replicas.forEach { $0.terminate() } }
-                for (batch, start) in stride(from: 0, to: rows.count, by: 50).enumerated() {
-                    let lines = try rows[start..<min(start + 50, rows.count)].indices.map { line in
-                        try Self.record(line: line, message: rows[line]["Content"] ?? "", replica: batch % 2)
-                    }
-                    let status = try await Self.post(lines.joined(separator: "\n"), port: replicas[batch % 2].port)
-                    #expect(status == 200)
+        try await withTwoReplicas(environment: ["LOGSMITH_PATTERN_SYNC_SECONDS": "1"]) { replicas in
+            for (batch, start) in stride(from: 0, to: rows.count, by: 50).enumerated() {
+                let lines = try rows[start..<min(start + 50, rows.count)].indices.map { line in
+                    try Self.record(line: line, message: rows[line]["Content"] ?? "", replica: batch % 2)
                 }
-                let deadline = ContinuousClock.now + .seconds(20)
-                var divergence = try await Self.divergence(rows: rows, port: replicas[0].port)
-                while !divergence.isEmpty, ContinuousClock.now < deadline {
-                    try await Task.sleep(for: .milliseconds(500))
-                    divergence = try await Self.divergence(rows: rows, port: replicas[0].port)
-                }
-                #expect(divergence.isEmpty, "\(divergence)")
+                let status = try await replicas[batch % 2].post(
+                    lines.joined(separator: "\n"), to: "/api/v1/logs", contentType: "application/x-ndjson")
+                #expect(status == 200)
             }
+            let deadline = ContinuousClock.now + .seconds(20)
+            var divergence = try await Self.divergence(rows: rows, from: replicas[0])
+            while !divergence.isEmpty, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(500))
+                divergence = try await Self.divergence(rows: rows, from: replicas[0])
+            }
+            #expect(divergence.isEmpty, "\(divergence)")
         }
     }
 
@@ -62,9 +46,9 @@ struct PatternReplicasTests {
 
     /// The LogHub events whose lines the two replicas gave different patterns (after the stored
     /// merges), or "" when there are none.
-    private static func divergence(rows: [[String: String]], port: Int) async throws -> String {
+    private static func divergence(rows: [[String: String]], from server: ServerProcess) async throws -> String {
         let range = "start=2026-03-01T00:00:00Z&end=2026-03-02T00:00:00Z"
-        let listing = try await get("/api/v1/patterns?\(range)&limit=1000", port: port)
+        let listing = try await server.getJSON("/api/v1/patterns?\(range)&limit=1000")
         var root: [String: String] = [:]
         for pattern in listing["patterns"] as? [[String: Any]] ?? [] {
             let id = pattern["id"] as? String ?? ""
@@ -73,8 +57,8 @@ struct PatternReplicasTests {
         var patterns: [String: [Set<String>]] = [:]
         var cursor: String?
         repeat {
-            let page = try await get(
-                "/api/v1/logs?\(range)&limit=1000" + (cursor.map { "&cursor=\($0)" } ?? ""), port: port)
+            let page = try await server.getJSON(
+                "/api/v1/logs?\(range)&limit=1000" + (cursor.map { "&cursor=\($0)" } ?? ""))
             for record in page["logs"] as? [[String: Any]] ?? [] {
                 guard let line = (record["attributes"] as? [String: Any])?["line"] as? Int,
                     let replica = (record["service"] as? String)?.last?.wholeNumberValue,
@@ -88,22 +72,5 @@ struct PatternReplicasTests {
         return patterns.filter { !$0.value[0].isEmpty && !$0.value[1].isEmpty && $0.value[0] != $0.value[1] }
             .map { "\($0.key): \($0.value[0].sorted()) against \($0.value[1].sorted())" }.sorted()
             .joined(separator: "; ")
-    }
-
-    private static func post(_ body: String, port: Int) async throws -> Int {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/logs")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-ndjson")
-        request.body = .bytes(ByteBuffer(string: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        _ = try await response.body.collect(upTo: 1 << 20)
-        return Int(response.status.code)
-    }
-
-    private static func get(_ path: String, port: Int) async throws -> [String: Any] {
-        let response = try await HTTPClient.shared.execute(
-            HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: .seconds(30))
-        let body = try await response.body.collect(upTo: 64 << 20)
-        return try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] ?? [:]
     }
 }
