@@ -51,15 +51,10 @@ final class TenantPatterns: Sendable {
                 texts[assignment.id] = assignment.template
                 return assignment.id
             }
-            func final(_ id: PatternID) -> PatternID {
-                var id = id
-                while let next = replacedBy[id] { id = next }
-                return id
-            }
-            let ids = mined.map(final)
+            let ids = mined.map(replacedBy.latest)
             let merges = replacedBy.keys.filter { state.handedOut.contains($0) || state.saved.contains($0) }.sorted()
                 .map {
-                    PatternMerge(from: $0, to: final($0))
+                    PatternMerge(from: $0, to: replacedBy.latest($0))
                 }
             var templates: [PatternID: PatternTemplate] = [:]
             for (record, id) in zip(records, ids) {

@@ -27,8 +27,9 @@ extension PatternMiner {
             var next: [PatternID: [PatternID]] = [:]
             for (index, tokens, given) in taken {
                 let template = miner.clusters[index].template(for: tokens).joined(separator: " ")
-                next[PatternID(template: template), default: []] += given
-                texts[PatternID(template: template)] = template
+                let id = PatternID(template: template)
+                next[id, default: []] += given
+                texts[id] = template
             }
             guard next.count < sources.count else {
                 var merged: [PatternID: PatternID] = [:]

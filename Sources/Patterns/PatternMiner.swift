@@ -113,20 +113,15 @@ public struct PatternMiner: Sendable {
                 tokens[position] = PatternMiner.merge(tokens[position], line[position])
                 changed = changed || settled.contains(position)
             }
-            var (text, id) = (text, id)
-            if !variants.isEmpty {
-                let template = self.template(for: line)
-                (text, id) = Self.named(template)
-                if given[id] == nil, given.count >= distinctValues * distinctValues {
-                    for position in Array(variants.keys) { settle(position) }
-                    (text, id) = (self.text, self.id)
-                    changed = true
-                } else if given[id] == nil {
-                    given[id] = template
-                }
+            var template = variants.isEmpty ? tokens : self.template(for: line)
+            var (text, id) = variants.isEmpty ? (self.text, self.id) : Self.named(template)
+            if given[id] == nil, !variants.isEmpty, given.count >= distinctValues * distinctValues {
+                for position in Array(variants.keys) { settle(position) }
+                (template, text, id) = (tokens, self.text, self.id)
+                changed = true
             }
             let replaced = changed ? regive() : [:]
-            if given[id] == nil { given[id] = tokens }
+            if given[id] == nil { given[id] = template }
             return (id, text, replaced)
         }
 
@@ -307,5 +302,15 @@ public struct PatternMiner: Sendable {
             }
         }
         return String(decoding: merged, as: UTF8.self)
+    }
+}
+
+extension [PatternID: PatternID] {
+    /// The ID that `id` ends up as when each key was replaced by its value, in turn: `id` itself when
+    /// none replaced it.
+    public func latest(_ id: PatternID) -> PatternID {
+        var id = id
+        while let next = self[id] { id = next }
+        return id
     }
 }

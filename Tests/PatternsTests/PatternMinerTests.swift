@@ -197,8 +197,7 @@ struct PatternMinerTests {
         #expect(seenByFirst.templates == seenBySecond.templates)
         #expect(mergedByFirst == mergedBySecond)
         for (replica, given) in mined {
-            var id = given
-            while let next = replacedBy[replica][id] { id = next }
+            let id = replacedBy[replica].latest(given)
             #expect(replicas[replica].templates[id] != nil)
             #expect(seenByFirst.templates[mergedByFirst[id] ?? id] != nil)
         }
@@ -243,11 +242,7 @@ struct PatternMinerTests {
                 replacedBy.merge(assignment.replaced) { _, new in new }
                 return assignment.id
             }
-            let predicted = given.map { given in
-                var id = given
-                while let next = replacedBy[id] { id = next }
-                return id.description
-            }
+            let predicted = given.map { replacedBy.latest($0).description }
             let (ga, fga) = Self.grade(truth: rows.map { $0["EventId"] ?? "" }, predicted: predicted)
             scores.append((system, ga, fga))
         }

@@ -43,9 +43,8 @@ struct PatternsCommand: ParsableCommand {
                 ? PatternMiner.reconciling(miners.flatMap(\.templates.values)) : (miners[0], [:])
             let texts = reconciled.templates
             for (miner, given) in assigned {
-                var id = given
-                while let next = replacedBy[miner][id] { id = next }
-                id = merged[id] ?? id
+                let latest = replacedBy[miner].latest(given)
+                let id = merged[latest] ?? latest
                 print(templates ? "\(id)\t\(texts[id] ?? "")" : id)
             }
         }
