@@ -21,6 +21,8 @@ public struct PostgresLogStore: LogStore {
     let logger: Logger
     /// Which days have partitions, and which partitions are months.
     let partitions = PostgresPartitions()
+    /// The dictionary words this process knows to be stored.
+    let knownWords = KnownWords()
     let instrumentation: StatementInstrumentation
     private let metrics: ServiceMetrics?
 
@@ -212,18 +214,30 @@ public struct PostgresLogStore: LogStore {
                           message, trace_id, span_id, correlation_id, attributes,
                           http_method, http_path, client_ip, http_route, http_status, duration_ms, pattern_id)
                 """
-            // The announcements are part of the insert's transaction: delivered when it commits, in
-            // commit order, to every process listening.
-            var announced = bindings
-            announced.append(CommittedBatch.announcing(records).map(\.payload))
+            // The batch's new dictionary words and the announcements are part of the insert's
+            // statement: stored and delivered when it commits, the announcements in commit order to
+            // every process listening. The words go in sorted, so that concurrent batches adding the
+            // same words lock them in the same order.
+            let words = knownWords.unknown(in: records)
+            var statementBindings = bindings
+            statementBindings.append(CommittedBatch.announcing(records).map(\.payload))
+            statementBindings.append(words.map(\.tenant))
+            statementBindings.append(words.map(\.day))
+            statementBindings.append(words.map(\.word))
             let statement = """
-                WITH inserted AS (\(sql))
+                WITH words AS (
+                    INSERT INTO \(MessageWords.dictionary) (tenant, day, word)
+                    SELECT DISTINCT w.tenant, w.day::int4, lower(w.word)
+                    FROM unnest($23::text[], $24::int8[], $25::text[]) AS w(tenant, day, word)
+                    ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING
+                ), inserted AS (\(sql))
                 SELECT pg_notify('\(SQLCommittedRecords.channel)', payload) FROM unnest($22::text[]) AS payload
                 """
             try await instrumentation.statement(sql) {
                 try await pools.ingest.statement(
-                    PostgresQuery(unsafeSQL: statement, binds: announced), logger: logger)
+                    PostgresQuery(unsafeSQL: statement, binds: statementBindings), logger: logger)
             }
+            knownWords.remember(words)
         }
     }
 

@@ -6,7 +6,8 @@
 /// - `(tenant, ts DESC, id DESC)`: newest-first pages and time ranges per tenant;
 /// - `(tenant, service, level, ts DESC)`: service and level filters;
 /// - pg_trgm GIN on `message`: words, phrases and substrings (IDs, IPs, paths) with ILIKE
-///   (migration 5 replaces it with the same index over ``MessageTrigrams/function``);
+///   (migration 5 replaces it with the same index over ``MessageTrigrams/function``, migration 15
+///   with the word index of ``MessageWords``);
 /// - `(tenant, correlation_id)` and `(tenant, trace_id)`: correlation stories;
 /// - GIN on `attributes`: containment and key-presence queries;
 /// - `(id)`: get by ID.
@@ -23,7 +24,8 @@
 /// triggers like `log_counts` (``PostgresEndpointRollups``). Migration 12 adds log patterns
 /// (``PatternSchema``), migration 13 alerting (``AlertSchema``), migration 14 `pattern_counts`, records
 /// per tenant, ten minutes, pattern, service and level, kept like `log_counts`
-/// (``PostgresPatternCounts``).
+/// (``PostgresPatternCounts``). Migration 15 replaces the trigram index with an index of the message's
+/// words and a dictionary of the words seen (``MessageWords``).
 enum PostgresMigrations {
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -70,5 +72,6 @@ enum PostgresMigrations {
         (12, PatternSchema.postgres),
         (13, AlertSchema.statements(integer: "bigint", sequenceKey: "bigserial PRIMARY KEY")),
         (14, PostgresPatternCounts.schema),
+        (15, MessageWords.schema),
     ]
 }

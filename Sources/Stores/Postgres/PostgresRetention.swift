@@ -5,7 +5,8 @@ import PostgresNIO
 extension PostgresLogStore: RetentionStore {
     /// Drops every partition of the log table whose range ends at or before `cutoff`, one at a time,
     /// each in a transaction that also removes its minutes from `log_counts`, its hours from
-    /// `endpoint_latency` and its slots from `pattern_counts` (a dropped table fires no delete trigger).
+    /// `endpoint_latency`, its slots from `pattern_counts` (a dropped table fires no delete trigger) and
+    /// its days from the word dictionary.
     /// Dropping a partition locks the log table as creating one does; the lock is
     /// awaited for at most ``dropLockTimeout``, after which the partition waits for the next run.
     /// Forgets the attribute keys of the days before the cutoff's.
@@ -61,6 +62,9 @@ extension PostgresLogStore: RetentionStore {
                 logger: logger)
             try await connection.statement(
                 "DELETE FROM pattern_counts WHERE slot >= \(minutes.0 / 10) AND slot < \(minutes.1 / 10)",
+                logger: logger)
+            try await connection.statement(
+                "DELETE FROM log_words WHERE day >= \(minutes.0 / 1_440) AND day < \(minutes.1 / 1_440)",
                 logger: logger)
             try await connection.statement(PostgresQuery(unsafeSQL: "DROP TABLE \(name)"), logger: logger)
             return removed

@@ -1,8 +1,8 @@
 import LogModel
 import LogQuery
 
-/// PostgreSQL: `$n` parameters, `timestamptz` and `uuid` columns, ILIKE served by a pg_trgm index,
-/// and jsonb containment served by the attributes GIN index.
+/// PostgreSQL: `$n` parameters, `timestamptz` and `uuid` columns, ILIKE served by the message word
+/// index, and jsonb containment served by the attributes GIN index.
 enum PostgresDialect: SQLDialect {
     static func placeholder(_ index: Int) -> String { "$\(index)" }
 
@@ -53,12 +53,9 @@ enum PostgresDialect: SQLDialect {
     static func condition(for predicate: QueryPredicate, _ builder: inout SQLBuilder<Self>) -> String {
         switch predicate {
         case .messageContains(let text):
-            return messageCondition(
-                SQLPatterns.likeContains(text), lookup: SQLPatterns.likeContains(MessageTrigrams.lookupText(for: text)),
-                &builder)
+            return messageCondition(SQLPatterns.likeContains(text), texts: [text], &builder)
         case .messageMatches(let pattern):
-            let like = SQLPatterns.like(pattern, anchored: false)
-            return messageCondition(like, lookup: like, &builder)
+            return messageCondition(SQLPatterns.like(pattern, anchored: false), texts: pattern.pieces, &builder)
         case .fieldEquals(.id, let value):
             guard RecordID.isWellFormed(value.lowercased()) else { return "FALSE" }
             return "id = \(id(fromText: builder.bind(value.lowercased())))"
@@ -85,28 +82,55 @@ enum PostgresDialect: SQLDialect {
         }
     }
 
-    /// ILIKE on the message, with the superset test that the message trigram index serves
-    /// (``MessageTrigrams``) on `lookup`, a pattern that every match of `pattern` matches too. An ASCII
+    /// ILIKE on the message, with the superset test that the message word index serves
+    /// (``MessageWords``) for the text the pattern holds (`texts`, each a part of every match). An ASCII
     /// pattern is tested first under the "C" collation, which folds only ASCII letters (all such a
     /// pattern needs) and costs a third of folding the whole message under the database's locale, so
-    /// a read of the newest rows maps only the lines that match.
-    private static func messageCondition(_ pattern: String, lookup: String, _ builder: inout SQLBuilder<Self>)
+    /// a read of the newest rows tests only the words of the lines that match.
+    private static func messageCondition(_ pattern: String, texts: [String], _ builder: inout SQLBuilder<Self>)
         -> String
     {
         let parameter = builder.bind(pattern)
-        let lookupParameter = lookup == pattern ? parameter : builder.bind(lookup)
-        let trigrams = "\(MessageTrigrams.function)(message) ILIKE \(MessageTrigrams.function)(\(lookupParameter))"
-        guard pattern.utf8.allSatisfy({ $0 < 0x80 }) else { return "(\(trigrams) AND message ILIKE \(parameter))" }
-        return "(message COLLATE \"C\" ILIKE \(parameter) AND \(trigrams))"
+        guard let words = wordsCondition(MessageWords.lookedUpPieces(of: texts), &builder) else {
+            return "message ILIKE \(parameter)"
+        }
+        guard pattern.utf8.allSatisfy({ $0 < 0x80 }) else { return "(\(words) AND message ILIKE \(parameter))" }
+        return "(message COLLATE \"C\" ILIKE \(parameter) AND \(words))"
     }
 
-    /// Whether a GIN index serves the predicate: the trigram index serves text in the message, the
-    /// attributes index an attribute's value or presence (but for a promoted attribute's value, which
-    /// its column answers).
+    /// The message's words hold every whole-word piece, and for each other piece one of the tenant's
+    /// dictionary words that begins, ends or contains it; nil without pieces.
+    private static func wordsCondition(_ pieces: [MessageWords.Piece], _ builder: inout SQLBuilder<Self>) -> String? {
+        guard !pieces.isEmpty else { return nil }
+        let words = "\(MessageWords.function)(message)"
+        var conditions: [String] = []
+        let whole = pieces.filter { $0.place == .whole }.map { "lower(\(builder.bind($0.text)))" }
+        if !whole.isEmpty { conditions.append("\(words) @> ARRAY[\(whole.joined(separator: ", "))]") }
+        let tenant = builder.tenantParameter.map { "tenant = \($0) AND " } ?? ""
+        for piece in pieces where piece.place != .whole {
+            let text = "lower(\(builder.bind(piece.text)))"
+            let like =
+                switch piece.place {
+                case .start: "\(text) || '%'"
+                case .end: "'%' || \(text)"
+                case .whole, .inside: "'%' || \(text) || '%'"
+                }
+            conditions.append(
+                "\(words) && ARRAY(SELECT DISTINCT word FROM \(MessageWords.dictionary) WHERE \(tenant)word LIKE \(like))"
+            )
+        }
+        return conditions.joined(separator: " AND ")
+    }
+
+    /// Whether a GIN index serves the predicate: the word index serves text in the message that has a
+    /// piece it can look up (``MessageWords/lookedUpPieces(of:)``), the attributes index an
+    /// attribute's value or presence (but for a promoted attribute's value, which its column answers).
     static func isIndexed(_ predicate: QueryPredicate) -> Bool {
         guard promotedColumn(predicate) == nil else { return false }
         return switch predicate {
-        case .messageContains, .messageMatches, .attributeEquals, .attributeExists: true
+        case .messageContains(let text): !MessageWords.lookedUpPieces(of: [text]).isEmpty
+        case .messageMatches(let pattern): !MessageWords.lookedUpPieces(of: pattern.pieces).isEmpty
+        case .attributeEquals, .attributeExists: true
         case .fieldEquals, .fieldMatches, .level, .attributeMatches, .attributeCompare, .pattern: false
         }
     }

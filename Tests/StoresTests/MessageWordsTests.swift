@@ -1,0 +1,208 @@
+import Foundation
+import LogModel
+import LogQuery
+import Logging
+import PostgresNIO
+import TestSupport
+import Testing
+
+@testable import Stores
+
+/// The PostgreSQL message word index and its dictionary (``MessageWords``): a search through them
+/// finds exactly what ILIKE finds, every committed word is in the dictionary, text searches are
+/// served by the index, and migration 15 moves a database of the previous release to them.
+@Suite("Message words")
+struct MessageWordsTests {
+    private static let alphabet = Array("aAbZz09 -_.:/%\\'\"()[]=,;é\tǂÉßİ")
+
+    @Test(
+        "searched text is cut at ASCII separators into whole words, word starts, word ends and insides",
+        arguments: [
+            ("blk_-54", [("blk", MessageWords.Piece.Place.end), ("54", .start)]),
+            ("Failed password for", [("Failed", .end), ("password", .whole), ("for", .start)]),
+            ("-token-", [("token", .whole)]), ("résumé", [("résumé", .inside)]), ("->", []),
+            ("173.234.31", [("173", .end), ("234", .whole), ("31", .start)]),
+        ])
+    func pieces_areCutAtSeparators(text: String, expected: [(String, MessageWords.Piece.Place)]) {
+        #expect(MessageWords.pieces(of: text) == expected.map { MessageWords.Piece(text: $0.0, place: $0.1) })
+    }
+
+    @Test("text without a piece the dictionary can find is not the index's")
+    func shortOrPunctuatedText_isNotIndexed() {
+        #expect(!PostgresDialect.isIndexed(.messageContains("->")))
+        #expect(!PostgresDialect.isIndexed(.messageContains("ab")))
+        #expect(PostgresDialect.isIndexed(.messageContains("ab-")))
+        #expect(PostgresDialect.isIndexed(.messageContains("abc")))
+        #expect(!PostgresDialect.isIndexed(.messageMatches(Pattern("a*b"))))
+        #expect(PostgresDialect.isIndexed(.messageMatches(Pattern("a*bcd"))))
+    }
+
+    /// 1,500 random messages stored through the store's insert, then 1,500 substrings of them (their
+    /// case flipped at random) and 1,500 wildcard patterns of two of their pieces, each searched with
+    /// the condition a search builds and the index forced: the same rows as a plain ILIKE.
+    @Test("the word condition finds what ILIKE finds, for text full of punctuation, wildcards and case")
+    func wordCondition_findsWhatILIKEFinds() async throws {
+        var generator = SystemRandomNumberGenerator()
+        let tenant = uniqueTenant()
+        let messages = (0..<1_500).map { _ in Self.randomText(lengths: 1...24, using: &generator) }
+        var predicates: [QueryPredicate] = []
+        for message in messages {
+            let characters = Array(message)
+            let start = Int.random(in: 0..<characters.count, using: &generator)
+            let end = Int.random(in: start...characters.count, using: &generator)
+            let middle = Int.random(in: start...end, using: &generator)
+            let piece = String(characters[start..<end].map { Bool.random(using: &generator) ? $0 : Self.flipCase($0) })
+            predicates.append(.messageContains(piece))
+            predicates.append(
+                .messageMatches(Pattern(String(characters[start..<middle]) + "*" + String(characters[middle..<end]))))
+        }
+        let searched = predicates
+        let store = try postgresStore(logger: Logger(label: "test"), indexedSearch: .default)
+        try await running(store) {
+            try await store.insert(
+                messages.enumerated().map { makeRecord($0.element, tenant: tenant, second: Int64($0.offset)) })
+        }
+        try await withConnection { connection in
+            let missing = try await connection.query(
+                """
+                SELECT count(*)::int8 FROM logs, unnest(message_words(message)) AS w
+                WHERE tenant = \(tenant) AND NOT EXISTS (
+                    SELECT 1 FROM log_words d WHERE d.tenant = logs.tenant AND d.word = w
+                        AND d.day = floor(extract(epoch FROM logs.ts) / 86400))
+                """, logger: Logger(label: "test")
+            ).collect().first?.decode(Int64.self)
+            #expect(missing == 0, "words of committed messages missing from the dictionary")
+            try await connection.query("SET enable_seqscan = off", logger: Logger(label: "test"))
+            for predicate in searched {
+                var builder = SQLBuilder<PostgresDialect>()
+                let condition = builder.searchCondition(SearchRequest(tenant: tenant, query: .predicate(predicate)))
+                let like =
+                    switch predicate {
+                    case .messageContains(let text): SQLPatterns.likeContains(text)
+                    case .messageMatches(let pattern): SQLPatterns.like(pattern, anchored: false)
+                    default: ""
+                    }
+                let exact = "tenant = \(builder.bind(tenant)) AND message ILIKE \(builder.bind(like))"
+                let sql = """
+                    SELECT ARRAY(SELECT id::text FROM logs WHERE \(condition) ORDER BY 1),
+                           ARRAY(SELECT id::text FROM logs WHERE \(exact) ORDER BY 1)
+                    """
+                let (found, expected) = try await connection.query(
+                    PostgresQuery(unsafeSQL: sql, binds: PostgresLogStore.bindings(builder.values)),
+                    logger: Logger(label: "test")
+                ).collect().first!.decode(([String], [String]).self)
+                #expect(!expected.isEmpty, "\(predicate)")
+                #expect(found == expected, "\(predicate)")
+            }
+        }
+    }
+
+    @Test("a search on a word, a phrase or a punctuated ID is served by the message word index")
+    func textSearches_useTheIndex() async throws {
+        let queries = ["timeout", "\"connection reset\"", "05-07-20", "card_exp*ired", "résumé"]
+        let plans = try await withConnection { connection in
+            try await connection.query("SET enable_seqscan = off", logger: Logger(label: "test"))
+            var plans: [String: String] = [:]
+            for query in queries {
+                var builder = SQLBuilder<PostgresDialect>()
+                let condition = builder.condition(for: try QueryParser.parse(query))
+                plans[query] = try await connection.query(
+                    PostgresQuery(
+                        unsafeSQL: "EXPLAIN SELECT id FROM logs WHERE \(condition)",
+                        binds: PostgresLogStore.bindings(builder.values)),
+                    logger: Logger(label: "test")
+                ).collect().map { try $0.decode(String.self) }.joined(separator: "\n")
+            }
+            return plans
+        }
+        for (query, plan) in plans {
+            // Each partition's copy of the index is named after the indexed function.
+            #expect(plan.contains("Bitmap Index Scan on"), "query \(query):\n\(plan)")
+            #expect(plan.contains("\(MessageWords.function)_idx"), "query \(query):\n\(plan)")
+        }
+    }
+
+    /// A database migrated to version 14 with records in it, as the previous release left it, then
+    /// migrated by this one: every record stays, the dictionary holds their words, and a search
+    /// through the index finds them.
+    @Test("migration 15 moves a database of the previous release to the word index without losing a record")
+    func migration15_keepsEveryRecordAndIndexesItsWords() async throws {
+        let url = try #require(ProcessInfo.processInfo.environment["LOGSMITH_TEST_DATABASE_URL"])
+        try await withFreshPostgresDatabase(on: url) { url in
+            let tenant = uniqueTenant()
+            let records = (0..<300).map { index in
+                makeRecord(
+                    "Receiving block blk_-\(1_000 + index) src: /10.250.\(index % 7).\(index)", tenant: tenant,
+                    second: Int64(index * 60))
+            }
+            let client = PostgresClient(configuration: try .init(url: url), backgroundLogger: Logger(label: "test"))
+            try await whileRunning("a PostgreSQL client", { await client.run() }) {
+                try await client.withConnection { connection in
+                    let logger = Logger(label: "test")
+                    try await connection.query(
+                        "CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+                        logger: logger)
+                    for migration in PostgresMigrations.all where migration.version <= 14 {
+                        for statement in migration.statements {
+                            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        }
+                        try await connection.query(
+                            "INSERT INTO schema_migrations (version) VALUES (\(migration.version))", logger: logger)
+                    }
+                    try await connection.query(
+                        PostgresQuery(unsafeSQL: PostgresPartitions.Day(baseTime).createStatement), logger: logger)
+                    try await connection.query(
+                        """
+                        INSERT INTO logs (id, tenant, ts, observed_at, level, severity_number, message)
+                        SELECT r.id::uuid, r.tenant, timestamptz 'epoch' + r.ts * interval '1 microsecond',
+                            timestamptz 'epoch' + r.ts * interval '1 microsecond', 'INFO', 9, r.message
+                        FROM unnest(\(records.map(\.id)), \(records.map(\.tenant)),
+                            \(records.map(\.timestamp.microseconds)), \(records.map(\.message))) AS r(id, tenant, ts, message)
+                        """, logger: logger)
+                }
+            }
+            let store = PostgresLogStore(
+                configuration: try .init(url: url), logger: Logger(label: "test"), indexedSearch: contractIndexedSearch)
+            try await running(store) {
+                let all = try await store.search(SearchRequest(tenant: tenant, limit: 1_000))
+                #expect(all.records.count == records.count)
+                let page = try await store.search(
+                    SearchRequest(tenant: tenant, query: try QueryParser.parse("blk_-11"), limit: 1_000))
+                let expected = records.filter { $0.message.contains("blk_-11") }.map(\.id)
+                #expect(!expected.isEmpty)
+                #expect(Set(page.records.map(\.id)) == Set(expected))
+                let substring = try await store.search(
+                    SearchRequest(tenant: tenant, query: try QueryParser.parse("250.3.1"), limit: 1_000))
+                #expect(
+                    Set(substring.records.map(\.id)) == Set(records.filter { $0.message.contains("250.3.1") }.map(\.id))
+                )
+            }
+        }
+    }
+
+    private static func randomText(lengths: ClosedRange<Int>, using generator: inout SystemRandomNumberGenerator)
+        -> String
+    {
+        String((0..<Int.random(in: lengths, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+
+    /// The other case of a letter whose other case is one scalar (not `İ`, whose lower case Swift
+    /// and the database's locale write differently), else the character itself.
+    private static func flipCase(_ character: Character) -> Character {
+        let flipped = character.isUppercase ? character.lowercased() : character.uppercased()
+        return flipped.unicodeScalars.count == 1 ? Character(flipped) : character
+    }
+
+    /// Runs `body` on one connection of a migrated test database.
+    private func withConnection<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws
+        -> T
+    {
+        let store = try postgresStore(logger: Logger(label: "test"), indexedSearch: .default)
+        try await running(store) {}
+        let url = try #require(ProcessInfo.processInfo.environment["LOGSMITH_TEST_DATABASE_URL"])
+        let client = PostgresClient(configuration: try .init(url: url), backgroundLogger: Logger(label: "test"))
+        return try await whileRunning("a PostgreSQL client", { await client.run() }) {
+            try await client.withConnection { try await body($0) }
+        }
+    }
+}
