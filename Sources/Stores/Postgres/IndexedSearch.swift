@@ -1,14 +1,13 @@
 import LogModel
 
 /// How a PostgreSQL search with a condition that a GIN index serves (text in the message, through the
-/// trigram index; an attribute's value or presence, through the attributes index) finds its page: by
+/// word index; an attribute's value or presence, through the attributes index) finds its page: by
 /// reading the newest rows of the range in time order, or through the index.
 ///
 /// Reading in time order costs 1-3 µs per row and stops at the page's last match, so it suits
-/// conditions common enough. The index costs about 13 µs per candidate (for text, a row holding every
-/// trigram of it), so it is fast for rare text and values, and takes seconds for text built of common
-/// trigrams (digits inside longer numbers, common letters; dates and phrases less since
-/// ``MessageTrigrams``). Nothing tells which in advance, and the planner's
+/// conditions common enough. The index costs about 13 µs per candidate (for text, a row holding its
+/// words, ``MessageWords``), so it is fast for rare text and values, and slow for text whose words
+/// are common each but rare together. Nothing tells which in advance, and the planner's
 /// estimates from a sample of rows miss both ways (a user ID seen by chance in the sample walks millions
 /// of rows in time order). So a search reads the newest ``firstRows`` rows first, estimates from the
 /// matches there how many more rows it would read to fill the page, and only then chooses

@@ -1,100 +1,148 @@
-/// The word index over log messages and the dictionary of the words seen, which together find any
-/// substring of a message (migration 15).
+/// The index of the words and tokens of log messages and the dictionary of those seen, which together
+/// find any substring of a message (migration 15).
 ///
-/// A message's words are its lower-cased runs of characters between ASCII separators (every ASCII
-/// character but a letter or digit); any other character belongs to a word. The GIN index over
-/// `message_words(message)` holds about 15 entries for a typical line where the trigram index it
-/// replaced held about 131, which is what a bulk load paid for (bench/README, "Message index designs").
-/// `log_words` holds each tenant's distinct words per UTC day, trigram-indexed, and the store adds a
-/// batch's new words in the batch's own statement, so every committed message's words are there.
+/// A message's entries are its lower-cased words, the runs of characters between ASCII separators
+/// (every ASCII character but a letter or digit; any other character belongs to a word), and its
+/// tokens with punctuation, the runs between ASCII white space that hold a separator (`blk_-1608`,
+/// `10.251.43.21:50010`, `2015-10-18`). An entry over ``longestEntry`` bytes stands as
+/// ``overlongEntry`` instead, so that no index entry outgrows its page. The GIN index over
+/// `message_words(message)` holds about 20 entries for a typical line where the trigram index it
+/// replaced held about 131, which is what a bulk load paid for (bench/README, "Message index
+/// designs"). `log_words` holds each tenant's distinct entries per UTC day, indexed by the trigrams of
+/// ``MessageTrigrams`` (which span punctuation); the store adds a batch's new entries in the batch's
+/// own statement, so every committed message's entries are there.
 ///
-/// Text the query language looks for in a message is cut at its separators into pieces
-/// (``pieces(of:)``). Wherever `message ILIKE '%text%'` holds, the lower-cased message contains the
-/// lower-cased text (ILIKE compares lower-cased text outside the "C" collation, and under it folds
-/// only ASCII letters, where both agree), and lower-casing keeps every ASCII separator where it was,
-/// so a piece with a separator on both sides is a whole word of the message, one with a separator
-/// after it ends a word, one with a separator before it begins a word, and any other lies inside a
-/// word. A search asks the index for messages holding the whole words, and holding one of the
-/// dictionary's words that ends, begins or contains each other piece: a superset of the matches,
-/// which the ILIKE beside it makes exact.
+/// Searched text is cut at its white space into pieces (``pieces(of:)``). Wherever
+/// `message ILIKE '%text%'` holds, the lower-cased message contains the lower-cased text (ILIKE
+/// compares lower-cased text outside the "C" collation, and under it folds only ASCII letters, where
+/// both agree), and lower-casing keeps every ASCII character but a letter where it was. So a piece
+/// with white space on both sides is a whole entry of the message (a word, or a token if it has a
+/// separator), one with white space after it ends an entry, one with white space before it begins
+/// one, and any other lies inside one. A search asks the index for messages holding each whole
+/// entry, and one of the dictionary's entries that ends, begins or contains each other piece (or
+/// the over-long entry): a superset of the matches, which the ILIKE beside it makes exact.
 enum MessageWords {
-    /// The SQL function that gives a message's words.
+    /// The SQL function that gives a message's entries.
     static let function = "message_words"
 
-    /// The dictionary of each tenant's words per day.
+    /// The dictionary of each tenant's entries per day.
     static let dictionary = "log_words"
 
-    /// Migration 15: the function, the dictionary filled from the stored records, the word index, and
-    /// the trigram index and its mapping function dropped.
+    /// The longest entry in bytes, lower-cased; GIN and B-tree entries must fit a third of a page.
+    static let longestEntry = 2_000
+
+    /// What stands for an entry over ``longestEntry`` bytes: white space, which no entry holds.
+    static let overlongEntry = " "
+
+    /// ASCII separators, as a regular expression class.
+    private static let separators = "[\\x01-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]"
+
+    /// ASCII white space, as a regular expression class.
+    private static let whiteSpace = "[\\x09-\\x0d\\x20]"
+
+    /// The SQL condition that a dictionary entry `column` holds a separator, so is a token.
+    static func isToken(_ column: String) -> String { "\(column) ~ '\(separators)'" }
+
+    /// The SQL expression of an entry as indexed: itself, or ``overlongEntry``.
+    static func indexed(_ entry: String) -> String {
+        "CASE WHEN octet_length(\(entry)) > \(longestEntry) THEN '\(overlongEntry)' ELSE \(entry) END"
+    }
+
+    /// Migration 15: the function, the dictionary filled from the stored records, the index over the
+    /// function, and the trigram index dropped.
     static let schema = [
         """
         CREATE FUNCTION \(function)(text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-            SELECT array_remove(regexp_split_to_array(lower($1), '[\\x01-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]+'), '')
+            SELECT ARRAY(
+                SELECT \(indexed("entry")) FROM (
+                    SELECT regexp_split_to_table(lower($1), '\(separators)+') AS entry
+                    UNION ALL
+                    SELECT token FROM regexp_split_to_table(lower($1), '\(whiteSpace)+') AS token
+                    WHERE \(isToken("token"))
+                ) AS entries
+                WHERE entry <> '')
         $$
         """,
         "CREATE TABLE \(dictionary) (tenant text NOT NULL, day int4 NOT NULL, word text NOT NULL, "
             + "PRIMARY KEY (tenant, day, word))",
-        "CREATE INDEX \(dictionary)_trigrams ON \(dictionary) USING gin (word gin_trgm_ops)",
+        "CREATE INDEX \(dictionary)_trigrams ON \(dictionary) USING gin (\(MessageTrigrams.function)(word) gin_trgm_ops)",
         """
         INSERT INTO \(dictionary) (tenant, day, word)
         SELECT DISTINCT tenant, floor(extract(epoch FROM ts) / 86400)::int4, word
-        FROM logs, unnest(\(function)(message)) AS word
+        FROM logs, unnest(\(function)(message)) AS word WHERE word <> '\(overlongEntry)'
         """,
         "CREATE INDEX logs_message_words ON logs USING gin (\(function)(message))",
         "DROP INDEX logs_message_trigrams",
-        "DROP FUNCTION \(MessageTrigrams.function)(text)",
     ]
 
-    /// Whether a UTF-8 code unit is an ASCII separator.
+    /// Whether a UTF-8 code unit is ASCII white space.
+    private static func isWhiteSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0d) }
+
+    /// Whether a UTF-8 code unit is an ASCII separator (white space included).
     private static func isSeparator(_ byte: UInt8) -> Bool {
         byte < 0x80 && !(byte >= 0x30 && byte <= 0x39) && !(byte >= 0x41 && byte <= 0x5a)
             && !(byte >= 0x61 && byte <= 0x7a)
     }
 
-    /// The text's words as written (not lower-cased): its non-empty runs between ASCII separators.
-    static func words(in text: String) -> [Substring] {
-        text.utf8.split(whereSeparator: isSeparator).map { Substring($0) }
+    /// The text's entries as written (not lower-cased): its words, then its tokens with a separator.
+    static func entries(in text: String) -> [Substring] {
+        let words = text.utf8.split(whereSeparator: isSeparator)
+        let tokens = text.utf8.split(whereSeparator: isWhiteSpace).filter { $0.contains(where: isSeparator) }
+        return (words + tokens).map { Substring($0) }
     }
 
-    /// A piece of searched text between separators, and what a message's word must do with it.
+    /// A piece of searched text between white space, and what a message's entry must do with it.
     struct Piece: Equatable {
-        /// How a message's word holds a piece.
+        /// How a message's entry holds a piece.
         enum Place: Equatable {
-            /// The word is the piece.
+            /// The entry is the piece.
             case whole
-            /// The word begins with the piece.
+            /// The entry begins with the piece.
             case start
-            /// The word ends with the piece.
+            /// The entry ends with the piece.
             case end
-            /// The word contains the piece.
+            /// The entry contains the piece.
             case inside
         }
 
         /// The piece as written.
         var text: String
-        /// Where it lies in a word of a matching message.
+        /// Where it lies in an entry of a matching message.
         var place: Place
 
-        /// Whether the dictionary's trigram index can find the words holding it: pg_trgm takes a
-        /// word's start and end as blanks, so only a piece inside a word needs three characters.
+        /// Whether the piece holds a separator, so lies in a token rather than a word.
+        var isInToken: Bool { text.utf8.contains(where: MessageWords.isSeparator) }
+
+        /// Whether the dictionary's trigram index can find the entries holding it: pg_trgm takes an
+        /// entry's start and end as blanks, so only a piece inside an entry needs three characters.
         var isLookedUp: Bool { place != .inside || text.unicodeScalars.count >= 3 }
+
+        /// The LIKE pattern of the entries that hold the piece where it lies.
+        var likePattern: String {
+            let text = SQLPatterns.escapeLike(text)
+            return switch place {
+            case .whole: text
+            case .start: text + "%"
+            case .end: "%" + text
+            case .inside: "%" + text + "%"
+            }
+        }
     }
 
-    /// The pieces of searched text, each with where a matching message's word holds it.
+    /// The pieces of searched text, each with where a matching message's entry holds it.
     static func pieces(of text: String) -> [Piece] {
         let bytes = Array(text.utf8)
         var pieces: [Piece] = []
         var start = 0
         while start < bytes.count {
-            guard !isSeparator(bytes[start]) else {
+            guard !isWhiteSpace(bytes[start]) else {
                 start += 1
                 continue
             }
             var end = start
-            while end < bytes.count, !isSeparator(bytes[end]) { end += 1 }
-            let bounded = (before: start > 0, after: end < bytes.count)
+            while end < bytes.count, !isWhiteSpace(bytes[end]) { end += 1 }
             let place: Piece.Place =
-                switch bounded {
+                switch (start > 0, end < bytes.count) {
                 case (true, true): .whole
                 case (true, false): .start
                 case (false, true): .end
@@ -106,8 +154,8 @@ enum MessageWords {
         return pieces
     }
 
-    /// The pieces a search asks the index for: the whole words, and each other piece the
-    /// dictionary can find. Empty when there is none, and the text is not the index's to find.
+    /// The pieces a search asks the index for: those the dictionary can find, or are whole. Empty
+    /// when there is none, and the text is not the index's to find.
     static func lookedUpPieces(of texts: [String]) -> [Piece] {
         texts.flatMap(pieces(of:)).filter(\.isLookedUp)
     }

@@ -229,6 +229,7 @@ public struct PostgresLogStore: LogStore {
                     INSERT INTO \(MessageWords.dictionary) (tenant, day, word)
                     SELECT DISTINCT w.tenant, w.day::int4, lower(w.word)
                     FROM unnest($23::text[], $24::int8[], $25::text[]) AS w(tenant, day, word)
+                    WHERE octet_length(lower(w.word)) <= \(MessageWords.longestEntry)
                     ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING
                 ), inserted AS (\(sql))
                 SELECT pg_notify('\(SQLCommittedRecords.channel)', payload) FROM unnest($22::text[]) AS payload

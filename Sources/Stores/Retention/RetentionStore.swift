@@ -4,7 +4,7 @@ public import LogModel
 ///
 /// Implemented by ``PostgresLogStore`` (which drops whole daily partitions, then deletes the rest in
 /// batches) and ``SQLiteLogStore`` (batches only). Deletes keep every derived structure exact: the
-/// trigram index, and PostgreSQL's per-minute counts, which a dropped partition's counts leave too.
+/// message indexes, and PostgreSQL's rollups, which a dropped partition's counts leave too.
 public protocol RetentionStore: Sendable {
     /// Removes, for every tenant at once, whole units of storage that hold only records timestamped
     /// before `cutoff` (PostgreSQL's daily partitions); stores without such units remove nothing.

@@ -98,26 +98,24 @@ enum PostgresDialect: SQLDialect {
         return "(message COLLATE \"C\" ILIKE \(parameter) AND \(words))"
     }
 
-    /// The message's words hold every whole-word piece, and for each other piece one of the tenant's
-    /// dictionary words that begins, ends or contains it; nil without pieces.
+    /// The message's entries hold every whole piece, and for each other piece one of the tenant's
+    /// dictionary entries that begins, ends or contains it, or the over-long entry; nil without
+    /// pieces. A piece without a separator is looked for among words only, not the tokens holding it.
     private static func wordsCondition(_ pieces: [MessageWords.Piece], _ builder: inout SQLBuilder<Self>) -> String? {
         guard !pieces.isEmpty else { return nil }
-        let words = "\(MessageWords.function)(message)"
+        let entries = "\(MessageWords.function)(message)"
         var conditions: [String] = []
-        let whole = pieces.filter { $0.place == .whole }.map { "lower(\(builder.bind($0.text)))" }
-        if !whole.isEmpty { conditions.append("\(words) @> ARRAY[\(whole.joined(separator: ", "))]") }
+        let whole = pieces.filter { $0.place == .whole }.map { MessageWords.indexed("lower(\(builder.bind($0.text)))") }
+        if !whole.isEmpty { conditions.append("\(entries) @> ARRAY[\(whole.joined(separator: ", "))]") }
         let tenant = builder.tenantParameter.map { "tenant = \($0) AND " } ?? ""
+        let trigrams = MessageTrigrams.function
         for piece in pieces where piece.place != .whole {
-            let text = "lower(\(builder.bind(piece.text)))"
-            let like =
-                switch piece.place {
-                case .start: "\(text) || '%'"
-                case .end: "'%' || \(text)"
-                case .whole, .inside: "'%' || \(text) || '%'"
-                }
+            let like = "lower(\(builder.bind(piece.likePattern)))"
+            let kind = piece.isInToken ? "" : " AND NOT \(MessageWords.isToken("word"))"
             conditions.append(
-                "\(words) && ARRAY(SELECT DISTINCT word FROM \(MessageWords.dictionary) WHERE \(tenant)word LIKE \(like))"
-            )
+                "\(entries) && (ARRAY(SELECT DISTINCT word FROM \(MessageWords.dictionary) WHERE \(tenant)"
+                    + "\(trigrams)(word) LIKE \(trigrams)(\(like)) AND word LIKE \(like)\(kind)) || "
+                    + "'\(MessageWords.overlongEntry)'::text)")
         }
         return conditions.joined(separator: " AND ")
     }
