@@ -17,32 +17,49 @@ final class KnownWords: Sendable {
         var word: String
     }
 
+    /// A tenant's day.
+    private struct Day: Hashable {
+        var tenant: String
+        var day: Int64
+    }
+
     /// Entries remembered at most, across tenants and days.
     let capacity: Int
-    private let known = Mutex<Set<Entry>>([])
+    private let known = Mutex<(days: [Day: Set<String>], count: Int)>(([:], 0))
 
     /// A memory of at most `capacity` entries.
     init(capacity: Int = 200_000) {
         self.capacity = capacity
     }
 
-    /// The distinct entries of the records' messages not known to be in the dictionary.
-    func unknown(in records: [LogRecord]) -> [Entry] {
-        var entries = Set<Entry>()
-        for record in records {
-            let day = PostgresPartitions.Day(record.timestamp).number
-            for entry in MessageWords.entries(in: record.message) {
-                entries.insert(Entry(tenant: record.tenant, day: day, word: String(entry)))
+    /// The distinct entries not known to be in the dictionary of the records' messages, whose
+    /// entries (``MessageWords/entries(in:)``) are given in the records' order.
+    func unknown(in records: [LogRecord], entries recordEntries: [[Substring]]) -> [Entry] {
+        var unknown = Set<Entry>()
+        known.withLock { known in
+            var last: (day: Day, words: Set<String>)?
+            for (record, entries) in zip(records, recordEntries) {
+                let day = Day(tenant: record.tenant, day: PostgresPartitions.Day(record.timestamp).number)
+                if last?.day != day { last = (day, known.days[day] ?? []) }
+                for entry in entries where entry != MessageWords.overlongEntry {
+                    let word = String(entry)
+                    if !last!.words.contains(word) {
+                        unknown.insert(Entry(tenant: day.tenant, day: day.day, word: word))
+                    }
+                }
             }
         }
-        return Array(known.withLock { known in entries.subtracting(known) })
+        return Array(unknown)
     }
 
     /// Remembers entries that a committed statement added.
     func remember(_ entries: [Entry]) {
         known.withLock { known in
-            if known.count + entries.count > capacity { known.removeAll(keepingCapacity: true) }
-            known.formUnion(entries.prefix(capacity))
+            if known.count + entries.count > capacity { known = ([:], 0) }
+            for entry in entries.prefix(capacity) {
+                let inserted = known.days[Day(tenant: entry.tenant, day: entry.day), default: []].insert(entry.word)
+                if inserted.inserted { known.count += 1 }
+            }
         }
     }
 }

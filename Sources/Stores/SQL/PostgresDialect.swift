@@ -98,25 +98,31 @@ enum PostgresDialect: SQLDialect {
         return "(message COLLATE \"C\" ILIKE \(parameter) AND \(words))"
     }
 
-    /// The message's entries hold every whole piece, and for each other piece one of the tenant's
+    /// The message's entries hold every whole piece (or, for a piece long enough to be over-long in
+    /// another case, it or the over-long entry), and for each other piece one of the tenant's
     /// dictionary entries that begins, ends or contains it, or the over-long entry; nil without
     /// pieces. A piece without a separator is looked for among words only, not the tokens holding it.
     private static func wordsCondition(_ pieces: [MessageWords.Piece], _ builder: inout SQLBuilder<Self>) -> String? {
         guard !pieces.isEmpty else { return nil }
-        let entries = "\(MessageWords.function)(message)"
+        let overlong = "'\(MessageWords.overlongEntry)'::text"
         var conditions: [String] = []
-        let whole = pieces.filter { $0.place == .whole }.map { MessageWords.indexed("lower(\(builder.bind($0.text)))") }
-        if !whole.isEmpty { conditions.append("\(entries) @> ARRAY[\(whole.joined(separator: ", "))]") }
+        var whole: [String] = []
         let tenant = builder.tenantParameter.map { "tenant = \($0) AND " } ?? ""
         let trigrams = MessageTrigrams.function
-        for piece in pieces where piece.place != .whole {
-            let like = "lower(\(builder.bind(piece.likePattern)))"
-            let kind = piece.isInToken ? "" : " AND NOT \(MessageWords.isToken("word"))"
-            conditions.append(
-                "\(entries) && (ARRAY(SELECT DISTINCT word FROM \(MessageWords.dictionary) WHERE \(tenant)"
-                    + "\(trigrams)(word) LIKE \(trigrams)(\(like)) AND word LIKE \(like)\(kind)) || "
-                    + "'\(MessageWords.overlongEntry)'::text)")
+        for piece in pieces {
+            let text = "lower(\(builder.bind(piece.place == .whole ? piece.text : piece.likePattern)))"
+            if piece.place == .whole, piece.text.utf8.count <= MessageWords.surelyShortPiece {
+                whole.append(text)
+            } else if piece.place == .whole {
+                conditions.append("words && ARRAY[\(text), \(overlong)]")
+            } else {
+                let kind = piece.isInToken ? "" : " AND NOT \(MessageWords.isToken("word"))"
+                conditions.append(
+                    "words && (ARRAY(SELECT DISTINCT word FROM \(MessageWords.dictionary) WHERE \(tenant)"
+                        + "\(trigrams)(word) LIKE \(trigrams)(\(text)) AND word LIKE \(text)\(kind)) || \(overlong))")
+            }
         }
+        if !whole.isEmpty { conditions.insert("words @> ARRAY[\(whole.joined(separator: ", "))]", at: 0) }
         return conditions.joined(separator: " AND ")
     }
 
@@ -137,7 +143,7 @@ enum PostgresDialect: SQLDialect {
     static func columns(readBy predicate: QueryPredicate) -> [String] {
         if let column = promotedColumn(predicate) { return [column] }
         return switch predicate {
-        case .messageContains, .messageMatches: ["message"]
+        case .messageContains, .messageMatches: ["message", "words"]
         case .fieldEquals(let field, _), .fieldMatches(let field, _): [SQLPatterns.column(field)]
         case .level: ["level"]
         case .attributeEquals, .attributeMatches, .attributeCompare, .attributeExists: ["attributes"]
