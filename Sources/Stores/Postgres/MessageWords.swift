@@ -5,13 +5,13 @@
 /// (every ASCII character but a letter or digit; any other character belongs to a word), and its
 /// tokens with punctuation, the runs between ASCII white space that hold a separator (`blk_-1608`,
 /// `10.251.43.21:50010`, `2015-10-18`). An entry of over ``longestEntry`` bytes as written stands as
-/// ``overlongEntry`` instead, so that no index entry outgrows its page. The server finds a message's
-/// entries as it stores it (``entries(in:)``); the database lower-cases them into the `words` column
-/// (``storedWords(_:)``), whose GIN index holds about 20 entries for a typical line where the trigram
-/// index it replaced held about 131, which is what a bulk load paid for (bench/README, "Message
-/// index designs"). `log_words` holds each tenant's distinct entries per UTC day, indexed by the
-/// trigrams of ``MessageTrigrams`` (which span punctuation); the store adds a batch's new entries in
-/// the batch's own statement, so every committed message's entries are there.
+/// ``overlongEntry`` instead, so that no index entry outgrows its page. The GIN index over
+/// `message_words(message)` holds about 20 entries for a typical line where the trigram index it
+/// replaced held about 131, which is what a bulk load paid for (bench/README, "Message index
+/// designs"). `log_words` holds each tenant's distinct entries per UTC day, indexed by the trigrams
+/// of ``MessageTrigrams`` (which span punctuation). The server finds a message's entries as the
+/// function does (``entries(in:)``, as written; the database lower-cases them) and adds a batch's new
+/// ones in the batch's own statement, so every committed message's entries are there.
 ///
 /// Searched text is cut at its white space into pieces (``pieces(of:)``). Wherever
 /// `message ILIKE '%text%'` holds, the lower-cased message contains the lower-cased text (ILIKE
@@ -23,7 +23,10 @@
 /// entry, and one of the dictionary's entries that ends, begins or contains each other piece (or
 /// the over-long entry): a superset of the matches, which the ILIKE beside it makes exact.
 enum MessageWords {
-    /// The SQL function that gives a message's entries as stored, for the migration and the tests.
+    /// The SQL function that gives a message's entries, which the index is over. Entries of a
+    /// message of at most ``longestEntry`` bytes cannot be over-long, so the function is one
+    /// expression the planner inlines; longer messages go through `message_words_capped`, which caps
+    /// each entry.
     static let function = "message_words"
 
     /// The dictionary of each tenant's entries per day.
@@ -43,38 +46,43 @@ enum MessageWords {
     /// ASCII separators, as a regular expression class.
     private static let separators = "[\\x01-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]"
 
+    /// ASCII white space, as a regular expression class.
+    private static let whiteSpace = "[\\x09-\\x0d\\x20]"
+
     /// The SQL condition that a dictionary entry `column` holds a separator, so is a token.
     static func isToken(_ column: String) -> String { "\(column) ~ '\(separators)'" }
 
-    /// The SQL expression of the stored words of entries given as one text, separated by spaces.
-    static func storedWords(_ entries: String) -> String { "string_to_array(lower(\(entries)), ' ')" }
-
-    /// Migration 15: the words of every stored message (as ``entries(in:)`` gives them, computed by
-    /// the function of the same name), their index, the dictionary filled from them, and the trigram
-    /// index dropped. The function stays for the tests that hold it to the server's.
+    /// Migration 15: the function, the index over it, the dictionary filled from the stored
+    /// messages, and the trigram index dropped.
     static let schema = [
         """
-        CREATE FUNCTION \(function)(text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        CREATE FUNCTION \(function)_capped(text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
             SELECT ARRAY(
                 SELECT lower(CASE WHEN octet_length(entry) > \(longestEntry) THEN chr(1) ELSE entry END) FROM (
                     SELECT regexp_split_to_table($1, '\(separators)+') AS entry
                     UNION ALL
-                    SELECT token FROM regexp_split_to_table($1, '[\\x09-\\x0d\\x20]+') AS token
-                    WHERE \(isToken("token"))
+                    SELECT regexp_split_to_table($1, '\(whiteSpace)+')
                 ) AS entries
                 WHERE entry <> '')
         $$
         """,
-        "ALTER TABLE logs ADD COLUMN words text[]",
-        "UPDATE logs SET words = \(function)(message)",
-        "CREATE INDEX logs_message_words ON logs USING gin (words)",
+        """
+        CREATE FUNCTION \(function)(text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT CASE WHEN octet_length($1) <= \(longestEntry)
+                THEN array_remove(
+                    regexp_split_to_array(lower($1), '\(separators)+')
+                        || regexp_split_to_array(lower($1), '\(whiteSpace)+'), '')
+                ELSE \(function)_capped($1) END
+        $$
+        """,
+        "CREATE INDEX logs_message_words ON logs USING gin (\(function)(message))",
         "CREATE TABLE \(dictionary) (tenant text NOT NULL, day int4 NOT NULL, word text NOT NULL, "
             + "PRIMARY KEY (tenant, day, word))",
         "CREATE INDEX \(dictionary)_trigrams ON \(dictionary) USING gin (\(MessageTrigrams.function)(word) gin_trgm_ops)",
         """
         INSERT INTO \(dictionary) (tenant, day, word)
         SELECT DISTINCT tenant, floor(extract(epoch FROM ts) / 86400)::int4, word
-        FROM logs, unnest(words) AS word WHERE word <> chr(1)
+        FROM logs, unnest(\(function)(message)) AS word WHERE word <> chr(1)
         """,
         "DROP INDEX logs_message_trigrams",
     ]

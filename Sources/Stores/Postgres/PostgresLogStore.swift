@@ -21,7 +21,7 @@ public struct PostgresLogStore: LogStore {
     let logger: Logger
     /// Which days have partitions, and which partitions are months.
     let partitions = PostgresPartitions()
-    /// The dictionary words this process knows to be stored.
+    /// The dictionary entries this process knows to be stored.
     let knownWords = KnownWords()
     let instrumentation: StatementInstrumentation
     private let metrics: ServiceMetrics?
@@ -195,27 +195,25 @@ public struct PostgresLogStore: LogStore {
         try await withStoreErrors("insert failed") {
             try await ensurePartitions(for: records.map(\.timestamp))
             let entries = records.map { MessageWords.entries(in: $0.message) }
-            var bindings = Self.batchBindings(for: records)
-            bindings.append(entries.map { $0.joined(separator: " ") })
+            let bindings = Self.batchBindings(for: records)
             let epoch = "timestamptz 'epoch' + interval '1 microsecond' *"
             let sql = """
                 INSERT INTO logs (id, tenant, ts, observed_at, level, severity_number, service, host, environment,
                                   message, trace_id, span_id, correlation_id, attributes,
-                                  http_method, http_path, client_ip, http_route, http_status, duration_ms, pattern_id,
-                                  words)
+                                  http_method, http_path, client_ip, http_route, http_status, duration_ms, pattern_id)
                 SELECT r.id::uuid, r.tenant, \(epoch) r.ts, \(epoch) r.observed_at, r.level, r.severity_number,
                        NULLIF(r.service, ''), NULLIF(r.host, ''), NULLIF(r.environment, ''), r.message,
                        NULLIF(r.trace_id, ''), NULLIF(r.span_id, ''), NULLIF(r.correlation_id, ''), r.attributes::jsonb,
                        NULLIF(r.http_method, ''), NULLIF(r.http_path, ''), NULLIF(r.client_ip, ''),
                        NULLIF(r.http_route, ''), NULLIF(r.http_status, 0), NULLIF(r.duration_ms, 'NaN'),
-                       NULLIF(r.pattern_id, 0), \(MessageWords.storedWords("r.words"))
+                       NULLIF(r.pattern_id, 0)
                 FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::text[], $6::int8[], $7::text[],
                             $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
                             $15::text[], $16::text[], $17::text[], $18::text[], $19::int8[], $20::float8[],
-                            $21::int8[], $22::text[])
+                            $21::int8[])
                      AS r(id, tenant, ts, observed_at, level, severity_number, service, host, environment,
                           message, trace_id, span_id, correlation_id, attributes,
-                          http_method, http_path, client_ip, http_route, http_status, duration_ms, pattern_id, words)
+                          http_method, http_path, client_ip, http_route, http_status, duration_ms, pattern_id)
                 """
             // The batch's new dictionary entries and the announcements are part of the insert's
             // statement: stored and delivered when it commits, the announcements in commit order to
@@ -231,10 +229,10 @@ public struct PostgresLogStore: LogStore {
                 WITH new_words AS (
                     INSERT INTO \(MessageWords.dictionary) (tenant, day, word)
                     SELECT DISTINCT w.tenant, w.day::int4, lower(w.word)
-                    FROM unnest($24::text[], $25::int8[], $26::text[]) AS w(tenant, day, word)
+                    FROM unnest($23::text[], $24::int8[], $25::text[]) AS w(tenant, day, word)
                     ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING
                 ), inserted AS (\(sql))
-                SELECT pg_notify('\(SQLCommittedRecords.channel)', payload) FROM unnest($23::text[]) AS payload
+                SELECT pg_notify('\(SQLCommittedRecords.channel)', payload) FROM unnest($22::text[]) AS payload
                 """
             try await instrumentation.statement(sql) {
                 try await pools.ingest.statement(

@@ -84,9 +84,9 @@ enum PostgresDialect: SQLDialect {
 
     /// ILIKE on the message, with the superset test that the message word index serves
     /// (``MessageWords``) for the text the pattern holds (`texts`, each a part of every match). An ASCII
-    /// pattern is tested first under the "C" collation, which folds only ASCII letters (all such a
-    /// pattern needs) and costs a third of folding the whole message under the database's locale, so
-    /// a read of the newest rows tests only the words of the lines that match.
+    /// pattern is tested under the "C" collation, which folds only ASCII letters (all such a pattern
+    /// needs) and costs a third of folding the whole message under the database's locale. The ILIKE
+    /// comes first, so a read of the newest rows finds the words of the lines that match only.
     private static func messageCondition(_ pattern: String, texts: [String], _ builder: inout SQLBuilder<Self>)
         -> String
     {
@@ -94,7 +94,7 @@ enum PostgresDialect: SQLDialect {
         guard let words = wordsCondition(MessageWords.lookedUpPieces(of: texts), &builder) else {
             return "message ILIKE \(parameter)"
         }
-        guard pattern.utf8.allSatisfy({ $0 < 0x80 }) else { return "(\(words) AND message ILIKE \(parameter))" }
+        guard pattern.utf8.allSatisfy({ $0 < 0x80 }) else { return "(message ILIKE \(parameter) AND \(words))" }
         return "(message COLLATE \"C\" ILIKE \(parameter) AND \(words))"
     }
 
@@ -105,6 +105,7 @@ enum PostgresDialect: SQLDialect {
     private static func wordsCondition(_ pieces: [MessageWords.Piece], _ builder: inout SQLBuilder<Self>) -> String? {
         guard !pieces.isEmpty else { return nil }
         let overlong = "'\(MessageWords.overlongEntry)'::text"
+        let words = "\(MessageWords.function)(message)"
         var conditions: [String] = []
         var whole: [String] = []
         let tenant = builder.tenantParameter.map { "tenant = \($0) AND " } ?? ""
@@ -114,15 +115,15 @@ enum PostgresDialect: SQLDialect {
             if piece.place == .whole, piece.text.utf8.count <= MessageWords.surelyShortPiece {
                 whole.append(text)
             } else if piece.place == .whole {
-                conditions.append("words && ARRAY[\(text), \(overlong)]")
+                conditions.append("\(words) && ARRAY[\(text), \(overlong)]")
             } else {
                 let kind = piece.isInToken ? "" : " AND NOT \(MessageWords.isToken("word"))"
                 conditions.append(
-                    "words && (ARRAY(SELECT DISTINCT word FROM \(MessageWords.dictionary) WHERE \(tenant)"
+                    "\(words) && (ARRAY(SELECT DISTINCT word FROM \(MessageWords.dictionary) WHERE \(tenant)"
                         + "\(trigrams)(word) LIKE \(trigrams)(\(text)) AND word LIKE \(text)\(kind)) || \(overlong))")
             }
         }
-        if !whole.isEmpty { conditions.insert("words @> ARRAY[\(whole.joined(separator: ", "))]", at: 0) }
+        if !whole.isEmpty { conditions.insert("\(words) @> ARRAY[\(whole.joined(separator: ", "))]", at: 0) }
         return conditions.joined(separator: " AND ")
     }
 
@@ -143,7 +144,7 @@ enum PostgresDialect: SQLDialect {
     static func columns(readBy predicate: QueryPredicate) -> [String] {
         if let column = promotedColumn(predicate) { return [column] }
         return switch predicate {
-        case .messageContains, .messageMatches: ["message", "words"]
+        case .messageContains, .messageMatches: ["message"]
         case .fieldEquals(let field, _), .fieldMatches(let field, _): [SQLPatterns.column(field)]
         case .level: ["level"]
         case .attributeEquals, .attributeMatches, .attributeCompare, .attributeExists: ["attributes"]
