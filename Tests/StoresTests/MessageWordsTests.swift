@@ -139,6 +139,28 @@ struct MessageWordsTests {
         }
     }
 
+    @Test("dropping a day's partition drops its dictionary entries, and the later days' stay")
+    func dropStorage_dropsTheDaysEntries() async throws {
+        try await withIsolatedStores(.postgres) { store, _ in
+            let postgres = try #require(store as? PostgresLogStore)
+            let tenant = uniqueTenant()
+            try await store.insert([
+                makeRecord("expired-entry two days ago", tenant: tenant, second: -2 * secondsPerDay),
+                makeRecord("kept-entry today", tenant: tenant),
+            ])
+            let entries = {
+                try await postgres.execute("SELECT word FROM log_words ORDER BY word", []).compactMap { row in
+                    if case .text(let word) = row.first { word } else { nil }
+                }
+            }
+            #expect(try await entries().contains("expired-entry"))
+            let yesterday = baseTime.adding(microseconds: -secondsPerDay * 1_000_000).floored(
+                toMultipleOf: secondsPerDay * 1_000_000)
+            #expect(try await store.dropStorage(before: yesterday).records == 1)
+            #expect(try await entries() == ["entry", "kept", "kept-entry", "today"])
+        }
+    }
+
     /// A database migrated to version 14 with records in it, as the previous release left it, then
     /// migrated by this one: every record stays, the dictionary holds their words, and a search
     /// through the index finds them.
