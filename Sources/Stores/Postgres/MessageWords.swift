@@ -6,9 +6,9 @@
 /// tokens with punctuation, the runs between ASCII white space that hold a separator (`blk_-1608`,
 /// `10.251.43.21:50010`, `2015-10-18`). An entry of over ``longestEntry`` bytes as written stands as
 /// ``overlongEntry`` instead, so that no index entry outgrows its page. The GIN index over
-/// `message_words(message)` holds about 20 entries for a typical line where the trigram index it
-/// replaced held about 131, which is what a bulk load paid for (bench/README, "Message index
-/// designs"). `log_words` holds each tenant's distinct entries per UTC day, indexed by the trigrams
+/// `message_words(message)` holds 32 entries for a line of the benchmark on average, where the
+/// trigram index it replaced held 131, which is what a bulk load paid for (bench/README, "Message
+/// index designs"). `log_words` holds each tenant's distinct entries per UTC day, indexed by the trigrams
 /// of ``MessageTrigrams`` (which span punctuation). The server finds a message's entries as the
 /// function does (``entries(in:)``, as written; the database lower-cases them) and adds a batch's new
 /// ones in the batch's own statement, so every committed message's entries are there.
