@@ -359,7 +359,10 @@ public struct PostgresLogStore: LogStore {
     /// of those rows (nil when the range holds fewer). PostgreSQL never pushes a filter into a subquery
     /// with a `LIMIT`, so the inner scan walks the time index, not the trigram index; it reads only the
     /// columns the query tests, and the page's rows are then fetched whole by their keys, within the
-    /// same range, so that only the range's partitions are opened (and locked). The last row
+    /// same range, so that only the range's partitions are opened (and locked). The read is a
+    /// materialized CTE, so it runs once whatever the plan: joined as a subquery with a text
+    /// condition's dictionary lookup in it, the pages of a search through three replicas ran out of
+    /// their 5 s budget (`Tests/replicas`), and as a CTE they take a few milliseconds. The last row
     /// read comes back beside the matches, flagged, so one walk of the index finds both.
     private func fetchAmongNewest(_ request: SearchRequest, rows: Int, limit: Int) async throws -> (
         matches: [LogRecord], end: SearchCursor?
@@ -372,7 +375,7 @@ public struct PostgresLogStore: LogStore {
         let tested = Set(request.query.predicates.flatMap(PostgresDialect.columns(readBy:))).subtracting(["ts", "id"])
         let rowCount = builder.bind(.integer(Int64(rows)))
         let sql = """
-            SELECT read.matches, read.last, \(Self.columns) FROM logs JOIN (
+            WITH read AS MATERIALIZED (
                 SELECT id, ts, matches, last FROM (
                     SELECT id, ts, coalesce(\(condition), false)::int4 AS matches,
                         (row_number() OVER (ORDER BY ts DESC, id DESC) = \(rowCount))::int4 AS last
@@ -382,10 +385,14 @@ public struct PostgresLogStore: LogStore {
                     ) AS newest
                 ) AS tested
                 WHERE matches = 1 OR last = 1 ORDER BY ts DESC, id DESC LIMIT \(builder.bind(.integer(Int64(limit + 1))))
-            ) AS read USING (id, ts)
+            )
+            SELECT read.matches, read.last, \(Self.columns) FROM logs JOIN read USING (id, ts)
             WHERE \(range) ORDER BY ts DESC, id DESC
             """
-        let found = try await execute(sql, builder.values).map { row in
+        let newest = try await withStoreErrors("statement failed") {
+            try await instrumentation.statement(sql, operation: "SELECT") { try await self.rows(sql, builder.values) }
+        }
+        let found = try newest.map { row in
             (
                 matches: try row.integer(0) == 1, last: try row.integer(1) == 1,
                 record: try LogRows.record(from: Array(row.dropFirst(2)))
