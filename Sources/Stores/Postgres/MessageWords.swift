@@ -43,6 +43,9 @@ enum MessageWords {
     /// What stands for an over-long entry. Were a message to hold it, it would only be found more often.
     static let overlongEntry = "\u{1}"
 
+    /// ``overlongEntry`` in SQL.
+    static let overlongEntrySQL = "chr(1)"
+
     /// ASCII separators, as a regular expression class.
     private static let separators = "[\\x01-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]"
 
@@ -60,7 +63,7 @@ enum MessageWords {
         """
         CREATE FUNCTION \(function)_capped(text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
             SELECT ARRAY(
-                SELECT lower(CASE WHEN octet_length(entry) > \(longestEntry) THEN chr(1) ELSE entry END) FROM (
+                SELECT lower(CASE WHEN octet_length(entry) > \(longestEntry) THEN \(overlongEntrySQL) ELSE entry END) FROM (
                     SELECT regexp_split_to_table($1, '\(separators)+') AS entry
                     UNION ALL
                     SELECT regexp_split_to_table($1, '\(whiteSpace)+')
@@ -84,7 +87,7 @@ enum MessageWords {
         """
         INSERT INTO \(dictionary) (tenant, day, word)
         SELECT DISTINCT tenant, floor(extract(epoch FROM ts) / 86400)::int4, word
-        FROM logs, unnest(\(function)(message)) AS word WHERE word <> chr(1)
+        FROM logs, unnest(\(function)(message)) AS word WHERE word <> \(overlongEntrySQL)
         """,
         "DROP INDEX logs_message_trigrams",
     ]

@@ -104,7 +104,7 @@ enum PostgresDialect: SQLDialect {
     /// pieces. A piece without a separator is looked for among words only, not the tokens holding it.
     private static func wordsCondition(_ pieces: [MessageWords.Piece], _ builder: inout SQLBuilder<Self>) -> String? {
         guard !pieces.isEmpty else { return nil }
-        let overlong = "'\(MessageWords.overlongEntry)'::text"
+        let overlong = MessageWords.overlongEntrySQL
         let words = "\(MessageWords.function)(message)"
         var conditions: [String] = []
         var whole: [String] = []
