@@ -1,85 +1,95 @@
-extension JSONValue {
-    /// The value as compact JSON text, which ``JSONParser`` reads back to an equal value.
-    ///
-    /// Written directly rather than through `JSONEncoder`, because every stored record's attributes
-    /// pass through here. Doubles keep a fraction or exponent, so they come back as doubles.
-    public var jsonText: String { jsonText(sortingKeys: false) }
+/// Compact JSON written byte by byte, for the values that every request writes many of (stored
+/// records' attributes, pages of records), where `JSONEncoder` costs more than the database read.
+public struct JSONOutput: Sendable {
+    /// The JSON written so far.
+    public private(set) var bytes: [UInt8] = []
 
-    /// The value as compact JSON text, with every object's members in the order of their keys when
-    /// `sortingKeys` is set (for lines that people read).
-    public func jsonText(sortingKeys: Bool) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity(approximateJSONBytes)
-        write(to: &output, sortingKeys: sortingKeys)
-        return String(decoding: output, as: UTF8.self)
+    /// An empty output with room for about `capacity` bytes.
+    public init(capacity: Int = 0) {
+        bytes.reserveCapacity(capacity)
     }
 
-    private func write(to output: inout [UInt8], sortingKeys: Bool) {
-        switch self {
-        case .null: output.append(contentsOf: "null".utf8)
-        case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
-        case .integer(let value): output.append(contentsOf: String(value).utf8)
-        case .double(let value): Self.write(value, to: &output)
-        case .string(let value): Self.write(value, to: &output)
-        case .array(let values):
-            output.append(UInt8(ascii: "["))
-            for (position, value) in values.enumerated() {
-                if position > 0 { output.append(UInt8(ascii: ",")) }
-                value.write(to: &output, sortingKeys: sortingKeys)
-            }
-            output.append(UInt8(ascii: "]"))
-        case .object(let members):
-            output.append(UInt8(ascii: "{"))
-            if sortingKeys {
-                for (position, key) in members.keys.sorted().enumerated() {
-                    Self.write(member: key, members[key, default: .null], at: position, to: &output, sortingKeys: true)
-                }
+    /// Appends text that is already JSON (punctuation, a literal, an encoded value).
+    public mutating func raw(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// Appends bytes that are already JSON.
+    public mutating func raw(_ json: some Sequence<UInt8>) {
+        bytes.append(contentsOf: json)
+    }
+
+    /// Appends an object's member name and its colon, after a comma unless it is the `first`.
+    public mutating func key(_ name: String, first: Bool = false) {
+        if !first { bytes.append(UInt8(ascii: ",")) }
+        string(name)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    /// Appends a string literal, escaping quotes, backslashes and control characters (`/` and
+    /// non-ASCII characters are written as they are).
+    public mutating func string(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            if let escaped = Self.shortEscape(byte) {
+                bytes.append(UInt8(ascii: "\\"))
+                bytes.append(escaped)
+            } else if byte < 0x20 {
+                bytes.append(contentsOf: "\\u00".utf8)
+                bytes.append(Self.hexDigits[Int(byte >> 4)])
+                bytes.append(Self.hexDigits[Int(byte & 0x0F)])
             } else {
-                for (position, (key, value)) in members.enumerated() {
-                    Self.write(member: key, value, at: position, to: &output, sortingKeys: false)
-                }
+                bytes.append(byte)
             }
-            output.append(UInt8(ascii: "}"))
         }
+        bytes.append(UInt8(ascii: "\""))
     }
 
-    private static func write(
-        member key: String, _ value: JSONValue, at position: Int, to output: inout [UInt8], sortingKeys: Bool
-    ) {
-        if position > 0 { output.append(UInt8(ascii: ",")) }
-        write(key, to: &output)
-        output.append(UInt8(ascii: ":"))
-        value.write(to: &output, sortingKeys: sortingKeys)
+    /// Appends an integer.
+    public mutating func integer(_ value: some BinaryInteger) {
+        raw(String(value))
     }
 
-    /// Writes a finite double so that it reads back as a double (`1.0`, `1e+20`); JSON has no
+    /// Appends a value, with every object's members in the order of their keys when `sortingKeys`
+    /// is set. Doubles keep a fraction or exponent, so they read back as doubles; JSON has no
     /// infinities or NaN, so those become `null`.
-    private static func write(_ value: Double, to output: inout [UInt8]) {
-        guard value.isFinite else {
-            output.append(contentsOf: "null".utf8)
-            return
+    public mutating func value(_ value: JSONValue, sortingKeys: Bool) {
+        switch value {
+        case .null: raw("null")
+        case .bool(let value): raw(value ? "true" : "false")
+        case .integer(let value): integer(value)
+        case .double(let value): raw(value.isFinite ? value.description : "null")
+        case .string(let value): string(value)
+        case .array(let values):
+            bytes.append(UInt8(ascii: "["))
+            for (position, element) in values.enumerated() {
+                if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                self.value(element, sortingKeys: sortingKeys)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let members):
+            object(members, sortingKeys: sortingKeys)
         }
-        output.append(contentsOf: value.description.utf8)
+    }
+
+    /// Appends an object of values.
+    public mutating func object(_ members: [String: JSONValue], sortingKeys: Bool) {
+        bytes.append(UInt8(ascii: "{"))
+        if sortingKeys {
+            for (position, name) in members.keys.sorted().enumerated() {
+                key(name, first: position == 0)
+                value(members[name, default: .null], sortingKeys: true)
+            }
+        } else {
+            for (position, (name, member)) in members.enumerated() {
+                key(name, first: position == 0)
+                value(member, sortingKeys: false)
+            }
+        }
+        bytes.append(UInt8(ascii: "}"))
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    private static func write(_ text: String, to output: inout [UInt8]) {
-        output.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            if let escaped = shortEscape(byte) {
-                output.append(UInt8(ascii: "\\"))
-                output.append(escaped)
-            } else if byte < 0x20 {
-                output.append(contentsOf: "\\u00".utf8)
-                output.append(hexDigits[Int(byte >> 4)])
-                output.append(hexDigits[Int(byte & 0x0F)])
-            } else {
-                output.append(byte)
-            }
-        }
-        output.append(UInt8(ascii: "\""))
-    }
 
     /// The letter after the backslash for characters with a two-character escape.
     private static func shortEscape(_ byte: UInt8) -> UInt8? {
@@ -90,5 +100,18 @@ extension JSONValue {
         case 0x09: UInt8(ascii: "t")
         default: nil
         }
+    }
+}
+
+extension JSONValue {
+    /// The value as compact JSON text, which ``JSONParser`` reads back to an equal value.
+    public var jsonText: String { jsonText(sortingKeys: false) }
+
+    /// The value as compact JSON text, with every object's members in the order of their keys when
+    /// `sortingKeys` is set (for lines that people read).
+    public func jsonText(sortingKeys: Bool) -> String {
+        var output = JSONOutput(capacity: approximateJSONBytes)
+        output.value(self, sortingKeys: sortingKeys)
+        return String(decoding: output.bytes, as: UTF8.self)
     }
 }

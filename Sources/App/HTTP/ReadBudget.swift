@@ -77,4 +77,14 @@ struct CoveredRange: Encodable {
         guard let coverage else { return nil }
         (start, end) = (coverage.start, coverage.end)
     }
+
+    /// Appends the range as its `Encodable` form writes it, members in the order of their keys.
+    func writeJSON(to output: inout JSONOutput) {
+        output.raw("{")
+        output.key("end", first: true)
+        output.string(end.rfc3339)
+        output.key("start")
+        output.string(start.rfc3339)
+        output.raw("}")
+    }
 }

@@ -90,9 +90,8 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
             covered = nil
         }
         let response = SearchResponse(
-            logs: page.records.map(RecordResponse.init), nextCursor: page.nextCursor?.encoded,
-            covered: CoveredRange(covered))
-        return (Array(try APIJSON.encoder().encode(response)), covered != nil)
+            logs: page.records, nextCursor: page.nextCursor?.encoded, covered: CoveredRange(covered))
+        return (response.json, covered != nil)
     }
 
     /// How many of `records`, from the first, fit in `maxBytes` of JSON; at least one.
@@ -125,7 +124,7 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
         return StoryResponse(
             id: id, count: shown.count, truncated: records.count > shown.count,
             services: Set(shown.compactMap(\.service)).sorted(), first: first.timestamp,
-            last: shown.last!.timestamp, logs: shown.map(RecordResponse.init), partial: false)
+            last: shown.last!.timestamp, logs: shown, partial: false)
     }
 }
 

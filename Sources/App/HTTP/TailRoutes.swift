@@ -71,11 +71,11 @@ struct TailRoutes<Limiter: RateLimiter> {
         try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
         for start in stride(from: 0, to: backfill.count, by: Tail.maxRecordsPerEvent) {
             let records = backfill[start..<min(start + Tail.maxRecordsPerEvent, backfill.count)]
-            try await writer.write(try Self.event(.records(Array(records))))
+            try await writer.write(Self.event(.records(Array(records))))
         }
         while let events = try await tail.next(heartbeat: heartbeat) {
             var buffer = ByteBuffer()
-            for event in events { buffer.writeImmutableBuffer(try Self.event(event)) }
+            for event in events { buffer.writeImmutableBuffer(Self.event(event)) }
             try await writer.write(buffer)
         }
     }
@@ -106,7 +106,7 @@ struct TailRoutes<Limiter: RateLimiter> {
     }
 
     /// One event in the stream's text form.
-    static func event(_ event: TailEvent) throws -> ByteBuffer {
+    static func event(_ event: TailEvent) -> ByteBuffer {
         switch event {
         case .heartbeat:
             return ByteBuffer(string: ": heartbeat\n\n")
@@ -116,7 +116,9 @@ struct TailRoutes<Limiter: RateLimiter> {
             var buffer = ByteBuffer(string: "event: log\n")
             if let last = records.last { buffer.writeString("id: \(SearchCursor(after: last).encoded)\n") }
             buffer.writeString("data: ")
-            buffer.writeBytes(try APIJSON.encoder().encode(records.map(RecordResponse.init)))
+            var output = JSONOutput(capacity: records.reduce(2) { $0 + $1.approximateJSONBytes })
+            LogRecord.writeJSON(records, to: &output)
+            buffer.writeBytes(output.bytes)
             buffer.writeString("\n\n")
             return buffer
         }
