@@ -510,24 +510,24 @@ public struct PostgresLogStore: LogStore {
 
     /// Counts the records matching the request's tenant, query and time range, by level and service:
     /// whole minutes from `log_counts` when the query filters on nothing but exact services and level
-    /// comparisons, partial minutes and other queries from the records.
+    /// comparisons, partial minutes and other queries from the records, in one statement.
     public func stats(_ request: SearchRequest) async throws -> LogStats {
-        let scan = SQLLogStats(database: self)
+        var builder = SQLBuilder<PostgresDialect>()
         guard
             let plan = RollupPlan(
                 request, unitMicroseconds: PostgresLogCounts.minuteMicroseconds, keys: PostgresLogCounts.keys)
         else {
-            return try await scan.stats(request)
+            let sql = SQLLogStats<Self>.select(request, &builder)
+            return try SQLLogStats<Self>.fold(try await execute(sql, builder.values))
         }
-        var builder = SQLBuilder<PostgresDialect>()
-        let sql = """
+        let minutes = """
             SELECT level, NULLIF(service, ''), sum(count)::int8 FROM log_counts
             WHERE \(plan.conditions(tenant: request.tenant, column: "minute", &builder))
             GROUP BY level, service HAVING sum(count) > 0
             """
-        var stats = try SQLLogStats<Self>.fold(try await execute(sql, builder.values))
-        for edge in plan.edges { stats.add(try await scan.stats(edge)) }
-        return stats
+        let edges = plan.edges.map { SQLLogStats<Self>.select($0, &builder) }
+        let sql = ([minutes] + edges).joined(separator: "\nUNION ALL\n")
+        return try SQLLogStats<Self>.fold(try await execute(sql, builder.values))
     }
 
     /// Deletes every record matching the request's tenant, query and time range.

@@ -2,23 +2,21 @@ import LogModel
 
 /// Counting log records by level and service, in SQL that PostgreSQL and SQLite share: one
 /// grouped count over the search condition, folded into totals.
-struct SQLLogStats<Database: SQLDatabase> {
-    let database: Database
-
-    func stats(_ request: SearchRequest) async throws -> LogStats {
-        let (statement, values) = Self.statement(request)
-        return try Self.fold(try await database.execute(statement, values))
-    }
-
+enum SQLLogStats<Database: SQLDatabase> {
     /// The grouped count for a request (its cursor ignored), and the values it binds.
     static func statement(_ request: SearchRequest) -> (sql: String, values: [SQLValue]) {
+        var sql = SQLBuilder<Database.Dialect>()
+        let statement = select(request, &sql)
+        return (statement, sql.values)
+    }
+
+    /// The grouped count for a request (its cursor ignored), its values bound in `sql`: rows of
+    /// level, service and count.
+    static func select(_ request: SearchRequest, _ sql: inout SQLBuilder<Database.Dialect>) -> String {
         var unbounded = request
         unbounded.cursor = nil
-        var sql = SQLBuilder<Database.Dialect>()
-        let statement = """
-            SELECT level, service, COUNT(*) FROM logs WHERE \(sql.searchCondition(unbounded)) GROUP BY level, service
-            """
-        return (statement, sql.values)
+        return
+            "SELECT level, service, COUNT(*) FROM logs WHERE \(sql.searchCondition(unbounded)) GROUP BY level, service"
     }
 
     /// Totals from rows of level, service (or NULL) and count.
