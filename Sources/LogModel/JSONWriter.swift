@@ -27,22 +27,32 @@ public struct JSONOutput: Sendable {
     }
 
     /// Appends a string literal, escaping quotes, backslashes and control characters (`/` and
-    /// non-ASCII characters are written as they are).
+    /// non-ASCII characters are written as they are). Runs without escapes are copied whole.
     public mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            if let escaped = Self.shortEscape(byte) {
-                bytes.append(UInt8(ascii: "\\"))
-                bytes.append(escaped)
-            } else if byte < 0x20 {
-                bytes.append(contentsOf: "\\u00".utf8)
-                bytes.append(Self.hexDigits[Int(byte >> 4)])
-                bytes.append(Self.hexDigits[Int(byte & 0x0F)])
-            } else {
-                bytes.append(byte)
+        var text = text
+        text.withUTF8 { utf8 in
+            var start = 0
+            for (index, byte) in utf8.enumerated()
+            where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                bytes.append(contentsOf: utf8[start..<index])
+                escape(byte)
+                start = index + 1
             }
+            bytes.append(contentsOf: utf8[start...])
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func escape(_ byte: UInt8) {
+        if let escaped = Self.shortEscape(byte) {
+            bytes.append(UInt8(ascii: "\\"))
+            bytes.append(escaped)
+        } else {
+            bytes.append(contentsOf: "\\u00".utf8)
+            bytes.append(Self.hexDigits[Int(byte >> 4)])
+            bytes.append(Self.hexDigits[Int(byte & 0x0F)])
+        }
     }
 
     /// Appends an integer.
