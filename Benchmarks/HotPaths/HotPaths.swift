@@ -71,6 +71,23 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(try encoder.encode(sampleRecords[index % 2].attributes))
         }
     }
+    Benchmark("encode a page of 100 records: LogRecord.writeJSON", configuration: perBatch) { benchmark in
+        let page = Array(sampleRecords.prefix(100))
+        for _ in benchmark.scaledIterations {
+            var output = JSONOutput()
+            LogRecord.writeJSON(page, to: &output)
+            blackHole(output.bytes)
+        }
+    }
+    Benchmark("encode a page of 100 records: Foundation JSONEncoder (the previous encoder)", configuration: perBatch) {
+        benchmark in
+        let page = Array(sampleRecords.prefix(100))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for _ in benchmark.scaledIterations {
+            blackHole(try encoder.encode(page))
+        }
+    }
     Benchmark("mine one line: PatternMiner, the LogHub lines of testdata in turn", configuration: perRecord) {
         benchmark in
         var miner = PatternMiner()
