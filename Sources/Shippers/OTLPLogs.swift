@@ -20,7 +20,7 @@ public enum OTLPLogs {
 
         /// The encoding of a `Content-Type` value, or nil when OTLP/HTTP has none of that type.
         public init?(contentType: String?) {
-            let mediaType = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+            let mediaType = contentType?.split(separator: ";").first?.trimmingBlanks.lowercased()
             switch mediaType {
             case "application/x-protobuf": self = .protobuf
             case "application/json": self = .json

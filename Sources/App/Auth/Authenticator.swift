@@ -36,7 +36,7 @@ final class Authenticator<Credentials: CredentialStore>: Sendable {
         guard let authorization = request.headers[.authorization] else { return nil }
         let parts = authorization.split(separator: " ", maxSplits: 1)
         guard parts.count == 2 else { throw Problem.unauthorized() }
-        let value = parts[1].trimmingCharacters(in: .whitespaces)
+        let value = String(parts[1].trimmingBlanks)
         switch parts[0].lowercased() {
         case "bearer":
             return APIKeySecret.looksLikeKey(value)

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import LogModel
 
 /// Behind a reverse proxy, every request comes from the proxy's address, so per-address limits would
 /// lump all clients together. When the peer is one of the trusted proxies
@@ -20,7 +21,7 @@ struct ClientAddressMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let hops = request.headers[values: .xForwardedFor].flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .map { String($0.trimmingBlanks) }.filter { !$0.isEmpty }
         guard let client = hops.last(where: { !trustedProxies.contains($0) }) ?? hops.first else {
             return try await next(request, context)
         }

@@ -46,7 +46,7 @@ struct ExplorerFile: Sendable {
         headers[.xContentTypeOptions] = "nosniff"
         headers[.referrerPolicy] = "no-referrer"
         let cached = request.headers[values: .ifNoneMatch].flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingCharacters(in: .whitespaces) }.contains { $0 == entityTag || $0 == "*" }
+            .map { $0.trimmingBlanks }.contains { $0 == entityTag || $0 == "*" }
         guard !cached else { return Response(status: .notModified, headers: headers) }
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: bytes))
     }

@@ -12,7 +12,7 @@ enum IngestFormat {
 
     /// The format for a `Content-Type` value, or nil when it is not one we accept.
     init?(contentType: String?) {
-        let mediaType = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        let mediaType = contentType?.split(separator: ";").first?.trimmingBlanks.lowercased()
         switch mediaType {
         case "application/json": self = .json
         case "application/x-ndjson", "application/ndjson", "application/jsonl", "application/json-seq",

@@ -21,7 +21,7 @@ struct LokiPushRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Ra
 
     private func push(_ request: Request, context: AppRequestContext) async throws -> Response {
         let mediaType = request.headers[.contentType]?.split(separator: ";").first?
-            .trimmingCharacters(in: .whitespaces).lowercased()
+            .trimmingBlanks.lowercased()
         let protobuf = mediaType == "application/x-protobuf"
         guard protobuf || mediaType == "application/json" else {
             throw Problem(

@@ -191,7 +191,7 @@ struct UploadRoutes<
     /// Whether `Content-Encoding` says gzip; refuses other codings and multipart forms (any other
     /// media type is read as text, curl's default `application/x-www-form-urlencoded` included).
     private static func isGzipEncoded(_ headers: HTTPFields) throws -> Bool {
-        let mediaType = headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
+        let mediaType = headers[.contentType]?.split(separator: ";").first?.trimmingBlanks
             .lowercased()
         if let mediaType, mediaType.hasPrefix("multipart/") {
             throw Problem(
