@@ -14,11 +14,6 @@ public struct JSONOutput: Sendable {
         bytes.append(contentsOf: text.utf8)
     }
 
-    /// Appends bytes that are already JSON.
-    public mutating func raw(_ json: some Sequence<UInt8>) {
-        bytes.append(contentsOf: json)
-    }
-
     /// Appends an object's member name and its colon, after a comma unless it is the `first`.
     public mutating func key(_ name: String, first: Bool = false) {
         if !first { bytes.append(UInt8(ascii: ",")) }
@@ -55,6 +50,11 @@ public struct JSONOutput: Sendable {
         }
     }
 
+    /// Appends `true` or `false`.
+    public mutating func boolean(_ value: Bool) {
+        raw(value ? "true" : "false")
+    }
+
     /// Appends an integer.
     public mutating func integer(_ value: some BinaryInteger) {
         raw(String(value))
@@ -66,7 +66,7 @@ public struct JSONOutput: Sendable {
     public mutating func value(_ value: JSONValue, sortingKeys: Bool) {
         switch value {
         case .null: raw("null")
-        case .bool(let value): raw(value ? "true" : "false")
+        case .bool(let value): boolean(value)
         case .integer(let value): integer(value)
         case .double(let value): raw(value.isFinite ? value.description : "null")
         case .string(let value): string(value)

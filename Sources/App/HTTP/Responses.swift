@@ -44,14 +44,13 @@ struct SearchResponse {
         if let covered {
             output.key("covered", first: true)
             covered.writeJSON(to: &output)
-            output.raw(",")
         }
-        output.raw("\"logs\":")
+        output.key("logs", first: covered == nil)
         LogRecord.writeJSON(logs, to: &output)
         output.key("next_cursor")
         if let nextCursor { output.string(nextCursor) } else { output.raw("null") }
         output.key("partial")
-        output.raw(covered != nil ? "true" : "false")
+        output.boolean(covered != nil)
         output.raw("}")
         return output.bytes
     }
@@ -83,11 +82,11 @@ struct StoryResponse: ResponseGenerator {
         output.key("logs")
         LogRecord.writeJSON(logs, to: &output)
         output.key("partial")
-        output.raw(partial ? "true" : "false")
+        output.boolean(partial)
         output.key("services")
         output.value(.array(services.map(JSONValue.string)), sortingKeys: true)
         output.key("truncated")
-        output.raw(truncated ? "true" : "false")
+        output.boolean(truncated)
         output.raw("}")
         return .encodedJSON(output.bytes, headers: [:])
     }
