@@ -13,11 +13,20 @@ import PostgresNIO
 /// connection's event loop right after the channel was seen open there, so the handler that answers
 /// it is still in place; on a closed connection the statement fails at once.
 extension PostgresConnection {
-    /// Runs one statement and returns all its rows.
+    /// Runs one statement with the session's default settings (see ``PostgresSessionSettings``) and
+    /// returns all its rows.
     /// - Throws: postgres-nio's error, or ``StoreError/Code/unavailable`` when the connection has
     ///   closed.
     @discardableResult
     func statement(_ query: PostgresQuery, logger: Logger) async throws -> PostgresQueryResult {
+        try await PostgresSessionSettings.restoreDefaults(self, logger: logger)
+        return try await send(query, logger: logger)
+    }
+
+    /// Runs one statement with whatever settings the session has and returns all its rows.
+    /// - Throws: as ``statement(_:logger:)``.
+    @discardableResult
+    func send(_ query: PostgresQuery, logger: Logger) async throws -> PostgresQueryResult {
         try await eventLoop.flatSubmit { [self] in
             guard !isClosed else {
                 return eventLoop.makeFailedFuture(StoreError(.unavailable, "the database connection has closed"))

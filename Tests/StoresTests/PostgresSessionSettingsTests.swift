@@ -1,0 +1,69 @@
+import Logging
+import PostgresNIO
+import Testing
+
+@testable import Stores
+
+/// Budgeted reads set `statement_timeout` and `max_parallel_workers_per_gather` for their session
+/// (``PostgresSessionSettings``): every read gets its own budget's timeout, and no statement without a
+/// budget inherits either setting.
+@Suite("PostgreSQL session settings")
+struct PostgresSessionSettingsTests {
+    /// Each connection of the reads pool reports its settings: the statement holds its connection for
+    /// 50 ms, so `reads` of them at once take every connection of the pool.
+    private static func settings(_ store: PostgresLogStore, reads: Int, budget: Duration?) async throws -> [[String]] {
+        let sql = """
+            SELECT current_setting('statement_timeout'), current_setting('max_parallel_workers_per_gather')
+            FROM pg_sleep(0.05)
+            """
+        return try await withThrowingTaskGroup { group in
+            for _ in 0..<reads {
+                group.addTask {
+                    let rows =
+                        if let budget {
+                            try await QueryBudget(budget).apply { try await store.read(sql, []) }
+                        } else {
+                            try await store.read(sql, [])
+                        }
+                    return rows.map { row in row.map { cell in if case .text(let text) = cell { text } else { "" } } }
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+    }
+
+    @Test("PostgreSQL: each budgeted read runs under its own budget's timeout, and other statements under the defaults")
+    func postgres_settingsStayWithBudgetedReads() async throws {
+        try await withFreshPostgresDatabase { url in
+            var configuration = try PostgresClient.Configuration(url: url)
+            configuration.options.maximumConnections = PostgresPoolSizes.minimumTotal
+            let store = PostgresLogStore(configuration: configuration, logger: Logger(label: "test"))
+            let reads = PostgresPoolSizes(total: PostgresPoolSizes.minimumTotal).reads
+            try await running(store) {
+                let defaults = try await Self.settings(store, reads: reads, budget: nil)
+                #expect(Set(defaults).count == 1)
+                let shortBudget = try await Self.settings(store, reads: reads, budget: .milliseconds(800))
+                for row in shortBudget {
+                    let milliseconds = try #require(Int(row[0].dropLast(2)), "\(row[0])")
+                    #expect((700...800).contains(milliseconds) && row[0].hasSuffix("ms"))
+                    #expect(row[1] == "0")
+                }
+                #expect(try await Self.settings(store, reads: reads, budget: nil) == defaults)
+                let longBudget = try await Self.settings(store, reads: reads, budget: .seconds(60))
+                #expect(Set(longBudget.map(\.[0])) == ["59750ms"])
+                #expect(
+                    try await Self.settings(store, reads: reads, budget: .milliseconds(800)).allSatisfy {
+                        $0[0].hasSuffix("ms") && (Int($0[0].dropLast(2)) ?? 0) <= 800
+                    })
+                #expect(try await Self.settings(store, reads: reads, budget: nil) == defaults)
+            }
+        }
+    }
+
+    @Test(
+        "a read's timeout is what its budget has left, rounded down to a quarter second from one second up",
+        arguments: [(1, 1), (999, 999), (1000, 1000), (1249, 1000), (1250, 1250), (4999, 4750), (60000, 60000)])
+    func statementTimeout(remaining: Int64, timeout: Int64) {
+        #expect(PostgresSessionSettings.statementTimeout(remaining: remaining) == timeout)
+    }
+}
