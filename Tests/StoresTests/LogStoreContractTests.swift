@@ -226,16 +226,40 @@ struct LogStoreContractTests {
         }
     }
 
+    /// Where the stats test puts its records, and the ranges it counts in, in seconds from ``baseTime``
+    /// (an hour's start).
+    enum StatsSpan: CaseIterable, Sendable {
+        /// Ten minutes: whole and partial minutes.
+        case tenMinutes
+        /// Ten hours: whole and partial hours, and the whole and partial minutes at their ends.
+        case tenHours
+
+        func second(ofRecord index: Int) -> Int64 {
+            Int64(self == .tenMinutes ? index * 7 % 600 : index * 127 % 36_000)
+        }
+
+        var ranges: [(Double?, Double?)] {
+            switch self {
+            case .tenMinutes: [(nil, nil), (30.5, 545.25), (60, 120), (59, 61), (0, 600), (nil, 90.5), (301, nil)]
+            case .tenHours:
+                [
+                    (nil, nil), (1830.5, 32_715.25), (3600, 7200), (3599, 3601), (0, 36_000), (nil, 5430.5),
+                    (18_061, nil), (7199.5, 14_400),
+                ]
+            }
+        }
+    }
+
     @Test(
-        "stats and counts by service, unfiltered or by service and level, stay exact at partial minutes and through deletes",
-        arguments: StoreKind.allCases)
-    func stats_unfilteredOrByServiceAndLevel_exactThroughDeletes(kind: StoreKind) async throws {
+        "stats and counts by service, unfiltered or by service and level, stay exact at partial minutes and hours and through deletes",
+        arguments: StoreKind.allCases, StatsSpan.allCases)
+    func stats_unfilteredOrByServiceAndLevel_exactThroughDeletes(kind: StoreKind, span: StatsSpan) async throws {
         try await withStore(kind) { store in
             let tenant = uniqueTenant()
             let levels: [LogLevel] = [.info, .error, .warn, .debug]
             let records = (0..<300).map { (index: Int) -> LogRecord in
                 let service: String? = index % 3 == 0 ? nil : "s\(index % 3)"
-                let second = Int64(index * 7 % 600)
+                let second = span.second(ofRecord: index)
                 return makeRecord(
                     "r\(index)", tenant: tenant, second: second, level: levels[index % 4], service: service)
             }
@@ -247,10 +271,7 @@ struct LogStoreContractTests {
             #expect(try await store.delete(matching: SearchRequest(tenant: tenant, query: wildcard)) == 111)
             let kept = records.filter { $0.id != records[5].id && !$0.message.hasPrefix("r1") }
             func at(_ seconds: Double) -> Timestamp { baseTime.adding(microseconds: Int64(seconds * 1_000_000)) }
-            let ranges: [(Timestamp?, Timestamp?)] = [
-                (nil, nil), (at(30.5), at(545.25)), (at(60), at(120)), (at(59), at(61)), (at(0), at(600)),
-                (nil, at(90.5)), (at(301), nil),
-            ]
+            let ranges = span.ranges.map { range in (range.0.map(at), range.1.map(at)) }
             let queries: [(text: String, matches: (LogRecord) -> Bool)] = [
                 ("", { _ in true }), ("service:s1", { $0.service == "s1" }), ("level:>=warn", { $0.level >= .warn }),
                 ("service:s2 AND level:error", { $0.service == "s2" && $0.level == .error }),

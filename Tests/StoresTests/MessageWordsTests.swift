@@ -166,40 +166,13 @@ struct MessageWordsTests {
     /// through the index finds them.
     @Test("migration 15 moves a database of the previous release to the word index without losing a record")
     func migration15_keepsEveryRecordAndIndexesItsWords() async throws {
-        let url = try #require(ProcessInfo.processInfo.environment["LOGSMITH_TEST_DATABASE_URL"])
-        try await withFreshPostgresDatabase(on: url) { url in
-            let tenant = uniqueTenant()
-            let records = (0..<300).map { index in
-                makeRecord(
-                    "Receiving block blk_-\(1_000 + index) src: /10.250.\(index % 7).\(index)", tenant: tenant,
-                    second: Int64(index * 60))
-            }
-            let client = PostgresClient(configuration: try .init(url: url), backgroundLogger: Logger(label: "test"))
-            try await whileRunning("a PostgreSQL client", { await client.run() }) {
-                try await client.withConnection { connection in
-                    let logger = Logger(label: "test")
-                    try await connection.query(
-                        "CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
-                        logger: logger)
-                    for migration in PostgresMigrations.all where migration.version <= 14 {
-                        for statement in migration.statements {
-                            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                        }
-                        try await connection.query(
-                            "INSERT INTO schema_migrations (version) VALUES (\(migration.version))", logger: logger)
-                    }
-                    try await connection.query(
-                        PostgresQuery(unsafeSQL: PostgresPartitions.Day(baseTime).createStatement), logger: logger)
-                    try await connection.query(
-                        """
-                        INSERT INTO logs (id, tenant, ts, observed_at, level, severity_number, message)
-                        SELECT r.id::uuid, r.tenant, timestamptz 'epoch' + r.ts * interval '1 microsecond',
-                            timestamptz 'epoch' + r.ts * interval '1 microsecond', 'INFO', 9, r.message
-                        FROM unnest(\(records.map(\.id)), \(records.map(\.tenant)),
-                            \(records.map(\.timestamp.microseconds)), \(records.map(\.message))) AS r(id, tenant, ts, message)
-                        """, logger: logger)
-                }
-            }
+        let tenant = uniqueTenant()
+        let records = (0..<300).map { index in
+            makeRecord(
+                "Receiving block blk_-\(1_000 + index) src: /10.250.\(index % 7).\(index)", tenant: tenant,
+                second: Int64(index * 60))
+        }
+        try await withPreviousReleaseDatabase(migratedTo: 14, records: records) { url in
             let store = PostgresLogStore(
                 configuration: try .init(url: url), logger: Logger(label: "test"), indexedSearch: contractIndexedSearch)
             try await running(store) {

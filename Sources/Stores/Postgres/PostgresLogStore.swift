@@ -508,26 +508,33 @@ public struct PostgresLogStore: LogStore {
         return try await SQLLogDeletes(database: self).delete(tenant: tenant, id: id)
     }
 
-    /// Counts the records matching the request's tenant, query and time range, by level and service:
-    /// whole minutes from `log_counts` when the query filters on nothing but exact services and level
-    /// comparisons, partial minutes and other queries from the records, in one statement.
+    /// Counts the records matching the request's tenant, query and time range, by level and service,
+    /// in one statement. When the query filters on nothing but exact services and level comparisons,
+    /// whole hours come from `log_counts_hourly`, whole minutes of the partial hours at either end from
+    /// `log_counts`, and only the partial minutes from the records; other queries count the records.
     public func stats(_ request: SearchRequest) async throws -> LogStats {
         var builder = SQLBuilder<PostgresDialect>()
-        guard
-            let plan = RollupPlan(
-                request, unitMicroseconds: PostgresLogCounts.minuteMicroseconds, keys: PostgresLogCounts.keys)
-        else {
-            let sql = SQLLogStats<Self>.select(request, &builder)
-            return try SQLLogStats<Self>.fold(try await execute(sql, builder.values))
-        }
-        let minutes = """
-            SELECT level, NULLIF(service, ''), sum(count)::int8 FROM log_counts
-            WHERE \(plan.conditions(tenant: request.tenant, column: "minute", &builder))
+        let sql = countSelects(request, tiers: PostgresLogCounts.tiers[...], &builder).joined(
+            separator: "\nUNION ALL\n")
+        return try SQLLogStats<Self>.fold(try await execute(sql, builder.values))
+    }
+
+    /// The selects of level, service and count whose rows sum to the request's counts: the whole units
+    /// of the first tier that has any, the ends of the range through the finer tiers, and what no tier
+    /// holds from the records.
+    private func countSelects(
+        _ request: SearchRequest, tiers: ArraySlice<PostgresLogCounts.Tier>,
+        _ builder: inout SQLBuilder<PostgresDialect>
+    ) -> [String] {
+        guard let tier = tiers.first else { return [SQLLogStats<Self>.select(request, &builder)] }
+        guard let plan = RollupPlan(request, unitMicroseconds: tier.unitMicroseconds, keys: PostgresLogCounts.keys)
+        else { return countSelects(request, tiers: tiers.dropFirst(), &builder) }
+        let whole = """
+            SELECT level, NULLIF(service, ''), sum(count)::int8 FROM \(tier.table)
+            WHERE \(plan.conditions(tenant: request.tenant, column: tier.column, &builder))
             GROUP BY level, service HAVING sum(count) > 0
             """
-        let edges = plan.edges.map { SQLLogStats<Self>.select($0, &builder) }
-        let sql = ([minutes] + edges).joined(separator: "\nUNION ALL\n")
-        return try SQLLogStats<Self>.fold(try await execute(sql, builder.values))
+        return [whole] + plan.edges.flatMap { countSelects($0, tiers: tiers.dropFirst(), &builder) }
     }
 
     /// Deletes every record matching the request's tenant, query and time range.

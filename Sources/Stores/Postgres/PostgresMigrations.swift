@@ -25,7 +25,8 @@
 /// (``PatternSchema``), migration 13 alerting (``AlertSchema``), migration 14 `pattern_counts`, records
 /// per tenant, ten minutes, pattern, service and level, kept like `log_counts`
 /// (``PostgresPatternCounts``). Migration 15 replaces the trigram index with an index of the message's
-/// words and a dictionary of the words seen (``MessageWords``).
+/// words and a dictionary of the words seen (``MessageWords``). Migration 16 adds `log_counts_hourly`,
+/// the same counts per hour, kept from the changes of `log_counts` (``PostgresLogCounts``).
 enum PostgresMigrations {
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -73,5 +74,6 @@ enum PostgresMigrations {
         (13, AlertSchema.statements(integer: "bigint", sequenceKey: "bigserial PRIMARY KEY")),
         (14, PostgresPatternCounts.schema),
         (15, MessageWords.schema),
+        (16, PostgresLogCounts.hourlySchema),
     ]
 }

@@ -5,7 +5,7 @@ import PostgresNIO
 extension PostgresLogStore: RetentionStore {
     /// Drops every partition of the log table whose range ends at or before `cutoff`, one at a time,
     /// each in a transaction that also removes its minutes from `log_counts`, its hours from
-    /// `endpoint_latency`, its slots from `pattern_counts` (a dropped table fires no delete trigger) and
+    /// `log_counts_hourly` and `endpoint_latency`, its slots from `pattern_counts` (a dropped table fires no delete trigger) and
     /// its days from the word dictionary.
     /// Dropping a partition locks the log table as creating one does; the lock is
     /// awaited for at most ``dropLockTimeout``, after which the partition waits for the next run.
@@ -57,6 +57,9 @@ extension PostgresLogStore: RetentionStore {
             }
             try await connection.statement(
                 "DELETE FROM log_counts WHERE minute >= \(minutes.0) AND minute < \(minutes.1)", logger: logger)
+            try await connection.statement(
+                "DELETE FROM log_counts_hourly WHERE hour >= \(minutes.0 / 60) AND hour < \(minutes.1 / 60)",
+                logger: logger)
             try await connection.statement(
                 "DELETE FROM endpoint_latency WHERE hour >= \(minutes.0 / 60) AND hour < \(minutes.1 / 60)",
                 logger: logger)

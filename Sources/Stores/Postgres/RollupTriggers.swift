@@ -1,8 +1,22 @@
 /// The statement triggers that keep a rollup table of `logs` exact (``PostgresLogCounts``,
 /// ``PostgresEndpointRollups``): each insert or delete on `logs` adds or subtracts its rows' sums in
-/// the same transaction. Rows are upserted in key order, so concurrent inserts lock them in the same
-/// order and cannot deadlock each other.
+/// the same transaction, and those of a ``Coarser`` table from the finer rows' changes. Rows are
+/// upserted in key order, so concurrent inserts lock them in the same order and cannot deadlock each
+/// other.
 struct RollupTriggers {
+    /// A second rollup table with the same keys but a coarser unit of time, kept from the changes of
+    /// the first rather than from the log rows again.
+    struct Coarser {
+        /// The table.
+        var table: String
+        /// The finer table's key column of time it replaces.
+        var finerKey: String
+        /// Its own key column of time.
+        var key: String
+        /// The coarser unit as an expression over `finerKey`.
+        var expression: String
+    }
+
     /// The rollup table.
     var table: String
     /// The prefix of the two triggers' names (`<prefix>_added`, `<prefix>_removed`).
@@ -15,31 +29,82 @@ struct RollupTriggers {
     var select: String
     /// The condition on the log rows that count (empty for all).
     var condition = ""
+    /// The coarser table the triggers also keep, if any.
+    var coarser: Coarser? = nil
+
+    private var columns: String { (keys + sums).joined(separator: ", ") }
+    private var positions: String { (1...keys.count).map(String.init).joined(separator: ", ") }
+    private var grouped: String {
+        "\(condition.isEmpty ? "" : "WHERE \(condition) ")GROUP BY \(positions) ORDER BY \(positions)"
+    }
+
+    /// The functions the triggers call, replacing those of the same names.
+    var functions: [String] {
+        guard let coarser else {
+            return [
+                """
+                CREATE OR REPLACE FUNCTION \(table)_add() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    \(Self.upsert(into: table, keys: keys, sums: sums, rows: "\(select) FROM added \(grouped)"));
+                    RETURN NULL;
+                END $$
+                """,
+                """
+                CREATE OR REPLACE FUNCTION \(table)_subtract() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    \(Self.subtract(from: table, keys: keys, sums: sums, rows: "\(select) FROM removed \(grouped)"));
+                    RETURN NULL;
+                END $$
+                """,
+            ]
+        }
+        let coarserKeys = keys.map { $0 == coarser.finerKey ? coarser.key : $0 }
+        let coarserRows = """
+            SELECT \(keys.map { $0 == coarser.finerKey ? "\(coarser.expression) AS \(coarser.key)" : $0 }
+                .joined(separator: ", ")), \(sums.map { "sum(\($0))::bigint AS \($0)" }.joined(separator: ", ")) \
+            FROM changes GROUP BY \(positions) ORDER BY \(positions)
+            """
+        return [
+            """
+            CREATE OR REPLACE FUNCTION \(table)_add() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                WITH changes AS MATERIALIZED (\(select) FROM added \(grouped)),
+                finer AS (\(Self.upsert(into: table, keys: keys, sums: sums, rows: "SELECT * FROM changes")))
+                \(Self.upsert(into: coarser.table, keys: coarserKeys, sums: sums, rows: coarserRows));
+                RETURN NULL;
+            END $$
+            """,
+            """
+            CREATE OR REPLACE FUNCTION \(table)_subtract() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                WITH changes AS MATERIALIZED (\(select) FROM removed \(grouped)),
+                finer AS (\(Self.subtract(from: table, keys: keys, sums: sums, rows: "SELECT * FROM changes")))
+                \(Self.subtract(from: coarser.table, keys: coarserKeys, sums: sums, rows: coarserRows));
+                RETURN NULL;
+            END $$
+            """,
+        ]
+    }
+
+    private static func upsert(into table: String, keys: [String], sums: [String], rows: String) -> String {
+        """
+        INSERT INTO \(table) AS t (\((keys + sums).joined(separator: ", "))) \(rows)
+                ON CONFLICT (\(keys.joined(separator: ", "))) DO UPDATE SET \
+        \(sums.map { "\($0) = t.\($0) + excluded.\($0)" }.joined(separator: ", "))
+        """
+    }
+
+    private static func subtract(from table: String, keys: [String], sums: [String], rows: String) -> String {
+        """
+        UPDATE \(table) AS t SET \(sums.map { "\($0) = t.\($0) - r.\($0)" }.joined(separator: ", "))
+                FROM (\(rows)) AS r
+                WHERE \(keys.map { "t.\($0) = r.\($0)" }.joined(separator: " AND "))
+        """
+    }
 
     /// The functions, the triggers, and the rollup of the records already stored.
     var statements: [String] {
-        let columns = (keys + sums).joined(separator: ", ")
-        let positions = (1...keys.count).map(String.init).joined(separator: ", ")
-        let grouped = "\(condition.isEmpty ? "" : "WHERE \(condition) ")GROUP BY \(positions) ORDER BY \(positions)"
-        return [
-            """
-            CREATE FUNCTION \(table)_add() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                INSERT INTO \(table) AS t (\(columns)) \(select) FROM added \(grouped)
-                ON CONFLICT (\(keys.joined(separator: ", "))) DO UPDATE SET \
-            \(sums.map { "\($0) = t.\($0) + excluded.\($0)" }.joined(separator: ", "));
-                RETURN NULL;
-            END $$
-            """,
-            """
-            CREATE FUNCTION \(table)_subtract() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                UPDATE \(table) AS t SET \(sums.map { "\($0) = t.\($0) - r.\($0)" }.joined(separator: ", "))
-                FROM (\(select) FROM removed \(grouped)) AS r
-                WHERE \(keys.map { "t.\($0) = r.\($0)" }.joined(separator: " AND "));
-                RETURN NULL;
-            END $$
-            """,
+        functions + [
             """
             CREATE TRIGGER \(triggerPrefix)_added AFTER INSERT ON logs REFERENCING NEW TABLE AS added
             FOR EACH STATEMENT EXECUTE FUNCTION \(table)_add()
