@@ -4,8 +4,15 @@ public import Foundation
 public enum Base64URL {
     /// The data as base64url text without `=` padding.
     public static func encode(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let standard = data.base64EncodedString().utf8.lazy.filter { $0 != UInt8(ascii: "=") }
+        return String(
+            decoding: standard.map { byte in
+                switch byte {
+                case UInt8(ascii: "+"): UInt8(ascii: "-")
+                case UInt8(ascii: "/"): UInt8(ascii: "_")
+                default: byte
+                }
+            }, as: UTF8.self)
     }
 
     /// The data of base64url text, padded or not; nil when it is not base64url.

@@ -50,6 +50,13 @@ public struct JSONOutput: Sendable {
         }
     }
 
+    /// Appends a timestamp as an RFC 3339 string (``Timestamp/rfc3339``).
+    public mutating func timestamp(_ value: Timestamp) {
+        bytes.append(UInt8(ascii: "\""))
+        value.appendRFC3339(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     /// Appends `true` or `false`.
     public mutating func boolean(_ value: Bool) {
         raw(value ? "true" : "false")

@@ -73,10 +73,8 @@ extension LogRecord {
     /// About the size of the record's JSON in an answer (its text fields, attributes and the fixed
     /// fields), give or take escapes.
     public var approximateJSONBytes: Int {
-        let optional = [service, host, environment, traceID, spanID, correlationID]
-        let texts = optional.reduce(message.utf8.count + id.utf8.count + tenant.utf8.count) {
-            $0 + ($1?.utf8.count ?? 0)
-        }
-        return 300 + texts + JSONValue.object(attributes).approximateJSONBytes
+        var bytes = 300 + message.utf8.count + id.utf8.count + tenant.utf8.count
+        for text in [service, host, environment, traceID, spanID, correlationID] { bytes += text?.utf8.count ?? 0 }
+        return bytes + JSONValue.object(attributes).approximateJSONBytes
     }
 }

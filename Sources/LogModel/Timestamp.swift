@@ -146,18 +146,49 @@ extension Timestamp {
 
     /// The timestamp as RFC 3339 in UTC with six fractional digits, e.g. `2026-11-28T10:15:30.000123Z`.
     public var rfc3339: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(27)
+        appendRFC3339(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``rfc3339``'s UTF-8 bytes.
+    public func appendRFC3339(to bytes: inout [UInt8]) {
         let (days, secondOfDay) = Self.floorDivide(microseconds, Self.microsecondsPerSecond * Self.secondsPerDay)
         let (year, month, day) = Self.civilFromDays(days)
         let micros = secondOfDay % Self.microsecondsPerSecond
         let seconds = secondOfDay / Self.microsecondsPerSecond
-        return "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))T"
-            + "\(Self.pad(seconds / 3600, 2)):\(Self.pad(seconds / 60 % 60, 2)):\(Self.pad(seconds % 60, 2))"
-            + ".\(Self.pad(micros, 6))Z"
+        if year < 0 { bytes.append(UInt8(ascii: "-")) }
+        Self.append(abs(year), digits: 4, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        Self.append(month, digits: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        Self.append(day, digits: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        Self.append(seconds / 3600, digits: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        Self.append(seconds / 60 % 60, digits: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        Self.append(seconds % 60, digits: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        Self.append(micros, digits: 6, to: &bytes)
+        bytes.append(UInt8(ascii: "Z"))
     }
 
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    /// Appends a non-negative value's decimal digits, with leading zeros to at least `digits`.
+    private static func append(_ value: Int64, digits: Int, to bytes: inout [UInt8]) {
+        var width = digits
+        var limit: Int64 = 1
+        for _ in 1..<digits { limit *= 10 }
+        while value >= limit * 10 {
+            limit *= 10
+            width += 1
+        }
+        var divisor = limit
+        for _ in 0..<width {
+            bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            divisor /= 10
+        }
     }
 
     private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {

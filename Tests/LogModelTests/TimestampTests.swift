@@ -1,3 +1,4 @@
+import Foundation
 import LogModel
 import Testing
 
@@ -34,6 +35,23 @@ struct TimestampTests {
     func rfc3339_roundTrips() {
         for text in ["2024-02-29T23:59:59.999999Z", "1969-12-31T23:59:59.500000Z", "2000-01-01T00:00:00.000000Z"] {
             #expect(Timestamp(rfc3339: text)?.rfc3339 == text)
+        }
+    }
+
+    @Test("RFC 3339 text of random instants from 1600 to 9999 is the date Foundation's Gregorian calendar gives")
+    func rfc3339_matchesFoundationCalendar() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<1_000 {
+            let microseconds = Int64.random(in: -11_676_096_000_000_000...253_402_300_799_999_999, using: &generator)
+            let seconds = microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000
+            let parts = calendar.dateComponents(
+                [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(seconds)))
+            let expected = String(
+                format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", parts.year!, parts.month!, parts.day!, parts.hour!,
+                parts.minute!, parts.second!, Int(microseconds - seconds * 1_000_000))
+            #expect(Timestamp(microseconds: microseconds).rfc3339 == expected)
         }
     }
 
