@@ -1,5 +1,6 @@
 import Logging
 import PostgresNIO
+import TestSupport
 import Testing
 
 @testable import Stores
@@ -35,13 +36,24 @@ struct PostgresSessionSettingsTests {
     @Test("PostgreSQL: each budgeted read runs under its own budget's timeout, and other statements under the defaults")
     func postgres_settingsStayWithBudgetedReads() async throws {
         try await withFreshPostgresDatabase { url in
+            let logger = Logger(label: "test")
+            let setup = PostgresClient(configuration: try .init(url: url), backgroundLogger: logger)
+            try await whileRunning("a PostgreSQL client", { await setup.run() }) {
+                try await setup.query(
+                    """
+                    DO $$ BEGIN
+                        EXECUTE format('ALTER DATABASE %I SET statement_timeout = %L', current_database(), '7s');
+                    END $$
+                    """, logger: logger)
+            }
             var configuration = try PostgresClient.Configuration(url: url)
             configuration.options.maximumConnections = PostgresPoolSizes.minimumTotal
-            let store = PostgresLogStore(configuration: configuration, logger: Logger(label: "test"))
+            let store = PostgresLogStore(configuration: configuration, logger: logger)
             let reads = PostgresPoolSizes(total: PostgresPoolSizes.minimumTotal).reads
             try await running(store) {
                 let defaults = try await Self.settings(store, reads: reads, budget: nil)
                 #expect(Set(defaults).count == 1)
+                #expect(defaults.first?.first == "7s")
                 let shortBudget = try await Self.settings(store, reads: reads, budget: .milliseconds(800))
                 for row in shortBudget {
                     let milliseconds = try #require(Int(row[0].dropLast(2)), "\(row[0])")

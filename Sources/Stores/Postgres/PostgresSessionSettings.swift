@@ -18,6 +18,9 @@ enum PostgresSessionSettings {
         weak var connection: PostgresConnection?
         /// Its server process, for `pg_cancel_backend`.
         var backendPID: Int32
+        /// The session's own `statement_timeout` and `max_parallel_workers_per_gather`, as they were
+        /// before the first budgeted read.
+        var defaults: (statementTimeout: String, parallelWorkers: String)
         /// The session's `statement_timeout` in milliseconds, nil when the defaults are back.
         var statementTimeout: Int64?
     }
@@ -38,29 +41,51 @@ enum PostgresSessionSettings {
     static func budget(
         _ connection: PostgresConnection, milliseconds: Int64, logger: Logger
     ) async throws -> Int32 {
-        if let entry = entry(of: connection), entry.statementTimeout == milliseconds { return entry.backendPID }
+        let timeout = String(milliseconds)
+        if var entry = entry(of: connection) {
+            guard entry.statementTimeout != milliseconds else { return entry.backendPID }
+            try await connection.send(
+                """
+                SELECT set_config('statement_timeout', \(timeout), false),
+                       set_config('max_parallel_workers_per_gather', '0', false)
+                """, logger: logger)
+            entry.statementTimeout = milliseconds
+            record(entry, for: connection)
+            return entry.backendPID
+        }
+        // The subquery, kept apart by OFFSET 0, reads the defaults before the settings change them.
         let row = try await connection.send(
             """
-            SELECT pg_backend_pid(), set_config('statement_timeout', \(String(milliseconds)), false),
+            SELECT pg_backend_pid(), defaults.timeout, defaults.workers,
+                   set_config('statement_timeout', \(timeout), false),
                    set_config('max_parallel_workers_per_gather', '0', false)
+            FROM (
+                SELECT current_setting('statement_timeout') AS timeout,
+                       current_setting('max_parallel_workers_per_gather') AS workers OFFSET 0
+            ) AS defaults
             """, logger: logger
         ).first
-        guard let (pid, _, _) = try row?.decode((Int32, String, String).self) else {
-            throw StoreError(.unavailable, "the database did not answer a settings statement")
-        }
-        record(Entry(connection: connection, backendPID: pid, statementTimeout: milliseconds), for: connection)
+        guard
+            let (pid, defaultTimeout, defaultWorkers, _, _) = try row?.decode(
+                (Int32, String, String, String, String).self)
+        else { throw StoreError(.unavailable, "the database did not answer a settings statement") }
+        record(
+            Entry(
+                connection: connection, backendPID: pid, defaults: (defaultTimeout, defaultWorkers),
+                statementTimeout: milliseconds), for: connection)
         return pid
     }
 
     /// Restores the session defaults of both settings on `connection` when a budgeted read changed them.
     static func restoreDefaults(_ connection: PostgresConnection, logger: Logger) async throws {
-        guard let entry = entry(of: connection), entry.statementTimeout != nil else { return }
+        guard var entry = entry(of: connection), entry.statementTimeout != nil else { return }
         try await connection.send(
             """
-            SELECT set_config(name, reset_val, false) FROM pg_settings
-            WHERE name IN ('statement_timeout', 'max_parallel_workers_per_gather')
+            SELECT set_config('statement_timeout', \(entry.defaults.statementTimeout), false),
+                   set_config('max_parallel_workers_per_gather', \(entry.defaults.parallelWorkers), false)
             """, logger: logger)
-        record(Entry(connection: connection, backendPID: entry.backendPID, statementTimeout: nil), for: connection)
+        entry.statementTimeout = nil
+        record(entry, for: connection)
     }
 
     private static func entry(of connection: PostgresConnection) -> Entry? {
