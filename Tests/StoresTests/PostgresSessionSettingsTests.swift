@@ -62,30 +62,28 @@ struct PostgresSessionSettingsTests {
                 let defaults = try await Self.settings(store, reads: reads, budget: nil)
                 #expect(Set(defaults).count == 1)
                 #expect(defaults.first?.first == "7s")
-                let shortBudget = try await Self.settings(store, reads: reads, budget: .milliseconds(800))
-                for row in shortBudget {
-                    let milliseconds = try #require(Self.milliseconds(row[0]), "\(row[0])")
-                    #expect((1...800).contains(milliseconds))
-                    #expect(row[1] == "0")
+                // Budgets of a second or more: the session's; less: the transaction's.
+                for (budget, timeouts) in [
+                    (Duration.seconds(60), 58_000..<60_000), (.milliseconds(800), 1..<801),
+                    (.seconds(3), 1_000..<3_000),
+                    (.seconds(60), 58_000..<60_000),
+                ] {
+                    for row in try await Self.settings(store, reads: reads, budget: budget) {
+                        let milliseconds = try #require(Self.milliseconds(row[0]), "\(row[0])")
+                        #expect(timeouts.contains(milliseconds), "\(budget): \(row[0])")
+                        #expect(budget < .seconds(1) || milliseconds % 250 == 0, "\(budget): \(row[0])")
+                        #expect(row[1] == "0")
+                    }
+                    #expect(try await Self.settings(store, reads: reads, budget: nil) == defaults, "after \(budget)")
                 }
-                #expect(try await Self.settings(store, reads: reads, budget: nil) == defaults)
-                let longBudget = try await Self.settings(store, reads: reads, budget: .seconds(60))
-                for row in longBudget {
-                    let milliseconds = try #require(Self.milliseconds(row[0]), "\(row[0])")
-                    #expect((58_000..<60_000).contains(milliseconds) && milliseconds % 250 == 0)
-                }
-                #expect(
-                    try await Self.settings(store, reads: reads, budget: .milliseconds(800)).allSatisfy {
-                        (Self.milliseconds($0[0]) ?? .max) <= 800
-                    })
                 #expect(try await Self.settings(store, reads: reads, budget: nil) == defaults)
             }
         }
     }
 
     @Test(
-        "a read's timeout is what its budget has left, rounded down to a quarter second from one second up",
-        arguments: [(1, 1), (999, 999), (1000, 1000), (1249, 1000), (1250, 1250), (4999, 4750), (60000, 60000)])
+        "a session's timeout is what its read's budget has left, rounded down to a quarter second",
+        arguments: [(1000, 1000), (1249, 1000), (1250, 1250), (4999, 4750), (60000, 60000)])
     func statementTimeout(remaining: Int64, timeout: Int64) {
         #expect(PostgresSessionSettings.statementTimeout(remaining: remaining) == timeout)
     }

@@ -5,8 +5,8 @@ import PostgresNIO
 extension PostgresLogStore: RetentionStore {
     /// Drops every partition of the log table whose range ends at or before `cutoff`, one at a time,
     /// each in a transaction that also removes its minutes from `log_counts`, its hours from
-    /// `log_counts_hourly` and `endpoint_latency`, its slots from `pattern_counts` (a dropped table fires no delete trigger) and
-    /// its days from the word dictionary.
+    /// `log_counts_hourly` and `endpoint_latency`, its slots from `pattern_counts` (a dropped table
+    /// fires no delete trigger) and its days from the word dictionary.
     /// Dropping a partition locks the log table as creating one does; the lock is
     /// awaited for at most ``dropLockTimeout``, after which the partition waits for the next run.
     /// Forgets the attribute keys of the days before the cutoff's.

@@ -8,9 +8,10 @@ import Synchronization
 /// parallel workers. Set in a transaction of its own (`BEGIN`, `set_config(..., true)`, the statement,
 /// `COMMIT`), that is three round trips more for every read: a fifth of a 100-record page's time end
 /// to end. Set for the session, it costs one only when the connection does not have it yet; the
-/// timeout is rounded down to a quarter second from one second up, so reads of the same budget share
-/// it. Every other statement runs with the session's defaults, restored first on a connection a
-/// budgeted read left its settings on.
+/// timeout is rounded down to a quarter second, so reads of the same budget share it. A read with less
+/// than a second left sets them for its own transaction instead, so no session keeps a timeout short
+/// enough to stop a settings statement. Every other statement runs with the session's defaults,
+/// restored first on a connection a budgeted read left its settings on.
 enum PostgresSessionSettings {
     /// What this process last set on one connection.
     private struct Entry {
@@ -30,10 +31,31 @@ enum PostgresSessionSettings {
     /// Past this many entries, those of freed connections are dropped.
     private static let pruningThreshold = 256
 
-    /// The `statement_timeout` a read with `remaining` milliseconds left runs under: the milliseconds
-    /// themselves under one second, else rounded down to a quarter second.
+    /// The least time left, in milliseconds, that a read's session gets as its timeout; a read with
+    /// less left sets both settings for its own transaction (``budgetTransaction(_:milliseconds:logger:)``).
+    static let shortestSessionTimeout: Int64 = 1000
+
+    /// The `statement_timeout` a read with `remaining` milliseconds left (at least
+    /// ``shortestSessionTimeout``) gives its session: rounded down to a quarter second.
     static func statementTimeout(remaining: Int64) -> Int64 {
-        remaining < 1000 ? remaining : remaining - remaining % 250
+        remaining - remaining % 250
+    }
+
+    /// Sets both settings for the transaction `connection` is in: `statement_timeout` to `milliseconds`
+    /// and no parallel workers. Returns the connection's backend process ID.
+    static func budgetTransaction(
+        _ connection: PostgresConnection, milliseconds: Int64, logger: Logger
+    ) async throws -> Int32 {
+        let row = try await connection.send(
+            """
+            SELECT pg_backend_pid(), set_config('statement_timeout', \(String(milliseconds)), true),
+                   set_config('max_parallel_workers_per_gather', '0', true)
+            """, logger: logger
+        ).first
+        guard let (pid, _, _) = try row?.decode((Int32, String, String).self) else {
+            throw StoreError(.unavailable, "the database did not answer a settings statement")
+        }
+        return pid
     }
 
     /// Gives `connection`'s session a `statement_timeout` of `milliseconds` and no parallel workers,
