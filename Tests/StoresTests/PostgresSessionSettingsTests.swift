@@ -47,7 +47,7 @@ struct PostgresSessionSettingsTests {
             let logger = Logger(label: "test")
             let setup = PostgresClient(configuration: try .init(url: url), backgroundLogger: logger)
             try await whileRunning("a PostgreSQL client", { await setup.run() }) {
-                try await setup.query(
+                _ = try await setup.query(
                     """
                     DO $$ BEGIN
                         EXECUTE format('ALTER DATABASE %I SET statement_timeout = %L', current_database(), '7s');
