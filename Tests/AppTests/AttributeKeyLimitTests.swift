@@ -88,7 +88,6 @@ struct AttributeKeyLimitTests {
         }
     }
 
-    /// A UTC day between about 30 and 90 years ago, drawn at random.
     /// The app with a budget of `maxKeys` keys a day; on PostgreSQL in a database of its own, because
     /// a retention run of another test on the shared database deletes every tenant's attribute keys
     /// of the days before its cutoff, these tests' days among them (seen in CI: a budget emptied
@@ -109,6 +108,7 @@ struct AttributeKeyLimitTests {
         }
     }
 
+    /// A UTC day between about 30 and 90 years ago, drawn at random.
     static func uniqueDay() -> Int { Timestamp.now().utcDay - Int.random(in: 11_000...33_000) }
 
     static func start(of day: Int) -> String {

@@ -63,38 +63,27 @@ enum PostgresSessionSettings {
     static func budget(
         _ connection: PostgresConnection, milliseconds: Int64, logger: Logger
     ) async throws -> Int32 {
-        let timeout = String(milliseconds)
-        if var entry = entry(of: connection) {
-            guard entry.statementTimeout != milliseconds else { return entry.backendPID }
-            try await connection.send(
-                """
-                SELECT set_config('statement_timeout', \(timeout), false),
-                       set_config('max_parallel_workers_per_gather', '0', false)
-                """, logger: logger)
-            entry.statementTimeout = milliseconds
-            record(entry, for: connection)
-            return entry.backendPID
-        }
-        // The subquery, kept apart by OFFSET 0, reads the defaults before the settings change them.
+        let known = entry(of: connection)
+        if let known, known.statementTimeout == milliseconds { return known.backendPID }
+        // The subquery, kept apart by OFFSET 0, reads the settings before they change; they are the
+        // defaults unless an earlier budgeted read changed them.
         let row = try await connection.send(
             """
-            SELECT pg_backend_pid(), defaults.timeout, defaults.workers,
-                   set_config('statement_timeout', \(timeout), false),
+            SELECT pg_backend_pid(), previous.timeout, previous.workers,
+                   set_config('statement_timeout', \(String(milliseconds)), false),
                    set_config('max_parallel_workers_per_gather', '0', false)
             FROM (
                 SELECT current_setting('statement_timeout') AS timeout,
                        current_setting('max_parallel_workers_per_gather') AS workers OFFSET 0
-            ) AS defaults
+            ) AS previous
             """, logger: logger
         ).first
-        guard
-            let (pid, defaultTimeout, defaultWorkers, _, _) = try row?.decode(
-                (Int32, String, String, String, String).self)
+        guard let (pid, timeout, workers, _, _) = try row?.decode((Int32, String, String, String, String).self)
         else { throw StoreError(.unavailable, "the database did not answer a settings statement") }
+        let defaults = known?.defaults ?? (timeout, workers)
         record(
-            Entry(
-                connection: connection, backendPID: pid, defaults: (defaultTimeout, defaultWorkers),
-                statementTimeout: milliseconds), for: connection)
+            Entry(connection: connection, backendPID: pid, defaults: defaults, statementTimeout: milliseconds),
+            for: connection)
         return pid
     }
 

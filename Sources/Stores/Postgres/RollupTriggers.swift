@@ -40,50 +40,35 @@ struct RollupTriggers {
 
     /// The functions the triggers call, replacing those of the same names.
     var functions: [String] {
-        guard let coarser else {
-            return [
-                """
-                CREATE OR REPLACE FUNCTION \(table)_add() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    \(Self.upsert(into: table, keys: keys, sums: sums, rows: "\(select) FROM added \(grouped)"));
-                    RETURN NULL;
-                END $$
-                """,
-                """
-                CREATE OR REPLACE FUNCTION \(table)_subtract() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    \(Self.subtract(from: table, keys: keys, sums: sums, rows: "\(select) FROM removed \(grouped)"));
-                    RETURN NULL;
-                END $$
-                """,
-            ]
-        }
-        let coarserKeys = keys.map { $0 == coarser.finerKey ? coarser.key : $0 }
-        let coarserRows = """
-            SELECT \(keys.map { $0 == coarser.finerKey ? "\(coarser.expression) AS \(coarser.key)" : $0 }
-                .joined(separator: ", ")), \(sums.map { "sum(\($0))::bigint AS \($0)" }.joined(separator: ", ")) \
-            FROM changes GROUP BY \(positions) ORDER BY \(positions)
-            """
-        return [
-            """
-            CREATE OR REPLACE FUNCTION \(table)_add() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                WITH changes AS MATERIALIZED (\(select) FROM added \(grouped)),
-                finer AS (\(Self.upsert(into: table, keys: keys, sums: sums, rows: "SELECT * FROM changes")))
-                \(Self.upsert(into: coarser.table, keys: coarserKeys, sums: sums, rows: coarserRows));
-                RETURN NULL;
-            END $$
-            """,
-            """
-            CREATE OR REPLACE FUNCTION \(table)_subtract() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                WITH changes AS MATERIALIZED (\(select) FROM removed \(grouped)),
-                finer AS (\(Self.subtract(from: table, keys: keys, sums: sums, rows: "SELECT * FROM changes")))
-                \(Self.subtract(from: coarser.table, keys: coarserKeys, sums: sums, rows: coarserRows));
-                RETURN NULL;
-            END $$
-            """,
+        let changes: [(name: String, transition: String, apply: (String, [String], String) -> String)] = [
+            ("add", "added", { Self.upsert(into: $0, keys: $1, sums: sums, rows: $2) }),
+            ("subtract", "removed", { Self.subtract(from: $0, keys: $1, sums: sums, rows: $2) }),
         ]
+        return changes.map { change in
+            let rows = "\(select) FROM \(change.transition) \(grouped)"
+            let body: String
+            if let coarser {
+                let coarserRows = """
+                    SELECT \(keys.map { $0 == coarser.finerKey ? "\(coarser.expression) AS \(coarser.key)" : $0 }
+                        .joined(separator: ", ")), \(sums.map { "sum(\($0))::bigint AS \($0)" }.joined(separator: ", ")) \
+                    FROM changes GROUP BY \(positions) ORDER BY \(positions)
+                    """
+                body = """
+                    WITH changes AS MATERIALIZED (\(rows)),
+                        finer AS (\(change.apply(table, keys, "SELECT * FROM changes")))
+                        \(change.apply(coarser.table, keys.map { $0 == coarser.finerKey ? coarser.key : $0 }, coarserRows))
+                    """
+            } else {
+                body = change.apply(table, keys, rows)
+            }
+            return """
+                CREATE OR REPLACE FUNCTION \(table)_\(change.name)() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    \(body);
+                    RETURN NULL;
+                END $$
+                """
+        }
     }
 
     private static func upsert(into table: String, keys: [String], sums: [String], rows: String) -> String {
