@@ -229,9 +229,11 @@ struct LogStoreContractTests {
     /// Where the stats test puts its records, and the ranges it counts in, in seconds from ``baseTime``
     /// (an hour's start).
     enum StatsSpan: CaseIterable, Sendable {
-        /// Ten minutes: whole and partial minutes.
+        /// Ten minutes: whole and partial minutes, some of the partial ones short of a whole minute by a
+        /// second or three (counted in PostgreSQL as the minute less the rest).
         case tenMinutes
-        /// Ten hours: whole and partial hours, and the whole and partial minutes at their ends.
+        /// Ten hours: whole and partial hours, and the whole and partial minutes at their ends, some
+        /// partial hours and minutes nearly whole.
         case tenHours
 
         func second(ofRecord index: Int) -> Int64 {
@@ -240,11 +242,12 @@ struct LogStoreContractTests {
 
         var ranges: [(Double?, Double?)] {
             switch self {
-            case .tenMinutes: [(nil, nil), (30.5, 545.25), (60, 120), (59, 61), (0, 600), (nil, 90.5), (301, nil)]
+            case .tenMinutes:
+                [(nil, nil), (30.5, 545.25), (60, 120), (59, 61), (0, 600), (nil, 90.5), (301, nil), (nil, 597)]
             case .tenHours:
                 [
                     (nil, nil), (1830.5, 32_715.25), (3600, 7200), (3599, 3601), (0, 36_000), (nil, 5430.5),
-                    (18_061, nil), (7199.5, 14_400),
+                    (18_061, nil), (7199.5, 14_400), (nil, 35_941),
                 ]
             }
         }

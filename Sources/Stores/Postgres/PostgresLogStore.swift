@@ -515,29 +515,48 @@ public struct PostgresLogStore: LogStore {
     /// in one statement. When the query filters on nothing but exact services and level comparisons,
     /// whole hours come from `log_counts_hourly`, whole minutes of the partial hours at either end from
     /// `log_counts`, and only the partial minutes from the records; other queries count the records.
+    /// A partial unit whose rest before now is at most a tenth of itself is counted as its whole unit
+    /// less that rest, so that counting up to now reads almost no minutes or records of the newest hour.
     public func stats(_ request: SearchRequest) async throws -> LogStats {
         var builder = SQLBuilder<PostgresDialect>()
-        let sql = countSelects(request, tiers: PostgresLogCounts.tiers[...], &builder).joined(
-            separator: "\nUNION ALL\n")
+        let selects = countSelects(request, tiers: PostgresLogCounts.tiers[...], negated: false, now: .now(), &builder)
+        let union = selects.map(\.sql).joined(separator: "\nUNION ALL\n")
+        let sql =
+            selects.allSatisfy(\.adds)
+            ? union
+            : """
+            SELECT level, NULLIF(service, ''), sum(count)::int8 FROM (\(union)) AS counts (level, service, count)
+            GROUP BY 1, 2 HAVING sum(count) <> 0
+            """
         return try SQLLogStats<Self>.fold(try await execute(sql, builder.values))
     }
 
-    /// The selects of level, service and count whose rows sum to the request's counts: the whole units
-    /// of the first tier that has any, the ends of the range through the finer tiers, and what no tier
-    /// holds from the records.
+    /// The selects of level, service and count whose rows sum to the request's counts (their
+    /// negatives when `negated`): the whole units of the first tier that has any, the ends of the
+    /// range through the finer tiers, and what no tier holds from the records; `adds` is false for a
+    /// select of negative counts.
     private func countSelects(
-        _ request: SearchRequest, tiers: ArraySlice<PostgresLogCounts.Tier>,
+        _ request: SearchRequest, tiers: ArraySlice<PostgresLogCounts.Tier>, negated: Bool, now: Timestamp,
         _ builder: inout SQLBuilder<PostgresDialect>
-    ) -> [String] {
-        guard let tier = tiers.first else { return [SQLLogStats<Self>.select(request, &builder)] }
+    ) -> [(sql: String, adds: Bool)] {
+        guard let tier = tiers.first else {
+            return [(SQLLogStats<Self>.select(request, negated: negated, &builder), !negated)]
+        }
         guard let plan = RollupPlan(request, unitMicroseconds: tier.unitMicroseconds, keys: PostgresLogCounts.keys)
-        else { return countSelects(request, tiers: tiers.dropFirst(), &builder) }
+        else { return countSelects(request, tiers: tiers.dropFirst(), negated: negated, now: now, &builder) }
         let whole = """
-            SELECT level, NULLIF(service, ''), sum(count)::int8 FROM \(tier.table)
+            SELECT level, NULLIF(service, ''), \(negated ? "-" : "")sum(count)::int8 FROM \(tier.table)
             WHERE \(plan.conditions(tenant: request.tenant, column: tier.column, &builder))
             GROUP BY level, service HAVING sum(count) > 0
             """
-        return [whole] + plan.edges.flatMap { countSelects($0, tiers: tiers.dropFirst(), &builder) }
+        return [(whole, !negated)]
+            + plan.edges.flatMap { edge in
+                guard let (unit, rest) = plan.complement(of: edge, now: now) else {
+                    return countSelects(edge, tiers: tiers.dropFirst(), negated: negated, now: now, &builder)
+                }
+                return countSelects(unit, tiers: tiers, negated: negated, now: now, &builder)
+                    + countSelects(rest, tiers: tiers.dropFirst(), negated: !negated, now: now, &builder)
+            }
     }
 
     /// Deletes every record matching the request's tenant, query and time range.

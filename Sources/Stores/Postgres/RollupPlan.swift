@@ -19,6 +19,8 @@ struct RollupPlan {
     var edges: [SearchRequest]
     /// The query's conditions, each on one of the table's keys, that every counted record meets.
     private var filters: [Filter]
+    /// The length of a unit in microseconds.
+    private var unit: Int64
 
     /// A query condition on one key of a rollup table.
     private enum Filter {
@@ -33,7 +35,7 @@ struct RollupPlan {
         guard let predicates = Self.conjuncts(request.query) else { return nil }
         let filters = predicates.compactMap { Self.filter($0, keys) }
         guard filters.count == predicates.count else { return nil }
-        self.filters = filters
+        (self.filters, self.unit) = (filters, unit)
         let first = request.start.map { Self.ceilingDivide($0.microseconds, unit) }
         let end = request.end.map { Self.floorDivide($0.microseconds, unit) }
         if let first, let end, first >= end { return nil }
@@ -49,6 +51,23 @@ struct RollupPlan {
             edges.append(edge)
         }
         (whole, self.edges) = ((first, end), edges)
+    }
+
+    /// For one of ``edges``, its whole unit and the rest of that unit, when the rest spans at most a
+    /// tenth of the edge's time before `now` (as a range ending now leaves it): the edge's records
+    /// are then the unit's less the rest's, which reads almost nothing of the rest. Nil otherwise.
+    func complement(of edge: SearchRequest, now: Timestamp) -> (unit: SearchRequest, rest: SearchRequest)? {
+        guard let start = edge.start, let end = edge.end else { return nil }
+        let atStart = whole.first.map { $0 * unit } == end.microseconds
+        let first = atStart ? end.microseconds - unit : start.microseconds
+        var (whole, rest) = (edge, edge)
+        (whole.start, whole.end) = (Timestamp(microseconds: first), Timestamp(microseconds: first + unit))
+        (rest.start, rest.end) = atStart ? (whole.start, start) : (end, whole.end)
+        func elapsed(_ request: SearchRequest) -> Int64 {
+            guard let start = request.start, let end = request.end else { return .max }
+            return max(0, min(end.microseconds, now.microseconds) - start.microseconds)
+        }
+        return elapsed(rest) * 10 <= elapsed(edge) ? (whole, rest) : nil
     }
 
     /// The SQL condition on a rollup table's rows of the tenant in the whole units, whose unit

@@ -11,12 +11,16 @@ enum SQLLogStats<Database: SQLDatabase> {
     }
 
     /// The grouped count for a request (its cursor ignored), its values bound in `sql`: rows of
-    /// level, service and count.
-    static func select(_ request: SearchRequest, _ sql: inout SQLBuilder<Database.Dialect>) -> String {
+    /// level, service and count, the count negative when `negated`.
+    static func select(
+        _ request: SearchRequest, negated: Bool = false, _ sql: inout SQLBuilder<Database.Dialect>
+    ) -> String {
         var unbounded = request
         unbounded.cursor = nil
-        return
-            "SELECT level, service, COUNT(*) FROM logs WHERE \(sql.searchCondition(unbounded)) GROUP BY level, service"
+        return """
+            SELECT level, service, \(negated ? "-" : "")COUNT(*) FROM logs WHERE \(sql.searchCondition(unbounded)) \
+            GROUP BY level, service
+            """
     }
 
     /// Totals from rows of level, service (or NULL) and count.
