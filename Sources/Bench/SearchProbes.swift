@@ -16,24 +16,31 @@ struct SearchProbes {
     private var records: [[String: Any]] = []
     private var lastMicroseconds: Int64 = 0
 
-    /// Reads `pages` pages of 1,000 records ending at evenly spread points of the span.
+    /// Reads `pages` pages of 1,000 records ending at evenly spread points of the span of `count`
+    /// records that ends at the newest one the server holds (on the workload's fixed dates, or
+    /// shifted to end at the time it was loaded).
     static func read(_ target: ServerTarget, records count: Int, pages: Int) async throws -> SearchProbes {
         var probes = SearchProbes()
-        probes.lastMicroseconds = Workload.firstMicroseconds + Int64(count) * Workload.spacingMicroseconds
+        guard let newest = try await logs(target, "/api/v1/logs?limit=1").first,
+            let last = (newest["timestamp"] as? String).flatMap(Self.microseconds)
+        else { throw WorkloadError(message: "the server holds no records") }
+        probes.lastMicroseconds = last
+        let span = Int64(count) * Workload.spacingMicroseconds
         for page in 1...pages {
-            let end =
-                Workload.firstMicroseconds + Int64(count) * Workload.spacingMicroseconds * Int64(page) / Int64(pages)
-            let response = try await HTTPClient.bench.execute(
-                target.request("/api/v1/logs?limit=1000&end=\(end / 1000)"), timeout: .seconds(120))
-            let body = try await response.body.collect(upTo: 64 << 20)
-            guard response.status == .ok,
-                let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
-                let logs = object["logs"] as? [[String: Any]]
-            else { throw WorkloadError(message: "probe search failed with \(response.status)") }
-            probes.records += logs
+            let end = last - span + span * Int64(page) / Int64(pages)
+            probes.records += try await logs(target, "/api/v1/logs?limit=1000&end=\(end / 1000)")
         }
-        guard !probes.records.isEmpty else { throw WorkloadError(message: "the server holds no records") }
         return probes
+    }
+
+    private static func logs(_ target: ServerTarget, _ path: String) async throws -> [[String: Any]] {
+        let response = try await HTTPClient.bench.execute(target.request(path), timeout: .seconds(120))
+        let body = try await response.body.collect(upTo: 64 << 20)
+        guard response.status == .ok,
+            let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
+            let logs = object["logs"] as? [[String: Any]]
+        else { throw WorkloadError(message: "probe search failed with \(response.status)") }
+        return logs
     }
 
     /// Every query class, each with `count` requests of distinct parameters.
@@ -82,7 +89,20 @@ struct SearchProbes {
                     return "/api/v1/stats?start=\((end - 24 * hour) / 1000)&end=\(end / 1000 + 1)"
                 }),
             QueryClass(name: "matches nothing", paths: (0..<count).map { "/api/v1/logs?q=zqxv\($0)nothing" }),
-        ] + analytics(count: count)
+        ] + toNow(count: count) + analytics(count: count)
+    }
+
+    /// The stats of the 24 hours up to now, as the explorer asks for them, each request ending a
+    /// millisecond earlier than the last; only for a workload loaded to end now (`--ending-now`),
+    /// whose newest record is less than an hour old.
+    private func toNow(count: Int) -> [QueryClass] {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        guard now - lastMicroseconds / 1000 < 3_600_000 else { return [] }
+        return [
+            QueryClass(
+                name: "count by level, 24 h to now",
+                paths: (0..<Int64(count)).map { "/api/v1/stats?start=\(now - $0 - 86_400_000)&end=\(now - $0)" })
+        ]
     }
 
     /// The analytics routes over the newest 24 hours and over 30 days (more than the workload
@@ -144,6 +164,6 @@ struct SearchProbes {
     private static func microseconds(_ text: String) -> Int64? {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text).map { Int64($0.timeIntervalSince1970 * 1e6) }
+        return formatter.date(from: text).map { Int64(($0.timeIntervalSince1970 * 1e6).rounded()) }
     }
 }
