@@ -12,6 +12,11 @@ let sampleLines = [
     #"{"timestamp":"2026-11-18T08:13:20.100000Z","service":"checkout","level":"warn","host":"checkout-0","trace_id":"0af7651916cd43dd8448eb211c80319c","span_id":"b7ad6b7169203331","message":"93.180.71.3 - - [17/May/2015:08:05:32 +0000] \"GET /downloads/product_1 HTTP/1.1\" 304 0 \"-\" \"Debian APT-HTTP/1.3 (0.8.16~exp12ubuntu10.21)\"","attributes":{"user_id":"u4711","client_ip":"93.180.71.3","path":"/downloads/product_1"}}"#,
 ]
 let sampleBytes = sampleLines.map { Array($0.utf8) }
+/// Attributes as PostgreSQL returns a `jsonb` column's text, about the size of the workload's.
+let storedAttributes = [
+    #"{"path": "/downloads/product_1", "region": "eu-west-1", "user_id": "u31337", "client_ip": "93.180.71.3", "http.status": 304}"#,
+    #"{"region": "us-east-1", "user_id": "u19723", "request_id": "req-5c1f07e2a9", "duration_ms": 12.5, "retry": false}"#,
+].map { Array($0.utf8) }
 let sampleValues = sampleBytes.map { try! JSONParser.parse($0) }
 let receivedAt = Timestamp(rfc3339: "2026-11-18T08:13:21Z")!
 let sampleRecords = (0..<1_000).map {
@@ -36,6 +41,12 @@ let benchmarks: @Sendable () -> Void = {
         let data = sampleBytes.map { Data($0) }
         for index in benchmark.scaledIterations {
             blackHole(try decoder.decode(JSONValue.self, from: data[index % 2]))
+        }
+    }
+    Benchmark("decode stored attributes (PostgreSQL's jsonb text): JSONParser", configuration: perRecord) {
+        benchmark in
+        for index in benchmark.scaledIterations {
+            blackHole(try JSONParser.parse(storedAttributes[index % 2]))
         }
     }
     Benchmark("normalise record: RecordDecoder", configuration: perRecord) { benchmark in

@@ -99,8 +99,9 @@ private struct JSONReader {
     }
 
     private mutating func object(depth: Int) throws(JSONParser.SyntaxError) -> JSONValue {
-        var members: [String: JSONValue] = [:]
-        if try open(depth: depth, closing: UInt8(ascii: "}")) { return .object(members) }
+        var members: [(String, JSONValue)] = []
+        members.reserveCapacity(8)
+        if try open(depth: depth, closing: UInt8(ascii: "}")) { return .object([:]) }
         repeat {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                 throw error("unexpected \(describeCurrent()), expected a string key")
@@ -112,9 +113,9 @@ private struct JSONReader {
             }
             index += 1
             skipWhitespace()
-            members[key] = try value(depth: depth)
+            members.append((key, try value(depth: depth)))
         } while try another(closing: UInt8(ascii: "}"))
-        return .object(members)
+        return .object(Dictionary(members) { _, last in last })
     }
 
     private mutating func array(depth: Int) throws(JSONParser.SyntaxError) -> JSONValue {

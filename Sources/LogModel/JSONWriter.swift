@@ -14,8 +14,18 @@ public struct JSONOutput: Sendable {
         bytes.append(contentsOf: text.utf8)
     }
 
-    /// Appends an object's member name and its colon, after a comma unless it is the `first`.
-    public mutating func key(_ name: String, first: Bool = false) {
+    /// Appends an object's member name, one that needs no escaping, and its colon, after a comma
+    /// unless it is the `first`.
+    public mutating func key(_ name: StaticString, first: Bool = false) {
+        if !first { bytes.append(UInt8(ascii: ",")) }
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    /// Appends an object's member name from data and its colon, after a comma unless it is the `first`.
+    private mutating func member(_ name: String, first: Bool) {
         if !first { bytes.append(UInt8(ascii: ",")) }
         string(name)
         bytes.append(UInt8(ascii: ":"))
@@ -93,14 +103,14 @@ public struct JSONOutput: Sendable {
     public mutating func object(_ members: [String: JSONValue], sortingKeys: Bool) {
         bytes.append(UInt8(ascii: "{"))
         if sortingKeys {
-            for (position, name) in members.keys.sorted().enumerated() {
-                key(name, first: position == 0)
-                value(members[name, default: .null], sortingKeys: true)
+            for (position, (name, element)) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+                member(name, first: position == 0)
+                value(element, sortingKeys: true)
             }
         } else {
-            for (position, (name, member)) in members.enumerated() {
-                key(name, first: position == 0)
-                value(member, sortingKeys: false)
+            for (position, (name, element)) in members.enumerated() {
+                member(name, first: position == 0)
+                value(element, sortingKeys: false)
             }
         }
         bytes.append(UInt8(ascii: "}"))

@@ -35,7 +35,7 @@ extension LogRecord {
         output.raw("]")
     }
 
-    private static func write(_ name: String, _ text: String?, to output: inout JSONOutput) {
+    private static func write(_ name: StaticString, _ text: String?, to output: inout JSONOutput) {
         guard let text else { return }
         output.key(name)
         output.string(text)

@@ -91,8 +91,8 @@ struct StoryResponse: ResponseGenerator {
         return .encodedJSON(output.bytes, headers: [:])
     }
 
-    private static func write(_ name: String, _ time: Timestamp?, to output: inout JSONOutput) {
+    private static func write(_ name: StaticString, _ time: Timestamp?, to output: inout JSONOutput) {
         output.key(name)
-        if let time { output.string(time.rfc3339) } else { output.raw("null") }
+        if let time { output.timestamp(time) } else { output.raw("null") }
     }
 }
