@@ -92,7 +92,7 @@ struct SearchProbes {
         ] + toNow(count: count) + analytics(count: count)
     }
 
-    /// The stats of the 24 hours up to now, as the explorer asks for them, each request ending a
+    /// The stats of the 24 hours up to now, the range a live count asks for, each request ending a
     /// millisecond earlier than the last; only for a workload loaded to end now (`--ending-now`),
     /// whose newest record is less than an hour old.
     private func toNow(count: Int) -> [QueryClass] {

@@ -59,15 +59,17 @@ struct RollupPlan {
     func complement(of edge: SearchRequest, now: Timestamp) -> (unit: SearchRequest, rest: SearchRequest)? {
         guard let start = edge.start, let end = edge.end else { return nil }
         let atStart = whole.first.map { $0 * unit } == end.microseconds
-        let first = atStart ? end.microseconds - unit : start.microseconds
-        var (whole, rest) = (edge, edge)
-        (whole.start, whole.end) = (Timestamp(microseconds: first), Timestamp(microseconds: first + unit))
-        (rest.start, rest.end) = atStart ? (whole.start, start) : (end, whole.end)
-        func elapsed(_ request: SearchRequest) -> Int64 {
-            guard let start = request.start, let end = request.end else { return .max }
-            return max(0, min(end.microseconds, now.microseconds) - start.microseconds)
+        let unitStart = Timestamp(microseconds: atStart ? end.microseconds - unit : start.microseconds)
+        let unitEnd = unitStart.adding(microseconds: unit)
+        let (restStart, restEnd) = atStart ? (unitStart, start) : (end, unitEnd)
+        func elapsed(_ from: Timestamp, _ to: Timestamp) -> Int64 {
+            max(0, min(to.microseconds, now.microseconds) - from.microseconds)
         }
-        return elapsed(rest) * 10 <= elapsed(edge) ? (whole, rest) : nil
+        guard elapsed(restStart, restEnd) * 10 <= elapsed(start, end) else { return nil }
+        var (unitRequest, rest) = (edge, edge)
+        (unitRequest.start, unitRequest.end) = (unitStart, unitEnd)
+        (rest.start, rest.end) = (restStart, restEnd)
+        return (unitRequest, rest)
     }
 
     /// The SQL condition on a rollup table's rows of the tenant in the whole units, whose unit
