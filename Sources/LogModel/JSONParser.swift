@@ -99,9 +99,9 @@ private struct JSONReader {
     }
 
     private mutating func object(depth: Int) throws(JSONParser.SyntaxError) -> JSONValue {
+        if try open(depth: depth, closing: UInt8(ascii: "}")) { return .object([:]) }
         var members: [(String, JSONValue)] = []
         members.reserveCapacity(8)
-        if try open(depth: depth, closing: UInt8(ascii: "}")) { return .object([:]) }
         repeat {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                 throw error("unexpected \(describeCurrent()), expected a string key")
