@@ -160,15 +160,19 @@ private struct JSONReader {
         let start = index
         index += 1
         let contentStart = index
+        var bitsSeen: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let content = UnsafeBufferPointer(rebasing: bytes[contentStart..<index])
                 index += 1
+                // ASCII is valid UTF-8 as it stands; only other bytes need validating.
+                if bitsSeen < 0x80 { return String(decoding: content, as: UTF8.self) }
                 return try validated(content, startingAt: contentStart)
             }
             if byte == UInt8(ascii: "\\") { return try escapedString(from: contentStart) }
             if byte < 0x20 { throw error("unescaped control character in string") }
+            bitsSeen |= byte
             index += 1
         }
         index = start

@@ -74,7 +74,8 @@ extension LogRecord {
     /// fields), give or take escapes.
     public var approximateJSONBytes: Int {
         var bytes = 300 + message.utf8.count + id.utf8.count + tenant.utf8.count
-        for text in [service, host, environment, traceID, spanID, correlationID] { bytes += text?.utf8.count ?? 0 }
+        bytes += (service?.utf8.count ?? 0) + (host?.utf8.count ?? 0) + (environment?.utf8.count ?? 0)
+        bytes += (traceID?.utf8.count ?? 0) + (spanID?.utf8.count ?? 0) + (correlationID?.utf8.count ?? 0)
         return bytes + JSONValue.object(attributes).approximateJSONBytes
     }
 }
