@@ -50,7 +50,7 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
             search: SearchRequest(tenant: tenant, query: filter.query, start: filter.start, end: filter.end),
             limit: limit)
         let key = [
-            "endpoints", String(describing: filter.query), parameters["start"] ?? "", parameters["end"] ?? "",
+            "endpoints", parameters["q"] ?? "", parameters["start"] ?? "", parameters["end"] ?? "",
             "\(limit)",
         ]
         return try await cache.answer(tenant: tenant, request: key) {
@@ -85,7 +85,7 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
             search: SearchRequest(tenant: tenant, query: filter.query, start: filter.start, end: filter.end),
             fields: fields, limit: limit, descending: order == "-count")
         let key = [
-            "group-by", String(describing: filter.query), parameters["start"] ?? "", parameters["end"] ?? "",
+            "group-by", parameters["q"] ?? "", parameters["start"] ?? "", parameters["end"] ?? "",
             fields.map(\.description).joined(separator: ","), "\(limit)", order,
         ]
         return try await cache.answer(tenant: tenant, request: key) {
@@ -108,7 +108,7 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
             parameters, tenant: tenant, countsErrors: countsErrors)
         let search = histogramRequest.search
         let key = [
-            countsErrors ? "error-rate" : "histogram", String(describing: search.query),
+            countsErrors ? "error-rate" : "histogram", parameters["q"] ?? "",
             "\(search.start?.microseconds ?? 0)", "\(search.end?.microseconds ?? 0)", "\(seconds)",
             histogramRequest.by?.description ?? "",
         ]
@@ -130,7 +130,7 @@ struct AnalyticsRoutes<Store: LogStore, Limiter: RateLimiter> {
         baseline.search.start = current.search.start?.adding(microseconds: -offset * 1_000_000)
         baseline.search.end = current.search.end?.adding(microseconds: -offset * 1_000_000)
         let key = [
-            "compare", String(describing: current.search.query), "\(current.search.start?.microseconds ?? 0)",
+            "compare", parameters["q"] ?? "", "\(current.search.start?.microseconds ?? 0)",
             "\(current.search.end?.microseconds ?? 0)", "\(seconds)", current.by?.description ?? "", "\(offset)",
         ]
         return try await cache.answer(tenant: tenant, request: key) {

@@ -67,7 +67,7 @@ struct SearchRoutes<Store: LogStore, Limiter: RateLimiter> {
             cursor = decoded
         }
         let key = [
-            "search", String(describing: filter.query), parameters["start"] ?? "", parameters["end"] ?? "", "\(limit)",
+            "search", parameters["q"] ?? "", parameters["start"] ?? "", parameters["end"] ?? "", "\(limit)",
             parameters["cursor"] ?? "",
         ]
         let search = SearchRequest(

@@ -22,7 +22,7 @@ struct StatsRoutes<Store: LogStore, Limiter: RateLimiter> {
             let parameters = try FormQuery(request.uri.query)
             let filter = try SearchFilter(parameters)
             let budget = try budgets.budget(parameters, context)
-            let key = ["stats", String(describing: filter.query), parameters["start"] ?? "", parameters["end"] ?? ""]
+            let key = ["stats", parameters["q"] ?? "", parameters["start"] ?? "", parameters["end"] ?? ""]
             let body = try await cache.answer(tenant: tenant, request: key) {
                 let store = await self.store.consistentReads()
                 let request = SearchRequest(tenant: tenant, query: filter.query, start: filter.start, end: filter.end)
