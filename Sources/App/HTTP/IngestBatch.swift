@@ -5,7 +5,7 @@ import LogModel
 /// ones, and for the others their index and the reason.
 struct IngestBatch {
     /// An item that could not be ingested, by its position in the body.
-    struct Rejected: Encodable {
+    struct Rejected {
         var index: Int
         /// `invalid`, `too_old`, `too_far_in_future` or `too_many_attribute_keys`.
         var code: String

@@ -1,4 +1,5 @@
 import Hummingbird
+import LogModel
 import Stores
 
 /// `POST /api/v1/logs`: validates each record, commits the valid ones through the group-commit
@@ -28,8 +29,32 @@ struct IngestRoutes<Store: LogStore, WriterClock: Clock<Duration>, Limiter: Rate
             headers: outcome.headers, response: IngestResponse(accepted: outcome.accepted, rejected: outcome.rejected))
     }
 
-    private struct IngestResponse: ResponseEncodable {
+    /// `{"accepted": n, "rejected": [{"code", "index", "reason"}]}`, keys in order as `APIJSON` writes
+    /// them; written by `JSONOutput`, since `JSONEncoder` took 2.5% of the server's CPU at one record
+    /// per request.
+    private struct IngestResponse: ResponseGenerator {
         var accepted: Int
         var rejected: [IngestBatch.Rejected]
+
+        func response(from request: Request, context: some RequestContext) -> Response {
+            var output = JSONOutput(capacity: 32 + rejected.count * 80)
+            output.raw("{")
+            output.key("accepted", first: true)
+            output.integer(accepted)
+            output.key("rejected")
+            output.raw("[")
+            for (position, item) in rejected.enumerated() {
+                output.raw(position == 0 ? "{" : ",{")
+                output.key("code", first: true)
+                output.string(item.code)
+                output.key("index")
+                output.integer(item.index)
+                output.key("reason")
+                output.string(item.reason)
+                output.raw("}")
+            }
+            output.raw("]}")
+            return .encodedJSON(output.bytes, headers: [:])
+        }
     }
 }

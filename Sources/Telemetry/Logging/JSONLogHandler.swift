@@ -52,12 +52,12 @@ public struct JSONLogHandler: LogHandler {
 
     /// Writes one event as a JSON line, if its level is enabled.
     public func log(event: LogEvent) {
-        var object: [String: JSONValue] = [:]
         let provided = metadataProvider?.get() ?? [:]
-        let merged = metadata.merging(provided, uniquingKeysWith: { $1 })
-            .merging(event.metadata ?? [:], uniquingKeysWith: { $1 })
-        for (key, value) in merged {
-            object[key] = Self.plain(value)
+        let own = event.metadata ?? [:]
+        // One dictionary, sized once: later sources replace earlier ones' keys.
+        var object = [String: JSONValue](minimumCapacity: metadata.count + provided.count + own.count + 5)
+        for source in [metadata, provided, own] {
+            for (key, value) in source { object[key] = Self.plain(value) }
         }
         object["timestamp"] = .string(Timestamp.now().rfc3339)
         object["level"] = .string(event.level.rawValue)
