@@ -90,6 +90,39 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(output.bytes)
         }
     }
+    Benchmark(
+        "read and write a page of 100 stored records: attributes parsed (the previous way)", configuration: perBatch
+    ) {
+        benchmark in
+        for _ in benchmark.scaledIterations {
+            let page = try sampleRecords.prefix(100).enumerated().map { index, record in
+                guard case .object(let members) = try JSONParser.parse(storedAttributes[index % 2]) else {
+                    return record
+                }
+                var stored = record
+                stored.attributes = members
+                return stored
+            }
+            var output = JSONOutput()
+            LogRecord.writeJSON(page, to: &output)
+            blackHole(output.bytes)
+        }
+    }
+    Benchmark("read and write a page of 100 stored records: attributes as sorted text", configuration: perBatch) {
+        benchmark in
+        for _ in benchmark.scaledIterations {
+            let page = try sampleRecords.prefix(100).enumerated().map { index, record in
+                var stored = record
+                stored.attributeStorage = try storedAttributes[index % 2].withUnsafeBytes {
+                    try RecordAttributes(storedText: $0)
+                }
+                return stored
+            }
+            var output = JSONOutput()
+            LogRecord.writeJSON(page, to: &output)
+            blackHole(output.bytes)
+        }
+    }
     Benchmark("encode a page of 100 records: Foundation JSONEncoder (the previous encoder)", configuration: perBatch) {
         benchmark in
         let page = Array(sampleRecords.prefix(100))

@@ -27,14 +27,7 @@ public enum JSONParser {
 
     /// Parses one JSON value that fills the whole of `bytes`, give or take surrounding whitespace.
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(SyntaxError) -> JSONValue {
-        var reader = JSONReader(bytes: bytes.bindMemory(to: UInt8.self))
-        reader.skipWhitespace()
-        let value = try reader.value(depth: 0)
-        reader.skipWhitespace()
-        guard reader.isAtEnd else {
-            throw reader.error("unexpected \(reader.describeCurrent()) after the value")
-        }
-        return value
+        try JSONReader.whole(bytes) { reader throws(SyntaxError) in try reader.value(depth: 0) }
     }
 
     /// Parses one JSON value held in any byte collection (copied once if not contiguous).
@@ -49,11 +42,26 @@ public enum JSONParser {
 }
 
 /// The cursor that ``JSONParser`` moves over the bytes.
-private struct JSONReader {
+struct JSONReader {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
 
     var isAtEnd: Bool { index == bytes.count }
+
+    /// What `read` reads from one value that fills the whole of `bytes`, give or take surrounding
+    /// whitespace.
+    static func whole<Value>(
+        _ bytes: UnsafeRawBufferPointer, _ read: (inout JSONReader) throws(JSONParser.SyntaxError) -> Value
+    ) throws(JSONParser.SyntaxError) -> Value {
+        var reader = JSONReader(bytes: bytes.bindMemory(to: UInt8.self))
+        reader.skipWhitespace()
+        let value = try read(&reader)
+        reader.skipWhitespace()
+        guard reader.isAtEnd else {
+            throw reader.error("unexpected \(reader.describeCurrent()) after the value")
+        }
+        return value
+    }
 
     func error(_ reason: String) -> JSONParser.SyntaxError {
         JSONParser.SyntaxError(offset: index, reason: reason)
@@ -128,7 +136,7 @@ private struct JSONReader {
     }
 
     /// Steps into an object or array at its opening bracket; true when it closes at once.
-    private mutating func open(depth: Int, closing: UInt8) throws(JSONParser.SyntaxError) -> Bool {
+    mutating func open(depth: Int, closing: UInt8) throws(JSONParser.SyntaxError) -> Bool {
         guard depth <= JSONParser.maximumDepth else { throw error("nested more than \(JSONParser.maximumDepth) deep") }
         index += 1
         skipWhitespace()
@@ -139,7 +147,7 @@ private struct JSONReader {
 
     /// After a member or element: true when a comma brings another, false when `closing` ends the
     /// object or array.
-    private mutating func another(closing: UInt8) throws(JSONParser.SyntaxError) -> Bool {
+    mutating func another(closing: UInt8) throws(JSONParser.SyntaxError) -> Bool {
         skipWhitespace()
         let expected = "',' or '\(Character(Unicode.Scalar(closing)))'"
         guard index < bytes.count else { throw error("unexpected end of input, expected \(expected)") }
@@ -156,7 +164,7 @@ private struct JSONReader {
     }
 
     /// Reads a string whose opening quote is at `index`; escapes are decoded, UTF-8 is validated.
-    private mutating func string() throws(JSONParser.SyntaxError) -> String {
+    mutating func string() throws(JSONParser.SyntaxError) -> String {
         let start = index
         index += 1
         let contentStart = index

@@ -24,6 +24,11 @@ public struct JSONOutput: Sendable {
         bytes.append(UInt8(ascii: ":"))
     }
 
+    /// Appends bytes that are already JSON, as ``JSONOutput`` wrote them.
+    mutating func rawBytes(_ json: some Collection<UInt8>) {
+        bytes.append(contentsOf: json)
+    }
+
     /// Appends an object's member name from data and its colon, after a comma unless it is the `first`.
     private mutating func member(_ name: String, first: Bool) {
         if !first { bytes.append(UInt8(ascii: ",")) }

@@ -4,7 +4,7 @@ extension LogRecord {
     public func writeJSON(to output: inout JSONOutput) {
         output.raw("{")
         output.key("attributes", first: true)
-        output.object(attributes, sortingKeys: true)
+        attributeStorage.writeJSON(to: &output)
         Self.write("correlation_id", correlationID, to: &output)
         Self.write("environment", environment, to: &output)
         Self.write("host", host, to: &output)

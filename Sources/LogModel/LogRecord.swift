@@ -29,7 +29,12 @@ public struct LogRecord: Sendable, Hashable {
     /// An ID shared by all records of one request or workflow, across services.
     public var correlationID: String?
     /// Every other field, as a JSON object.
-    public var attributes: [String: JSONValue]
+    public var attributes: [String: JSONValue] {
+        get { attributeStorage.members }
+        set { attributeStorage = RecordAttributes(newValue) }
+    }
+    /// The attributes as held: members, or the JSON text a store gave.
+    public var attributeStorage: RecordAttributes
     /// The pattern the message was assigned at ingest; nil until then, and for records stored before
     /// patterns were mined.
     public var patternID: PatternID?
@@ -53,13 +58,14 @@ public struct LogRecord: Sendable, Hashable {
         self.traceID = traceID
         self.spanID = spanID
         self.correlationID = correlationID
-        self.attributes = attributes
+        self.attributeStorage = RecordAttributes(attributes)
     }
 }
 
 extension LogRecord: Codable {
     enum CodingKeys: String, CodingKey {
-        case id, tenant, timestamp, level, service, host, environment, message, attributes
+        case id, tenant, timestamp, level, service, host, environment, message
+        case attributeStorage = "attributes"
         case observedAt = "observed_at"
         case severityNumber = "severity_number"
         case traceID = "trace_id"
@@ -76,6 +82,6 @@ extension LogRecord {
         var bytes = 300 + message.utf8.count + id.utf8.count + tenant.utf8.count
         bytes += (service?.utf8.count ?? 0) + (host?.utf8.count ?? 0) + (environment?.utf8.count ?? 0)
         bytes += (traceID?.utf8.count ?? 0) + (spanID?.utf8.count ?? 0) + (correlationID?.utf8.count ?? 0)
-        return bytes + JSONValue.object(attributes).approximateJSONBytes
+        return bytes + attributeStorage.approximateJSONBytes
     }
 }

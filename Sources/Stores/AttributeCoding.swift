@@ -6,11 +6,9 @@ enum AttributeCoding {
         attributes.isEmpty ? "{}" : JSONValue.object(attributes).jsonText
     }
 
-    static func decode(_ text: String) throws -> [String: JSONValue] {
-        guard text != "{}" else { return [:] }
-        guard case .object(let members) = try JSONParser.parse(text.utf8) else {
-            throw JSONParser.SyntaxError(offset: 0, reason: "stored attributes are not a JSON object")
-        }
-        return members
+    static func decode(_ text: String) throws -> RecordAttributes {
+        guard text != "{}" else { return RecordAttributes([:]) }
+        var text = text
+        return try text.withUTF8 { utf8 in try RecordAttributes(storedText: UnsafeRawBufferPointer(utf8)) }
     }
 }

@@ -41,36 +41,37 @@ struct JSONParserTests {
         #expect(try parse(text) == expected)
     }
 
-    @Test(
-        "invalid JSON is an error with the reason and offset",
-        arguments: [
-            ("", "unexpected end of input, expected a value at byte 0"),
-            (#"{"a":1,}"#, "unexpected character '}', expected a string key at byte 7"),
-            ("[1,]", "unexpected character ']', expected a value at byte 3"),
-            ("01", "invalid number, leading zero at byte 1"),
-            ("1.", "invalid number, expected a digit after '.' at byte 2"),
-            (".5", "unexpected character '.', expected a value at byte 0"),
-            ("+1", "unexpected character '+', expected a value at byte 0"),
-            ("-", "invalid number, expected a digit at byte 1"),
-            ("1e", "invalid number, expected a digit after the exponent at byte 2"),
-            ("NaN", "unexpected character 'N', expected a value at byte 0"),
-            ("1e999", "number out of range at byte 0"),
-            ("'a'", "unexpected character ''', expected a value at byte 0"),
-            (#""abc"#, "unterminated string at byte 0"),
-            (#""a\x""#, "invalid escape sequence at byte 2"),
-            (#""\u12""#, "invalid \\u escape at byte 1"),
-            (#""\ud800""#, "high surrogate escape without a low surrogate at byte 1"),
-            (#""\ud800\u0041""#, "high surrogate escape without a low surrogate at byte 1"),
-            (#""\udc00""#, "low surrogate escape without a high surrogate at byte 1"),
-            ("\"a\u{1}\"", "unescaped control character in string at byte 2"),
-            (#"{"a" 1}"#, "unexpected character '1', expected ':' at byte 5"),
-            ("{1:2}", "unexpected character '1', expected a string key at byte 1"),
-            ("tru", "invalid literal, expected true at byte 0"),
-            ("nul", "invalid literal, expected null at byte 0"),
-            ("[1] x", "unexpected character 'x' after the value at byte 4"),
-            ("[1 2]", "unexpected character '2', expected ',' or ']' at byte 3"),
-            (#"{"a":1"#, "unexpected end of input, expected ',' or '}' at byte 6"),
-        ])
+    /// Text that is not JSON, and the error each is.
+    static let invalidTexts: [(String, String)] = [
+        ("", "unexpected end of input, expected a value at byte 0"),
+        (#"{"a":1,}"#, "unexpected character '}', expected a string key at byte 7"),
+        ("[1,]", "unexpected character ']', expected a value at byte 3"),
+        ("01", "invalid number, leading zero at byte 1"),
+        ("1.", "invalid number, expected a digit after '.' at byte 2"),
+        (".5", "unexpected character '.', expected a value at byte 0"),
+        ("+1", "unexpected character '+', expected a value at byte 0"),
+        ("-", "invalid number, expected a digit at byte 1"),
+        ("1e", "invalid number, expected a digit after the exponent at byte 2"),
+        ("NaN", "unexpected character 'N', expected a value at byte 0"),
+        ("1e999", "number out of range at byte 0"),
+        ("'a'", "unexpected character ''', expected a value at byte 0"),
+        (#""abc"#, "unterminated string at byte 0"),
+        (#""a\x""#, "invalid escape sequence at byte 2"),
+        (#""\u12""#, "invalid \\u escape at byte 1"),
+        (#""\ud800""#, "high surrogate escape without a low surrogate at byte 1"),
+        (#""\ud800\u0041""#, "high surrogate escape without a low surrogate at byte 1"),
+        (#""\udc00""#, "low surrogate escape without a high surrogate at byte 1"),
+        ("\"a\u{1}\"", "unescaped control character in string at byte 2"),
+        (#"{"a" 1}"#, "unexpected character '1', expected ':' at byte 5"),
+        ("{1:2}", "unexpected character '1', expected a string key at byte 1"),
+        ("tru", "invalid literal, expected true at byte 0"),
+        ("nul", "invalid literal, expected null at byte 0"),
+        ("[1] x", "unexpected character 'x' after the value at byte 4"),
+        ("[1 2]", "unexpected character '2', expected ',' or ']' at byte 3"),
+        (#"{"a":1"#, "unexpected end of input, expected ',' or '}' at byte 6"),
+    ]
+
+    @Test("invalid JSON is an error with the reason and offset", arguments: invalidTexts)
     func parse_invalid(text: String, message: String) {
         #expect(throws: JSONParser.SyntaxError.self) { try parse(text) }
         do {

@@ -28,6 +28,31 @@ struct LogStoreContractTests {
         }
     }
 
+    @Test("a stored record is written out byte for byte as the record itself", arguments: StoreKind.allCases)
+    func roundTrip_writtenJSON_isUnchanged(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            var record = makeRecord("attributes of every kind", tenant: uniqueTenant())
+            record.attributes = [
+                "z": .integer(1), "a.b": .string("a\u{8}b\u{C}c\u{1}\"\\/é😀"), "é": .double(1e-7),
+                "e\u{301}x": .double(1e20), "big": .integer(.min), "pi": .double(3.141592653589793),
+                "nested": .object(["y": .array([.null, .bool(false), .object([:]), .array([])]), "x": .double(0.5)]),
+                "": .string(""), "k\"ey": .double(-2.5e-300), "ctl": .string("a\u{8}b\u{C}c\u{1F}d\"\\/"),
+            ]
+            try await store.insert([record])
+            let fetched = try #require(try await store.record(tenant: record.tenant, id: record.id))
+            let found = try await store.search(SearchRequest(tenant: record.tenant)).records
+            var expected = JSONOutput()
+            record.writeJSON(to: &expected)
+            for written in [fetched] + found {
+                var output = JSONOutput()
+                written.writeJSON(to: &output)
+                #expect(
+                    String(decoding: output.bytes, as: UTF8.self) == String(decoding: expected.bytes, as: UTF8.self))
+                #expect(written.attributes == record.attributes)
+            }
+        }
+    }
+
     @Test("a record without optional fields round-trips with them absent", arguments: StoreKind.allCases)
     func roundTrip_minimalRecord_keepsNils(kind: StoreKind) async throws {
         try await withStore(kind) { store in

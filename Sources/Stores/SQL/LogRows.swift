@@ -10,7 +10,8 @@ enum LogRows {
             observedAt: Timestamp(microseconds: try row.integer(3)), level: try row.level(4),
             severityNumber: Int(try row.integer(5)), service: row[6]?.text, host: row[7]?.text,
             environment: row[8]?.text, message: try row.text(9), traceID: row[10]?.text, spanID: row[11]?.text,
-            correlationID: row[12]?.text, attributes: try AttributeCoding.decode(try row.text(13)))
+            correlationID: row[12]?.text, attributes: [:])
+        record.attributeStorage = try AttributeCoding.decode(try row.text(13))
         record.patternID = row.optionalInteger(14).map(PatternID.init(storedValue:))
         return record
     }
