@@ -95,32 +95,17 @@ let benchmarks: @Sendable () -> Void = {
     ) {
         benchmark in
         for _ in benchmark.scaledIterations {
-            let page = try sampleRecords.prefix(100).enumerated().map { index, record in
-                guard case .object(let members) = try JSONParser.parse(storedAttributes[index % 2]) else {
-                    return record
-                }
-                var stored = record
-                stored.attributes = members
-                return stored
-            }
-            var output = JSONOutput()
-            LogRecord.writeJSON(page, to: &output)
-            blackHole(output.bytes)
+            blackHole(
+                try storedPage { text in
+                    guard case .object(let members) = try JSONParser.parse(text) else { return RecordAttributes([:]) }
+                    return RecordAttributes(members)
+                })
         }
     }
     Benchmark("read and write a page of 100 stored records: attributes as sorted text", configuration: perBatch) {
         benchmark in
         for _ in benchmark.scaledIterations {
-            let page = try sampleRecords.prefix(100).enumerated().map { index, record in
-                var stored = record
-                stored.attributeStorage = try storedAttributes[index % 2].withUnsafeBytes {
-                    try RecordAttributes(storedText: $0)
-                }
-                return stored
-            }
-            var output = JSONOutput()
-            LogRecord.writeJSON(page, to: &output)
-            blackHole(output.bytes)
+            blackHole(try storedPage { text in try text.withUnsafeBytes { try RecordAttributes(storedText: $0) } })
         }
     }
     Benchmark("encode a page of 100 records: Foundation JSONEncoder (the previous encoder)", configuration: perBatch) {
@@ -139,6 +124,19 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(miner.assign(loghubLines[index % loghubLines.count]))
         }
     }
+}
+
+/// A page of 100 records whose attributes `read` makes from the stored text, written as the API
+/// writes it.
+func storedPage(_ read: ([UInt8]) throws -> RecordAttributes) rethrows -> [UInt8] {
+    let page = try sampleRecords.prefix(100).enumerated().map { index, record in
+        var stored = record
+        stored.attributeStorage = try read(storedAttributes[index % 2])
+        return stored
+    }
+    var output = JSONOutput()
+    LogRecord.writeJSON(page, to: &output)
+    return output.bytes
 }
 
 /// The lines of every LogHub sample under `testdata/loghub` (`*_2k.log`), system after system, as a
