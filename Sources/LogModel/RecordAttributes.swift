@@ -4,7 +4,7 @@ import Synchronization
 /// (``JSONParser/sortedText(_:)``), which is parsed only when the members are first read.
 ///
 /// A page of stored records is written out with its attributes' text as it is: parsing them and
-/// writing them again was a fifth of the server's CPU for a page of 100 records.
+/// writing them again took about a tenth of the server's CPU for a page of 100 records.
 public struct RecordAttributes: Sendable {
     private enum Form: Sendable {
         case members([String: JSONValue])
