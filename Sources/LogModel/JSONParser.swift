@@ -111,19 +111,29 @@ struct JSONReader {
         var members: [(String, JSONValue)] = []
         members.reserveCapacity(8)
         repeat {
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-                throw error("unexpected \(describeCurrent()), expected a string key")
-            }
+            try expectKey()
             let key = try string()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-                throw error("unexpected \(describeCurrent()), expected ':'")
-            }
-            index += 1
-            skipWhitespace()
+            try stepOverColon()
             members.append((key, try value(depth: depth)))
         } while try another(closing: UInt8(ascii: "}"))
         return .object(Dictionary(members) { _, last in last })
+    }
+
+    /// Throws unless a member's key, a string, starts at `index`.
+    func expectKey() throws(JSONParser.SyntaxError) {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+            throw error("unexpected \(describeCurrent()), expected a string key")
+        }
+    }
+
+    /// Steps over the colon after a member's key, and the whitespace around it.
+    mutating func stepOverColon() throws(JSONParser.SyntaxError) {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+            throw error("unexpected \(describeCurrent()), expected ':'")
+        }
+        index += 1
+        skipWhitespace()
     }
 
     private mutating func array(depth: Int) throws(JSONParser.SyntaxError) -> JSONValue {

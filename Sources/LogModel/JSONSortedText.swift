@@ -43,18 +43,11 @@ extension JSONReader {
         members.reserveCapacity(8)
         var values = JSONOutput(capacity: bytes.count - index)
         repeat {
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-                throw error("unexpected \(describeCurrent()), expected a string key")
-            }
+            try expectKey()
             let keyStart = index + 1
             let decodedKey = plainString() ? nil : try string()
             let key = decodedKey == nil ? keyStart..<index - 1 : keyStart..<keyStart
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-                throw error("unexpected \(describeCurrent()), expected ':'")
-            }
-            index += 1
-            skipWhitespace()
+            try stepOverColon()
             let start = values.bytes.count
             try sortedValue(depth: depth, into: &values)
             members.append(SortedMember(key: key, decodedKey: decodedKey, value: start..<values.bytes.count))
