@@ -116,7 +116,10 @@ struct MessageWordsTests {
 
     @Test("a search on a word, a phrase or a punctuated ID is served by the message word index")
     func textSearches_useTheIndex() async throws {
-        let queries = ["timeout", "\"connection reset\"", "05-07-20", "card_exp*ired", "résumé"]
+        let queries = [
+            "timeout", "\"connection reset\"", "\"failed password for\"", "\" password \"", "05-07-20", "card_exp*ired",
+            "résumé",
+        ]
         let plans = try await withConnection { connection in
             try await connection.query("SET enable_seqscan = off", logger: Logger(label: "test"))
             var plans: [String: String] = [:]

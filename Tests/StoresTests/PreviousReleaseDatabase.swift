@@ -9,7 +9,7 @@ import Testing
 
 /// Creates a database on the server of `LOGSMITH_TEST_DATABASE_URL` as an earlier release left it:
 /// migrated to `version`, with `records` inserted by that schema's triggers (their ID, tenant, time,
-/// level, service and message). Hands its URL to `body`, and drops it afterwards.
+/// level, service and message), and from version 15 their messages' entries in the dictionary. Hands its URL to `body`, and drops it afterwards.
 func withPreviousReleaseDatabase(
     migratedTo version: Int, records: [LogRecord], _ body: @Sendable (String) async throws -> Void
 ) async throws {
@@ -25,11 +25,13 @@ func withPreviousReleaseDatabase(
                     "CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
                     logger: logger)
                 for migration in PostgresMigrations.all where migration.version <= version {
+                    try await connection.query("BEGIN", logger: logger)
                     for statement in migration.statements {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
                     try await connection.query(
                         "INSERT INTO schema_migrations (version) VALUES (\(migration.version))", logger: logger)
+                    try await connection.query("COMMIT", logger: logger)
                 }
                 for day in Set(records.map { PostgresPartitions.Day($0.timestamp) }) {
                     try await connection.query(PostgresQuery(unsafeSQL: day.createStatement), logger: logger)
@@ -43,6 +45,9 @@ func withPreviousReleaseDatabase(
                         \(records.map(\.level.rawValue)), \(records.map { $0.service ?? "" }), \(records.map(\.message)))
                         AS r(id, tenant, ts, level, service, message)
                     """, logger: logger)
+                if version >= 15 {
+                    try await connection.query(PostgresQuery(unsafeSQL: MessageWords.storedEntries), logger: logger)
+                }
             }
         }
         try await body(url)

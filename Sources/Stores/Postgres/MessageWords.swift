@@ -29,6 +29,10 @@ enum MessageWords {
     /// each entry.
     static let function = "message_words"
 
+    /// The indexed expression since migration 17: the message's entries, compared by their bytes
+    /// (``ByteOrderKeys``). A condition on the index must name the entries so.
+    static let indexedEntries = "(\(function)(message) COLLATE \"C\")"
+
     /// The dictionary of each tenant's entries per day.
     static let dictionary = "log_words"
 
@@ -84,13 +88,16 @@ enum MessageWords {
         "CREATE TABLE \(dictionary) (tenant text NOT NULL, day int4 NOT NULL, word text NOT NULL, "
             + "PRIMARY KEY (word, tenant, day))",
         "CREATE INDEX \(dictionary)_trigrams ON \(dictionary) USING gin (\(MessageTrigrams.function)(word) gin_trgm_ops)",
-        """
+        storedEntries,
+        "DROP INDEX logs_message_trigrams",
+    ]
+
+    /// Adds the entries of every stored message to the dictionary.
+    static let storedEntries = """
         INSERT INTO \(dictionary) (tenant, day, word)
         SELECT DISTINCT tenant, floor(extract(epoch FROM ts) / 86400)::int4, word
         FROM logs, unnest(\(function)(message)) AS word WHERE word <> \(overlongEntrySQL)
-        """,
-        "DROP INDEX logs_message_trigrams",
-    ]
+        """
 
     /// Whether a UTF-8 code unit is ASCII white space.
     private static func isWhiteSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0d) }

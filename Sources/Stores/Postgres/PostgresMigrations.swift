@@ -26,7 +26,9 @@
 /// per tenant, ten minutes, pattern, service and level, kept like `log_counts`
 /// (``PostgresPatternCounts``). Migration 15 replaces the trigram index with an index of the message's
 /// words and a dictionary of the words seen (``MessageWords``). Migration 16 adds `log_counts_hourly`,
-/// the same counts per hour, kept from the changes of `log_counts` (``PostgresLogCounts``).
+/// the same counts per hour, kept from the changes of `log_counts` (``PostgresLogCounts``). Migration
+/// 17 has the indexes compare the log table's keys and the message's entries as bytes
+/// (``ByteOrderKeys``).
 enum PostgresMigrations {
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -75,5 +77,6 @@ enum PostgresMigrations {
         (14, PostgresPatternCounts.schema),
         (15, MessageWords.schema),
         (16, PostgresLogCounts.hourlySchema),
+        (17, ByteOrderKeys.schema),
     ]
 }

@@ -105,7 +105,7 @@ enum PostgresDialect: SQLDialect {
     private static func wordsCondition(_ pieces: [MessageWords.Piece], _ builder: inout SQLBuilder<Self>) -> String? {
         guard !pieces.isEmpty else { return nil }
         let overlong = MessageWords.overlongEntrySQL
-        let words = "\(MessageWords.function)(message)"
+        let words = MessageWords.indexedEntries
         var conditions: [String] = []
         var whole: [String] = []
         let tenant = builder.tenantParameter.map { "tenant = \($0) AND " } ?? ""
