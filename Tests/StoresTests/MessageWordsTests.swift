@@ -142,6 +142,27 @@ struct MessageWordsTests {
         }
     }
 
+    @Test("a log partition with short and over-long messages is analysed with an empty search path, as autovacuum does")
+    func partitionAnalysis_needsNoSearchPath() async throws {
+        let tenant = uniqueTenant()
+        let record = makeRecord(String(repeating: "long-entry", count: 200) + " short", tenant: tenant)
+        let partition = PostgresPartitions.Day(record.timestamp).tableName
+        let analysed = try await withConnection { connection in
+            let logger = Logger(label: "test")
+            let store = try postgresStore(logger: logger, indexedSearch: .default)
+            try await running(store) { try await store.insert([record, makeRecord("short", tenant: tenant)]) }
+            let schema = try await connection.query("SELECT current_schema()::text", logger: logger).collect()
+            let qualified = "\(try schema.first!.decode(String.self)).\(partition)"
+            try await connection.query("SET search_path TO ''", logger: logger)
+            try await connection.query(PostgresQuery(unsafeSQL: "ANALYZE \(qualified)"), logger: logger)
+            try await connection.query("RESET search_path", logger: logger)
+            return try await connection.query(
+                "SELECT count(*)::int8 FROM pg_stats WHERE tablename = \(partition)", logger: logger
+            ).collect().first!.decode(Int64.self)
+        }
+        #expect(analysed > 0)
+    }
+
     @Test("dropping a day's partition drops its dictionary entries, and the later days' stay")
     func dropStorage_dropsTheDaysEntries() async throws {
         try await withIsolatedStores(.postgres) { store, _ in

@@ -75,15 +75,7 @@ enum MessageWords {
                 WHERE entry <> '')
         $$
         """,
-        """
-        CREATE FUNCTION \(function)(text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-            SELECT CASE WHEN octet_length($1) <= \(longestEntry)
-                THEN array_remove(
-                    regexp_split_to_array(lower($1), '\(separators)+')
-                        || regexp_split_to_array(lower($1), '\(whiteSpace)+'), '')
-                ELSE \(function)_capped($1) END
-        $$
-        """,
+        "CREATE " + wordsFunction(capped: "\(function)_capped"),
         "CREATE INDEX logs_message_words ON logs USING gin (\(function)(message))",
         "CREATE TABLE \(dictionary) (tenant text NOT NULL, day int4 NOT NULL, word text NOT NULL, "
             + "PRIMARY KEY (word, tenant, day))",
@@ -91,6 +83,33 @@ enum MessageWords {
         storedEntries,
         "DROP INDEX logs_message_trigrams",
     ]
+
+    /// Migration 18: ``function`` names `message_words_capped` with its schema. Autovacuum analyses a
+    /// table with an empty `search_path`, where the bare name is not found, so every automatic
+    /// analysis of a log partition stopped at its first message and left the planner without the
+    /// partition's statistics. The schema is the migrating session's, where the function is.
+    static let qualifiedCapping = [
+        """
+        DO $migration$ BEGIN
+            EXECUTE format($definition$CREATE OR REPLACE \(wordsFunction(capped: "%I.\(function)_capped"))$definition$,
+                current_schema());
+        END $migration$
+        """
+    ]
+
+    /// The definition of ``function`` after `CREATE`, calling `capped` for a message of over
+    /// ``longestEntry`` bytes.
+    private static func wordsFunction(capped: String) -> String {
+        """
+        FUNCTION \(function)(text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT CASE WHEN octet_length($1) <= \(longestEntry)
+                THEN array_remove(
+                    regexp_split_to_array(lower($1), '\(separators)+')
+                        || regexp_split_to_array(lower($1), '\(whiteSpace)+'), '')
+                ELSE \(capped)($1) END
+        $$
+        """
+    }
 
     /// Adds the entries of every stored message to the dictionary.
     static let storedEntries = """

@@ -28,7 +28,8 @@
 /// words and a dictionary of the words seen (``MessageWords``). Migration 16 adds `log_counts_hourly`,
 /// the same counts per hour, kept from the changes of `log_counts` (``PostgresLogCounts``). Migration
 /// 17 has the indexes compare the log table's keys and the message's entries as bytes
-/// (``ByteOrderKeys``).
+/// (``ByteOrderKeys``). Migration 18 lets autovacuum analyse the log partitions
+/// (``MessageWords/qualifiedCapping``).
 enum PostgresMigrations {
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -78,5 +79,6 @@ enum PostgresMigrations {
         (15, MessageWords.schema),
         (16, PostgresLogCounts.hourlySchema),
         (17, ByteOrderKeys.schema),
+        (18, MessageWords.qualifiedCapping),
     ]
 }
