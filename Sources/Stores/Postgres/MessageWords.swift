@@ -56,6 +56,9 @@ enum MessageWords {
     /// ASCII white space, as a regular expression class.
     private static let whiteSpace = "[\\x09-\\x0d\\x20]"
 
+    /// ASCII white space but the space, as a regular expression class.
+    private static let whiteSpaceButSpace = "[\\x09-\\x0d]"
+
     /// The SQL condition that a dictionary entry `column` holds a separator, so is a token.
     static func isToken(_ column: String) -> String { "\(column) ~ '\(separators)'" }
 
@@ -75,7 +78,7 @@ enum MessageWords {
                 WHERE entry <> '')
         $$
         """,
-        "CREATE " + wordsFunction(capped: "\(function)_capped"),
+        "CREATE " + wordsFunction(capped: "\(function)_capped", tokens: tokensByExpression),
         "CREATE INDEX logs_message_words ON logs USING gin (\(function)(message))",
         "CREATE TABLE \(dictionary) (tenant text NOT NULL, day int4 NOT NULL, word text NOT NULL, "
             + "PRIMARY KEY (word, tenant, day))",
@@ -84,28 +87,38 @@ enum MessageWords {
         "DROP INDEX logs_message_trigrams",
     ]
 
-    /// Migration 18: ``function`` names `message_words_capped` with its schema. Autovacuum analyses a
-    /// table with an empty `search_path`, where the bare name is not found, so every automatic
-    /// analysis of a log partition stopped at its first message and left the planner without the
-    /// partition's statistics. The schema is the migrating session's, where the function is.
+    /// Migration 18: ``function`` names `message_words_capped` with its schema, and splits a message
+    /// without white space but spaces at its spaces, not with a regular expression.
+    ///
+    /// Autovacuum analyses a table with an empty `search_path`, where the bare name is not found, so
+    /// every automatic analysis of a log partition stopped at its first message and left the planner
+    /// without the partition's statistics; the schema is the migrating session's, where the function
+    /// is. The split at spaces gives the same entries (the empty ones are removed either way), so the
+    /// index stays as it is: the function took a fifth less time over the messages of a bulk load
+    /// (bench/README, "Keys compared as bytes").
     static let qualifiedCapping = [
         """
         DO $migration$ BEGIN
-            EXECUTE format($definition$CREATE OR REPLACE \(wordsFunction(capped: "%I.\(function)_capped"))$definition$,
+            EXECUTE format($definition$CREATE OR REPLACE \(wordsFunction(capped: "%I.\(function)_capped", tokens: tokensAtSpaces))$definition$,
                 current_schema());
         END $migration$
         """
     ]
 
-    /// The definition of ``function`` after `CREATE`, calling `capped` for a message of over
-    /// ``longestEntry`` bytes.
-    private static func wordsFunction(capped: String) -> String {
+    /// A message's runs between white space, by a regular expression.
+    private static let tokensByExpression = "regexp_split_to_array(lower($1), '\(whiteSpace)+')"
+
+    /// A message's runs between white space, split at each space where it has no other white space.
+    private static let tokensAtSpaces =
+        "CASE WHEN $1 ~ '\(whiteSpaceButSpace)' THEN \(tokensByExpression) ELSE string_to_array(lower($1), ' ') END"
+
+    /// The definition of ``function`` after `CREATE`: the words, then the `tokens`, for a message of up
+    /// to ``longestEntry`` bytes, and `capped` called for a longer one.
+    private static func wordsFunction(capped: String, tokens: String) -> String {
         """
         FUNCTION \(function)(text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
             SELECT CASE WHEN octet_length($1) <= \(longestEntry)
-                THEN array_remove(
-                    regexp_split_to_array(lower($1), '\(separators)+')
-                        || regexp_split_to_array(lower($1), '\(whiteSpace)+'), '')
+                THEN array_remove(regexp_split_to_array(lower($1), '\(separators)+') || \(tokens), '')
                 ELSE \(capped)($1) END
         $$
         """
