@@ -5,7 +5,7 @@
 /// places its 32 or so message entries in the word index. Under any collation but "C", PostgreSQL
 /// compares two texts by copying both and calling the C library's `strcoll`; under "C" it compares
 /// their bytes. A bulk load spent 18% of PostgreSQL's CPU in those comparisons under the `C.UTF-8`
-/// locale (more under a language's locale), which this migration gives back (bench/README, "Keys
+/// locale (more under a language's locale), most of which this migration gives back (bench/README, "Keys
 /// compared as bytes"). Equality is the same under either collation, and every lookup of these
 /// columns is by equality, a prefix or the trigrams; only the order of a sort by one of them changes,
 /// to that of the SQLite store. The message keeps the database's collation, so that `lower` and the
