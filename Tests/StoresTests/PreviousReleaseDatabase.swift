@@ -9,7 +9,8 @@ import Testing
 
 /// Creates a database on the server of `LOGSMITH_TEST_DATABASE_URL` as an earlier release left it:
 /// migrated to `version`, with `records` inserted by that schema's triggers (their ID, tenant, time,
-/// level, service and message), and from version 15 their messages' entries in the dictionary. Hands its URL to `body`, and drops it afterwards.
+/// level, service and message), and from version 15 their messages' entries in the dictionary.
+/// Hands its URL to `body`, and drops it afterwards.
 func withPreviousReleaseDatabase(
     migratedTo version: Int, records: [LogRecord], _ body: @Sendable (String) async throws -> Void
 ) async throws {
