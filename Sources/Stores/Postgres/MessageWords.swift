@@ -96,7 +96,7 @@ enum MessageWords {
     /// is. The split at spaces gives the same entries (the empty ones are removed either way), so the
     /// index stays as it is: the function took a fifth less time over the messages of a bulk load
     /// (bench/README, "Keys compared as bytes").
-    static let qualifiedCapping = [
+    static let functionReplacement = [
         """
         DO $migration$ BEGIN
             EXECUTE format($definition$CREATE OR REPLACE \(wordsFunction(capped: "%I.\(function)_capped", tokens: tokensAtSpaces))$definition$,

@@ -28,8 +28,9 @@
 /// words and a dictionary of the words seen (``MessageWords``). Migration 16 adds `log_counts_hourly`,
 /// the same counts per hour, kept from the changes of `log_counts` (``PostgresLogCounts``). Migration
 /// 17 has the indexes compare the log table's keys and the message's entries as bytes
-/// (``ByteOrderKeys``). Migration 18 lets autovacuum analyse the log partitions
-/// (``MessageWords/qualifiedCapping``).
+/// (``ByteOrderKeys``). Migration 18 replaces the body of the word index's function with one that
+/// autovacuum can analyse the log partitions with and that gives the same entries faster
+/// (``MessageWords/functionReplacement``).
 enum PostgresMigrations {
     static let all: [(version: Int, statements: [String])] = [
         (
@@ -79,6 +80,6 @@ enum PostgresMigrations {
         (15, MessageWords.schema),
         (16, PostgresLogCounts.hourlySchema),
         (17, ByteOrderKeys.schema),
-        (18, MessageWords.qualifiedCapping),
+        (18, MessageWords.functionReplacement),
     ]
 }
