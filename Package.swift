@@ -295,6 +295,7 @@ let package = Package(
                 "Access", "Alerting", "Ingestion", "Retention", "Stores", "LogModel", "LogQuery", "Tailing",
                 "Telemetry", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),

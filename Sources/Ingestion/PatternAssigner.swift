@@ -61,14 +61,15 @@ public final class PatternAssigner: Service, Sendable {
     }
 
     /// Adds counts to the store and reconciles with other replicas every interval, until graceful
-    /// shutdown, then adds the counts one last time.
+    /// shutdown, then adds the counts one last time; when the assigner is cancelled instead, its
+    /// statements could not run, so the counts since the last interval are dropped.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: self.settings.interval)
+            while (try? await Task.sleep(for: self.settings.interval)) != nil {
                 await self.synchronize()
             }
         }
+        guard !Task.isCancelled else { return }
         await maintain(reconciling: false)
     }
 

@@ -1,13 +1,15 @@
+import InMemoryLogging
 import Ingestion
 import LogModel
 import Logging
+import ServiceLifecycle
 import Stores
 import TestSupport
 import Testing
 
 /// Patterns at ingest on both stores: replicas that mine their own shares of a tenant's lines
-/// converge on the same templates and IDs once they synchronise, and a new process picks the
-/// patterns up from the store.
+/// converge on the same templates and IDs once they synchronise, a new process picks the
+/// patterns up from the store, and stopping stores the last counts without a failure.
 @Suite("Pattern assigner")
 struct PatternAssignerTests {
     @Test(
@@ -51,6 +53,45 @@ struct PatternAssignerTests {
                 #expect(ids[0] == ids[1], "\(line)")
                 #expect(ids[0] == ids[2], "\(line)")
             }
+        }
+    }
+
+    @Test(
+        "graceful shutdown stores the counts since the last interval and logs no failure", arguments: StoreKind.allCases
+    )
+    func gracefulShutdownStoresCounts(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let patterns = try #require(store as? any PatternStore)
+            let tenant = uniqueTenant()
+            let log = InMemoryLogHandler()
+            let assigner = PatternAssigner(
+                store: patterns, settings: .init(interval: .seconds(600)), logger: Logger(label: "test") { _ in log })
+            let group = ServiceGroup(configuration: .init(services: [assigner], logger: Logger(label: "test")))
+            async let running: Void = group.run()
+            let records = (0..<20).map { makeRecord("user \($0) logged in", tenant: tenant, second: Int64($0)) }
+            try await store.insert(try await assigner.assign(records))
+            await group.triggerGracefulShutdown()
+            try await running
+            let request = PatternListRequest(
+                tenant: tenant, start: baseTime, end: baseTime.adding(microseconds: 3_600_000_000), limit: 10)
+            #expect(try await patterns.patternSummaries(request).reduce(0) { $0 + $1.count } == records.count)
+            #expect(log.entries.filter { $0.level >= .warning }.map(\.message.description) == [])
+        }
+    }
+
+    @Test("an assigner cancelled mid-interval stops without trying the store", arguments: StoreKind.allCases)
+    func cancelledStopsQuietly(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let patterns = try #require(store as? any PatternStore)
+            let log = InMemoryLogHandler()
+            let assigner = PatternAssigner(
+                store: patterns, settings: .init(interval: .seconds(600)), logger: Logger(label: "test") { _ in log })
+            _ = try await assigner.assign([makeRecord("user 1 logged in", tenant: uniqueTenant(), second: 0)])
+            let running = Task { try await assigner.run() }
+            try await Task.sleep(for: .milliseconds(50))
+            running.cancel()
+            try await running.value
+            #expect(log.entries.filter { $0.level >= .warning }.map(\.message.description) == [])
         }
     }
 }
