@@ -31,7 +31,7 @@ struct ByteOrderKeysTests {
                     """, [])
                 #expect(collations.count > 2 * ByteOrderKeys.logColumns.count)
                 for row in collations {
-                    let (table, column, collation) = (text(row[0]), text(row[1]), text(row[2]))
+                    let (table, column, collation) = (row[0]?.text ?? "", row[1]?.text ?? "", row[2]?.text ?? "")
                     let keyColumns = table == "log_words" ? ByteOrderKeys.dictionaryColumns : ByteOrderKeys.logColumns
                     #expect(collation == (keyColumns.contains(column) ? "C" : "default"), "\(table).\(column)")
                 }
@@ -52,10 +52,5 @@ struct ByteOrderKeysTests {
                 }
             }
         }
-    }
-
-    /// The text of a column's value, or an empty text for any other value.
-    private func text(_ value: SQLValue?) -> String {
-        if case .text(let text) = value { text } else { "" }
     }
 }

@@ -26,13 +26,13 @@ func withPreviousReleaseDatabase(
                     "CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
                     logger: logger)
                 for migration in PostgresMigrations.all where migration.version <= version {
-                    try await connection.query("BEGIN", logger: logger)
-                    for statement in migration.statements {
-                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    try await connection.transaction(logger: logger) { connection in
+                        for statement in migration.statements {
+                            try await connection.statement(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        }
+                        try await connection.statement(
+                            "INSERT INTO schema_migrations (version) VALUES (\(migration.version))", logger: logger)
                     }
-                    try await connection.query(
-                        "INSERT INTO schema_migrations (version) VALUES (\(migration.version))", logger: logger)
-                    try await connection.query("COMMIT", logger: logger)
                 }
                 for day in Set(records.map { PostgresPartitions.Day($0.timestamp) }) {
                     try await connection.query(PostgresQuery(unsafeSQL: day.createStatement), logger: logger)
