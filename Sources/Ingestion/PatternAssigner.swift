@@ -61,13 +61,12 @@ public final class PatternAssigner: Service, Sendable {
     }
 
     /// Adds counts to the store and reconciles with other replicas every interval, until graceful
-    /// shutdown, then adds the counts one last time; when the assigner is cancelled instead, its
-    /// statements could not run, so the counts since the last interval are dropped.
+    /// shutdown, then adds the counts one last time. Graceful shutdown ends the wait between intervals,
+    /// never a synchronisation under way. When the assigner is cancelled instead, its statements
+    /// could not run, so it stops without a word and the counts since the last interval are dropped.
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while (try? await Task.sleep(for: self.settings.interval)) != nil {
-                await self.synchronize()
-            }
+        while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: self.settings.interval) })) != nil {
+            await synchronize()
         }
         guard !Task.isCancelled else { return }
         await maintain(reconciling: false)
@@ -80,13 +79,16 @@ public final class PatternAssigner: Service, Sendable {
     }
 
     /// Adds each loaded tenant's counts to the store and, with `reconciling`, reconciles its miner
-    /// with the templates stored; a failure is logged and the next run tries again.
+    /// with the templates stored; a failure is logged and the next run tries again, but a task
+    /// cancelled meanwhile stops there.
     private func maintain(reconciling: Bool) async {
         for (tenant, load) in tenants.withLock({ $0 }) {
             guard let patterns = try? await load.value else { continue }
             do {
                 try await flushUses(of: patterns, tenant: tenant)
                 if reconciling { try await reconcile(patterns, tenant: tenant) }
+            } catch  where Task.isCancelled {
+                return
             } catch {
                 logger.warning(
                     "storing patterns failed",
