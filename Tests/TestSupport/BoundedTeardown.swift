@@ -52,11 +52,19 @@ struct BoundedTeardownError: Error {
 /// Runs the service `run` beside `body`, then cancels it and waits for it to end for at most
 /// `limit`, reporting `what` on standard error past it (see ``withBoundedTeardown(of:limit:_:_:)``
 /// for why).
+///
+/// `run` starts before `body`, up to its first suspension: a PostgreSQL client's `run()` marks it
+/// running there, so that `body`'s first lease does not make postgres-nio warn.
 public func whileRunning<T: Sendable>(
     _ what: String, limit: Duration = .seconds(60), _ run: @escaping @Sendable () async throws -> Void,
     _ body: () async throws -> T
 ) async throws -> T {
-    let service = Task { try await run() }
+    let service: Task<Void, any Error>
+    if #available(macOS 26, *) {
+        service = Task.immediate { try await run() }
+    } else {
+        service = Task { try await run() }
+    }
     let result: Result<T, any Error>
     do {
         result = .success(try await body())

@@ -80,6 +80,7 @@ public struct PostgresLogStore: LogStore {
                     group.addTask { await pools.run() }
                     if let standbys {
                         group.addTask { [metrics] in
+                            guard (try? await pools.started.wait()) != nil else { return }
                             await standbys.run(primary: pools.reads, logger: logger) { name, seconds in
                                 metrics?.replicaLag(standby: name, seconds: seconds)
                             }
@@ -130,10 +131,12 @@ public struct PostgresLogStore: LogStore {
         return view
     }
 
-    /// Checks that each connection is a database session of its own (``checkSessionsAreOwn()``),
-    /// then applies the migrations not yet applied; see the schema type for what they create.
+    /// Waits until ``run()`` has started the pools, checks that each connection is a database session
+    /// of its own (``checkSessionsAreOwn()``), then applies the migrations not yet applied; see the
+    /// schema type for what they create.
     public func migrate() async throws {
         try await withStoreErrors("migration failed") {
+            try await pools.started.wait()
             try await checkSessionsAreOwn()
             try await instrumentation.statement("", operation: "migrate") { try await applyMigrations() }
             try await loadMonthlyPartitions()
@@ -638,9 +641,11 @@ extension PostgresLogStore: SQLDatabase {
         _ = try await execute("SELECT pg_notify($1, '')", [.text(channel)])
     }
 
-    /// `LISTEN` on a connection of the pool, held while listening.
+    /// `LISTEN` on a connection of the pool, held while listening; services start it beside
+    /// ``run()``, so it first waits for the pools to start.
     func listen(_ channel: String, _ event: @escaping @Sendable (DatabaseNotification) -> Void) async throws {
         try await withStoreErrors("listening for notifications failed") {
+            try await pools.started.wait()
             try await client.withConnection { connection in
                 try await connection.listen(on: channel) { notifications in
                     event(.listening)

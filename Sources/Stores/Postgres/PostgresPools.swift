@@ -16,6 +16,9 @@ struct PostgresPools: Sendable {
     /// How many connections each pool may open.
     let sizes: PostgresPoolSizes
 
+    /// Signalled once ``run()`` has called each pool's `run()`.
+    let started = PoolsStarted()
+
     /// Pools of the sizes `sizes`, each with the rest of `configuration`.
     init(configuration: PostgresClient.Configuration, sizes: PostgresPoolSizes, logger: Logger) {
         self.sizes = sizes
@@ -27,12 +30,12 @@ struct PostgresPools: Sendable {
         (ingest, reads, jobs) = (pool(sizes.ingest), pool(sizes.reads), pool(sizes.jobs))
     }
 
-    /// Runs the three pools until the task is cancelled.
+    /// Runs the three pools until the task is cancelled, signalling ``started`` once each pool's
+    /// `run()` has begun.
     func run() async {
         await withDiscardingTaskGroup { group in
-            for pool in [ingest, reads, jobs] {
-                group.addTask { await pool.run() }
-            }
+            for pool in [ingest, reads, jobs] { group.addTaskRunning(pool) }
+            started.signal()
         }
     }
 }

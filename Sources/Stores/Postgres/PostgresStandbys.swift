@@ -50,9 +50,7 @@ final class PostgresStandbys: Sendable {
     /// Runs the standbys' pools and the monitor until the task is cancelled.
     func run(primary: PostgresClient, logger: Logger, lag: @escaping @Sendable (String, Double?) -> Void) async {
         await withDiscardingTaskGroup { group in
-            for standby in standbys {
-                group.addTask { await standby.pool.run() }
-            }
+            for standby in standbys { group.addTaskRunning(standby.pool) }
             group.addTask {
                 while !Task.isCancelled {
                     await self.observe(primary: primary, logger: logger, lag: lag)
