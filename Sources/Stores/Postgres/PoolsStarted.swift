@@ -1,10 +1,10 @@
 import PostgresNIO
 import Synchronization
 
-/// Whether a store's pools have begun to run, for the steps of a start that lease connections while
-/// the store's ``PostgresLogStore/run()`` may not have reached its pools yet (migrations, run beside
-/// it): postgres-nio logs a warning for every lease before its client's `run()` was called, though the
-/// lease then waits for it.
+/// Whether a store's pools have begun to run, awaited by what leases connections while the store's
+/// ``PostgresLogStore/run()`` may not have reached its pools yet (migrations and `LISTEN`s, started
+/// beside it): postgres-nio logs a warning for every lease made before its client's `run()` was
+/// called, though the lease then waits for it.
 final class PoolsStarted: Sendable {
     private let state = Mutex<(started: Bool, waiting: [Int: CheckedContinuation<Void, any Error>], next: Int)>(
         (false, [:], 0))
