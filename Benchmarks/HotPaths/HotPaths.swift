@@ -140,7 +140,8 @@ func storedPage(_ read: ([UInt8]) throws -> RecordAttributes) rethrows -> [UInt8
 }
 
 /// The lines of every LogHub sample under `testdata/loghub` (`*_2k.log`), system after system, as a
-/// text log arrives.
+/// text log arrives. The samples end their lines with CR LF, one `Character`, so they are split at
+/// any newline rather than at `"\n"`.
 let loghubLines: [String] = {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("testdata/loghub")
@@ -148,6 +149,6 @@ let loghubLines: [String] = {
     return systems.flatMap { system -> [String] in
         let file = root.appendingPathComponent("\(system)/\(system)_2k.log")
         let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").map(String.init)
+        return text.split(whereSeparator: \.isNewline).map(String.init)
     }
 }()
