@@ -16,18 +16,46 @@ public enum Masking {
 
     /// The token with its values replaced by ``wildcard``.
     public static func mask(_ token: Substring) -> String {
-        guard token.utf8.contains(where: mayMatter) else { return isCalendarName(token) ? wildcard : String(token) }
-        let bytes = Array(token.utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        for part in parts(of: bytes) {
-            switch part {
-            case .delimiter(let byte): output.append(byte)
-            case .segment(let segment, let quoted):
-                if quoted && !segment.isEmpty { output += wildcardBytes } else { mask(segment: segment, into: &output) }
-            }
+        var token = token
+        return token.withUTF8(mask)
+    }
+
+    /// The token, given as its UTF-8 bytes, with its values replaced by ``wildcard``.
+    static func mask(_ token: UnsafeBufferPointer<UInt8>) -> String {
+        guard token.contains(where: mayMatter) else {
+            return isCalendarName(token) ? wildcard : String(decoding: token, as: UTF8.self)
         }
-        return String(decoding: output, as: UTF8.self)
+        // A value of one byte grows the most, to the wildcard's three.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: token.count * wildcardBytes.count) { buffer in
+            var output = Output(buffer: buffer)
+            forEachPart(of: token) { part in
+                switch part {
+                case .delimiter(let byte): output.append(byte)
+                case .segment(let segment, let quoted):
+                    if quoted && !segment.isEmpty {
+                        output.append(wildcardBytes)
+                    } else {
+                        mask(segment: segment, into: &output)
+                    }
+                }
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<output.count]), as: UTF8.self)
+        }
+    }
+
+    /// Bytes written into a buffer large enough for them.
+    private struct Output {
+        let buffer: UnsafeMutableBufferPointer<UInt8>
+        var count = 0
+
+        mutating func append(_ byte: UInt8) {
+            buffer[count] = byte
+            count += 1
+        }
+
+        mutating func append(_ bytes: some Collection<UInt8>) {
+            for byte in bytes { append(byte) }
+        }
     }
 
     /// Whether the token is a unit of size or time (`KB`, `ms`), with only punctuation after it: after
@@ -43,30 +71,37 @@ public enum Masking {
     ]
 
     /// A piece of a token: a delimiter, or the bytes between two (inside quotes or not).
-    enum Part: Equatable {
+    enum Part<Segment> {
         case delimiter(UInt8)
-        case segment(ArraySlice<UInt8>, quoted: Bool)
+        case segment(Segment, quoted: Bool)
     }
 
     /// The delimiters and segments of a token in order: two tokens with the same delimiters can be
     /// merged segment by segment.
-    static func parts(of bytes: [UInt8]) -> [Part] {
-        var parts: [Part] = []
-        var quoted = false
-        var start = 0
-        for (index, byte) in bytes.enumerated() where isDelimiter(byte) {
-            parts.append(.segment(bytes[start..<index], quoted: quoted))
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") { quoted.toggle() }
-            parts.append(.delimiter(byte))
-            start = index + 1
-        }
-        parts.append(.segment(bytes[start...], quoted: false))
+    static func parts(of bytes: [UInt8]) -> [Part<ArraySlice<UInt8>>] {
+        var parts: [Part<ArraySlice<UInt8>>] = []
+        forEachPart(of: bytes) { parts.append($0) }
         return parts
     }
 
-    private static func mask(segment: ArraySlice<UInt8>, into output: inout [UInt8]) {
+    /// Calls `body` with the delimiters and segments of a token in order.
+    static func forEachPart<Bytes: Collection<UInt8>>(of bytes: Bytes, _ body: (Part<Bytes.SubSequence>) -> Void) {
+        var quoted = false
+        var start = bytes.startIndex
+        for index in bytes.indices {
+            let byte = bytes[index]
+            guard isDelimiter(byte) else { continue }
+            body(.segment(bytes[start..<index], quoted: quoted))
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") { quoted.toggle() }
+            body(.delimiter(byte))
+            start = bytes.index(after: index)
+        }
+        body(.segment(bytes[start...], quoted: false))
+    }
+
+    private static func mask(segment: Slice<UnsafeBufferPointer<UInt8>>, into output: inout Output) {
         guard !segment.isEmpty, !segment.elementsEqual(wildcardBytes) else {
-            output += segment
+            output.append(segment)
             return
         }
         var core = segment
@@ -75,18 +110,18 @@ public enum Masking {
         if let colon = core.firstIndex(of: UInt8(ascii: ":")), colon != core.startIndex,
             core[..<colon].allSatisfy(isNameByte), colon + 1 != core.endIndex
         {
-            output += core[...colon]
+            output.append(core[...colon])
             mask(segment: core[(colon + 1)...], into: &output)
         } else if isVariable(core) {
-            output += wildcardBytes
+            output.append(wildcardBytes)
         } else {
-            output += core
+            output.append(core)
         }
-        output += tail
+        output.append(tail)
     }
 
     /// Whether the bytes are a value as a whole.
-    static func isVariable(_ text: ArraySlice<UInt8>) -> Bool {
+    static func isVariable(_ text: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         if text.contains(where: { (0x30...0x39).contains($0) }) { return true }
         let slash = UInt8(ascii: "/")
         if text.count > 1, text.first == slash, text.dropFirst().contains(slash) { return true }
@@ -103,11 +138,11 @@ public enum Masking {
 
     /// Whether the token is the English name of a month or a weekday, in full or in three letters,
     /// capitalised: a part of a date, as its digits are.
-    static func isCalendarName(_ token: Substring) -> Bool {
-        guard (3...9).contains(token.utf8.count), let first = token.utf8.first, (0x41...0x5A).contains(first) else {
+    static func isCalendarName(_ token: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard (3...9).contains(token.count), let first = token.first, (0x41...0x5A).contains(first) else {
             return false
         }
-        return calendarNames.contains(String(token))
+        return calendarNames.contains(String(decoding: token, as: UTF8.self))
     }
 
     private static let calendarNames: Set<String> = {
@@ -145,3 +180,5 @@ public enum Masking {
             || byte == UInt8(ascii: "_") || byte >= 0x80
     }
 }
+
+extension Masking.Part: Equatable where Segment: Equatable {}

@@ -97,10 +97,10 @@ public struct PatternMiner: Sendable {
             var changed = false
             for position in line.indices where !settled.contains(position) {
                 let token = line[position]
-                if var seen = variants[position] {
-                    seen.insert(token)
-                    variants[position] = seen
-                    guard seen.count >= distinctValues || isValue(token, at: position, in: line) else { continue }
+                if let seen = variants.index(forKey: position) {
+                    variants.values[seen].insert(token)
+                    guard variants.values[seen].count >= distinctValues || isValue(token, at: position, in: line)
+                    else { continue }
                 } else {
                     guard !PatternMiner.agree(tokens[position], token) else { continue }
                     variants[position] = [tokens[position], token]
@@ -179,6 +179,8 @@ public struct PatternMiner: Sendable {
             length = tokens.count
             leading = []
             positions = []
+            leading.reserveCapacity(leadingTokens)
+            positions.reserveCapacity(leadingTokens)
             for (position, token) in tokens.enumerated() where token != Masking.wildcard {
                 guard leading.count < leadingTokens else { break }
                 leading.append(token)
@@ -209,7 +211,7 @@ public struct PatternMiner: Sendable {
     /// Adds a line and returns its template's ID and text, and the templates given before that the
     /// line made more general.
     public mutating func assign(_ message: some StringProtocol) -> Assignment {
-        let given = join(Tokenizer.tokens(message).map(Masking.mask))
+        let given = join(Tokenizer.tokens(message, Masking.mask))
         return Assignment(id: given.id, template: given.template, replaced: given.replaced)
     }
 
