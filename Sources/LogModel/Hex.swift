@@ -1,8 +1,10 @@
 /// Bytes as lowercase hexadecimal text, and back.
 public enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
+    @usableFromInline static let digits = Array("0123456789abcdef".utf8)
 
-    /// Two lowercase hex digits per byte.
+    /// Two lowercase hex digits per byte. Inlinable, so that it is specialised for the caller's
+    /// sequence instead of reading it through its protocol, a byte at a time.
+    @inlinable
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var text: [UInt8] = []
         text.reserveCapacity(bytes.underestimatedCount * 2)

