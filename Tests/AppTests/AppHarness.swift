@@ -40,6 +40,14 @@ func testConfiguration(_ kind: StoreKind, dataDirectory: String) throws -> AppCo
     return configuration
 }
 
+/// Runs `body` with a database of its own for `kind`: a fresh PostgreSQL database's URL, or nil for
+/// SQLite, whose data directory is already the test's own. For an application whose retention would
+/// delete other suites' records on the shared test database.
+func withOwnDatabase(_ kind: StoreKind, _ body: (String?) async throws -> Void) async throws {
+    guard kind == .postgres else { return try await body(nil) }
+    try await withFreshPostgresDatabase(on: try testDatabaseURL()) { try await body($0) }
+}
+
 /// A fresh temporary directory, removed when `body` returns.
 func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logsmith-app-\(UUID().uuidString)")
