@@ -8,6 +8,6 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Drive a running Logsmith on loopback and measure it.",
         subcommands: [
             IngestBenchmark.self, GetBenchmark.self, SearchBenchmark.self, RowsCommand.self, UploadBenchmark.self,
-            TailBenchmark.self,
+            TailBenchmark.self, FloorServer.self,
         ])
 }
