@@ -8,7 +8,8 @@ import NIOCore
 /// It answers `POST /api/v1/logs` as Logsmith answers one accepted record (the body read whole, 200
 /// and a small JSON body) without parsing, authenticating, storing or logging anything, so the CPU it
 /// spends per request under the ingest benchmark is the least any Logsmith request can cost on the
-/// same Hummingbird, SwiftNIO and Swift runtime (`FLOOR=1 bench/per-request`).
+/// same Hummingbird, SwiftNIO and Swift runtime (`FLOOR=1 bench/per-request`). `GET /ready` answers
+/// 200 once it listens, as Logsmith's does.
 struct FloorServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "floor-server",
@@ -19,6 +20,7 @@ struct FloorServer: AsyncParsableCommand {
 
     func run() async throws {
         let router = Router()
+        router.get("/ready") { _, _ in HTTPResponse.Status.ok }
         router.post("/api/v1/logs") { request, _ -> Response in
             _ = try await request.body.collect(upTo: 10 << 20)
             return Response(
